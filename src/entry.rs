@@ -1,0 +1,781 @@
+//! Entries: one dated event of a known kind, with an exact quantity, its parties and its source.
+//!
+//! | kind | dimensions | requires | categories |
+//! |---|---|---|---|
+//! | `cargo` | mass, volume, area, items | `to` | `humanitarian`, `construction-material`, `food`, `medical`, `shelter`, `other` |
+//! | `returnees` | persons | `to` | |
+//! | `detainee-transfer` | persons | `from`, `to` | `pow`, `civilian`, `unspecified` |
+//! | `remains-transfer` | persons | `from`, `to` | |
+//! | `minefield-maps` | packages | `from`, `to` | |
+//! | `demining` | area, items, length | `from` (the operator) | `area-cleared`, `explosives-neutralised`, `roads-checked` |
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Position, Problem, unknown_name};
+use crate::quantity::{Dimension, Quantity};
+
+/// The kind of an event, as written in files (`cargo`, `detainee-transfer`, …).
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Dimension, Kind};
+///
+/// let kind: Kind = "detainee-transfer".parse()?;
+/// assert_eq!(kind, Kind::DetaineeTransfer);
+/// assert_eq!(kind.dimensions(), &[Dimension::Persons]);
+/// assert!("detainee".parse::<Kind>().unwrap_err().to_string().contains("did you mean"));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Kind {
+    /// Goods delivered: humanitarian cargo, construction material, …
+    Cargo,
+    /// People returned to their homes.
+    Returnees,
+    /// Prisoners of war or other detainees handed over.
+    DetaineeTransfer,
+    /// Remains of the dead handed over.
+    RemainsTransfer,
+    /// Packages of minefield maps handed over.
+    MinefieldMaps,
+    /// Ground cleared, explosive objects neutralised, roads checked.
+    Demining,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: [Kind; 6] = [
+        Kind::Cargo,
+        Kind::Returnees,
+        Kind::DetaineeTransfer,
+        Kind::RemainsTransfer,
+        Kind::MinefieldMaps,
+        Kind::Demining,
+    ];
+
+    /// The spelling used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cargo => "cargo",
+            Kind::Returnees => "returnees",
+            Kind::DetaineeTransfer => "detainee-transfer",
+            Kind::RemainsTransfer => "remains-transfer",
+            Kind::MinefieldMaps => "minefield-maps",
+            Kind::Demining => "demining",
+        }
+    }
+
+    /// The dimensions a quantity of this kind may have.
+    pub fn dimensions(self) -> &'static [Dimension] {
+        use Dimension::*;
+        match self {
+            Kind::Cargo => &[Mass, Volume, Area, Items],
+            Kind::Returnees | Kind::DetaineeTransfer | Kind::RemainsTransfer => &[Persons],
+            Kind::MinefieldMaps => &[Packages],
+            Kind::Demining => &[Area, Items, Length],
+        }
+    }
+
+    /// The categories an entry of this kind may have (none for some kinds).
+    pub fn categories(self) -> &'static [Category] {
+        use Category::*;
+        match self {
+            Kind::Cargo => &[Humanitarian, ConstructionMaterial, Food, Medical, Shelter, Other],
+            Kind::DetaineeTransfer => &[Pow, Civilian, Unspecified],
+            Kind::Demining => &[AreaCleared, ExplosivesNeutralised, RoadsChecked],
+            _ => &[],
+        }
+    }
+
+    /// Whether an entry of this kind must name the party it comes from and the one it goes to.
+    pub fn requires(self) -> (bool, bool) {
+        match self {
+            Kind::Cargo | Kind::Returnees => (false, true),
+            Kind::DetaineeTransfer | Kind::RemainsTransfer | Kind::MinefieldMaps => (true, true),
+            Kind::Demining => (true, false),
+        }
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Kind, Error> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+            Error::problem("kind", unknown_name("kind", s, &known))
+        })
+    }
+}
+
+/// A category, as written in files; each belongs to one [`Kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Category {
+    /// Cargo: humanitarian supplies.
+    Humanitarian,
+    /// Cargo: construction material.
+    ConstructionMaterial,
+    /// Cargo: food.
+    Food,
+    /// Cargo: medical supplies.
+    Medical,
+    /// Cargo: shelter.
+    Shelter,
+    /// Cargo: anything else.
+    Other,
+    /// Detainee transfer: prisoners of war.
+    Pow,
+    /// Detainee transfer: civilians.
+    Civilian,
+    /// Detainee transfer: not said.
+    Unspecified,
+    /// Demining: area cleared.
+    AreaCleared,
+    /// Demining: explosive objects neutralised.
+    ExplosivesNeutralised,
+    /// Demining: roads checked.
+    RoadsChecked,
+}
+
+impl Category {
+    /// Every category.
+    pub const ALL: [Category; 12] = [
+        Category::Humanitarian,
+        Category::ConstructionMaterial,
+        Category::Food,
+        Category::Medical,
+        Category::Shelter,
+        Category::Other,
+        Category::Pow,
+        Category::Civilian,
+        Category::Unspecified,
+        Category::AreaCleared,
+        Category::ExplosivesNeutralised,
+        Category::RoadsChecked,
+    ];
+
+    /// The spelling used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Humanitarian => "humanitarian",
+            Category::ConstructionMaterial => "construction-material",
+            Category::Food => "food",
+            Category::Medical => "medical",
+            Category::Shelter => "shelter",
+            Category::Other => "other",
+            Category::Pow => "pow",
+            Category::Civilian => "civilian",
+            Category::Unspecified => "unspecified",
+            Category::AreaCleared => "area-cleared",
+            Category::ExplosivesNeutralised => "explosives-neutralised",
+            Category::RoadsChecked => "roads-checked",
+        }
+    }
+
+    /// The kind this category belongs to.
+    pub fn kind(self) -> Kind {
+        Kind::ALL.into_iter().find(|k| k.categories().contains(&self)).unwrap_or(Kind::Cargo)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Category, Error> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+            Error::problem("category", unknown_name("category", s, &known))
+        })
+    }
+}
+
+macro_rules! serde_as_str {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+serde_as_str!(Kind, Category);
+
+/// What happened, with the fields that each kind needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Event {
+    /// Goods delivered.
+    Cargo {
+        /// What sort of goods.
+        category: Option<Category>,
+    },
+    /// People returned home.
+    Returnees,
+    /// Detainees handed over.
+    DetaineeTransfer {
+        /// Prisoners of war, civilians, or not said.
+        category: Option<Category>,
+    },
+    /// Remains handed over.
+    RemainsTransfer,
+    /// Minefield maps handed over.
+    MinefieldMaps {
+        /// How many mines the maps cover, when reported.
+        mines: Option<u64>,
+    },
+    /// Demining work done.
+    Demining {
+        /// Area cleared, explosives neutralised or roads checked.
+        category: Option<Category>,
+    },
+}
+
+impl Event {
+    /// The kind of event.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Event::Cargo { .. } => Kind::Cargo,
+            Event::Returnees => Kind::Returnees,
+            Event::DetaineeTransfer { .. } => Kind::DetaineeTransfer,
+            Event::RemainsTransfer => Kind::RemainsTransfer,
+            Event::MinefieldMaps { .. } => Kind::MinefieldMaps,
+            Event::Demining { .. } => Kind::Demining,
+        }
+    }
+
+    /// The category, for kinds that have one.
+    pub fn category(&self) -> Option<Category> {
+        match *self {
+            Event::Cargo { category } | Event::DetaineeTransfer { category } | Event::Demining { category } => category,
+            _ => None,
+        }
+    }
+
+    /// The number of mines covered, for minefield maps.
+    pub fn mines(&self) -> Option<u64> {
+        match *self {
+            Event::MinefieldMaps { mines } => mines,
+            _ => None,
+        }
+    }
+}
+
+/// One dated event: what happened, how much, between whom, where, and who said so.
+///
+/// Entries are built with [`Entry::builder`] or a constructor per kind, which validate them.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Category, Entry, Kind};
+///
+/// // AP: on 2020-12-14, 44 detainees were handed over to Armenia.
+/// let e = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?)
+///     .id("dt-2020-12-14-arm")
+///     .from("AZE")
+///     .to("ARM")
+///     .via("RU-PKF")
+///     .source("AP")
+///     .build()?;
+/// assert_eq!(e.kind(), Kind::DetaineeTransfer);
+/// assert_eq!(e.to(), Some("ARM"));
+/// assert_eq!(
+///     e.to_string(),
+///     "2020-12-14 dt-2020-12-14-arm detainee-transfer 44 persons from=AZE to=ARM via=RU-PKF source=\"AP\""
+/// );
+///
+/// // Validation collects every problem: here the parties are the same, and a category of another kind.
+/// let err = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?)
+///     .from("ARM")
+///     .to("ARM")
+///     .category(Category::Food)
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub(crate) id: Arc<str>,
+    pub(crate) date: NaiveDate,
+    pub(crate) event: Event,
+    pub(crate) quantity: Quantity,
+    pub(crate) item: Option<Arc<str>>,
+    pub(crate) from: Option<Arc<str>>,
+    pub(crate) to: Option<Arc<str>>,
+    pub(crate) via: Option<Arc<str>>,
+    pub(crate) region: Option<Arc<str>>,
+    pub(crate) source: Option<Arc<str>>,
+    pub(crate) extra: Option<Box<Extra>>,
+}
+
+/// Fields most entries leave empty, kept out of line to keep entries small.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Extra {
+    pub(crate) note: Option<Arc<str>>,
+    pub(crate) fills: Option<Arc<str>>,
+}
+
+impl Entry {
+    /// Starts an entry of `kind`; finish it with [`EntryBuilder::build`].
+    pub fn builder(kind: Kind, date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        EntryBuilder {
+            kind,
+            date,
+            quantity,
+            id: None,
+            category: None,
+            mines: None,
+            item: None,
+            from: None,
+            to: None,
+            via: None,
+            region: None,
+            source: None,
+            note: None,
+            fills: None,
+        }
+    }
+
+    /// Starts a `cargo` entry.
+    pub fn cargo(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::Cargo, date, quantity)
+    }
+
+    /// Starts a `returnees` entry.
+    pub fn returnees(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::Returnees, date, quantity)
+    }
+
+    /// Starts a `detainee-transfer` entry.
+    pub fn detainee_transfer(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::DetaineeTransfer, date, quantity)
+    }
+
+    /// Starts a `remains-transfer` entry.
+    pub fn remains_transfer(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::RemainsTransfer, date, quantity)
+    }
+
+    /// Starts a `minefield-maps` entry.
+    pub fn minefield_maps(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::MinefieldMaps, date, quantity)
+    }
+
+    /// Starts a `demining` entry.
+    pub fn demining(date: NaiveDate, quantity: Quantity) -> EntryBuilder {
+        Entry::builder(Kind::Demining, date, quantity)
+    }
+
+    /// The id; unique within a ledger. Empty until the entry is given one or inserted into a ledger.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The day it happened.
+    pub fn date(&self) -> NaiveDate {
+        self.date
+    }
+
+    /// What happened, with the kind's own fields.
+    pub fn event(&self) -> &Event {
+        &self.event
+    }
+
+    /// The kind of event.
+    pub fn kind(&self) -> Kind {
+        self.event.kind()
+    }
+
+    /// The category, if any.
+    pub fn category(&self) -> Option<Category> {
+        self.event.category()
+    }
+
+    /// How much.
+    pub fn quantity(&self) -> Quantity {
+        self.quantity
+    }
+
+    /// The item (`glass`, `flour`), if named.
+    pub fn item(&self) -> Option<&str> {
+        self.item.as_deref()
+    }
+
+    /// The party it came from: provider, origin, the party that held or handed over.
+    pub fn from(&self) -> Option<&str> {
+        self.from.as_deref()
+    }
+
+    /// The party it went to: recipient, destination, the party receiving.
+    pub fn to(&self) -> Option<&str> {
+        self.to.as_deref()
+    }
+
+    /// The intermediary or facilitator, such as peacekeepers or a Red Cross delegation.
+    pub fn via(&self) -> Option<&str> {
+        self.via.as_deref()
+    }
+
+    /// The area: free text or a P-code.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// The citation: outlet, title, URL.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// A free-text note.
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|x| x.note.as_deref())
+    }
+
+    /// For an unattributed entry made by a `fill` report, the id of that report.
+    ///
+    /// Such an entry records a shortfall that no dated event explains.
+    pub fn unattributed(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|x| x.fills.as_deref())
+    }
+}
+
+impl fmt::Display for Entry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {}", self.date, self.id, self.kind())?;
+        if let Some(c) = self.category() {
+            write!(f, "/{c}")?;
+        }
+        write!(f, " {}", self.quantity)?;
+        let fields = [
+            ("item", self.item()),
+            ("from", self.from()),
+            ("to", self.to()),
+            ("via", self.via()),
+            ("region", self.region()),
+        ];
+        for (name, value) in fields {
+            if let Some(v) = value {
+                if v.contains(char::is_whitespace) {
+                    write!(f, " {name}={v:?}")?;
+                } else {
+                    write!(f, " {name}={v}")?;
+                }
+            }
+        }
+        if let Some(m) = self.event.mines() {
+            write!(f, " mines={m}")?;
+        }
+        if let Some(r) = self.unattributed() {
+            write!(f, " unattributed-from={r}")?;
+        }
+        if let Some(s) = self.source() {
+            write!(f, " source={s:?}")?;
+        }
+        if let Some(n) = self.note() {
+            write!(f, " note={n:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds a validated [`Entry`]; see [`Entry::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EntryBuilder {
+    kind: Kind,
+    date: NaiveDate,
+    quantity: Quantity,
+    id: Option<Arc<str>>,
+    category: Option<Category>,
+    mines: Option<u64>,
+    item: Option<Arc<str>>,
+    from: Option<Arc<str>>,
+    to: Option<Arc<str>>,
+    via: Option<Arc<str>>,
+    region: Option<Arc<str>>,
+    source: Option<Arc<str>>,
+    note: Option<Arc<str>>,
+    fills: Option<Arc<str>>,
+}
+
+macro_rules! text_setters {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: impl Into<Arc<str>>) -> EntryBuilder {
+            self.$name = Some(value.into());
+            self
+        }
+    )*};
+}
+
+impl EntryBuilder {
+    text_setters!(
+        /// Sets the id (unique within a ledger); a ledger names entries without one `#1`, `#2`, … by position.
+        id,
+        /// Sets the item (`glass`, `flour`).
+        item,
+        /// Sets the party it came from.
+        from,
+        /// Sets the party it went to.
+        to,
+        /// Sets the intermediary or facilitator.
+        via,
+        /// Sets the area.
+        region,
+        /// Sets the citation.
+        source,
+        /// Sets a free-text note.
+        note
+    );
+
+    /// Sets the category; it must be one of the kind's.
+    pub fn category(mut self, category: Category) -> EntryBuilder {
+        self.category = Some(category);
+        self
+    }
+
+    /// Sets the number of mines the maps cover (minefield maps only).
+    pub fn mines(mut self, mines: u64) -> EntryBuilder {
+        self.mines = Some(mines);
+        self
+    }
+
+    /// Marks the entry as the unattributed remainder of the `fill` report `report_id`; such an entry
+    /// need not name the parties its kind requires.
+    pub fn unattributed(mut self, report_id: impl Into<Arc<str>>) -> EntryBuilder {
+        self.fills = Some(report_id.into());
+        self
+    }
+
+    /// Sets optional fields from options, as readers do (`None` leaves a field empty).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn texts(
+        mut self,
+        item: Option<Arc<str>>,
+        from: Option<Arc<str>>,
+        to: Option<Arc<str>>,
+        via: Option<Arc<str>>,
+        region: Option<Arc<str>>,
+        source: Option<Arc<str>>,
+        note: Option<Arc<str>>,
+    ) -> EntryBuilder {
+        self.item = item;
+        self.from = from;
+        self.to = to;
+        self.via = via;
+        self.region = region;
+        self.source = source;
+        self.note = note;
+        self
+    }
+
+    pub(crate) fn maybe_category(mut self, category: Option<Category>) -> EntryBuilder {
+        self.category = category;
+        self
+    }
+
+    /// Validates and builds the entry.
+    ///
+    /// # Errors
+    ///
+    /// Every problem at once: a quantity that is not greater than zero, a unit of a dimension the kind
+    /// does not allow, a category of another kind, mines on an entry that is not minefield maps,
+    /// a missing required party, the same party as `from` and `to`, an empty or padded text field.
+    pub fn build(self) -> Result<Entry, Error> {
+        let kind = self.kind;
+        let mut problems = Vec::new();
+        if self.quantity.value() <= rust_decimal::Decimal::ZERO {
+            problems.push(Problem::new("quantity", format!("{} must be greater than zero", self.quantity.value())));
+        }
+        let dim = self.quantity.dimension();
+        if !kind.dimensions().contains(&dim) {
+            let allowed: Vec<String> = kind.dimensions().iter().map(|d| format!("{d} ({})", units_of(*d))).collect();
+            problems.push(Problem::new(
+                "unit",
+                format!("{kind} is counted in {}, not {dim} ({})", allowed.join(" or "), self.quantity.unit()),
+            ));
+        }
+        if let Some(c) = self.category {
+            if c.kind() != kind {
+                let known: Vec<&str> = kind.categories().iter().map(|c| c.as_str()).collect();
+                let message = if known.is_empty() {
+                    format!("{kind} has no categories; {c} is for {}", c.kind())
+                } else {
+                    format!("{c} is a category of {}; {kind} takes {}", c.kind(), known.join(", "))
+                };
+                problems.push(Problem::new("category", message));
+            }
+        }
+        if self.mines.is_some() && kind != Kind::MinefieldMaps {
+            problems.push(Problem::new("mines", format!("only minefield-maps entries cover mines, not {kind}")));
+        }
+        let texts = [
+            ("id", &self.id),
+            ("item", &self.item),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("via", &self.via),
+            ("region", &self.region),
+            ("source", &self.source),
+            ("note", &self.note),
+        ];
+        for (name, value) in texts {
+            if let Some(v) = value {
+                if v.trim().is_empty() {
+                    problems.push(Problem::new(name, "is empty; leave the field out instead"));
+                } else if v.trim().len() != v.len() && name != "note" && name != "source" {
+                    problems.push(Problem::new(name, format!("{v:?} has spaces around it")));
+                }
+            }
+        }
+        if self.fills.is_none() {
+            let (needs_from, needs_to) = kind.requires();
+            if needs_from && self.from.is_none() {
+                problems.push(Problem::new("from", format!("{kind} needs the party it comes from")));
+            }
+            if needs_to && self.to.is_none() {
+                problems.push(Problem::new("to", format!("{kind} needs the party it goes to")));
+            }
+        }
+        if let (Some(f), Some(t)) = (&self.from, &self.to) {
+            if f == t {
+                problems.push(Problem::new("to", format!("{t} is both from and to; a transfer needs two parties")));
+            }
+        }
+        if !problems.is_empty() {
+            let position = Position { id: self.id.as_deref().map(str::to_string), ..Position::default() };
+            return Err(Error::invalid(problems).at(&position));
+        }
+        let category = self.category;
+        let event = match kind {
+            Kind::Cargo => Event::Cargo { category },
+            Kind::Returnees => Event::Returnees,
+            Kind::DetaineeTransfer => Event::DetaineeTransfer { category },
+            Kind::RemainsTransfer => Event::RemainsTransfer,
+            Kind::MinefieldMaps => Event::MinefieldMaps { mines: self.mines },
+            Kind::Demining => Event::Demining { category },
+        };
+        let extra = (self.note.is_some() || self.fills.is_some())
+            .then(|| Box::new(Extra { note: self.note, fills: self.fills }));
+        Ok(Entry {
+            id: self.id.unwrap_or_else(|| Arc::from("")),
+            date: self.date,
+            event,
+            quantity: self.quantity,
+            item: self.item,
+            from: self.from,
+            to: self.to,
+            via: self.via,
+            region: self.region,
+            source: self.source,
+            extra,
+        })
+    }
+}
+
+fn units_of(d: Dimension) -> String {
+    crate::quantity::Unit::ALL.iter().filter(|u| u.dimension() == d).map(|u| u.symbol()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn kinds_and_categories_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
+            for c in k.categories() {
+                assert_eq!(c.kind(), k);
+            }
+        }
+        for c in Category::ALL {
+            assert_eq!(c.to_string().parse::<Category>().unwrap(), c);
+        }
+    }
+
+    #[test]
+    fn every_validation_problem_is_reported() {
+        let err = Entry::minefield_maps(date("2021-06-12"), "0 t".parse().unwrap())
+            .category(Category::Pow)
+            .from("ARM")
+            .item(" ")
+            .build()
+            .unwrap_err();
+        let fields: Vec<&str> = err.problems().iter().filter_map(|p| p.field.as_deref()).collect();
+        assert_eq!(fields, ["quantity", "unit", "category", "item", "to"]);
+    }
+
+    #[test]
+    fn unit_of_wrong_dimension_says_what_is_allowed() {
+        let err = Entry::returnees(date("2021-01-13"), "5 t".parse().unwrap()).to("NKR").build().unwrap_err();
+        assert_eq!(err.to_string(), "field unit: returnees is counted in persons (persons), not mass (t)");
+    }
+
+    #[test]
+    fn unattributed_entries_need_no_parties() {
+        let e = Entry::detainee_transfer(date("2021-11-09"), "26 persons".parse().unwrap())
+            .to("ARM")
+            .unattributed("r-105")
+            .build()
+            .unwrap();
+        assert_eq!(e.unattributed(), Some("r-105"));
+        assert!(e.to_string().contains("unattributed-from=r-105"));
+    }
+
+    #[test]
+    fn minefield_maps_carry_mines() {
+        let e = Entry::minefield_maps(date("2021-06-12"), "1 packages".parse().unwrap())
+            .from("ARM")
+            .to("AZE")
+            .mines(97_000)
+            .build()
+            .unwrap();
+        assert_eq!(e.event().mines(), Some(97_000));
+        assert!(Entry::cargo(date("2021-06-12"), "1 t".parse().unwrap()).to("NKR").mines(3).build().is_err());
+    }
+
+    #[test]
+    fn entries_stay_small() {
+        assert!(std::mem::size_of::<Entry>() <= 160, "{}", std::mem::size_of::<Entry>());
+    }
+}

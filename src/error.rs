@@ -1,0 +1,290 @@
+//! The crate's one error type: a boxed [`ErrorKind`], with every data problem positioned.
+//!
+//! Validation never stops at the first problem: an [`Error`] of kind [`ErrorKind::Invalid`]
+//! carries every [`Problem`] found, each naming where it is (file, line, record, entry) and
+//! which field is wrong.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::quantity::Dimension;
+
+/// How many problems an error's message lists before it says "and N more".
+pub const PROBLEMS_SHOWN: usize = 50;
+
+/// The error of every fallible operation in this crate.
+///
+/// It is one pointer wide, so `Result<T, Error>` stays small. Use [`Error::kind`] to inspect it,
+/// or the predicates [`Error::is_data`] and [`Error::is_io`] to choose what to do.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::Unit;
+///
+/// let err = "tons".parse::<Unit>().unwrap_err();
+/// assert!(err.is_data());
+/// assert_eq!(err.to_string(), r#"field unit: "tons" is not a unit; did you mean "t"?"#);
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Error(Box<ErrorKind>);
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Quantities of different dimensions were combined.
+    #[error("cannot add {right} to {left}: quantities of different dimensions never add up")]
+    MixedDimensions {
+        /// The dimension of the left operand.
+        left: Dimension,
+        /// The dimension of the right operand.
+        right: Dimension,
+    },
+    /// An exact result does not fit a decimal (96-bit mantissa, at most 28 decimal places).
+    #[error("{0}: the exact result does not fit a decimal")]
+    Overflow(String),
+    /// Input data was refused; every problem found is listed.
+    #[error("{0}")]
+    Invalid(Problems),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Unwraps the kind.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    /// True when the input was bad (the caller should fix the data, not retry).
+    pub fn is_data(&self) -> bool {
+        matches!(*self.0, ErrorKind::Invalid(_) | ErrorKind::MixedDimensions { .. })
+    }
+
+    /// True when a file could not be read or written.
+    pub fn is_io(&self) -> bool {
+        matches!(*self.0, ErrorKind::Io { .. })
+    }
+
+    /// The problems of an [`ErrorKind::Invalid`] error; empty for other kinds.
+    pub fn problems(&self) -> &[Problem] {
+        match &*self.0 {
+            ErrorKind::Invalid(p) => &p.0,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn invalid(problems: Vec<Problem>) -> Error {
+        debug_assert!(!problems.is_empty());
+        Error::from(ErrorKind::Invalid(Problems(problems)))
+    }
+
+    pub(crate) fn problem(field: &str, message: impl Into<String>) -> Error {
+        Error::invalid(vec![Problem::new(field, message)])
+    }
+
+    pub(crate) fn overflow(what: impl Into<String>) -> Error {
+        Error::from(ErrorKind::Overflow(what.into()))
+    }
+
+    /// Sets a position on every problem that has none (used by readers and by the ledger).
+    pub(crate) fn at(mut self, position: &Position) -> Error {
+        if let ErrorKind::Invalid(p) = &mut *self.0 {
+            for problem in &mut p.0 {
+                problem.position.fill_from(position);
+            }
+        }
+        self
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+}
+
+/// The problems of an invalid input, in the order found.
+///
+/// Its `Display` lists the first [`PROBLEMS_SHOWN`] problems, one per line, then how many more there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().take(PROBLEMS_SHOWN).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        if self.0.len() > PROBLEMS_SHOWN {
+            write!(f, "\nand {} more", self.0.len() - PROBLEMS_SHOWN)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a problem is: any of file, line, record and entry id that are known.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Position {
+    /// The file, as the user named it.
+    pub file: Option<Arc<str>>,
+    /// The 1-based line where the record starts.
+    pub line: Option<u64>,
+    /// The 1-based record number (data rows, not counting the header).
+    pub record: Option<u64>,
+    /// The id of the entry or report.
+    pub id: Option<String>,
+}
+
+impl Position {
+    fn fill_from(&mut self, other: &Position) {
+        if self.file.is_none() {
+            self.file = other.file.clone();
+        }
+        if self.line.is_none() {
+            self.line = other.line;
+        }
+        if self.record.is_none() {
+            self.record = other.record;
+        }
+        if self.id.is_none() {
+            self.id = other.id.clone();
+        }
+    }
+}
+
+/// One thing wrong with the input: where, which field, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where the problem is.
+    pub position: Position,
+    /// The column or field, when one is to blame.
+    pub field: Option<String>,
+    /// What is wrong and, where it helps, how to fix it.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem with a field, not yet positioned.
+    pub fn new(field: &str, message: impl Into<String>) -> Problem {
+        Problem { position: Position::default(), field: Some(field.to_string()), message: message.into() }
+    }
+
+    /// A problem with no particular field.
+    pub fn general(message: impl Into<String>) -> Problem {
+        Problem { position: Position::default(), field: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pos = &self.position;
+        if let Some(file) = &pos.file {
+            write!(f, "{file}: ")?;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(line) = pos.line {
+            parts.push(format!("line {line}"));
+        }
+        if let Some(id) = &pos.id {
+            if pos.line.is_none() {
+                parts.push(format!("entry {id}"));
+            }
+        }
+        if let Some(field) = &self.field {
+            parts.push(format!("field {field}"));
+        }
+        if !parts.is_empty() {
+            write!(f, "{}: ", parts.join(", "))?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// The known name nearest to `found` (by edit distance, ignoring case), if it is near enough to be a typo.
+pub(crate) fn nearest<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let found = found.to_lowercase();
+    let known: Vec<&'a str> = known.into_iter().collect();
+    let prefixed: Vec<&'a str> =
+        known.iter().copied().filter(|k| found.len() >= 3 && k.to_lowercase().starts_with(&found)).collect();
+    if let [only] = prefixed[..] {
+        return Some(only);
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for name in known {
+        let d = edit_distance(&found, &name.to_lowercase());
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, name));
+        }
+    }
+    let limit = (found.chars().count() / 3).max(2);
+    best.filter(|(d, _)| *d <= limit).map(|(_, n)| n)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `"x" is not a WHAT; did you mean "y"?` or `...; expected one of a, b, c`.
+pub(crate) fn unknown_name(what: &str, found: &str, known: &[&str]) -> String {
+    match nearest(found, known.iter().copied()) {
+        Some(n) => format!("{found:?} is not a {what}; did you mean {n:?}?"),
+        None => format!("{found:?} is not a {what}; expected one of {}", known.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_but_not_strangers() {
+        let known = ["quantity", "unit", "date"];
+        assert_eq!(nearest("quantiy", known), Some("quantity"));
+        assert_eq!(nearest("Quantity", known), Some("quantity"));
+        assert_eq!(nearest("zzzzzzzz", known), None);
+        assert_eq!(nearest("quant", known), Some("quantity"), "an unambiguous prefix");
+    }
+
+    #[test]
+    fn problem_display_goes_from_where_to_what() {
+        let mut p = Problem::new("quantity", "must be greater than zero");
+        p.position.file = Some("entries.csv".into());
+        p.position.line = Some(13);
+        assert_eq!(p.to_string(), "entries.csv: line 13, field quantity: must be greater than zero");
+    }
+
+    #[test]
+    fn problems_display_is_capped() {
+        let list: Vec<Problem> = (0..PROBLEMS_SHOWN + 3).map(|i| Problem::general(format!("p{i}"))).collect();
+        let text = Problems(list).to_string();
+        assert!(text.ends_with("\nand 3 more"), "{text}");
+        assert_eq!(text.lines().count(), PROBLEMS_SHOWN + 1);
+    }
+}

@@ -1,0 +1,71 @@
+//! An exact, sourced ledger of humanitarian operations that checks published totals against it.
+//!
+//! Record dated events ([`Entry`]: cargo delivered, people returned, detainees and remains
+//! transferred, minefield maps handed over, ground demined) with their sources, aggregate them
+//! exactly ([`Ledger::totals`], [`Ledger::group`], [`Ledger::running`]), and verify published figures
+//! ([`Report`]) against the record: which it explains (`ok`), which it cannot (`short`), which it
+//! contradicts (`over`), and which part of a figure no dated event explains (`filled`).
+//!
+//! # Example
+//!
+//! The 2021-11-09 statement of the Russian foreign ministry says that 105 people were returned to
+//! Armenia since 2020-12-02. Four dated exchanges in public reports explain 79 of them:
+//!
+//! ```
+//! use relief_ledger::{Entry, Kind, Ledger, Mode, Report, Status};
+//!
+//! let mut ledger = Ledger::new();
+//! for (date, n) in [("2020-12-14", 44), ("2021-02-10", 5), ("2021-06-12", 15), ("2021-07-03", 15)] {
+//!     ledger.insert(
+//!         Entry::detainee_transfer(date.parse()?, format!("{n} persons").parse()?)
+//!             .from("AZE")
+//!             .to("ARM")
+//!             .build()?,
+//!     )?;
+//! }
+//! let statement = [Report::builder("mfa-105", "2021-11-09".parse()?, Kind::DetaineeTransfer, "105 persons".parse()?)
+//!     .to("ARM")
+//!     .since("2020-12-02".parse()?)
+//!     .mode(Mode::Fill)
+//!     .build()?];
+//! let verification = ledger.verify(&statement)?;
+//! let outcome = &verification.outcomes()[0];
+//! assert_eq!(outcome.status(), Status::Filled);
+//! assert_eq!(outcome.ledger().to_string(), "79"); // explained by dated events
+//! assert_eq!(outcome.filled().unwrap().to_string(), "26"); // unattributed
+//! assert_eq!(verification.entries(outcome).len(), 4);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Tour
+//!
+//! - [`Quantity`], [`Unit`], [`Dimension`], [`Totals`]: exact decimals with units; different
+//!   dimensions never add up.
+//! - [`Entry`], [`Kind`], [`Event`], [`Category`]: what happened, validated when built.
+//! - [`PartialDate`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive ranges of them.
+//! - [`Ledger`]: entries with unique ids, in date order.
+//! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
+//! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
+//!   figures and how they compare with the ledger.
+//! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
+//!   with its position.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod entry;
+mod error;
+mod hash;
+mod ledger;
+mod period;
+mod quantity;
+mod query;
+mod report;
+
+pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
+pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
+pub use ledger::Ledger;
+pub use period::{PartialDate, Period, parse_date};
+pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
+pub use query::{Group, Key, KeyValue, Scope, Series, Step};
+pub use report::{Interval, Mode, Outcome, Qualifier, Report, ReportBuilder, Status, Verification, rounding_unit};

@@ -1,0 +1,685 @@
+//! Units, dimensions and exact quantities.
+//!
+//! A [`Quantity`] is a decimal with a [`Unit`]; units of one [`Dimension`] convert exactly (all factors
+//! are powers of ten), and quantities of different dimensions never add up: [`Totals`] keeps one figure
+//! per dimension instead.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind, unknown_name};
+
+/// What a quantity measures. Quantities of different dimensions never add up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Dimension {
+    /// Mass (`t`, `kg`).
+    Mass,
+    /// Volume (`m3`).
+    Volume,
+    /// Area (`m2`, `ha`, `km2`).
+    Area,
+    /// Length (`m`, `km`).
+    Length,
+    /// People (`persons`).
+    Persons,
+    /// Packages, as of minefield maps (`packages`).
+    Packages,
+    /// Things counted one by one (`items`).
+    Items,
+}
+
+impl Dimension {
+    /// Every dimension, in the order totals list them.
+    pub const ALL: [Dimension; 7] = [
+        Dimension::Mass,
+        Dimension::Volume,
+        Dimension::Area,
+        Dimension::Length,
+        Dimension::Persons,
+        Dimension::Packages,
+        Dimension::Items,
+    ];
+
+    /// The unit totals of this dimension are given in.
+    ///
+    /// ```
+    /// use relief_ledger::{Dimension, Unit};
+    /// assert_eq!(Dimension::Area.canonical_unit(), Unit::Hectare);
+    /// ```
+    pub fn canonical_unit(self) -> Unit {
+        match self {
+            Dimension::Mass => Unit::Tonne,
+            Dimension::Volume => Unit::CubicMetre,
+            Dimension::Area => Unit::Hectare,
+            Dimension::Length => Unit::Kilometre,
+            Dimension::Persons => Unit::Persons,
+            Dimension::Packages => Unit::Packages,
+            Dimension::Items => Unit::Items,
+        }
+    }
+
+    /// True for dimensions counted in whole numbers (persons, packages, items).
+    pub fn is_count(self) -> bool {
+        matches!(self, Dimension::Persons | Dimension::Packages | Dimension::Items)
+    }
+
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The dimension's name as written in messages (`mass`, `persons`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Mass => "mass",
+            Dimension::Volume => "volume",
+            Dimension::Area => "area",
+            Dimension::Length => "length",
+            Dimension::Persons => "persons",
+            Dimension::Packages => "packages",
+            Dimension::Items => "items",
+        }
+    }
+}
+
+impl fmt::Display for Dimension {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A unit as written in files: `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Dimension, Unit};
+///
+/// let unit: Unit = "kg".parse()?;
+/// assert_eq!(unit, Unit::Kilogram);
+/// assert_eq!(unit.dimension(), Dimension::Mass);
+/// assert_eq!(unit.to_string(), "kg");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Unit {
+    /// Metric tonne, `t`.
+    Tonne,
+    /// Kilogram, `kg`.
+    Kilogram,
+    /// Cubic metre, `m3`.
+    CubicMetre,
+    /// Square metre, `m2`.
+    SquareMetre,
+    /// Hectare, `ha`.
+    Hectare,
+    /// Square kilometre, `km2`.
+    SquareKilometre,
+    /// Metre, `m`.
+    Metre,
+    /// Kilometre, `km`.
+    Kilometre,
+    /// People, `persons`.
+    Persons,
+    /// Packages, `packages`.
+    Packages,
+    /// Items, `items`.
+    Items,
+}
+
+impl Unit {
+    /// Every unit.
+    pub const ALL: [Unit; 11] = [
+        Unit::Tonne,
+        Unit::Kilogram,
+        Unit::CubicMetre,
+        Unit::SquareMetre,
+        Unit::Hectare,
+        Unit::SquareKilometre,
+        Unit::Metre,
+        Unit::Kilometre,
+        Unit::Persons,
+        Unit::Packages,
+        Unit::Items,
+    ];
+
+    /// The spelling used in files.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Unit::Tonne => "t",
+            Unit::Kilogram => "kg",
+            Unit::CubicMetre => "m3",
+            Unit::SquareMetre => "m2",
+            Unit::Hectare => "ha",
+            Unit::SquareKilometre => "km2",
+            Unit::Metre => "m",
+            Unit::Kilometre => "km",
+            Unit::Persons => "persons",
+            Unit::Packages => "packages",
+            Unit::Items => "items",
+        }
+    }
+
+    /// What the unit measures.
+    pub fn dimension(self) -> Dimension {
+        match self {
+            Unit::Tonne | Unit::Kilogram => Dimension::Mass,
+            Unit::CubicMetre => Dimension::Volume,
+            Unit::SquareMetre | Unit::Hectare | Unit::SquareKilometre => Dimension::Area,
+            Unit::Metre | Unit::Kilometre => Dimension::Length,
+            Unit::Persons => Dimension::Persons,
+            Unit::Packages => Dimension::Packages,
+            Unit::Items => Dimension::Items,
+        }
+    }
+
+    /// The power of ten that converts this unit to its dimension's canonical unit.
+    fn exponent(self) -> i32 {
+        match self {
+            Unit::Kilogram | Unit::Metre => -3,
+            Unit::SquareMetre => -4,
+            Unit::SquareKilometre => 2,
+            _ => 0,
+        }
+    }
+
+    fn alias(s: &str) -> Option<Unit> {
+        Some(match s {
+            "tons" | "ton" | "tonne" | "tonnes" => Unit::Tonne,
+            "person" | "people" => Unit::Persons,
+            "package" => Unit::Packages,
+            "item" => Unit::Items,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.symbol())
+    }
+}
+
+impl FromStr for Unit {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Unit, Error> {
+        if let Some(u) = Unit::ALL.into_iter().find(|u| u.symbol() == s) {
+            return Ok(u);
+        }
+        let known: Vec<&str> = Unit::ALL.iter().map(|u| u.symbol()).collect();
+        let message = match Unit::alias(&s.to_lowercase()) {
+            Some(u) => format!("{s:?} is not a unit; did you mean {:?}?", u.symbol()),
+            None => unknown_name("unit", s, &known),
+        };
+        Err(Error::problem("unit", message))
+    }
+}
+
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.symbol())
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Multiplies `d` by `10^exp` exactly, or `None` when the result does not fit a decimal.
+pub(crate) fn scale_pow10(d: Decimal, exp: i32) -> Option<Decimal> {
+    if exp == 0 {
+        return Some(d);
+    }
+    let scale = d.scale() as i32 - exp;
+    let mantissa = d.mantissa();
+    if scale >= 0 {
+        if scale > 28 {
+            return None;
+        }
+        Decimal::try_from_i128_with_scale(mantissa, scale as u32).ok()
+    } else {
+        let m = mantissa.checked_mul(10i128.checked_pow((-scale) as u32)?)?;
+        Decimal::try_from_i128_with_scale(m, 0).ok()
+    }
+}
+
+/// Parses a decimal as written in files: digits, an optional sign and `.` for decimals; no exponent,
+/// no thousands separator. The error message says how to write the value.
+///
+/// # Errors
+///
+/// A message naming what is wrong, such as a thousands separator in `1,581`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::parse_decimal;
+///
+/// assert_eq!(parse_decimal("1581")?.to_string(), "1581");
+/// assert_eq!(parse_decimal("0.5")?.to_string(), "0.5");
+/// assert_eq!(
+///     parse_decimal("1,581").unwrap_err(),
+///     r#""1,581" has a thousands separator; write 1581"#
+/// );
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("is empty; expected a decimal number".into());
+    }
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if digits.contains(',') {
+        let groups: Vec<&str> = digits.split(',').collect();
+        let thousands = groups.len() > 1
+            && groups.iter().skip(1).all(|g| g.len() == 3 || (g.len() > 3 && g.as_bytes()[3] == b'.'))
+            && groups.iter().skip(1).all(|g| g.get(..3).is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())));
+        return Err(if thousands {
+            format!("{s:?} has a thousands separator; write {}", t.replace(',', ""))
+        } else {
+            format!("{s:?} uses a decimal comma; write {}", t.replace(',', "."))
+        });
+    }
+    if digits.contains([' ', '\u{a0}', '\u{202f}', '_', '\'']) {
+        let clean: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'')).collect();
+        return Err(format!("{s:?} has a thousands separator; write {clean}"));
+    }
+    let mut parts = digits.splitn(2, '.');
+    let int = parts.next().unwrap_or("");
+    let frac = parts.next();
+    let ok_int = int.bytes().all(|b| b.is_ascii_digit());
+    let ok_frac = frac.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
+    if !ok_int || !ok_frac || (int.is_empty() && frac.is_none_or(str::is_empty)) {
+        return Err(format!("{s:?} is not a decimal number; write digits with an optional . such as 1581 or 0.5"));
+    }
+    Decimal::from_str_exact(t).map_err(|_| format!("{s:?} does not fit a decimal (at most 28 digits)"))
+}
+
+/// An exact amount of a unit.
+///
+/// Counts (persons, packages, items) are whole numbers. Conversions between units of one dimension are exact.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Quantity, Unit};
+///
+/// let a: Quantity = "1500 kg".parse()?;
+/// let b: Quantity = "2 t".parse()?;
+/// assert_eq!(b.checked_add(&a)?.to_string(), "3.5 t");
+/// assert_eq!(a.to_unit(Unit::Tonne)?.to_string(), "1.5 t");
+/// assert!("3 persons".parse::<Quantity>()?.checked_add(&a).is_err());
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Quantity {
+    value: Decimal,
+    unit: Unit,
+}
+
+impl Quantity {
+    /// A quantity of `value` in `unit`.
+    ///
+    /// # Errors
+    ///
+    /// When `unit` counts whole things and `value` has a fraction (`2.5 persons`).
+    pub fn new(value: Decimal, unit: Unit) -> Result<Quantity, Error> {
+        if unit.dimension().is_count() && !value.fract().is_zero() {
+            return Err(Error::problem(
+                "quantity",
+                format!("{value} {unit} is not a whole number; {unit} are counted in whole numbers"),
+            ));
+        }
+        Ok(Quantity { value, unit })
+    }
+
+    /// The number, in [`Quantity::unit`].
+    pub fn value(&self) -> Decimal {
+        self.value
+    }
+
+    /// The unit.
+    pub fn unit(&self) -> Unit {
+        self.unit
+    }
+
+    /// The dimension of the unit.
+    pub fn dimension(&self) -> Dimension {
+        self.unit.dimension()
+    }
+
+    /// The same amount in another unit of the same dimension, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MixedDimensions`] when `unit` is of another dimension; an overflow when the
+    /// exact result does not fit a decimal.
+    pub fn to_unit(&self, unit: Unit) -> Result<Quantity, Error> {
+        if unit.dimension() != self.dimension() {
+            return Err(ErrorKind::MixedDimensions { left: unit.dimension(), right: self.dimension() }.into());
+        }
+        let value = scale_pow10(self.value, self.unit.exponent() - unit.exponent())
+            .ok_or_else(|| Error::overflow(format!("converting {self} to {unit}")))?;
+        Ok(Quantity { value: value.normalize(), unit })
+    }
+
+    /// The same amount in its dimension's canonical unit.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when the exact result does not fit a decimal.
+    pub fn canonical(&self) -> Result<Quantity, Error> {
+        self.to_unit(self.dimension().canonical_unit())
+    }
+
+    /// The sum, in `self`'s unit.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::MixedDimensions`] when the dimensions differ; an overflow when the sum does not fit.
+    pub fn checked_add(&self, other: &Quantity) -> Result<Quantity, Error> {
+        if other.dimension() != self.dimension() {
+            return Err(ErrorKind::MixedDimensions { left: self.dimension(), right: other.dimension() }.into());
+        }
+        let other = other.to_unit(self.unit)?;
+        let mut sum = ExactSum::default();
+        sum.add(self.value);
+        sum.add(other.value);
+        let value = sum.value().ok_or_else(|| Error::overflow(format!("adding {other} to {self}")))?;
+        Ok(Quantity { value, unit: self.unit })
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.value.normalize(), self.unit)
+    }
+}
+
+impl FromStr for Quantity {
+    type Err = Error;
+
+    /// Parses `"145 t"` or `"12 persons"`.
+    fn from_str(s: &str) -> Result<Quantity, Error> {
+        let s = s.trim();
+        let Some((value, unit)) = s.rsplit_once(char::is_whitespace) else {
+            return Err(Error::problem("quantity", format!("{s:?} needs a number and a unit, such as \"145 t\"")));
+        };
+        let value = parse_decimal(value).map_err(|m| Error::problem("quantity", m))?;
+        Quantity::new(value, unit.parse()?)
+    }
+}
+
+/// An exact running sum of decimals: an `i128` mantissa at the largest scale seen.
+///
+/// Adding never rounds; an overflow is reported when the result is read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ExactSum {
+    mantissa: i128,
+    scale: u32,
+    overflow: bool,
+}
+
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+impl ExactSum {
+    #[inline]
+    pub(crate) fn add(&mut self, d: Decimal) {
+        self.add_parts(d.mantissa(), d.scale());
+    }
+
+    /// Marks the sum as overflowed.
+    pub(crate) fn poison(&mut self) {
+        self.overflow = true;
+    }
+
+    /// Adds `m * 10^-s`.
+    #[inline]
+    pub(crate) fn add_scaled(&mut self, m: i128, s: u32) {
+        self.add_parts(m, s);
+    }
+
+    #[inline]
+    fn add_parts(&mut self, mut m: i128, s: u32) {
+        if s > self.scale {
+            match self.mantissa.checked_mul(POW10[(s - self.scale) as usize]) {
+                Some(v) => self.mantissa = v,
+                None => self.overflow = true,
+            }
+            self.scale = s;
+        } else if s < self.scale {
+            match m.checked_mul(POW10[(self.scale - s) as usize]) {
+                Some(v) => m = v,
+                None => self.overflow = true,
+            }
+        }
+        match self.mantissa.checked_add(m) {
+            Some(v) => self.mantissa = v,
+            None => self.overflow = true,
+        }
+    }
+
+    /// The sum, normalised; `None` when it overflowed or does not fit a decimal.
+    pub(crate) fn value(&self) -> Option<Decimal> {
+        if self.overflow {
+            return None;
+        }
+        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).ok().map(|d| d.normalize())
+    }
+}
+
+/// Exact totals with one figure per dimension, each in the dimension's canonical unit
+/// (like hledger's mixed amounts: tonnes and persons are kept apart, never summed).
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Dimension, Totals};
+///
+/// let mut totals = Totals::new();
+/// totals.add(&"145 t".parse()?)?;
+/// totals.add(&"500 kg".parse()?)?;
+/// totals.add(&"12 persons".parse()?)?;
+/// assert_eq!(totals.get(Dimension::Mass).unwrap().to_string(), "145.5 t");
+/// assert_eq!(totals.to_string(), "145.5 t, 12 persons");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    sums: [ExactSum; 7],
+    present: u8,
+}
+
+impl Totals {
+    /// Empty totals.
+    pub fn new() -> Totals {
+        Totals::default()
+    }
+
+    /// Adds a quantity to its dimension's figure.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when the quantity cannot be converted to its canonical unit exactly.
+    pub fn add(&mut self, q: &Quantity) -> Result<(), Error> {
+        let c = q.canonical()?;
+        self.add_canonical(q.dimension(), c.value);
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn add_canonical(&mut self, dim: Dimension, value: Decimal) {
+        let i = dim.index();
+        self.sums[i].add(value);
+        self.present |= 1 << i;
+    }
+
+    /// The figure for one dimension, in its canonical unit; `None` when nothing of it was added.
+    ///
+    /// A figure too large for a decimal reads as `None` too; [`Totals::checked_get`] tells the two apart.
+    pub fn get(&self, dim: Dimension) -> Option<Quantity> {
+        self.checked_get(dim).ok().flatten()
+    }
+
+    /// The figure for one dimension, in its canonical unit.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when the exact sum does not fit a decimal.
+    pub fn checked_get(&self, dim: Dimension) -> Result<Option<Quantity>, Error> {
+        if self.present & (1 << dim.index()) == 0 {
+            return Ok(None);
+        }
+        let v = self.sums[dim.index()].value().ok_or_else(|| Error::overflow(format!("the total of {dim}")))?;
+        Ok(Some(Quantity { value: v, unit: dim.canonical_unit() }))
+    }
+
+    /// The figure for `unit`'s dimension, in `unit`; zero when nothing of it was added.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when the exact figure does not fit a decimal.
+    pub fn in_unit(&self, unit: Unit) -> Result<Quantity, Error> {
+        match self.checked_get(unit.dimension())? {
+            Some(q) => q.to_unit(unit),
+            None => Ok(Quantity { value: Decimal::ZERO, unit }),
+        }
+    }
+
+    /// The dimensions that have a figure, with it, in [`Dimension::ALL`] order.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when an exact figure does not fit a decimal.
+    pub fn quantities(&self) -> Result<Vec<Quantity>, Error> {
+        Dimension::ALL.into_iter().filter_map(|d| self.checked_get(d).transpose()).collect()
+    }
+
+    /// True when nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.present == 0
+    }
+}
+
+impl fmt::Display for Totals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for d in Dimension::ALL {
+            if self.present & (1 << d.index()) == 0 {
+                continue;
+            }
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            match self.checked_get(d) {
+                Ok(Some(q)) => write!(f, "{q}")?,
+                _ => write!(f, "(overflow) {}", d.canonical_unit())?,
+            }
+        }
+        if first {
+            f.write_str("0")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Quantity {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn units_round_trip_through_their_spelling() {
+        for u in Unit::ALL {
+            assert_eq!(u.symbol().parse::<Unit>().unwrap(), u);
+            assert_eq!(u.to_string(), u.symbol());
+        }
+    }
+
+    #[test]
+    fn unknown_units_suggest_the_nearest() {
+        let e = "tonnes".parse::<Unit>().unwrap_err().to_string();
+        assert!(e.contains(r#"did you mean "t""#), "{e}");
+        let e = "kgs".parse::<Unit>().unwrap_err().to_string();
+        assert!(e.contains(r#"did you mean "kg""#), "{e}");
+    }
+
+    #[test]
+    fn conversions_are_exact() {
+        assert_eq!(q("1 kg").to_unit(Unit::Tonne).unwrap(), q("0.001 t"));
+        assert_eq!(q("1 km2").to_unit(Unit::Hectare).unwrap(), q("100 ha"));
+        assert_eq!(q("1 m2").to_unit(Unit::Hectare).unwrap(), q("0.0001 ha"));
+        assert_eq!(q("2500 m").to_unit(Unit::Kilometre).unwrap(), q("2.5 km"));
+        assert_eq!(q("0.3 t").to_unit(Unit::Kilogram).unwrap(), q("300 kg"));
+        assert!(q("1 t").to_unit(Unit::Hectare).is_err());
+    }
+
+    #[test]
+    fn counts_are_whole() {
+        let e = "2.5 persons".parse::<Quantity>().unwrap_err().to_string();
+        assert!(e.contains("whole number"), "{e}");
+        assert!("2.0 persons".parse::<Quantity>().is_ok());
+    }
+
+    #[test]
+    fn checked_add_refuses_mixed_dimensions() {
+        let e = q("1 t").checked_add(&q("1 persons")).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::MixedDimensions { left: Dimension::Mass, right: Dimension::Persons }));
+        assert_eq!(q("1 t").checked_add(&q("250 kg")).unwrap(), q("1.25 t"));
+    }
+
+    #[test]
+    fn decimals_parse_strictly() {
+        assert_eq!(parse_decimal("1,581").unwrap_err(), r#""1,581" has a thousands separator; write 1581"#);
+        assert_eq!(parse_decimal("1,5").unwrap_err(), r#""1,5" uses a decimal comma; write 1.5"#);
+        assert!(parse_decimal("1e3").is_err());
+        assert!(parse_decimal("1 581").unwrap_err().contains("write 1581"));
+        assert!(parse_decimal(".").is_err());
+        assert!(parse_decimal("").is_err());
+        assert_eq!(parse_decimal("-0.25").unwrap(), Decimal::new(-25, 2));
+        assert_eq!(parse_decimal(".5").unwrap(), Decimal::new(5, 1));
+    }
+
+    #[test]
+    fn exact_sum_aligns_scales_and_detects_overflow() {
+        let mut s = ExactSum::default();
+        s.add(Decimal::new(1581, 0));
+        s.add(Decimal::new(5, 3));
+        s.add(Decimal::new(-1, 1));
+        assert_eq!(s.value().unwrap(), Decimal::new(1580905, 3));
+        let mut big = ExactSum::default();
+        for _ in 0..3 {
+            big.add(Decimal::MAX);
+        }
+        assert!(big.value().is_none(), "3 x Decimal::MAX does not fit");
+    }
+
+    #[test]
+    fn scale_pow10_is_exact_or_none() {
+        assert_eq!(scale_pow10(Decimal::new(15, 1), 2), Some(Decimal::new(150, 0)));
+        assert_eq!(scale_pow10(Decimal::new(15, 1), -3), Some(Decimal::new(15, 4)));
+        assert_eq!(scale_pow10(Decimal::new(1, 27), -3), None);
+        assert_eq!(scale_pow10(Decimal::MAX, 1), None);
+    }
+}

@@ -1,0 +1,640 @@
+//! Scopes, grouping, totals and running totals.
+//!
+//! A [`Scope`] filters entries by kind, category, item, parties, region and period; the same type
+//! scopes queries and [reports](crate::Report). Totals come in each dimension's canonical unit.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::entry::{Category, Entry, Kind};
+use crate::error::{Error, unknown_name};
+use crate::hash::FxHashMap;
+use crate::ledger::{Ledger, Row, row_dimension};
+use crate::period::{Period, last_of_month};
+use crate::quantity::Totals;
+
+/// Which entries a query or a report is about; an empty field means any.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Category, Kind, Period, Scope};
+///
+/// let scope = Scope::all()
+///     .kind(Kind::Cargo)
+///     .category(Category::Humanitarian)
+///     .to("NKR")
+///     .period("2020-12..2021-06".parse()?);
+/// assert_eq!(scope.kind, Some(Kind::Cargo));
+/// assert_eq!(scope.to_string(), "kind=cargo category=humanitarian to=NKR period=2020-12-01..2021-06-30");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Scope {
+    /// The kind.
+    pub kind: Option<Kind>,
+    /// The category.
+    pub category: Option<Category>,
+    /// The item, exactly as written.
+    pub item: Option<Arc<str>>,
+    /// The party it came from.
+    pub from: Option<Arc<str>>,
+    /// The party it went to.
+    pub to: Option<Arc<str>>,
+    /// The intermediary.
+    pub via: Option<Arc<str>>,
+    /// The area.
+    pub region: Option<Arc<str>>,
+    /// The days covered.
+    pub period: Period,
+}
+
+impl Scope {
+    /// Every entry.
+    pub fn all() -> Scope {
+        Scope::default()
+    }
+
+    /// Only entries of `kind`.
+    pub fn kind(mut self, kind: Kind) -> Scope {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Only entries of `category`.
+    pub fn category(mut self, category: Category) -> Scope {
+        self.category = Some(category);
+        self
+    }
+
+    /// Only entries of this item.
+    pub fn item(mut self, item: impl Into<Arc<str>>) -> Scope {
+        self.item = Some(item.into());
+        self
+    }
+
+    /// Only entries from this party.
+    pub fn from(mut self, party: impl Into<Arc<str>>) -> Scope {
+        self.from = Some(party.into());
+        self
+    }
+
+    /// Only entries to this party.
+    pub fn to(mut self, party: impl Into<Arc<str>>) -> Scope {
+        self.to = Some(party.into());
+        self
+    }
+
+    /// Only entries through this intermediary.
+    pub fn via(mut self, party: impl Into<Arc<str>>) -> Scope {
+        self.via = Some(party.into());
+        self
+    }
+
+    /// Only entries in this region.
+    pub fn region(mut self, region: impl Into<Arc<str>>) -> Scope {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Only entries dated in `period`.
+    pub fn period(mut self, period: Period) -> Scope {
+        self.period = period;
+        self
+    }
+
+    /// True when `entry` is in scope.
+    pub fn matches(&self, entry: &Entry) -> bool {
+        self.kind.is_none_or(|k| k == entry.kind())
+            && self.category.is_none_or(|c| Some(c) == entry.category())
+            && text_matches(&self.item, entry.item())
+            && text_matches(&self.from, entry.from())
+            && text_matches(&self.to, entry.to())
+            && text_matches(&self.via, entry.via())
+            && text_matches(&self.region, entry.region())
+            && self.period.contains(entry.date())
+    }
+
+    pub(crate) fn texts(&self) -> [&Option<Arc<str>>; 5] {
+        [&self.item, &self.from, &self.to, &self.via, &self.region]
+    }
+
+    /// The scope with symbols resolved against a ledger; `None` when it can match nothing there.
+    pub(crate) fn compile(&self, ledger: &Ledger) -> Option<Compiled> {
+        let mut text = [0u32; 5];
+        for (slot, want) in text.iter_mut().zip(self.texts()) {
+            if let Some(s) = want {
+                *slot = ledger.symbols.find(s)?;
+            }
+        }
+        Some(Compiled {
+            kind: self.kind.map_or(u8::MAX, |k| k.index() as u8),
+            category: self.category.map_or(u8::MAX, |c| c.index() as u8 + 1),
+            text,
+            period: self.period,
+        })
+    }
+}
+
+fn text_matches(want: &Option<Arc<str>>, have: Option<&str>) -> bool {
+    want.as_deref().is_none_or(|w| Some(w) == have)
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(k) = self.kind {
+            parts.push(format!("kind={k}"));
+        }
+        if let Some(c) = self.category {
+            parts.push(format!("category={c}"));
+        }
+        for (name, v) in ["item", "from", "to", "via", "region"].iter().zip(self.texts()) {
+            if let Some(v) = v {
+                parts.push(format!("{name}={v}"));
+            }
+        }
+        if !self.period.is_all() {
+            parts.push(format!("period={}", self.period));
+        }
+        if parts.is_empty() { f.write_str("all") } else { f.write_str(&parts.join(" ")) }
+    }
+}
+
+/// A scope resolved to a ledger's symbols: u8::MAX and 0 mean "any".
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Compiled {
+    kind: u8,
+    category: u8,
+    text: [u32; 5],
+    period: Period,
+}
+
+impl Compiled {
+    #[inline]
+    pub(crate) fn matches(&self, r: &Row) -> bool {
+        (self.kind == u8::MAX || self.kind == r.kind)
+            && (self.category == u8::MAX || self.category == r.category)
+            && self.text.iter().zip(r.text.iter()).all(|(w, h)| *w == 0 || w == h)
+            && self.period.contains(r.date)
+    }
+
+    /// The seven scope values (kind, category, item, from, to, via, region) as symbols.
+    pub(crate) fn values(&self) -> [u32; 7] {
+        let [a, b, c, d, e] = self.text;
+        [u32::from(self.kind), u32::from(self.category), a, b, c, d, e]
+    }
+
+    /// The rows in the period (rows are in date order), before the other filters.
+    pub(crate) fn candidate_rows<'a>(&self, rows: &'a [Row]) -> &'a [Row] {
+        let lo = self.period.start().map_or(0, |s| rows.partition_point(|r| r.date < s));
+        let hi = self.period.end().map_or(rows.len(), |e| rows.partition_point(|r| r.date <= e));
+        rows.get(lo..hi.max(lo)).unwrap_or(&[])
+    }
+}
+
+/// What to group by.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::Key;
+///
+/// let keys = Key::parse_list("kind,to,month")?;
+/// assert_eq!(keys, [Key::Kind, Key::To, Key::Month]);
+/// assert!(Key::parse_list("kind,monht").unwrap_err().to_string().contains("did you mean \"month\""));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Key {
+    /// The entry's kind.
+    Kind,
+    /// The category.
+    Category,
+    /// The item.
+    Item,
+    /// The party it came from.
+    From,
+    /// The party it went to.
+    To,
+    /// The intermediary.
+    Via,
+    /// The region.
+    Region,
+    /// The calendar month, `2021-06`.
+    Month,
+    /// The calendar quarter, `2021-Q2`.
+    Quarter,
+    /// The year, `2021`.
+    Year,
+}
+
+impl Key {
+    /// Every key.
+    pub const ALL: [Key; 10] = [
+        Key::Kind,
+        Key::Category,
+        Key::Item,
+        Key::From,
+        Key::To,
+        Key::Via,
+        Key::Region,
+        Key::Month,
+        Key::Quarter,
+        Key::Year,
+    ];
+
+    /// The name used on the command line and as a column header.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Key::Kind => "kind",
+            Key::Category => "category",
+            Key::Item => "item",
+            Key::From => "from",
+            Key::To => "to",
+            Key::Via => "via",
+            Key::Region => "region",
+            Key::Month => "month",
+            Key::Quarter => "quarter",
+            Key::Year => "year",
+        }
+    }
+
+    /// Parses a comma-separated list such as `kind,to,month`.
+    ///
+    /// # Errors
+    ///
+    /// An unknown or repeated key.
+    pub fn parse_list(s: &str) -> Result<Vec<Key>, Error> {
+        let mut keys = Vec::new();
+        for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let k: Key = part.parse()?;
+            if keys.contains(&k) {
+                return Err(Error::problem("by", format!("{part:?} is given twice")));
+            }
+            keys.push(k);
+        }
+        Ok(keys)
+    }
+
+    /// The symbol-level value of this key for a row.
+    #[inline]
+    fn code(self, r: &Row) -> u32 {
+        match self {
+            Key::Kind => u32::from(r.kind),
+            Key::Category => u32::from(r.category),
+            Key::Item => r.text[0],
+            Key::From => r.text[1],
+            Key::To => r.text[2],
+            Key::Via => r.text[3],
+            Key::Region => r.text[4],
+            Key::Month => r.month as u32,
+            Key::Quarter => (r.month.div_euclid(3)) as u32,
+            Key::Year => r.month.div_euclid(12) as u32,
+        }
+    }
+
+    fn value(self, e: &Entry) -> KeyValue {
+        let text = |s: Option<&str>| KeyValue::Text(s.map(Arc::from));
+        let d = e.date();
+        match self {
+            Key::Kind => KeyValue::Kind(e.kind()),
+            Key::Category => KeyValue::Category(e.category()),
+            Key::Item => text(e.item()),
+            Key::From => text(e.from()),
+            Key::To => text(e.to()),
+            Key::Via => text(e.via()),
+            Key::Region => text(e.region()),
+            Key::Month => KeyValue::Month(d.year(), d.month()),
+            Key::Quarter => KeyValue::Quarter(d.year(), d.month0() / 3 + 1),
+            Key::Year => KeyValue::Year(d.year()),
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Key {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Key, Error> {
+        Key::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
+            Error::problem("by", unknown_name("grouping key", s, &known))
+        })
+    }
+}
+
+/// The value of one grouping key for a group. Displays as written in files: `2021-06`, `2021-Q2`,
+/// `2021`, and an absent party or region as the empty string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum KeyValue {
+    /// A kind.
+    Kind(Kind),
+    /// A category, or none.
+    Category(Option<Category>),
+    /// An item, party or region, or none.
+    Text(Option<Arc<str>>),
+    /// Year and month.
+    Month(i32, u32),
+    /// Year and quarter (1–4).
+    Quarter(i32, u32),
+    /// A year.
+    Year(i32),
+}
+
+impl fmt::Display for KeyValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyValue::Kind(k) => write!(f, "{k}"),
+            KeyValue::Category(c) => c.map_or(Ok(()), |c| write!(f, "{c}")),
+            KeyValue::Text(t) => f.write_str(t.as_deref().unwrap_or("")),
+            KeyValue::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            KeyValue::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
+            KeyValue::Year(y) => write!(f, "{y:04}"),
+        }
+    }
+}
+
+/// One group of a grouped query: its key values, its totals and its entries.
+#[derive(Debug, Clone)]
+pub struct Group<'a> {
+    key: Vec<KeyValue>,
+    totals: Totals,
+    entries: Vec<&'a Entry>,
+}
+
+impl<'a> Group<'a> {
+    /// The group's value of each key, in the order the keys were given.
+    pub fn key(&self) -> &[KeyValue] {
+        &self.key
+    }
+
+    /// The group's totals, one figure per dimension.
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// The entries that make up the totals, in date order.
+    pub fn entries(&self) -> &[&'a Entry] {
+        &self.entries
+    }
+}
+
+/// How often a running total takes a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Step {
+    /// A point at the end of every day.
+    Day,
+    /// A point at the end of every month.
+    Month,
+}
+
+/// A running total of one group: a point at the end of each step.
+#[derive(Debug, Clone)]
+pub struct Series {
+    key: Vec<KeyValue>,
+    points: Vec<(NaiveDate, Totals)>,
+}
+
+impl Series {
+    /// The group's value of each key.
+    pub fn key(&self) -> &[KeyValue] {
+        &self.key
+    }
+
+    /// The cumulative totals at the end of each step (last day of the day or month), in date order.
+    pub fn points(&self) -> &[(NaiveDate, Totals)] {
+        &self.points
+    }
+}
+
+/// Groups rows under composite keys; `K` keys at most, unused slots zero.
+type GroupCode = [u32; 10];
+
+impl Ledger {
+    /// The entries in `scope`, in date order.
+    pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Entry> + 'a {
+        let compiled = scope.compile(self);
+        let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows()));
+        rows.iter().filter(move |r| compiled.is_some_and(|c| c.matches(r))).map(|r| self.entry_at(r.pos))
+    }
+
+    /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
+    ///
+    /// # Errors
+    ///
+    /// Never for a ledger's own entries today; kept fallible so that totals too large for a decimal
+    /// can be reported rather than rounded.
+    pub fn totals(&self, scope: &Scope) -> Result<Totals, Error> {
+        let mut totals = Totals::new();
+        if let Some(c) = scope.compile(self) {
+            for r in c.candidate_rows(self.rows()).iter().filter(|r| c.matches(r)) {
+                totals.add_canonical(row_dimension(r), r.canon);
+            }
+        }
+        Ok(totals)
+    }
+
+    /// Totals of the entries in `scope`, grouped by `keys` (in that order), groups sorted by their keys.
+    ///
+    /// With no keys there is one group (when any entry is in scope).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Key, Ledger, Scope};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "12 persons".parse()?).from("ARM").to("AZE").build()?,
+    ///     Entry::detainee_transfer("2021-02-10".parse()?, "5 persons".parse()?).from("AZE").to("ARM").build()?,
+    /// ])?;
+    /// let groups = ledger.group(&Scope::all(), &[Key::To])?;
+    /// let rows: Vec<String> = groups.iter().map(|g| format!("{}: {}", g.key()[0], g.totals())).collect();
+    /// assert_eq!(rows, ["ARM: 49 persons", "AZE: 12 persons"]);
+    /// assert_eq!(groups[0].entries().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::totals`].
+    pub fn group<'a>(&'a self, scope: &Scope, keys: &[Key]) -> Result<Vec<Group<'a>>, Error> {
+        let Some(c) = scope.compile(self) else { return Ok(Vec::new()) };
+        let mut index: FxHashMap<GroupCode, usize> = FxHashMap::default();
+        let mut groups: Vec<Group<'a>> = Vec::new();
+        for r in c.candidate_rows(self.rows()) {
+            if !c.matches(r) {
+                continue;
+            }
+            let code = group_code(keys, r);
+            let g = *index.entry(code).or_insert_with(|| {
+                let first = self.entry_at(r.pos);
+                groups.push(Group {
+                    key: keys.iter().map(|k| k.value(first)).collect(),
+                    totals: Totals::new(),
+                    entries: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            let group = &mut groups[g];
+            group.totals.add_canonical(row_dimension(r), r.canon);
+            group.entries.push(self.entry_at(r.pos));
+        }
+        groups.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(groups)
+    }
+
+    /// Running (cumulative) totals of the entries in `scope`, per group of `keys`, with a point at the
+    /// end of each day or month.
+    ///
+    /// The points run from the period's start (or the first entry in scope) to its end (or the last
+    /// entry in scope); every series has the same dates, so that they can be drawn together.
+    /// Time keys (`month`, `quarter`, `year`) make little sense here and are refused.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Ledger, Scope, Step, Dimension};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+    ///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// let series = ledger.running(&Scope::all(), &[], Step::Month)?;
+    /// let points: Vec<String> = series[0]
+    ///     .points()
+    ///     .iter()
+    ///     .map(|(d, t)| format!("{d} {}", t.get(Dimension::Mass).unwrap()))
+    ///     .collect();
+    /// assert_eq!(points, ["2021-04-30 145 t", "2021-05-31 300 t"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A time key among `keys`.
+    pub fn running(&self, scope: &Scope, keys: &[Key], step: Step) -> Result<Vec<Series>, Error> {
+        if let Some(k) = keys.iter().find(|k| matches!(k, Key::Month | Key::Quarter | Key::Year)) {
+            return Err(Error::problem("by", format!("running totals are over time already; drop {k}")));
+        }
+        let groups = self.group(scope, keys)?;
+        let dates = groups.iter().flat_map(|g| g.entries.iter().map(|e| e.date()));
+        let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else { return Ok(Vec::new()) };
+        let start = scope.period.start().unwrap_or(first);
+        let end = scope.period.end().unwrap_or(last);
+        let mut ends = Vec::new();
+        let mut d = step_end(start, step);
+        while d <= end {
+            ends.push(d);
+            match d.succ_opt() {
+                Some(next) => d = step_end(next, step),
+                None => break,
+            }
+        }
+        if ends.last().is_some_and(|&l| l < end) || ends.is_empty() {
+            ends.push(step_end(end, step));
+        }
+        let series = groups
+            .into_iter()
+            .map(|g| {
+                let mut totals = Totals::new();
+                let mut entries = g.entries.iter().peekable();
+                let points = ends
+                    .iter()
+                    .map(|&until| {
+                        while let Some(e) = entries.next_if(|e| e.date() <= until) {
+                            totals.add_canonical(e.quantity().dimension(), canonical_value(e));
+                        }
+                        (until, totals)
+                    })
+                    .collect();
+                Series { key: g.key, points }
+            })
+            .collect();
+        Ok(series)
+    }
+}
+
+fn canonical_value(e: &Entry) -> rust_decimal::Decimal {
+    // Entries in a ledger were checked to have a canonical form when inserted.
+    e.quantity().canonical().map(|q| q.value()).unwrap_or_default()
+}
+
+fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
+    match step {
+        Step::Day => d,
+        Step::Month => last_of_month(d.year(), d.month()),
+    }
+}
+
+#[inline]
+fn group_code(keys: &[Key], r: &Row) -> GroupCode {
+    let mut code = [0u32; 10];
+    for (slot, k) in code.iter_mut().zip(keys) {
+        *slot = k.code(r);
+    }
+    code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::Dimension;
+
+    fn ledger() -> Ledger {
+        let e = |id: &str, date: &str, q: &str, to: &str| {
+            Entry::cargo(date.parse().unwrap(), q.parse().unwrap()).id(id).to(to).build().unwrap()
+        };
+        Ledger::from_entries([
+            e("a", "2021-01-31", "1 t", "ARM"),
+            e("b", "2021-02-01", "500 kg", "ARM"),
+            e("c", "2021-02-15", "2 t", "AZE"),
+            e("d", "2021-04-01", "3 m3", "AZE"),
+        ])
+        .unwrap()
+    }
+
+    #[test]
+    fn scope_filters_on_every_field_and_unknown_values_match_nothing() {
+        let l = ledger();
+        assert_eq!(l.select(&Scope::all().to("ARM")).count(), 2);
+        assert_eq!(l.select(&Scope::all().to("GEO")).count(), 0);
+        assert_eq!(l.select(&Scope::all().period("2021-02".parse().unwrap())).count(), 2);
+        assert_eq!(l.select(&Scope::all().kind(Kind::Returnees)).count(), 0);
+        for e in l.iter() {
+            assert!(Scope::all().matches(e));
+        }
+    }
+
+    #[test]
+    fn quarter_and_year_keys_print_as_in_files() {
+        let l = ledger();
+        let g = l.group(&Scope::all(), &[Key::Quarter, Key::Year]).unwrap();
+        let keys: Vec<String> = g.iter().map(|g| format!("{} {}", g.key()[0], g.key()[1])).collect();
+        assert_eq!(keys, ["2021-Q1 2021", "2021-Q2 2021"]);
+        assert_eq!(g[0].totals().get(Dimension::Mass).unwrap().to_string(), "3.5 t");
+    }
+
+    #[test]
+    fn running_totals_by_day_cover_the_period() {
+        let l = ledger();
+        let s = l
+            .running(&Scope::all().to("ARM").period("2021-01-30..2021-02-02".parse().unwrap()), &[], Step::Day)
+            .unwrap();
+        let pts: Vec<String> = s[0].points().iter().map(|(d, t)| format!("{d}={t}")).collect();
+        assert_eq!(pts, ["2021-01-30=0", "2021-01-31=1 t", "2021-02-01=1.5 t", "2021-02-02=1.5 t"]);
+        assert!(l.running(&Scope::all(), &[Key::Month], Step::Month).is_err());
+    }
+}

@@ -1,0 +1,959 @@
+//! Reports (published figures with a qualifier), their intervals, and verification against a ledger,
+//! with `fill` reports recording what no dated event explains as explicit unattributed entries.
+//!
+//! Verification indexes the ledger once per scope shape (which of kind, category, item, from, to,
+//! via and region the reports name), with prefix sums over date-ordered entries, so that each report
+//! costs a hash lookup and two binary searches rather than a scan of the ledger.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Bound;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::entry::{Category, Entry, Kind};
+use crate::error::{Error, Position, Problem, unknown_name};
+use crate::hash::FxHashMap;
+use crate::ledger::{Ledger, Row};
+use crate::period::{PartialDate, Period};
+use crate::quantity::{ExactSum, Quantity};
+use crate::query::Scope;
+
+/// How exact a reported figure is.
+///
+/// A figure `v` with rounding unit `r` (the place of its last non-zero digit) stands for an interval:
+///
+/// | qualifier | interval |
+/// |---|---|
+/// | `exact` | `[v, v]` |
+/// | `about` | `[v − r/2, v + r/2]`, widened to at least ±2 % of `v` |
+/// | `more-than` | `(v, ∞)` |
+/// | `at-least` | `[v, ∞)` |
+/// | `nearly` | `[v − r, v)` |
+/// | `at-most` | `(−∞, v]` |
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::Qualifier;
+/// use rust_decimal::Decimal;
+///
+/// // "about 53 thousand": r = 1000, but ±2 % is wider.
+/// let i = Qualifier::About.interval(Decimal::from(53_000), None);
+/// assert_eq!(i.to_string(), "[51940, 54060]");
+/// assert_eq!(Qualifier::Nearly.interval(Decimal::from(2100), None).to_string(), "[2000, 2100)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Qualifier {
+    /// Exactly the figure.
+    #[default]
+    Exact,
+    /// Rounded: within half the rounding unit, and at least ±2 %.
+    About,
+    /// Strictly more than the figure.
+    MoreThan,
+    /// The figure or more.
+    AtLeast,
+    /// Less than the figure, by at most the rounding unit.
+    Nearly,
+    /// The figure or less.
+    AtMost,
+}
+
+impl Qualifier {
+    /// Every qualifier.
+    pub const ALL: [Qualifier; 6] = [
+        Qualifier::Exact,
+        Qualifier::About,
+        Qualifier::MoreThan,
+        Qualifier::AtLeast,
+        Qualifier::Nearly,
+        Qualifier::AtMost,
+    ];
+
+    /// The spelling used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::About => "about",
+            Qualifier::MoreThan => "more-than",
+            Qualifier::AtLeast => "at-least",
+            Qualifier::Nearly => "nearly",
+            Qualifier::AtMost => "at-most",
+        }
+    }
+
+    /// The interval a figure `value` stands for; an explicit `tolerance` `t` makes an `exact` or
+    /// `about` figure `[v − t, v + t]` (other qualifiers ignore it).
+    pub fn interval(self, value: Decimal, tolerance: Option<Decimal>) -> Interval {
+        let r = rounding_unit(value);
+        let (low, high) = match (self, tolerance) {
+            (Qualifier::Exact | Qualifier::About, Some(t)) => {
+                (Bound::Included(value - t.abs()), Bound::Included(value + t.abs()))
+            }
+            (Qualifier::Exact, None) => (Bound::Included(value), Bound::Included(value)),
+            (Qualifier::About, None) => {
+                let half = (r / Decimal::TWO).max((value * Decimal::new(2, 2)).abs());
+                (Bound::Included(value - half), Bound::Included(value + half))
+            }
+            (Qualifier::MoreThan, _) => (Bound::Excluded(value), Bound::Unbounded),
+            (Qualifier::AtLeast, _) => (Bound::Included(value), Bound::Unbounded),
+            (Qualifier::Nearly, _) => (Bound::Included(value - r), Bound::Excluded(value)),
+            (Qualifier::AtMost, _) => (Bound::Unbounded, Bound::Included(value)),
+        };
+        Interval { low: normal(low), high: normal(high) }
+    }
+
+    /// True for the qualifiers a `fill` report may have.
+    pub fn can_fill(self) -> bool {
+        matches!(self, Qualifier::Exact | Qualifier::About)
+    }
+}
+
+fn normal(b: Bound<Decimal>) -> Bound<Decimal> {
+    match b {
+        Bound::Included(d) => Bound::Included(d.normalize()),
+        Bound::Excluded(d) => Bound::Excluded(d.normalize()),
+        Bound::Unbounded => Bound::Unbounded,
+    }
+}
+
+/// The place of the last non-zero digit of `v`: 53000 → 1000, 1581 → 1, 2.5 → 0.1 (1 for zero).
+///
+/// ```
+/// use relief_ledger::rounding_unit;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(rounding_unit(Decimal::from(53_000)), Decimal::from(1000));
+/// assert_eq!(rounding_unit(Decimal::from(1581)), Decimal::ONE);
+/// assert_eq!(rounding_unit(Decimal::new(25, 1)), Decimal::new(1, 1));
+/// ```
+pub fn rounding_unit(v: Decimal) -> Decimal {
+    let v = v.normalize();
+    if v.is_zero() {
+        return Decimal::ONE;
+    }
+    if v.scale() > 0 {
+        return Decimal::new(1, v.scale());
+    }
+    let mut m = v.mantissa().unsigned_abs();
+    let mut r = Decimal::ONE;
+    while m % 10 == 0 {
+        m /= 10;
+        r *= Decimal::TEN;
+    }
+    r
+}
+
+impl fmt::Display for Qualifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Qualifier {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Qualifier, Error> {
+        Qualifier::ALL.into_iter().find(|q| q.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Qualifier::ALL.iter().map(|q| q.as_str()).collect();
+            Error::problem("qualifier", unknown_name("qualifier", s, &known))
+        })
+    }
+}
+
+/// Whether a report is only checked, or fills the ledger's shortfall with an unattributed entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Compare the figure with the ledger.
+    #[default]
+    Check,
+    /// Record the part of the figure that the ledger lacks as an unattributed entry.
+    Fill,
+}
+
+impl Mode {
+    /// The spelling used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Check => "check",
+            Mode::Fill => "fill",
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Mode {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Mode, Error> {
+        match s {
+            "check" => Ok(Mode::Check),
+            "fill" => Ok(Mode::Fill),
+            _ => Err(Error::problem("mode", unknown_name("mode", s, &["check", "fill"]))),
+        }
+    }
+}
+
+/// A range of figures, each end open, inclusive or exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interval {
+    low: Bound<Decimal>,
+    high: Bound<Decimal>,
+}
+
+impl Interval {
+    /// The lower end.
+    pub fn low(&self) -> Bound<Decimal> {
+        self.low
+    }
+
+    /// The upper end.
+    pub fn high(&self) -> Bound<Decimal> {
+        self.high
+    }
+
+    /// Where `x` lies: `Less` below the interval, `Equal` inside, `Greater` above.
+    pub fn locate(&self, x: Decimal) -> Ordering {
+        let below = match self.low {
+            Bound::Included(l) => x < l,
+            Bound::Excluded(l) => x <= l,
+            Bound::Unbounded => false,
+        };
+        let above = match self.high {
+            Bound::Included(h) => x > h,
+            Bound::Excluded(h) => x >= h,
+            Bound::Unbounded => false,
+        };
+        if below {
+            Ordering::Less
+        } else if above {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
+    }
+
+    /// True when `x` lies in the interval.
+    pub fn contains(&self, x: Decimal) -> bool {
+        self.locate(x) == Ordering::Equal
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.low {
+            Bound::Included(l) => write!(f, "[{l}, ")?,
+            Bound::Excluded(l) => write!(f, "({l}, ")?,
+            Bound::Unbounded => f.write_str("(-∞, ")?,
+        }
+        match self.high {
+            Bound::Included(h) => write!(f, "{h}]"),
+            Bound::Excluded(h) => write!(f, "{h})"),
+            Bound::Unbounded => f.write_str("∞)"),
+        }
+    }
+}
+
+/// A figure that a source published about a scope over a period (a "claim").
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Kind, Mode, Qualifier, Report};
+///
+/// // The seed statement: 105 of 122 returned to Armenia since 2020-12-02.
+/// let r = Report::builder("mfa-105", "2021-11-09".parse()?, Kind::DetaineeTransfer, "105 persons".parse()?)
+///     .to("ARM")
+///     .since("2020-12-02".parse()?)
+///     .mode(Mode::Fill)
+///     .source("Russian foreign ministry, 2021-11-09")
+///     .build()?;
+/// assert_eq!(r.scope().period.to_string(), "2020-12-02..2021-11-09");
+/// assert_eq!(r.qualifier(), Qualifier::Exact);
+///
+/// // A report in tonnes about people is refused.
+/// let bad = Report::builder("x", "2021-11-09".parse()?, Kind::Returnees, "5 t".parse()?).build();
+/// assert!(bad.unwrap_err().to_string().contains("returnees is counted in persons"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    id: Arc<str>,
+    published: NaiveDate,
+    source: Option<Arc<str>>,
+    scope: Scope,
+    since: Option<PartialDate>,
+    until: Option<PartialDate>,
+    value: Quantity,
+    qualifier: Qualifier,
+    tolerance: Option<Decimal>,
+    mode: Mode,
+}
+
+impl Report {
+    /// Starts a report of a figure about entries of `kind`; finish it with [`ReportBuilder::build`].
+    pub fn builder(id: impl Into<Arc<str>>, published: NaiveDate, kind: Kind, value: Quantity) -> ReportBuilder {
+        ReportBuilder {
+            report: Report {
+                id: id.into(),
+                published,
+                source: None,
+                scope: Scope::all().kind(kind),
+                since: None,
+                until: None,
+                value,
+                qualifier: Qualifier::Exact,
+                tolerance: None,
+                mode: Mode::Check,
+            },
+        }
+    }
+
+    /// The id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The day the figure was published.
+    pub fn published(&self) -> NaiveDate {
+        self.published
+    }
+
+    /// The citation.
+    pub fn source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// What the figure is about, its period included.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// The kind the figure is about.
+    pub fn kind(&self) -> Kind {
+        self.scope.kind.unwrap_or(Kind::Cargo)
+    }
+
+    /// The start of the period as given, if any.
+    pub fn since(&self) -> Option<PartialDate> {
+        self.since
+    }
+
+    /// The end of the period as given, if any (the published date otherwise).
+    pub fn until(&self) -> Option<PartialDate> {
+        self.until
+    }
+
+    /// The figure and its unit.
+    pub fn value(&self) -> Quantity {
+        self.value
+    }
+
+    /// How exact the figure is.
+    pub fn qualifier(&self) -> Qualifier {
+        self.qualifier
+    }
+
+    /// The explicit tolerance, in the figure's unit.
+    pub fn tolerance(&self) -> Option<Decimal> {
+        self.tolerance
+    }
+
+    /// Check or fill.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The interval the figure stands for.
+    pub fn interval(&self) -> Interval {
+        self.qualifier.interval(self.value.value(), self.tolerance)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} {} {}", self.id, self.published, self.qualifier, self.value)?;
+        write!(f, " of {}", self.scope)?;
+        if let Some(t) = self.tolerance {
+            write!(f, " tolerance={t}")?;
+        }
+        if self.mode == Mode::Fill {
+            f.write_str(" mode=fill")?;
+        }
+        if let Some(s) = &self.source {
+            write!(f, " source={s:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds a validated [`Report`]; see [`Report::builder`].
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ReportBuilder {
+    report: Report,
+}
+
+macro_rules! scope_setters {
+    ($($(#[$doc:meta])* $name:ident),*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, value: impl Into<Arc<str>>) -> ReportBuilder {
+            self.report.scope.$name = Some(value.into());
+            self
+        }
+    )*};
+}
+
+impl ReportBuilder {
+    scope_setters!(
+        /// Scope: only this item.
+        item,
+        /// Scope: only from this party.
+        from,
+        /// Scope: only to this party.
+        to,
+        /// Scope: only through this intermediary.
+        via,
+        /// Scope: only in this region.
+        region
+    );
+
+    /// Scope: only this category (one of the kind's).
+    pub fn category(mut self, category: Category) -> ReportBuilder {
+        self.report.scope.category = Some(category);
+        self
+    }
+
+    /// The period starts with this date (the beginning of time otherwise).
+    pub fn since(mut self, since: PartialDate) -> ReportBuilder {
+        self.report.since = Some(since);
+        self
+    }
+
+    /// The period ends with this date (the published date otherwise).
+    pub fn until(mut self, until: PartialDate) -> ReportBuilder {
+        self.report.until = Some(until);
+        self
+    }
+
+    /// How exact the figure is (`exact` by default).
+    pub fn qualifier(mut self, qualifier: Qualifier) -> ReportBuilder {
+        self.report.qualifier = qualifier;
+        self
+    }
+
+    /// An explicit absolute tolerance, in the figure's unit (`exact` and `about` only).
+    pub fn tolerance(mut self, tolerance: Decimal) -> ReportBuilder {
+        self.report.tolerance = Some(tolerance);
+        self
+    }
+
+    /// Check (the default) or fill.
+    pub fn mode(mut self, mode: Mode) -> ReportBuilder {
+        self.report.mode = mode;
+        self
+    }
+
+    /// The citation.
+    pub fn source(mut self, source: impl Into<Arc<str>>) -> ReportBuilder {
+        self.report.source = Some(source.into());
+        self
+    }
+
+    /// Validates and builds the report.
+    ///
+    /// # Errors
+    ///
+    /// Every problem at once: an empty id, a unit whose dimension does not fit the kind, a category of
+    /// another kind, a negative figure, a negative tolerance or one on a qualifier other than `exact`
+    /// and `about`, `fill` with another qualifier, a period that ends before it starts.
+    pub fn build(self) -> Result<Report, Error> {
+        let mut r = self.report;
+        let kind = r.kind();
+        let mut problems = Vec::new();
+        if r.id.trim().is_empty() {
+            problems.push(Problem::new("id", "is empty; every report needs an id"));
+        }
+        let dim = r.value.dimension();
+        if !kind.dimensions().contains(&dim) {
+            let allowed: Vec<&str> = kind.dimensions().iter().map(|d| d.as_str()).collect();
+            problems.push(Problem::new(
+                "unit",
+                format!(
+                    "{kind} is counted in {}; a figure in {} ({dim}) cannot be checked against it",
+                    allowed.join(" or "),
+                    r.value.unit()
+                ),
+            ));
+        }
+        if let Some(c) = r.scope.category {
+            if c.kind() != kind {
+                problems.push(Problem::new("category", format!("{c} is a category of {}, not of {kind}", c.kind())));
+            }
+        }
+        if r.value.value() < Decimal::ZERO {
+            problems.push(Problem::new("value", format!("{} is negative", r.value.value())));
+        }
+        if let Some(t) = r.tolerance {
+            if t < Decimal::ZERO {
+                problems.push(Problem::new("tolerance", format!("{t} is negative")));
+            } else if !r.qualifier.can_fill() {
+                problems.push(Problem::new(
+                    "tolerance",
+                    format!("a tolerance applies to exact and about figures, not {}", r.qualifier),
+                ));
+            }
+        }
+        if r.mode == Mode::Fill && !r.qualifier.can_fill() {
+            problems.push(Problem::new(
+                "mode",
+                format!("only exact and about figures can fill; a {} figure is a bound, not an amount", r.qualifier),
+            ));
+        }
+        for (name, v) in ["item", "from", "to", "via", "region"].iter().zip(r.scope.texts()) {
+            if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                problems.push(Problem::new(name, "is empty; leave the field out to mean any"));
+            }
+        }
+        match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::Day(r.published)))) {
+            Ok(p) => r.scope.period = p,
+            Err(e) => problems.extend(e.problems().iter().cloned()),
+        }
+        if problems.is_empty() {
+            Ok(r)
+        } else {
+            let position = Position { id: Some(r.id.to_string()), ..Position::default() };
+            Err(Error::invalid(problems).at(&position))
+        }
+    }
+}
+
+/// The outcome of verifying one report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Status {
+    /// The ledger's figure lies in the report's interval.
+    Ok,
+    /// The ledger holds less: events are missing, or the report is inflated.
+    Short,
+    /// The ledger holds more: the report is contradicted, or the ledger double counts.
+    Over,
+    /// A `fill` report whose shortfall was recorded as an unattributed entry.
+    Filled,
+}
+
+impl Status {
+    /// The spelling used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Short => "short",
+            Status::Over => "over",
+            Status::Filled => "filled",
+        }
+    }
+
+    /// True for `ok` and `filled`.
+    pub fn is_success(self) -> bool {
+        matches!(self, Status::Ok | Status::Filled)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What verification found for one report; figures are in the report's unit.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    report: usize,
+    status: Status,
+    interval: Interval,
+    ledger: Decimal,
+    filled: Option<Decimal>,
+    span: Span,
+}
+
+/// Where an outcome's contributing entries are: a range of one index bucket, and some fill entries.
+#[derive(Debug, Clone, Default)]
+struct Span {
+    bucket: Option<(usize, usize, usize, usize)>,
+    fills: Vec<usize>,
+}
+
+impl Outcome {
+    /// The outcome.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+
+    /// The interval the reported figure stands for.
+    pub fn interval(&self) -> Interval {
+        self.interval
+    }
+
+    /// The ledger's figure, before this report's own fill.
+    pub fn ledger(&self) -> Decimal {
+        self.ledger
+    }
+
+    /// The quantity added by this report's fill, if it filled.
+    pub fn filled(&self) -> Option<Decimal> {
+        self.filled
+    }
+
+    /// The position of the report in the slice given to [`Ledger::verify`].
+    pub fn report_index(&self) -> usize {
+        self.report
+    }
+}
+
+/// The result of [`Ledger::verify`]: an outcome per report, in the reports' order, the unattributed
+/// entries that `fill` reports added, and the entries behind each figure.
+#[derive(Debug)]
+pub struct Verification<'a> {
+    ledger: &'a Ledger,
+    reports: &'a [Report],
+    outcomes: Vec<Outcome>,
+    fills: Vec<Entry>,
+    index: Index,
+}
+
+impl<'a> Verification<'a> {
+    /// The outcomes, one per report, in the order the reports were given.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    /// The outcome of the report with this id.
+    pub fn outcome(&self, report_id: &str) -> Option<&Outcome> {
+        self.outcomes.iter().find(|o| self.reports[o.report].id() == report_id)
+    }
+
+    /// The report an outcome is about.
+    pub fn report(&self, outcome: &Outcome) -> &'a Report {
+        &self.reports[outcome.report]
+    }
+
+    /// The difference between the ledger's figure and the reported one (ledger − reported).
+    pub fn difference(&self, outcome: &Outcome) -> Decimal {
+        (outcome.ledger - self.reports[outcome.report].value.value()).normalize()
+    }
+
+    /// The unattributed entries added by `fill` reports, in the order they were applied.
+    pub fn fills(&self) -> &[Entry] {
+        &self.fills
+    }
+
+    /// True when every report is `ok` or `filled`.
+    pub fn is_success(&self) -> bool {
+        self.outcomes.iter().all(|o| o.status.is_success())
+    }
+
+    /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
+    /// entries, and unattributed entries of earlier fills.
+    pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
+        let mut out: Vec<&Entry> = Vec::new();
+        if let Some((shape, bucket, lo, hi)) = outcome.span.bucket {
+            if let Some(b) = self.index.shapes.get(shape).and_then(|s| s.buckets.get(bucket)) {
+                let rows = self.ledger.rows();
+                out.extend(
+                    b.rows.get(lo..hi).unwrap_or(&[]).iter().map(|&i| self.ledger.entry_at(rows[i as usize].pos)),
+                );
+            }
+        }
+        out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)));
+        out.sort_by_key(|e| e.date());
+        out
+    }
+}
+
+impl Ledger {
+    /// Verifies `reports` against the ledger.
+    ///
+    /// `fill` reports are applied first, in order of their period's end, then published date, then id:
+    /// each adds the part of its figure that the ledger (with earlier fills) lacks as an unattributed
+    /// entry dated on the last day of its period, or is checked like any report when nothing is
+    /// lacking. Check reports are then evaluated with every fill applied.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Kind, Ledger, Mode, Report, Status};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+    /// ])?;
+    /// let reports = [
+    ///     Report::builder("r105", "2021-11-09".parse()?, Kind::DetaineeTransfer, "105 persons".parse()?)
+    ///         .to("ARM").since("2020-12-02".parse()?).mode(Mode::Fill).build()?,
+    ///     Report::builder("r44", "2020-12-15".parse()?, Kind::DetaineeTransfer, "44 persons".parse()?)
+    ///         .to("ARM").build()?,
+    /// ];
+    /// let v = ledger.verify(&reports)?;
+    /// let filled = &v.outcomes()[0];
+    /// assert_eq!(filled.status(), Status::Filled);
+    /// assert_eq!(filled.ledger().to_string(), "44");
+    /// assert_eq!(filled.filled().unwrap().to_string(), "61");
+    /// assert_eq!(v.fills()[0].unattributed(), Some("r105"));
+    /// assert_eq!(v.outcomes()[1].status(), Status::Ok);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Two reports with one id; a figure too large for a decimal.
+    pub fn verify<'a>(&'a self, reports: &'a [Report]) -> Result<Verification<'a>, Error> {
+        let mut problems = Vec::new();
+        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        for r in reports {
+            if seen.insert(r.id(), 0).is_some() {
+                let mut p = Problem::new("id", format!("{:?} is used by two reports; ids must be unique", r.id()));
+                p.position.id = Some(r.id().to_string());
+                problems.push(p);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        let index = Index::build(self, reports);
+        let mut v = Verification {
+            ledger: self,
+            reports,
+            outcomes: Vec::with_capacity(reports.len()),
+            fills: Vec::new(),
+            index,
+        };
+        let mut order: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].mode == Mode::Fill).collect();
+        order.sort_by(|&a, &b| {
+            let (ra, rb) = (&reports[a], &reports[b]);
+            (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
+        });
+        let mut results: Vec<Option<Outcome>> = vec![None; reports.len()];
+        for i in order {
+            let r = &reports[i];
+            let (ledger_figure, span) = v.figure(i)?;
+            let target = r.value.value();
+            let mut outcome = v.judge(i, ledger_figure, span);
+            if ledger_figure < target {
+                let missing = (target - ledger_figure).normalize();
+                let entry = fill_entry(r, missing)?;
+                outcome.status = Status::Filled;
+                outcome.filled = Some(missing);
+                v.fills.push(entry);
+            }
+            results[i] = Some(outcome);
+        }
+        for (i, slot) in results.iter_mut().enumerate() {
+            if slot.is_none() {
+                let (figure, span) = v.figure(i)?;
+                *slot = Some(v.judge(i, figure, span));
+            }
+        }
+        v.outcomes = results.into_iter().flatten().collect();
+        Ok(v)
+    }
+}
+
+impl Verification<'_> {
+    /// The ledger's figure for report `i` (in its unit), with the fills made so far.
+    fn figure(&self, i: usize) -> Result<(Decimal, Span), Error> {
+        let r = &self.reports[i];
+        let dim = r.value.dimension();
+        let mut sum = ExactSum::default();
+        let mut span = Span::default();
+        span.bucket = self.index.lookup(self.ledger, i, &r.scope.period, &mut sum);
+        for (j, e) in self.fills.iter().enumerate() {
+            if e.quantity().dimension() == dim && r.scope.matches(e) {
+                sum.add(e.quantity().canonical()?.value());
+                span.fills.push(j);
+            }
+        }
+        let canon = sum.value().ok_or_else(|| Error::overflow(format!("the ledger's figure for report {}", r.id)))?;
+        let q = Quantity::new(canon, dim.canonical_unit())?.to_unit(r.value.unit())?;
+        Ok((q.value(), span))
+    }
+
+    fn judge(&self, i: usize, ledger: Decimal, span: Span) -> Outcome {
+        let interval = self.reports[i].interval();
+        let status = match interval.locate(ledger) {
+            Ordering::Less => Status::Short,
+            Ordering::Equal => Status::Ok,
+            Ordering::Greater => Status::Over,
+        };
+        Outcome { report: i, status, interval, ledger, filled: None, span }
+    }
+}
+
+fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
+    let s = &r.scope;
+    let end = s.period.end().unwrap_or(r.published);
+    let mut b = Entry::builder(r.kind(), end, Quantity::new(missing, r.value.unit())?)
+        .id(format!("fill:{}", r.id))
+        .maybe_category(s.category)
+        .texts(
+            s.item.clone(),
+            s.from.clone(),
+            s.to.clone(),
+            s.via.clone(),
+            s.region.clone(),
+            r.source.clone(),
+            Some(Arc::from(format!("unattributed: the part of report {} that no dated event explains", r.id))),
+        )
+        .unattributed(r.id.clone());
+    if let Some(src) = &r.source {
+        b = b.source(src.clone());
+    }
+    b.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
+}
+
+/// Which scope fields a report names: bits for kind, category, item, from, to, via, region.
+type Shape = u8;
+/// The values of a shape's fields, then the dimension.
+type BucketKey = [u32; 8];
+
+/// Per scope shape, the ledger's rows bucketed by key, for the reports being verified.
+#[derive(Debug, Default)]
+struct Index {
+    shapes: Vec<ShapeIndex>,
+    /// Per report: its shape slot and bucket key, or `None` when its scope names a value no entry has.
+    keys: Vec<Option<(usize, BucketKey)>>,
+}
+
+#[derive(Debug, Default)]
+struct ShapeIndex {
+    buckets: Vec<Bucket>,
+    by_key: FxHashMap<BucketKey, usize>,
+}
+
+/// Date-ordered rows of one key, with exact prefix sums at the bucket's largest scale.
+#[derive(Debug, Default)]
+struct Bucket {
+    rows: Vec<u32>,
+    prefix: Vec<i128>,
+    scale: u32,
+    overflow: bool,
+}
+
+fn shape_of(s: &Scope) -> Shape {
+    let named = [
+        s.kind.is_some(),
+        s.category.is_some(),
+        s.item.is_some(),
+        s.from.is_some(),
+        s.to.is_some(),
+        s.via.is_some(),
+        s.region.is_some(),
+    ];
+    named.iter().enumerate().fold(0, |acc, (i, &n)| acc | (u8::from(n) << i))
+}
+
+/// The key of a shape from the seven scope values and a dimension.
+fn key(shape: Shape, values: [u32; 7], dim: u8) -> BucketKey {
+    let mut key = [0u32; 8];
+    for (i, v) in values.into_iter().enumerate() {
+        if shape & (1 << i) != 0 {
+            key[i] = v;
+        }
+    }
+    key[7] = u32::from(dim);
+    key
+}
+
+fn row_values(r: &Row) -> [u32; 7] {
+    let [a, b, c, d, e] = r.text;
+    [u32::from(r.kind), u32::from(r.category), a, b, c, d, e]
+}
+
+impl Index {
+    fn build(ledger: &Ledger, reports: &[Report]) -> Index {
+        let mut index = Index::default();
+        let mut slots: FxHashMap<Shape, usize> = FxHashMap::default();
+        let mut shapes: Vec<Shape> = Vec::new();
+        for r in reports {
+            let shape = shape_of(&r.scope);
+            let slot = *slots.entry(shape).or_insert_with(|| {
+                shapes.push(shape);
+                shapes.len() - 1
+            });
+            let dim = r.value.dimension().index() as u8;
+            index.keys.push(r.scope.compile(ledger).map(|c| (slot, key(shape, c.values(), dim))));
+        }
+        let rows = ledger.rows();
+        for shape in shapes {
+            let mut si = ShapeIndex::default();
+            for (i, r) in rows.iter().enumerate() {
+                let k = key(shape, row_values(r), r.dim);
+                let b = *si.by_key.entry(k).or_insert_with(|| {
+                    si.buckets.push(Bucket::default());
+                    si.buckets.len() - 1
+                });
+                si.buckets[b].rows.push(i as u32);
+            }
+            for b in &mut si.buckets {
+                b.finish(rows);
+            }
+            index.shapes.push(si);
+        }
+        index
+    }
+
+    /// Adds the ledger's part of report `i`'s figure (canonical unit) to `sum`; returns where its rows are.
+    fn lookup(
+        &self,
+        ledger: &Ledger,
+        i: usize,
+        period: &Period,
+        sum: &mut ExactSum,
+    ) -> Option<(usize, usize, usize, usize)> {
+        let (slot, key) = self.keys.get(i)?.as_ref()?;
+        let shape = self.shapes.get(*slot)?;
+        let b_idx = *shape.by_key.get(key)?;
+        let b = shape.buckets.get(b_idx)?;
+        let rows = ledger.rows();
+        let date = |r: &u32| rows[*r as usize].date;
+        let lo = period.start().map_or(0, |s| b.rows.partition_point(|r| date(r) < s));
+        let hi = period.end().map_or(b.rows.len(), |e| b.rows.partition_point(|r| date(r) <= e)).max(lo);
+        b.add_range(lo, hi, sum);
+        Some((*slot, b_idx, lo, hi))
+    }
+}
+
+impl Bucket {
+    fn finish(&mut self, rows: &[Row]) {
+        self.scale = self.rows.iter().map(|&r| rows[r as usize].canon.scale()).max().unwrap_or(0);
+        self.prefix.reserve(self.rows.len() + 1);
+        let mut acc: i128 = 0;
+        self.prefix.push(0);
+        for &r in &self.rows {
+            let d = rows[r as usize].canon;
+            let m = d.mantissa().checked_mul(10i128.pow(self.scale - d.scale()));
+            match m.and_then(|m| acc.checked_add(m)) {
+                Some(v) => acc = v,
+                None => self.overflow = true,
+            }
+            self.prefix.push(acc);
+        }
+    }
+
+    fn add_range(&self, lo: usize, hi: usize, sum: &mut ExactSum) {
+        if self.overflow {
+            sum.poison();
+        } else if let (Some(h), Some(l)) = (self.prefix.get(hi), self.prefix.get(lo)) {
+            sum.add_scaled(h - l, self.scale);
+        }
+    }
+}
