@@ -501,7 +501,7 @@ impl ExactSum {
 /// assert_eq!(totals.to_string(), "145.5 t, 12 persons");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
     sums: [ExactSum; 7],
     present: u8,
@@ -577,6 +577,16 @@ impl Totals {
         self.present == 0
     }
 }
+
+/// Totals are equal when they hold the same figures: `1.50 t` equals `1.5 t`.
+impl PartialEq for Totals {
+    fn eq(&self, other: &Totals) -> bool {
+        self.present == other.present
+            && Dimension::ALL.iter().all(|&d| self.checked_get(d).ok() == other.checked_get(d).ok())
+    }
+}
+
+impl Eq for Totals {}
 
 impl fmt::Display for Totals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -774,8 +774,7 @@ impl Verification<'_> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
         let mut sum = ExactSum::default();
-        let mut span = Span::default();
-        span.bucket = self.index.lookup(self.ledger, i, &r.scope.period, &mut sum);
+        let mut span = Span { bucket: self.index.lookup(self.ledger, i, &r.scope.period, &mut sum), fills: Vec::new() };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() == dim && r.scope.matches(e) {
                 sum.add(e.quantity().canonical()?.value());

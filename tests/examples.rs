@@ -33,8 +33,14 @@ fn karabakh_2021_prints_the_statement_figures_from_the_ledger() {
     let out = example("karabakh_2021");
     // The seed statement (2021-11-09): 122 returned, 105 to Armenia, 17 to Azerbaijan; of those,
     // public reports date 79 and 13 (public-figures.md).
-    assert_eq!(row(&out, "mfa-returned-arm"), ["mfa-returned-arm", "exact 105 persons", "[105, 105]", "79", "26", "filled"]);
-    assert_eq!(row(&out, "mfa-returned-aze"), ["mfa-returned-aze", "exact 17 persons", "[17, 17]", "13", "4", "filled"]);
+    assert_eq!(
+        row(&out, "mfa-returned-arm"),
+        ["mfa-returned-arm", "exact 105 persons", "[105, 105]", "79", "26", "filled"]
+    );
+    assert_eq!(
+        row(&out, "mfa-returned-aze"),
+        ["mfa-returned-aze", "exact 17 persons", "[17, 17]", "13", "4", "filled"]
+    );
     assert_eq!(row(&out, "mfa-returned "), ["mfa-returned", "exact 122 persons", "[122, 122]", "122", "-", "ok"]);
     let totals = |what: &str| row(&out, what).last().map(|s| s.to_string()).unwrap();
     assert_eq!(totals("persons returned"), "122 persons");

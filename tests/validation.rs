@@ -38,7 +38,8 @@ fn counts_must_be_whole() {
 
 #[test]
 fn unit_must_fit_the_kind() {
-    let (field, msg) = one_problem(Entry::minefield_maps(day("2021-06-12"), q("1 t")).from("ARM").to("AZE").build().unwrap_err());
+    let (field, msg) =
+        one_problem(Entry::minefield_maps(day("2021-06-12"), q("1 t")).from("ARM").to("AZE").build().unwrap_err());
     assert_eq!(field, "unit");
     assert!(msg.contains("minefield-maps is counted in packages"), "{msg}");
     // Demining takes area, items and length, not persons.
@@ -57,8 +58,9 @@ fn required_parties_must_be_present() {
 
 #[test]
 fn from_and_to_must_differ() {
-    let (field, msg) =
-        one_problem(Entry::remains_transfer(day("2021-01-01"), q("3 persons")).from("ARM").to("ARM").build().unwrap_err());
+    let (field, msg) = one_problem(
+        Entry::remains_transfer(day("2021-01-01"), q("3 persons")).from("ARM").to("ARM").build().unwrap_err(),
+    );
     assert_eq!(field, "to");
     assert!(msg.contains("ARM is both from and to"), "{msg}");
 }
@@ -97,7 +99,8 @@ fn reports_are_validated_whole() {
 
 #[test]
 fn a_report_whose_unit_does_not_fit_its_kind_is_bad_input() {
-    let (field, msg) = one_problem(Report::builder("r", day("2021-11-09"), Kind::Cargo, q("3 persons")).build().unwrap_err());
+    let (field, msg) =
+        one_problem(Report::builder("r", day("2021-11-09"), Kind::Cargo, q("3 persons")).build().unwrap_err());
     assert_eq!(field, "unit");
     assert!(msg.contains("cargo is counted in mass or volume or area or items"), "{msg}");
 }

@@ -7,15 +7,25 @@ use rust_decimal::Decimal;
 fn returnees(n: &str) -> Ledger {
     let mut l = Ledger::new();
     if n != "0" {
-        l.insert(Entry::returnees("2021-01-01".parse().unwrap(), format!("{n} persons").parse().unwrap()).to("NKR").build().unwrap())
-            .unwrap();
+        l.insert(
+            Entry::returnees("2021-01-01".parse().unwrap(), format!("{n} persons").parse().unwrap())
+                .to("NKR")
+                .build()
+                .unwrap(),
+        )
+        .unwrap();
     }
     l
 }
 
 fn status(ledger: &Ledger, qualifier: Qualifier, value: &str, tolerance: Option<&str>) -> Status {
-    let mut b = Report::builder("r", "2021-12-31".parse().unwrap(), Kind::Returnees, format!("{value} persons").parse().unwrap())
-        .qualifier(qualifier);
+    let mut b = Report::builder(
+        "r",
+        "2021-12-31".parse().unwrap(),
+        Kind::Returnees,
+        format!("{value} persons").parse().unwrap(),
+    )
+    .qualifier(qualifier);
     if let Some(t) = tolerance {
         b = b.tolerance(t.parse().unwrap());
     }
@@ -44,15 +54,31 @@ fn about_is_half_the_rounding_unit_widened_to_two_percent() {
         Qualifier::About,
         "53000",
         None,
-        &[("51939", Status::Short), ("51940", Status::Ok), ("53000", Status::Ok), ("54060", Status::Ok), ("54061", Status::Over)],
+        &[
+            ("51939", Status::Short),
+            ("51940", Status::Ok),
+            ("53000", Status::Ok),
+            ("54060", Status::Ok),
+            ("54061", Status::Over),
+        ],
     );
     // 9000 "some 9,000": r = 1000, r/2 = 500 > 2 % = 180, so [8500, 9500].
-    check_edges(Qualifier::About, "9000", None, &[("8499", Status::Short), ("8500", Status::Ok), ("9500", Status::Ok), ("9501", Status::Over)]);
+    check_edges(
+        Qualifier::About,
+        "9000",
+        None,
+        &[("8499", Status::Short), ("8500", Status::Ok), ("9500", Status::Ok), ("9501", Status::Over)],
+    );
 }
 
 #[test]
 fn more_than_excludes_the_figure() {
-    check_edges(Qualifier::MoreThan, "27000", None, &[("27000", Status::Short), ("27001", Status::Ok), ("900000", Status::Ok)]);
+    check_edges(
+        Qualifier::MoreThan,
+        "27000",
+        None,
+        &[("27000", Status::Short), ("27001", Status::Ok), ("900000", Status::Ok)],
+    );
 }
 
 #[test]
@@ -78,8 +104,18 @@ fn at_most_includes_the_figure_and_nothing() {
 
 #[test]
 fn explicit_tolerance_replaces_the_rounding_rule() {
-    check_edges(Qualifier::Exact, "100", Some("5"), &[("94", Status::Short), ("95", Status::Ok), ("105", Status::Ok), ("106", Status::Over)]);
-    check_edges(Qualifier::About, "53000", Some("10"), &[("52989", Status::Short), ("52990", Status::Ok), ("53011", Status::Over)]);
+    check_edges(
+        Qualifier::Exact,
+        "100",
+        Some("5"),
+        &[("94", Status::Short), ("95", Status::Ok), ("105", Status::Ok), ("106", Status::Over)],
+    );
+    check_edges(
+        Qualifier::About,
+        "53000",
+        Some("10"),
+        &[("52989", Status::Short), ("52990", Status::Ok), ("53011", Status::Over)],
+    );
 }
 
 #[test]
@@ -98,14 +134,18 @@ fn about_on_decimal_tonnes_and_mixed_units() {
             .build()
             .unwrap()]
     };
-    for (kg, expected) in [("549370", Status::Short), ("549380", Status::Ok), ("612620", Status::Ok), ("612621", Status::Over)] {
+    for (kg, expected) in
+        [("549370", Status::Short), ("549380", Status::Ok), ("612620", Status::Ok), ("612621", Status::Over)]
+    {
         let l = ledger(kg);
         let reports = report("1581 t");
         assert_eq!(l.verify(&reports).unwrap().outcomes()[0].status(), expected, "1000 t + {kg} kg");
     }
     // The ledger's figure is given in the report's unit.
     let l = ledger("500");
-    let reports = [Report::builder("kg", "2021-12-31".parse().unwrap(), Kind::Cargo, "1000500 kg".parse().unwrap()).build().unwrap()];
+    let reports = [Report::builder("kg", "2021-12-31".parse().unwrap(), Kind::Cargo, "1000500 kg".parse().unwrap())
+        .build()
+        .unwrap()];
     let v = l.verify(&reports).unwrap();
     assert_eq!((v.outcomes()[0].status(), v.outcomes()[0].ledger()), (Status::Ok, Decimal::from(1_000_500)));
 }
@@ -115,11 +155,21 @@ fn a_report_counts_only_its_own_dimension() {
     // One release mixes m2 of glass with t of metal sheet: a report in m2 sums the area only.
     let l = Ledger::from_entries([
         Entry::cargo("2021-01-01".parse().unwrap(), "120 m2".parse().unwrap()).item("glass").to("NKR").build().unwrap(),
-        Entry::cargo("2021-01-01".parse().unwrap(), "3 t".parse().unwrap()).item("metal sheet").to("NKR").build().unwrap(),
-        Entry::cargo("2021-01-02".parse().unwrap(), "0.01 ha".parse().unwrap()).item("glass").to("NKR").build().unwrap(),
+        Entry::cargo("2021-01-01".parse().unwrap(), "3 t".parse().unwrap())
+            .item("metal sheet")
+            .to("NKR")
+            .build()
+            .unwrap(),
+        Entry::cargo("2021-01-02".parse().unwrap(), "0.01 ha".parse().unwrap())
+            .item("glass")
+            .to("NKR")
+            .build()
+            .unwrap(),
     ])
     .unwrap();
-    let reports = [Report::builder("glass", "2021-12-31".parse().unwrap(), Kind::Cargo, "220 m2".parse().unwrap()).build().unwrap()];
+    let reports = [Report::builder("glass", "2021-12-31".parse().unwrap(), Kind::Cargo, "220 m2".parse().unwrap())
+        .build()
+        .unwrap()];
     let v = l.verify(&reports).unwrap();
     assert_eq!(v.outcomes()[0].status(), Status::Ok);
     assert_eq!(v.entries(&v.outcomes()[0]).len(), 2);
@@ -190,7 +240,10 @@ fn equal_period_ends_order_by_published_then_id() {
 #[test]
 fn a_falling_running_total_is_over_and_never_a_negative_fill() {
     let l = returnee_events();
-    let reports = [running("jan", "2021-01-13", "49054", Qualifier::Exact), running("feb", "2021-02-01", "45000", Qualifier::Exact)];
+    let reports = [
+        running("jan", "2021-01-13", "49054", Qualifier::Exact),
+        running("feb", "2021-02-01", "45000", Qualifier::Exact),
+    ];
     let v = l.verify(&reports).unwrap();
     let feb = v.outcome("feb").unwrap();
     assert_eq!(feb.status(), Status::Over);
@@ -211,7 +264,9 @@ fn check_reports_see_every_fill_but_only_within_their_period() {
             .qualifier(Qualifier::MoreThan)
             .build()
             .unwrap(),
-        Report::builder("after", "2021-02-01".parse().unwrap(), Kind::Returnees, "49054 persons".parse().unwrap()).build().unwrap(),
+        Report::builder("after", "2021-02-01".parse().unwrap(), Kind::Returnees, "49054 persons".parse().unwrap())
+            .build()
+            .unwrap(),
     ];
     let v = l.verify(&reports).unwrap();
     let tass = v.outcome("tass-27000").unwrap();
@@ -223,7 +278,10 @@ fn check_reports_see_every_fill_but_only_within_their_period() {
 #[test]
 fn a_fill_already_explained_is_checked_like_any_report() {
     let l = returnee_events();
-    let reports = [running("exact", "2021-01-13", "1418", Qualifier::Exact), running("about", "2021-01-13", "1400", Qualifier::About)];
+    let reports = [
+        running("exact", "2021-01-13", "1418", Qualifier::Exact),
+        running("about", "2021-01-13", "1400", Qualifier::About),
+    ];
     let v = l.verify(&reports).unwrap();
     assert_eq!(v.outcome("exact").unwrap().status(), Status::Ok);
     assert_eq!(v.outcome("about").unwrap().status(), Status::Ok, "1418 lies in about 1400 = [1372, 1428]");
