@@ -330,24 +330,28 @@ impl Event {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub(crate) id: Arc<str>,
+    pub(crate) id: Box<str>,
     pub(crate) date: NaiveDate,
     pub(crate) event: Event,
     pub(crate) quantity: Quantity,
-    pub(crate) item: Option<Arc<str>>,
-    pub(crate) from: Option<Arc<str>>,
-    pub(crate) to: Option<Arc<str>>,
-    pub(crate) via: Option<Arc<str>>,
-    pub(crate) region: Option<Arc<str>>,
-    pub(crate) source: Option<Arc<str>>,
+    pub(crate) item: Option<Text>,
+    pub(crate) from: Option<Text>,
+    pub(crate) to: Option<Text>,
+    pub(crate) via: Option<Text>,
+    pub(crate) region: Option<Text>,
+    pub(crate) source: Option<Text>,
     pub(crate) extra: Option<Box<Extra>>,
 }
+
+/// A shared text value. Readers and the ledger intern them, so that a million entries naming the
+/// same party share one string; one pointer wide, to keep entries small.
+pub(crate) type Text = Arc<String>;
 
 /// Fields most entries leave empty, kept out of line to keep entries small.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub(crate) struct Extra {
-    pub(crate) note: Option<Arc<str>>,
-    pub(crate) fills: Option<Arc<str>>,
+    pub(crate) note: Option<Text>,
+    pub(crate) fills: Option<Text>,
 }
 
 impl Entry {
@@ -433,44 +437,44 @@ impl Entry {
 
     /// The item (`glass`, `flour`), if named.
     pub fn item(&self) -> Option<&str> {
-        self.item.as_deref()
+        self.item.as_deref().map(String::as_str)
     }
 
     /// The party it came from: provider, origin, the party that held or handed over.
     pub fn from(&self) -> Option<&str> {
-        self.from.as_deref()
+        self.from.as_deref().map(String::as_str)
     }
 
     /// The party it went to: recipient, destination, the party receiving.
     pub fn to(&self) -> Option<&str> {
-        self.to.as_deref()
+        self.to.as_deref().map(String::as_str)
     }
 
     /// The intermediary or facilitator, such as peacekeepers or a Red Cross delegation.
     pub fn via(&self) -> Option<&str> {
-        self.via.as_deref()
+        self.via.as_deref().map(String::as_str)
     }
 
     /// The area: free text or a P-code.
     pub fn region(&self) -> Option<&str> {
-        self.region.as_deref()
+        self.region.as_deref().map(String::as_str)
     }
 
     /// The citation: outlet, title, URL.
     pub fn source(&self) -> Option<&str> {
-        self.source.as_deref()
+        self.source.as_deref().map(String::as_str)
     }
 
     /// A free-text note.
     pub fn note(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|x| x.note.as_deref())
+        self.extra.as_ref().and_then(|x| x.note.as_deref()).map(String::as_str)
     }
 
     /// For an unattributed entry made by a `fill` report, the id of that report.
     ///
     /// Such an entry records a shortfall that no dated event explains.
     pub fn unattributed(&self) -> Option<&str> {
-        self.extra.as_ref().and_then(|x| x.fills.as_deref())
+        self.extra.as_ref().and_then(|x| x.fills.as_deref()).map(String::as_str)
     }
 }
 
@@ -520,33 +524,37 @@ pub struct EntryBuilder {
     kind: Kind,
     date: NaiveDate,
     quantity: Quantity,
-    id: Option<Arc<str>>,
+    id: Option<Box<str>>,
     category: Option<Category>,
     mines: Option<u64>,
-    item: Option<Arc<str>>,
-    from: Option<Arc<str>>,
-    to: Option<Arc<str>>,
-    via: Option<Arc<str>>,
-    region: Option<Arc<str>>,
-    source: Option<Arc<str>>,
-    note: Option<Arc<str>>,
-    fills: Option<Arc<str>>,
+    item: Option<Text>,
+    from: Option<Text>,
+    to: Option<Text>,
+    via: Option<Text>,
+    region: Option<Text>,
+    source: Option<Text>,
+    note: Option<Text>,
+    fills: Option<Text>,
 }
 
 macro_rules! text_setters {
     ($($(#[$doc:meta])* $name:ident),*) => {$(
         $(#[$doc])*
-        pub fn $name(mut self, value: impl Into<Arc<str>>) -> EntryBuilder {
-            self.$name = Some(value.into());
+        pub fn $name(mut self, value: impl Into<String>) -> EntryBuilder {
+            self.$name = Some(Arc::new(value.into()));
             self
         }
     )*};
 }
 
 impl EntryBuilder {
+    /// Sets the id (unique within a ledger); a ledger names entries without one `#1`, `#2`, … by position.
+    pub fn id(mut self, id: impl Into<String>) -> EntryBuilder {
+        self.id = Some(id.into().into_boxed_str());
+        self
+    }
+
     text_setters!(
-        /// Sets the id (unique within a ledger); a ledger names entries without one `#1`, `#2`, … by position.
-        id,
         /// Sets the item (`glass`, `flour`).
         item,
         /// Sets the party it came from.
@@ -577,8 +585,8 @@ impl EntryBuilder {
 
     /// Marks the entry as the unattributed remainder of the `fill` report `report_id`; such an entry
     /// need not name the parties its kind requires.
-    pub fn unattributed(mut self, report_id: impl Into<Arc<str>>) -> EntryBuilder {
-        self.fills = Some(report_id.into());
+    pub fn unattributed(mut self, report_id: impl Into<String>) -> EntryBuilder {
+        self.fills = Some(Arc::new(report_id.into()));
         self
     }
 
@@ -586,13 +594,13 @@ impl EntryBuilder {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn texts(
         mut self,
-        item: Option<Arc<str>>,
-        from: Option<Arc<str>>,
-        to: Option<Arc<str>>,
-        via: Option<Arc<str>>,
-        region: Option<Arc<str>>,
-        source: Option<Arc<str>>,
-        note: Option<Arc<str>>,
+        item: Option<Text>,
+        from: Option<Text>,
+        to: Option<Text>,
+        via: Option<Text>,
+        region: Option<Text>,
+        source: Option<Text>,
+        note: Option<Text>,
     ) -> EntryBuilder {
         self.item = item;
         self.from = from;
@@ -644,8 +652,9 @@ impl EntryBuilder {
         if self.mines.is_some() && kind != Kind::MinefieldMaps {
             problems.push(Problem::new("mines", format!("only minefield-maps entries cover mines, not {kind}")));
         }
+        let id_text = self.id.as_deref().map(|s| Arc::new(s.to_string()));
         let texts = [
-            ("id", &self.id),
+            ("id", &id_text),
             ("item", &self.item),
             ("from", &self.from),
             ("to", &self.to),
@@ -693,7 +702,7 @@ impl EntryBuilder {
         let extra = (self.note.is_some() || self.fills.is_some())
             .then(|| Box::new(Extra { note: self.note, fills: self.fills }));
         Ok(Entry {
-            id: self.id.unwrap_or_else(|| Arc::from("")),
+            id: self.id.unwrap_or_default(),
             date: self.date,
             event,
             quantity: self.quantity,
@@ -776,6 +785,6 @@ mod tests {
 
     #[test]
     fn entries_stay_small() {
-        assert!(std::mem::size_of::<Entry>() <= 160, "{}", std::mem::size_of::<Entry>());
+        assert!(std::mem::size_of::<Entry>() <= 112, "{}", std::mem::size_of::<Entry>());
     }
 }

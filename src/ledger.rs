@@ -9,33 +9,103 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::entry::Entry;
+use std::hash::Hasher;
+
+use crate::entry::{Entry, Text};
 use crate::error::{Error, Position, Problem};
-use crate::hash::FxHashMap;
+use crate::hash::{FxHashMap, FxHasher};
 use crate::quantity::Dimension;
 
 /// Interned text values; symbol 0 means "absent".
+///
+/// Lookups go by the text's address first: readers intern their texts, so most entries arrive with
+/// a pointer seen before, and hashing an address is cheaper than hashing a string.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Symbols {
-    map: FxHashMap<Arc<str>, u32>,
-    names: Vec<Arc<str>>,
+    by_text: FxHashMap<String, u32>,
+    by_ptr: FxHashMap<usize, u32>,
+    /// The canonical copy of each symbol's text (index = symbol - 1).
+    names: Vec<Text>,
+    /// Other copies whose addresses are in `by_ptr`; kept alive so that the addresses stay theirs.
+    aliases: Vec<Text>,
 }
 
+/// How many non-canonical copies of texts the address cache remembers.
+const MAX_ALIASES: usize = 1 << 16;
+
 impl Symbols {
-    /// The symbol of `s`, adding it if new, and the shared copy of the text.
-    fn intern(&mut self, s: &Arc<str>) -> (u32, Arc<str>) {
-        if let Some((k, &v)) = self.map.get_key_value(s) {
-            return (v, k.clone());
+    /// The symbol of `t`, adding it if new, and the canonical shared copy of the text.
+    fn intern(&mut self, t: &Text) -> (u32, Text) {
+        let ptr = Arc::as_ptr(t) as usize;
+        if let Some(&sym) = self.by_ptr.get(&ptr) {
+            return (sym, self.names[sym as usize - 1].clone());
         }
-        self.names.push(s.clone());
-        let v = self.names.len() as u32;
-        self.map.insert(s.clone(), v);
-        (v, s.clone())
+        if let Some(&sym) = self.by_text.get(t.as_str()) {
+            if self.aliases.len() < MAX_ALIASES {
+                self.aliases.push(t.clone());
+                self.by_ptr.insert(ptr, sym);
+            }
+            return (sym, self.names[sym as usize - 1].clone());
+        }
+        self.names.push(t.clone());
+        let sym = self.names.len() as u32;
+        self.by_text.insert(t.to_string(), sym);
+        self.by_ptr.insert(ptr, sym);
+        (sym, t.clone())
     }
 
     /// The symbol of `s`, if any entry has it.
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
-        self.map.get(s).copied()
+        self.by_text.get(s).copied()
+    }
+}
+
+/// Entry positions by id, keyed by a 64-bit hash of the id so that the ids are not stored twice;
+/// the rare ids whose hash another id already has go to `collisions`, keyed by the id itself.
+#[derive(Debug, Default, Clone)]
+struct Ids {
+    by_hash: FxHashMap<u64, u32>,
+    collisions: FxHashMap<Box<str>, u32>,
+}
+
+fn id_hash(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.as_bytes());
+    h.write_usize(id.len());
+    h.finish()
+}
+
+impl Ids {
+    fn get(&self, entries: &[Entry], id: &str) -> Option<u32> {
+        match self.by_hash.get(&id_hash(id)) {
+            Some(&p) if entries.get(p as usize).is_some_and(|e| &*e.id == id) => Some(p),
+            _ => self.collisions.get(id).copied(),
+        }
+    }
+
+    /// Records `id` at `pos`; false when the id is already taken.
+    fn insert(&mut self, entries: &[Entry], id: &str, pos: u32) -> bool {
+        if self.get(entries, id).is_some() {
+            return false;
+        }
+        match self.by_hash.entry(id_hash(id)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(pos);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collisions.insert(id.into(), pos);
+            }
+        }
+        true
+    }
+
+    fn remove(&mut self, entries: &[Entry], id: &str) {
+        let h = id_hash(id);
+        if self.by_hash.get(&h).is_some_and(|&p| entries.get(p as usize).is_some_and(|e| &*e.id == id)) {
+            self.by_hash.remove(&h);
+        } else {
+            self.collisions.remove(id);
+        }
     }
 }
 
@@ -88,7 +158,7 @@ pub struct Ledger {
     entries: Vec<Entry>,
     /// One per entry, sorted by (date, insertion position).
     rows: Vec<Row>,
-    ids: FxHashMap<Arc<str>, u32>,
+    ids: Ids,
     pub(crate) symbols: Symbols,
 }
 
@@ -127,48 +197,55 @@ impl Ledger {
     /// Every problem of the batch at once, and nothing is inserted: an id already in the ledger or
     /// twice in the batch, or a quantity whose canonical form does not fit a decimal.
     pub fn insert_all(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Error> {
-        let mut batch: Vec<Entry> = entries.into_iter().collect();
         let base = self.entries.len();
+        let entries = entries.into_iter();
+        self.entries.reserve(entries.size_hint().0);
+        self.rows.reserve(entries.size_hint().0);
         let mut problems = Vec::new();
-        let mut seen: FxHashMap<Arc<str>, usize> = FxHashMap::default();
-        seen.reserve(batch.len());
-        let mut canon = Vec::with_capacity(batch.len());
-        for (i, e) in batch.iter_mut().enumerate() {
-            if e.id.is_empty() {
-                e.id = Arc::from(format!("#{}", base + i + 1));
-            }
-            let position = Position { id: Some(e.id.to_string()), ..Position::default() };
-            if self.ids.contains_key(&e.id) {
-                problems.push(duplicate(&e.id, "is already in the ledger", &position));
-            } else if let Some(first) = seen.insert(e.id.clone(), i) {
-                let msg = format!("is used twice in the batch (first by entry {} of the batch)", first + 1);
-                problems.push(duplicate(&e.id, &msg, &position));
-            }
-            match e.quantity.canonical() {
-                Ok(q) => canon.push(q.value()),
-                Err(err) => problems.extend(err.at(&position).problems().iter().cloned()),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::invalid(problems));
-        }
-        if base + batch.len() > u32::MAX as usize {
-            return Err(Error::overflow("a ledger holds at most 4294967295 entries"));
-        }
-        self.ids.reserve(batch.len());
-        self.rows.reserve(batch.len());
-        self.entries.reserve(batch.len());
-        let sorted_before = self.rows.last().map(|r| r.date);
         let mut in_order = true;
-        let mut last = sorted_before;
-        for (i, (mut e, c)) in batch.into_iter().zip(canon).enumerate() {
-            let pos = (base + i) as u32;
+        let mut last = self.rows.last().map(|r| r.date);
+        // Entries go in as they come, so that a large batch is never held twice; a batch with
+        // problems is rolled back whole.
+        for mut e in entries {
+            let pos = self.entries.len();
+            if e.id.is_empty() {
+                e.id = format!("#{}", pos + 1).into_boxed_str();
+            }
+            let position = || Position { id: Some(e.id.to_string()), ..Position::default() };
+            if pos >= u32::MAX as usize {
+                problems.push(Problem::general("a ledger holds at most 4294967295 entries"));
+                break;
+            }
+            let canon = e.quantity.canonical();
+            if !self.ids.insert(&self.entries, &e.id, pos as u32) {
+                let first = self.ids.get(&self.entries, &e.id).map_or(0, |p| p as usize);
+                let msg = if first >= base {
+                    format!("is used twice in the batch (first by entry {} of the batch)", first - base + 1)
+                } else {
+                    "is already in the ledger".to_string()
+                };
+                problems.push(duplicate(&e.id, &msg, &position()));
+                continue;
+            }
+            let canon = match canon {
+                Ok(q) => q.value(),
+                Err(err) => {
+                    problems.extend(err.at(&position()).problems().iter().cloned());
+                    self.entries.push(e);
+                    continue;
+                }
+            };
+            if !problems.is_empty() {
+                // The batch is refused already; keep checking ids, and keep the entry for the rollback.
+                self.entries.push(e);
+                continue;
+            }
             let mut text = [0u32; 5];
             for (slot, field) in text.iter_mut().zip([&mut e.item, &mut e.from, &mut e.to, &mut e.via, &mut e.region]) {
-                if let Some(s) = field {
-                    let (sym, shared) = self.symbols.intern(s);
+                if let Some(t) = field {
+                    let (sym, shared) = self.symbols.intern(t);
                     *slot = sym;
-                    *s = shared;
+                    *t = shared;
                 }
             }
             let date = e.date;
@@ -177,17 +254,24 @@ impl Ledger {
             }
             last = Some(date);
             self.rows.push(Row {
-                canon: c,
+                canon,
                 date,
                 month: date.year() * 12 + date.month0() as i32,
-                pos,
+                pos: pos as u32,
                 text,
                 kind: e.kind().index() as u8,
                 category: e.category().map_or(0, |c| c.index() as u8 + 1),
                 dim: e.quantity.dimension().index() as u8,
             });
-            self.ids.insert(e.id.clone(), pos);
             self.entries.push(e);
+        }
+        if !problems.is_empty() {
+            for e in &self.entries[base..] {
+                self.ids.remove(&self.entries, &e.id);
+            }
+            self.entries.truncate(base);
+            self.rows.retain(|r| (r.pos as usize) < base);
+            return Err(Error::invalid(problems));
         }
         if !in_order {
             sort_rows_by_date(&mut self.rows);
@@ -207,7 +291,7 @@ impl Ledger {
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.ids.get(id).map(|&p| &self.entries[p as usize])
+        self.ids.get(&self.entries, id).map(|p| &self.entries[p as usize])
     }
 
     /// The entries in date order (entries of one day in the order they were inserted).
@@ -245,9 +329,9 @@ fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
     p
 }
 
-/// A stable counting sort by day: rows of one day keep their relative order, which is insertion
-/// order because earlier batches are already sorted and come first.
-fn sort_rows_by_date(rows: &mut Vec<Row>) {
+/// A stable counting sort by day, applied in place: rows of one day keep their relative order,
+/// which is insertion order because earlier batches are already sorted and come first.
+fn sort_rows_by_date(rows: &mut [Row]) {
     let (Some(min), Some(max)) = (rows.iter().map(|r| r.date).min(), rows.iter().map(|r| r.date).max()) else {
         return;
     };
@@ -257,22 +341,28 @@ fn sort_rows_by_date(rows: &mut Vec<Row>) {
         return;
     }
     let day = |r: &Row| (r.date - min).num_days() as usize;
-    let mut starts = vec![0usize; span + 1];
+    let mut next = vec![0usize; span + 1];
     for r in rows.iter() {
-        starts[day(r) + 1] += 1;
+        next[day(r) + 1] += 1;
     }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
+    for i in 1..next.len() {
+        next[i] += next[i - 1];
     }
-    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
-    let mut slots: Vec<Option<Row>> = vec![None; rows.len()];
+    // dest[i]: where row i goes.
+    let mut dest: Vec<u32> = Vec::with_capacity(rows.len());
     for r in rows.iter() {
         let d = day(r);
-        slots[starts[d]] = Some(*r);
-        starts[d] += 1;
+        dest.push(next[d] as u32);
+        next[d] += 1;
     }
-    out.extend(slots.into_iter().flatten());
-    *rows = out;
+    // Follow each cycle of the permutation, swapping rows into place.
+    for i in 0..rows.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            rows.swap(i, j);
+            dest.swap(i, j);
+        }
+    }
 }
 
 /// The dimension of a row.
@@ -323,6 +413,24 @@ mod tests {
         assert!(err.to_string().contains("\"a\" is already in the ledger"), "{err}");
         assert!(err.to_string().contains("\"b\" is used twice"), "{err}");
         assert_eq!(l.len(), 1);
+        // The refused batch left nothing behind: its ids are free again.
+        l.insert_all([cargo("b", "2021-01-02", "1 t")]).unwrap();
+        assert_eq!(l.get("b").unwrap().date().to_string(), "2021-01-02");
+        assert!(l.get("a").is_some());
+    }
+
+    #[test]
+    fn ids_whose_hashes_collide_are_kept_apart() {
+        let mut ids = Ids::default();
+        let entries = vec![cargo("x", "2021-01-01", "1 t"), cargo("y", "2021-01-01", "1 t")];
+        assert!(ids.insert(&entries, "x", 0));
+        // Force "y" into the collision map, as a 64-bit hash collision would.
+        ids.collisions.insert("y".into(), 1);
+        assert_eq!(ids.get(&entries, "x"), Some(0));
+        assert_eq!(ids.get(&entries, "y"), Some(1));
+        assert!(!ids.insert(&entries, "y", 1));
+        ids.remove(&entries, "y");
+        assert_eq!(ids.get(&entries, "y"), None);
     }
 
     #[test]

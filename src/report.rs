@@ -800,22 +800,20 @@ impl Verification<'_> {
 fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
     let s = &r.scope;
     let end = s.period.end().unwrap_or(r.published);
-    let mut b = Entry::builder(r.kind(), end, Quantity::new(missing, r.value.unit())?)
+    let text = |t: &Option<Arc<str>>| t.as_deref().map(|s| Arc::new(s.to_string()));
+    let b = Entry::builder(r.kind(), end, Quantity::new(missing, r.value.unit())?)
         .id(format!("fill:{}", r.id))
         .maybe_category(s.category)
         .texts(
-            s.item.clone(),
-            s.from.clone(),
-            s.to.clone(),
-            s.via.clone(),
-            s.region.clone(),
-            r.source.clone(),
-            Some(Arc::from(format!("unattributed: the part of report {} that no dated event explains", r.id))),
+            text(&s.item),
+            text(&s.from),
+            text(&s.to),
+            text(&s.via),
+            text(&s.region),
+            text(&r.source),
+            Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
         )
-        .unattributed(r.id.clone());
-    if let Some(src) = &r.source {
-        b = b.source(src.clone());
-    }
+        .unattributed(r.id.to_string());
     b.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
 }
 
