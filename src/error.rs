@@ -101,6 +101,10 @@ impl Error {
         Error::from(ErrorKind::Overflow(what.into()))
     }
 
+    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+        Error::from(ErrorKind::Io { path: path.into(), source })
+    }
+
     /// Sets a position on every problem that has none (used by readers and by the ledger).
     pub(crate) fn at(mut self, position: &Position) -> Error {
         if let ErrorKind::Invalid(p) = &mut *self.0 {

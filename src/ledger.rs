@@ -197,11 +197,16 @@ impl Ledger {
     /// Every problem of the batch at once, and nothing is inserted: an id already in the ledger or
     /// twice in the batch, or a quantity whose canonical form does not fit a decimal.
     pub fn insert_all(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Error> {
+        self.insert_batch(entries).map_err(|problems| Error::invalid(problems.into_iter().map(|b| b.problem).collect()))
+    }
+
+    /// Inserts a batch, all or none; the problems name the batch positions they are about.
+    pub(crate) fn insert_batch(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Vec<BatchProblem>> {
         let base = self.entries.len();
         let entries = entries.into_iter();
         self.entries.reserve(entries.size_hint().0);
         self.rows.reserve(entries.size_hint().0);
-        let mut problems = Vec::new();
+        let mut problems: Vec<BatchProblem> = Vec::new();
         let mut in_order = true;
         let mut last = self.rows.last().map(|r| r.date);
         // Entries go in as they come, so that a large batch is never held twice; a batch with
@@ -213,24 +218,26 @@ impl Ledger {
             }
             let position = || Position { id: Some(e.id.to_string()), ..Position::default() };
             if pos >= u32::MAX as usize {
-                problems.push(Problem::general("a ledger holds at most 4294967295 entries"));
+                let problem = Problem::general("a ledger holds at most 4294967295 entries");
+                problems.push(BatchProblem { index: pos - base, first: None, problem });
                 break;
             }
             let canon = e.quantity.canonical();
             if !self.ids.insert(&self.entries, &e.id, pos as u32) {
                 let first = self.ids.get(&self.entries, &e.id).map_or(0, |p| p as usize);
-                let msg = if first >= base {
-                    format!("is used twice in the batch (first by entry {} of the batch)", first - base + 1)
+                let (msg, first) = if first >= base {
+                    (format!("is used twice in the batch (first by entry {} of the batch)", first - base + 1), Some(first - base))
                 } else {
-                    "is already in the ledger".to_string()
+                    ("is already in the ledger".to_string(), None)
                 };
-                problems.push(duplicate(&e.id, &msg, &position()));
+                problems.push(BatchProblem { index: pos - base, first, problem: duplicate(&e.id, &msg, &position()) });
                 continue;
             }
             let canon = match canon {
                 Ok(q) => q.value(),
                 Err(err) => {
-                    problems.extend(err.at(&position()).problems().iter().cloned());
+                    let at = err.at(&position());
+                    problems.extend(at.problems().iter().cloned().map(|problem| BatchProblem { index: pos - base, first: None, problem }));
                     self.entries.push(e);
                     continue;
                 }
@@ -271,7 +278,7 @@ impl Ledger {
             }
             self.entries.truncate(base);
             self.rows.retain(|r| (r.pos as usize) < base);
-            return Err(Error::invalid(problems));
+            return Err(problems);
         }
         if !in_order {
             sort_rows_by_date(&mut self.rows);
@@ -321,6 +328,15 @@ impl Ledger {
     pub fn into_entries(self) -> Vec<Entry> {
         self.entries
     }
+}
+
+/// A problem with one entry of a batch.
+pub(crate) struct BatchProblem {
+    /// The entry's position in the batch.
+    pub(crate) index: usize,
+    /// For an id used twice in the batch, the position of its first use.
+    pub(crate) first: Option<usize>,
+    pub(crate) problem: Problem,
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {

@@ -56,6 +56,7 @@
 mod entry;
 mod error;
 mod hash;
+mod io;
 mod ledger;
 mod period;
 mod quantity;
@@ -64,6 +65,7 @@ mod report;
 
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
+pub use io::{Document, ENTRY_COLUMNS, Format, Loader, REPORT_COLUMNS, Role, read, read_file, write};
 pub use ledger::Ledger;
 pub use period::{PartialDate, Period, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};

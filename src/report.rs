@@ -471,6 +471,27 @@ impl ReportBuilder {
         self
     }
 
+    pub(crate) fn scope_texts(mut self, texts: [Option<Arc<str>>; 5]) -> ReportBuilder {
+        let [item, from, to, via, region] = texts;
+        let s = &mut self.report.scope;
+        (s.item, s.from, s.to, s.via, s.region) = (item, from, to, via, region);
+        self
+    }
+
+    pub(crate) fn maybe(
+        mut self,
+        category: Option<Category>,
+        since: Option<PartialDate>,
+        until: Option<PartialDate>,
+        tolerance: Option<Decimal>,
+    ) -> ReportBuilder {
+        self.report.scope.category = category;
+        self.report.since = since;
+        self.report.until = until;
+        self.report.tolerance = tolerance;
+        self
+    }
+
     /// Validates and builds the report.
     ///
     /// # Errors

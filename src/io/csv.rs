@@ -1,0 +1,409 @@
+//! CSV with a header row: entries or reports, columns in any order.
+//!
+//! Large files are cut into chunks at record boundaries (newlines outside quotes) and parsed on
+//! every core; the chunks' entries are then handed over in file order.
+
+use std::io::Read;
+use std::sync::{Arc, Mutex, mpsc};
+
+use crate::entry::Entry;
+use crate::error::{Error, Position, Problem};
+use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
+use crate::report::Report;
+
+/// Bytes per chunk handed to a parsing thread.
+const CHUNK: usize = 4 << 20;
+
+/// What a CSV file's header says about it.
+pub(crate) struct Header {
+    pub(crate) table: Table,
+    /// For each column of the file, the index of the field it fills, or `None` to skip it.
+    pub(crate) map: Vec<Option<usize>>,
+}
+
+/// Reads the header (the first record); every problem with it at once.
+pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>) -> Result<Header, Error> {
+    let at = |mut p: Problem| {
+        p.position = Position { file: Some(file.clone()), line: Some(1), record: None, id: None };
+        p
+    };
+    let known = |t: Table| names.iter().filter(|n| t.index(n.trim()).is_some()).count();
+    let table = want.unwrap_or_else(|| {
+        if names.iter().any(|n| matches!(n.trim(), "published" | "value")) { Table::Reports } else { Table::Entries }
+    });
+    if known(Table::Entries) + known(Table::Reports) == 0 {
+        let first = names.first().map_or("", |s| s);
+        return Err(Error::invalid(vec![at(Problem::general(format!(
+            "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
+            table.noun(),
+            table.required().join(",")
+        )))]));
+    }
+    let mut problems = Vec::new();
+    let mut map = Vec::with_capacity(names.len());
+    let mut seen = vec![false; table.columns().len()];
+    for raw in names {
+        let name = raw.trim();
+        match table.index(name) {
+            Some(i) if seen[i] => {
+                problems.push(at(Problem::new(name, format!("column {name:?} appears twice"))));
+                map.push(None);
+            }
+            Some(i) => {
+                seen[i] = true;
+                map.push(Some(i));
+            }
+            None => {
+                problems.push(at(Problem::new(name, table.unknown_column(name))));
+                map.push(None);
+            }
+        }
+    }
+    for req in table.required() {
+        if table.index(req).is_some_and(|i| !seen[i]) {
+            problems.push(at(Problem::new(
+                req,
+                format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", ")),
+            )));
+        }
+    }
+    if problems.is_empty() { Ok(Header { table, map }) } else { Err(Error::invalid(problems)) }
+}
+
+/// The parsed records of one chunk.
+struct Parsed<T> {
+    index: usize,
+    items: Vec<T>,
+    /// The line of each item.
+    lines: Vec<u64>,
+    problems: Vec<Problem>,
+    records: u64,
+}
+
+/// One chunk of the file: whole records, and the line its first record starts on.
+struct Chunk {
+    index: usize,
+    bytes: Vec<u8>,
+    first_line: u64,
+}
+
+/// What [`read`] found: entries in chunks, in file order, or reports.
+pub(crate) struct Content {
+    pub(crate) entries: Vec<Vec<Entry>>,
+    pub(crate) lines_of_entries: Vec<u64>,
+    pub(crate) reports: Vec<Report>,
+    pub(crate) lines_of_reports: Vec<u64>,
+}
+
+/// Reads from `input` until `buf` holds at least `target` bytes or the input ends; true at the end.
+fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
+    while buf.len() < target {
+        let old = buf.len();
+        buf.resize(target, 0);
+        match input.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Reads a whole CSV file of entries or reports; `want` forces the table, otherwise the header decides.
+///
+/// Every problem in the file is reported, and nothing is returned unless there are none.
+pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -> Result<Content, Error> {
+    let io = |e: std::io::Error| Error::io(file.to_string(), e);
+    // The header: read until the first record boundary.
+    let mut buf: Vec<u8> = Vec::new();
+    let mut target = 64 << 10;
+    let (header_end, mut eof) = loop {
+        let eof = fill(&mut input, &mut buf, target).map_err(io)?;
+        match boundary(&buf, false) {
+            Some(end) => break (end, eof),
+            None if eof => break (buf.len(), eof),
+            None => target *= 2,
+        }
+    };
+    let bom = if buf.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    if buf[bom..].iter().all(|b| b.is_ascii_whitespace()) && eof {
+        let table = want.unwrap_or(Table::Entries);
+        let message = format!(
+            "the file is empty; {} needs a header row, such as {}",
+            table.noun(),
+            table.required().join(",")
+        );
+        return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
+    }
+    let header_bytes = &buf[bom..header_end];
+    let header = {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(header_bytes);
+        let mut rec = csv::ByteRecord::new();
+        rdr.read_byte_record(&mut rec).map_err(|e| csv_error(e, file, 1))?;
+        let mut names = Vec::with_capacity(rec.len());
+        for (i, f) in rec.iter().enumerate() {
+            let Ok(name) = std::str::from_utf8(f) else {
+                let message = format!("column {} of the header is not valid UTF-8; save the file as UTF-8", i + 1);
+                return Err(Error::invalid(vec![positioned(Problem::general(message), file, Some(1))]));
+            };
+            names.push(name);
+        }
+        parse_header(&names, file, want)?
+    };
+    let width = header.map.len();
+    let first_line = 1 + bytecount(header_bytes);
+    let mut pending = buf.split_off(header_end);
+    drop(buf);
+
+    let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
+    let rx = Mutex::new(rx);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let header = &header;
+    std::thread::scope(|s| -> Result<Content, Error> {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let rx = &rx;
+                s.spawn(move || {
+                    let mut out: Vec<Parsed<Item>> = Vec::new();
+                    let mut interner = Interner::default();
+                    while let Some(chunk) = rx.lock().ok().and_then(|guard| guard.recv().ok()) {
+                        out.push(parse_chunk(chunk, header, width, file, &mut interner));
+                    }
+                    out
+                })
+            })
+            .collect();
+        // Feed chunks cut at record boundaries, in order.
+        let mut index = 0;
+        let mut line = first_line;
+        let mut target = CHUNK;
+        let mut feed_error = None;
+        while !pending.is_empty() || !eof {
+            if !eof {
+                match fill(&mut input, &mut pending, target) {
+                    Ok(end) => eof = end,
+                    Err(e) => {
+                        feed_error = Some(io(e));
+                        break;
+                    }
+                }
+            }
+            let cut = match boundary(&pending, true) {
+                _ if eof => pending.len(),
+                Some(cut) => cut,
+                None => {
+                    target *= 2; // one record longer than a chunk
+                    continue;
+                }
+            };
+            target = CHUNK;
+            let tail = pending.split_off(cut);
+            let bytes = std::mem::replace(&mut pending, tail);
+            let lines = bytecount(&bytes);
+            if tx.send(Chunk { index, bytes, first_line: line }).is_err() {
+                break;
+            }
+            line += lines;
+            index += 1;
+        }
+        drop(tx);
+        let mut parsed: Vec<Parsed<Item>> = Vec::new();
+        for h in handles {
+            parsed.extend(h.join().map_err(|_| Error::overflow("a CSV parsing thread stopped"))?);
+        }
+        if let Some(e) = feed_error {
+            return Err(e);
+        }
+        parsed.sort_by_key(|p| p.index);
+        let mut problems = Vec::new();
+        let mut records_before = 0;
+        let mut content =
+            Content { entries: Vec::new(), lines_of_entries: Vec::new(), reports: Vec::new(), lines_of_reports: Vec::new() };
+        for p in parsed {
+            problems.extend(p.problems.into_iter().map(|mut prob| {
+                prob.position.record = prob.position.record.map(|r| r + records_before);
+                prob
+            }));
+            records_before += p.records;
+            let mut entries = Vec::with_capacity(p.items.len());
+            for (item, line) in p.items.into_iter().zip(p.lines) {
+                match item {
+                    Item::Entry(e) => {
+                        entries.push(e);
+                        content.lines_of_entries.push(line);
+                    }
+                    Item::Report(r) => {
+                        content.reports.push(r);
+                        content.lines_of_reports.push(line);
+                    }
+                }
+            }
+            if !entries.is_empty() {
+                content.entries.push(entries);
+            }
+        }
+        if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
+    })
+}
+
+enum Item {
+    Entry(Entry),
+    Report(Report),
+}
+
+fn bytecount(b: &[u8]) -> u64 {
+    b.iter().filter(|&&c| c == b'\n').count() as u64
+}
+
+fn positioned(mut p: Problem, file: &Arc<str>, line: Option<u64>) -> Problem {
+    p.position.file = Some(file.clone());
+    p.position.line = line;
+    p
+}
+
+fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
+    let line = e.position().map(|p| p.line() + first_line.saturating_sub(1));
+    Error::invalid(vec![positioned(Problem::general(format!("malformed CSV: {e}")), file, line)])
+}
+
+fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed<Item> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&chunk.bytes[..]);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Parsed { index: chunk.index, items: Vec::new(), lines: Vec::new(), problems: Vec::new(), records: 0 };
+    let base = chunk.first_line - 1;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(chunk.first_line, |p| p.line() + base);
+                out.problems.push(positioned(Problem::general(format!("malformed CSV: {e}")), file, Some(line)));
+                break;
+            }
+        }
+        let line = rec.position().map_or(chunk.first_line, |p| p.line() + base);
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(|b| b.is_ascii_whitespace())) && width > 1 {
+            continue; // a blank line
+        }
+        out.records += 1;
+        let record = out.records;
+        let at = |mut p: Problem, id: Option<&str>| {
+            p.position = Position {
+                file: Some(file.clone()),
+                line: Some(line),
+                record: Some(record),
+                id: id.map(str::to_string),
+            };
+            p
+        };
+        if rec.len() != width {
+            out.problems.push(at(
+                Problem::general(format!(
+                    "has {} fields, but the header has {width}; a comma inside a value needs the value in double quotes",
+                    rec.len()
+                )),
+                None,
+            ));
+            continue;
+        }
+        let mut cells: Cells<'_> = [None; 17];
+        let mut bad_utf8 = false;
+        for (field, target) in rec.iter().zip(&header.map) {
+            let Some(i) = target else { continue };
+            match std::str::from_utf8(field) {
+                Ok(s) => {
+                    let s = s.trim();
+                    if !s.is_empty() {
+                        cells[*i] = Some(s);
+                    }
+                }
+                Err(e) => {
+                    bad_utf8 = true;
+                    let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
+                    let name = header.table.columns()[*i];
+                    out.problems.push(at(
+                        Problem::new(name, format!("is not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8")),
+                        None,
+                    ));
+                }
+            }
+        }
+        if bad_utf8 {
+            continue;
+        }
+        let result = match header.table {
+            Table::Entries => {
+                entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(Item::Entry)
+            }
+            Table::Reports => report_from_cells(&cells).map(Item::Report),
+        };
+        match result {
+            Ok(item) => {
+                out.items.push(item);
+                out.lines.push(line);
+            }
+            Err(problems) => {
+                let id = cells[0];
+                out.problems.extend(problems.into_iter().map(|p| at(p, id)));
+            }
+        }
+    }
+    out
+}
+
+/// The end (after its newline) of the first record in `buf` (`last` false) or of the last whole
+/// record (`last` true); `buf` starts at a record boundary, so outside quotes. A doubled quote
+/// inside a quoted field toggles twice, which leaves the state as it was.
+fn boundary(buf: &[u8], last: bool) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        let nl = if last { memchr::memrchr(b'\n', buf) } else { memchr::memchr(b'\n', buf) };
+        return nl.map(|i| i + 1);
+    }
+    let mut inside = false;
+    let mut found = None;
+    for (i, &b) in buf.iter().enumerate() {
+        match b {
+            b'"' => inside = !inside,
+            b'\n' if !inside => {
+                found = Some(i + 1);
+                if !last {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Writes entries as CSV, with the `mines` column only when some entry has mines.
+pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Result<(), Error> {
+    let with_mines = entries.iter().any(|e| e.event().mines().is_some());
+    let n = if with_mines { 14 } else { 13 };
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    w.write_record(&crate::io::record::ENTRY_COLUMNS[..n]).map_err(io)?;
+    for e in entries {
+        let cells = crate::io::record::entry_cells(e);
+        w.write_record(&cells[..n]).map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::io("output", e))
+}
+
+/// Writes reports as CSV.
+pub(crate) fn write_reports(out: impl std::io::Write, reports: &[Report]) -> Result<(), Error> {
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    w.write_record(crate::io::record::REPORT_COLUMNS).map_err(io)?;
+    for r in reports {
+        w.write_record(crate::io::record::report_cells(r)).map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::io("output", e))
+}

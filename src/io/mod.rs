@@ -1,0 +1,405 @@
+//! Reading and writing entries and reports: CSV, JSON and JSON Lines, with every problem of a
+//! file positioned (file, line, record, field) and the file refused whole.
+//!
+//! [`Loader`] reads several files into one ledger and one set of reports, reporting the problems of
+//! every file at once, ids used twice across files included; [`read`] and [`write`] handle one
+//! stream of a known [`Format`].
+
+mod csv;
+mod json;
+pub(crate) mod record;
+
+use std::fmt;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use crate::entry::Entry;
+use crate::error::{Error, Position, Problem, unknown_name};
+use crate::hash::FxHashMap;
+use crate::ledger::Ledger;
+use crate::report::Report;
+use record::Table;
+
+pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
+
+/// A file format, recognised by the file's extension.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::Format;
+///
+/// assert_eq!(Format::from_path("data/entries.csv".as_ref())?, Format::Csv);
+/// assert_eq!(Format::from_path("ledger.JSONL".as_ref())?, Format::Jsonl);
+/// assert!(Format::from_path("entries.xlsx".as_ref()).is_err());
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON document: `{"entries": [...], "reports": [...]}`.
+    Json,
+    /// JSON Lines: one object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Json, Format::Jsonl];
+
+    /// The name used on the command line and as the file extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// The format of a file, by its extension (`.csv`, `.json`, `.jsonl`; any case).
+    ///
+    /// # Errors
+    ///
+    /// When the extension is missing or not one of these.
+    pub fn from_path(path: &Path) -> Result<Format, Error> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        ext.parse().map_err(|_| {
+            let mut p = Problem::general(format!(
+                "cannot tell the format from the extension {ext:?}; name the file .csv, .json or .jsonl"
+            ));
+            p.position.file = Some(Arc::from(path.display().to_string()));
+            Error::invalid(vec![p])
+        })
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Format, Error> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+            Error::problem("format", unknown_name("format", s, &known))
+        })
+    }
+}
+
+/// What a file is expected to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Role {
+    /// Whatever it holds: a CSV file's header tells entries from reports.
+    #[default]
+    Any,
+    /// Entries only.
+    Entries,
+    /// Reports only.
+    Reports,
+}
+
+/// The entries and reports of one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    /// The entries, in file order.
+    pub entries: Vec<Entry>,
+    /// The reports, in file order.
+    pub reports: Vec<Report>,
+}
+
+/// What one file gave, with the line of each record, kept until the ledger is built.
+struct FileContent {
+    name: Arc<str>,
+    /// Entries in chunks (CSV reads them in parallel), with the line of each.
+    entries: Vec<Vec<Entry>>,
+    entry_lines: Vec<u64>,
+    reports: Vec<Report>,
+    report_lines: Vec<u64>,
+}
+
+fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Role) -> Result<FileContent, Error> {
+    let want = match role {
+        Role::Any => None,
+        Role::Entries => Some(Table::Entries),
+        Role::Reports => Some(Table::Reports),
+    };
+    let mut content = FileContent {
+        name: name.clone(),
+        entries: Vec::new(),
+        entry_lines: Vec::new(),
+        reports: Vec::new(),
+        report_lines: Vec::new(),
+    };
+    match format {
+        Format::Csv => {
+            let c = csv::read(input, name, want)?;
+            content.entry_lines = c.lines_of_entries;
+            content.entries = c.entries;
+            content.report_lines = c.lines_of_reports;
+            content.reports = c.reports;
+        }
+        Format::Json | Format::Jsonl => {
+            let mut bytes = Vec::new();
+            input.read_to_end(&mut bytes).map_err(|e| Error::io(name.to_string(), e))?;
+            let text = json::utf8(bytes, name)?;
+            let c = if format == Format::Json {
+                if text.trim().is_empty() {
+                    let p = Problem::general("the file is empty; a JSON document is {\"entries\": [...], \"reports\": [...]}");
+                    return Err(Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() }));
+                }
+                json::read_document(&text, name)?
+            } else {
+                json::read_lines(&text, name, want)?
+            };
+            let wrong = match role {
+                Role::Entries if !c.reports.is_empty() => Some(("reports", "an entries file")),
+                Role::Reports if !c.entries.is_empty() => Some(("entries", "a reports file")),
+                _ => None,
+            };
+            if let Some((what, expected)) = wrong {
+                let p = Problem::general(format!("holds {what}, but was given as {expected}"));
+                return Err(Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() }));
+            }
+            content.entries = vec![c.entries];
+            content.entry_lines = c.entry_lines;
+            content.reports = c.reports;
+            content.report_lines = c.report_lines;
+        }
+    }
+    Ok(content)
+}
+
+/// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
+///
+/// # Errors
+///
+/// Every problem in the stream, each positioned; nothing is returned unless there are none.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Format, Role, read};
+///
+/// let csv = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n";
+/// let doc = read(csv.as_bytes(), "entries.csv", Format::Csv, Role::Entries)?;
+/// assert_eq!(doc.entries[0].quantity().to_string(), "145 t");
+///
+/// let bad = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,\"1,581\",t,NKR\nc2,2021-02-30,cargoo,1,t,NKR\n";
+/// let err = read(bad.as_bytes(), "entries.csv", Format::Csv, Role::Entries).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "entries.csv: line 2, field quantity: \"1,581\" has a thousands separator; write 1581\n\
+///      entries.csv: line 3, field date: \"2021-02-30\" does not exist: 2021-02 has 28 days\n\
+///      entries.csv: line 3, field kind: \"cargoo\" is not a kind; did you mean \"cargo\"?"
+/// );
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+pub fn read(input: impl Read, name: &str, format: Format, role: Role) -> Result<Document, Error> {
+    let c = read_content(input, &Arc::from(name), format, role)?;
+    Ok(Document { entries: c.entries.into_iter().flatten().collect(), reports: c.reports })
+}
+
+/// Reads a file, its format recognised by its extension.
+///
+/// # Errors
+///
+/// As [`read`], and an I/O error when the file cannot be opened.
+pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
+    let format = Format::from_path(path)?;
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(name.clone(), e))?;
+    read(file, &name, format, role)
+}
+
+/// Writes entries and reports in `format`. A CSV file holds entries or reports, not both.
+///
+/// # Errors
+///
+/// When writing fails, or when CSV is asked to hold both entries and reports.
+pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Report]) -> Result<(), Error> {
+    let refs: Vec<&Entry> = entries.iter().collect();
+    write_refs(out, format, &refs, reports)
+}
+
+pub(crate) fn write_refs(out: impl Write, format: Format, entries: &[&Entry], reports: &[Report]) -> Result<(), Error> {
+    match format {
+        Format::Csv if !entries.is_empty() && !reports.is_empty() => Err(Error::problem(
+            "format",
+            "a CSV file holds entries or reports, not both; write them to two files, or use json",
+        )),
+        Format::Csv if entries.is_empty() && !reports.is_empty() => csv::write_reports(out, reports),
+        Format::Csv => csv::write_entries(out, entries),
+        Format::Json => json::write_document(out, entries, reports),
+        Format::Jsonl => json::write_lines(out, entries, reports),
+    }
+}
+
+/// Reads several files into one ledger and one list of reports.
+///
+/// Problems are collected across all files (and ids used twice across files are named with both
+/// places), so that one run shows everything to fix.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Format, Loader, Role};
+///
+/// let mut loader = Loader::new();
+/// loader.read("id,date,kind,quantity,unit,to\ne1,2021-04-07,cargo,145,t,NKR\n".as_bytes(), "a.csv", Format::Csv, Role::Any);
+/// loader.read("id,date,kind,quantity,unit,to\ne1,2021-05-26,cargo,155,t,NKR\n".as_bytes(), "b.csv", Format::Csv, Role::Any);
+/// let err = loader.finish().unwrap_err();
+/// assert_eq!(err.to_string(), "b.csv: line 2, field id: \"e1\" is already used at a.csv: line 2; ids must be unique");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Default)]
+pub struct Loader {
+    files: Vec<FileContent>,
+    problems: Vec<Problem>,
+    io: Option<Error>,
+}
+
+impl Loader {
+    /// A loader with nothing read yet.
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Reads one stream; its problems are kept for [`Loader::finish`].
+    pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
+        match read_content(input, &Arc::from(name), format, role) {
+            Ok(c) => self.files.push(c),
+            Err(e) if e.is_io() => {
+                self.io.get_or_insert(e);
+            }
+            Err(e) => self.problems.extend(e.problems().iter().cloned()),
+        }
+    }
+
+    /// Opens and reads a file, its format recognised by its extension.
+    pub fn read_path(&mut self, path: &Path, role: Role) {
+        let name = path.display().to_string();
+        let format = match Format::from_path(path) {
+            Ok(f) => f,
+            Err(e) => {
+                self.problems.extend(e.problems().iter().cloned());
+                return;
+            }
+        };
+        match std::fs::File::open(path) {
+            Ok(file) => self.read(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role),
+            Err(e) => {
+                self.io.get_or_insert(Error::io(name, e));
+            }
+        }
+    }
+
+    /// Builds the ledger and the reports.
+    ///
+    /// # Errors
+    ///
+    /// The first I/O error, or every problem of every file, ids used twice within or across files included.
+    pub fn finish(self) -> Result<(Ledger, Vec<Report>), Error> {
+        if let Some(e) = self.io {
+            return Err(e);
+        }
+        let mut problems = self.problems;
+        // Reports: ids unique across files.
+        let mut report_ids: FxHashMap<Arc<str>, (Arc<str>, u64)> = FxHashMap::default();
+        let mut reports = Vec::new();
+        for f in &self.files {
+            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
+                let id: Arc<str> = Arc::from(r.id());
+                if let Some((file, first)) = report_ids.get(&id) {
+                    problems.push(positioned(
+                        Problem::new("id", format!("{id:?} is already used at {file}: line {first}; report ids must be unique")),
+                        &f.name,
+                        line,
+                        r.id(),
+                    ));
+                } else {
+                    report_ids.insert(id, (f.name.clone(), line));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        // Where each entry of the batch came from, for messages about ids.
+        let places: Vec<(usize, u64)> = self
+            .files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, f)| f.entry_lines.iter().map(move |&l| (i, l)))
+            .collect();
+        let names: Vec<Arc<str>> = self.files.iter().map(|f| f.name.clone()).collect();
+        let total = places.len();
+        let mut files = self.files;
+        for f in &mut files {
+            reports.append(&mut f.reports);
+        }
+        let entries = Chunks::new(files.into_iter().flat_map(|f| f.entries), total);
+        let mut ledger = Ledger::new();
+        if let Err(batch) = ledger.insert_batch(entries) {
+            for b in batch {
+                let mut p = b.problem;
+                if let Some(&(file, line)) = places.get(b.index) {
+                    p.position.file = Some(names[file].clone());
+                    p.position.line = Some(line);
+                }
+                if let (Some(first), Some(id)) = (b.first.and_then(|i| places.get(i)), p.position.id.clone()) {
+                    let (file, line) = *first;
+                    p.message = format!("{id:?} is already used at {}: line {line}; ids must be unique", names[file]);
+                }
+                problems.push(p);
+            }
+            return Err(Error::invalid(problems));
+        }
+        Ok((ledger, reports))
+    }
+}
+
+fn positioned(mut p: Problem, file: &Arc<str>, line: u64, id: &str) -> Problem {
+    p.position = Position { file: Some(file.clone()), line: Some(line), record: None, id: Some(id.to_string()) };
+    p
+}
+
+/// Entries from chunks, with an exact length so that the ledger reserves its space once.
+struct Chunks<I: Iterator<Item = Vec<Entry>>> {
+    chunks: I,
+    current: std::vec::IntoIter<Entry>,
+    remaining: usize,
+}
+
+impl<I: Iterator<Item = Vec<Entry>>> Chunks<I> {
+    fn new(chunks: I, total: usize) -> Self {
+        Chunks { chunks, current: Vec::new().into_iter(), remaining: total }
+    }
+}
+
+impl<I: Iterator<Item = Vec<Entry>>> Iterator for Chunks<I> {
+    type Item = Entry;
+
+    fn next(&mut self) -> Option<Entry> {
+        loop {
+            if let Some(e) = self.current.next() {
+                self.remaining = self.remaining.saturating_sub(1);
+                return Some(e);
+            }
+            // The spent chunk's memory is freed here, before the next is taken.
+            self.current = self.chunks.next()?.into_iter();
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.remaining, Some(self.remaining))
+    }
+}

@@ -1,0 +1,344 @@
+//! Records as every format sees them: named cells of text, turned into validated entries and
+//! reports. CSV, JSON and HXL readers all go through here, so that a column means the same thing
+//! and gets the same message in every format.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::entry::{Category, Entry, Kind, Text};
+use crate::error::{Error, Problem, nearest};
+use crate::hash::FxHashMap;
+use crate::period::PartialDate;
+use crate::quantity::{Quantity, Unit, parse_decimal};
+use crate::report::{Mode, Qualifier, Report};
+
+/// The columns of an entries file, in the order writers put them.
+pub const ENTRY_COLUMNS: [&str; 14] =
+    ["id", "date", "kind", "category", "item", "quantity", "unit", "from", "to", "via", "region", "source", "note", "mines"];
+
+/// The columns of a reports file, in the order writers put them.
+pub const REPORT_COLUMNS: [&str; 17] = [
+    "id",
+    "published",
+    "kind",
+    "category",
+    "item",
+    "from",
+    "to",
+    "via",
+    "region",
+    "since",
+    "until",
+    "value",
+    "unit",
+    "qualifier",
+    "tolerance",
+    "mode",
+    "source",
+];
+
+/// Columns an entries file must have.
+pub(crate) const ENTRY_REQUIRED: [&str; 4] = ["date", "kind", "quantity", "unit"];
+/// Columns a reports file must have.
+pub(crate) const REPORT_REQUIRED: [&str; 5] = ["id", "published", "kind", "value", "unit"];
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    Entries,
+    Reports,
+}
+
+impl Table {
+    pub(crate) fn columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Entries => &ENTRY_COLUMNS,
+            Table::Reports => &REPORT_COLUMNS,
+        }
+    }
+
+    pub(crate) fn required(self) -> &'static [&'static str] {
+        match self {
+            Table::Entries => &ENTRY_REQUIRED,
+            Table::Reports => &REPORT_REQUIRED,
+        }
+    }
+
+    pub(crate) fn noun(self) -> &'static str {
+        match self {
+            Table::Entries => "an entries file",
+            Table::Reports => "a reports file",
+        }
+    }
+
+    /// The column index of `name`.
+    pub(crate) fn index(self, name: &str) -> Option<usize> {
+        self.columns().iter().position(|c| *c == name)
+    }
+
+    /// A message for a column name that is not ours, with the nearest known name.
+    pub(crate) fn unknown_column(self, name: &str) -> String {
+        let other = match self {
+            Table::Entries => Table::Reports,
+            Table::Reports => Table::Entries,
+        };
+        match nearest(name, self.columns().iter().copied()) {
+            Some(n) => format!("unknown column {name:?}; did you mean {n:?}?"),
+            None if other.index(name).is_some() => {
+                format!("unknown column {name:?}: it belongs in {}, not {}", other.noun(), self.noun())
+            }
+            None => format!("unknown column {name:?}; the columns are {}", self.columns().join(", ")),
+        }
+    }
+}
+
+/// A record's cells by column index (see [`ENTRY_COLUMNS`], [`REPORT_COLUMNS`]); `None` for an
+/// absent column or an empty cell.
+pub(crate) type Cells<'a> = [Option<&'a str>; 17];
+
+/// Shares one copy of each repeated text (parties, regions, sources) among the entries of a file.
+#[derive(Debug, Default)]
+pub(crate) struct Interner {
+    map: FxHashMap<Box<str>, Text>,
+}
+
+/// How many distinct texts an interner keeps; past that, new texts are not shared.
+const MAX_INTERNED: usize = 1 << 16;
+
+impl Interner {
+    pub(crate) fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.map.get(s) {
+            return t.clone();
+        }
+        let t = Arc::new(s.to_string());
+        if self.map.len() < MAX_INTERNED {
+            self.map.insert(s.into(), t.clone());
+        }
+        t
+    }
+}
+
+fn field_problem(field: &str, message: impl Into<String>) -> Problem {
+    Problem::new(field, message)
+}
+
+fn missing(field: &str, table: Table) -> Problem {
+    field_problem(field, format!("is empty; {} needs a {field} in every row", table.noun()))
+}
+
+/// Moves the problems of a parse error into `problems`, naming `field` where the error did not.
+fn absorb(err: Error, field: &str, problems: &mut Vec<Problem>) {
+    for mut p in err.problems().iter().cloned() {
+        p.field = Some(field.to_string());
+        problems.push(p);
+    }
+}
+
+fn parse_with<T>(
+    cell: Option<&str>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+    parse: impl FnOnce(&str) -> Result<T, Error>,
+) -> Option<T> {
+    let s = cell?;
+    match parse(s) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            absorb(e, field, problems);
+            None
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` quickly, falling back to the general parser for its message.
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b.get(r)?.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            if let Some(date) = chrono::NaiveDate::from_ymd_opt(y as i32, m, d) {
+                return Ok(date);
+            }
+        }
+    }
+    match s.parse::<PartialDate>()? {
+        PartialDate::Day(d) => Ok(d),
+        _ => Err(Error::problem("date", format!("{s:?} is not a day; write YYYY-MM-DD"))),
+    }
+}
+
+fn parse_number(s: &str, field: &str) -> Result<Decimal, Error> {
+    parse_decimal(s).map_err(|m| Error::problem(field, m))
+}
+
+fn parse_quantity(value: Option<Decimal>, unit: Option<Unit>, field: &str, problems: &mut Vec<Problem>) -> Option<Quantity> {
+    let (v, u) = (value?, unit?);
+    match Quantity::new(v, u) {
+        Ok(q) => Some(q),
+        Err(e) => {
+            absorb(e, field, problems);
+            None
+        }
+    }
+}
+
+/// Builds an entry from its cells; `default_id` names it when the id cell is empty.
+pub(crate) fn entry_from_cells(
+    cells: &Cells<'_>,
+    interner: &mut Interner,
+    default_id: impl FnOnce() -> String,
+) -> Result<Entry, Vec<Problem>> {
+    let t = Table::Entries;
+    let mut problems = Vec::new();
+    let date = parse_with(cells[1], "date", &mut problems, parse_day);
+    let kind = parse_with(cells[2], "kind", &mut problems, str::parse::<Kind>);
+    let category = parse_with(cells[3], "category", &mut problems, str::parse::<Category>);
+    let value = parse_with(cells[5], "quantity", &mut problems, |s| parse_number(s, "quantity"));
+    let unit = parse_with(cells[6], "unit", &mut problems, str::parse::<Unit>);
+    let mines = parse_with(cells[13], "mines", &mut problems, |s| {
+        s.parse::<u64>().map_err(|_| Error::problem("mines", format!("{s:?} is not a whole number of mines")))
+    });
+    for (i, name) in [(1, "date"), (2, "kind"), (5, "quantity"), (6, "unit")] {
+        if cells[i].is_none() {
+            problems.push(missing(name, t));
+        }
+    }
+    let quantity = parse_quantity(value, unit, "quantity", &mut problems);
+    let (Some(date), Some(kind), Some(quantity)) = (date, kind, quantity) else {
+        return Err(problems);
+    };
+    let mut text = |i: usize| cells[i].map(|s| interner.get(s));
+    let id = cells[0].map_or_else(default_id, str::to_string);
+    let mut b = Entry::builder(kind, date, quantity)
+        .id(id)
+        .maybe_category(category)
+        .texts(text(4), text(7), text(8), text(9), text(10), text(11), cells[12].map(|s| Arc::new(s.to_string())));
+    if let Some(m) = mines {
+        b = b.mines(m);
+    }
+    match b.build() {
+        Ok(e) if problems.is_empty() => Ok(e),
+        Ok(_) => Err(problems),
+        Err(e) => {
+            problems.extend(e.problems().iter().cloned().map(|mut p| {
+                p.position = Default::default();
+                p
+            }));
+            Err(problems)
+        }
+    }
+}
+
+/// Builds a report from its cells.
+pub(crate) fn report_from_cells(cells: &Cells<'_>) -> Result<Report, Vec<Problem>> {
+    let t = Table::Reports;
+    let mut problems = Vec::new();
+    let published = parse_with(cells[1], "published", &mut problems, |s| {
+        parse_day(s).map_err(|e| relabel(e, "published"))
+    });
+    let kind = parse_with(cells[2], "kind", &mut problems, str::parse::<Kind>);
+    let category = parse_with(cells[3], "category", &mut problems, str::parse::<Category>);
+    let since = parse_with(cells[9], "since", &mut problems, str::parse::<PartialDate>);
+    let until = parse_with(cells[10], "until", &mut problems, str::parse::<PartialDate>);
+    let value = parse_with(cells[11], "value", &mut problems, |s| parse_number(s, "value"));
+    let unit = parse_with(cells[12], "unit", &mut problems, str::parse::<Unit>);
+    let qualifier = parse_with(cells[13], "qualifier", &mut problems, str::parse::<Qualifier>);
+    let tolerance = parse_with(cells[14], "tolerance", &mut problems, |s| parse_number(s, "tolerance"));
+    let mode = parse_with(cells[15], "mode", &mut problems, str::parse::<Mode>);
+    for (i, name) in [(0, "id"), (1, "published"), (2, "kind"), (11, "value"), (12, "unit")] {
+        if cells[i].is_none() {
+            problems.push(missing(name, t));
+        }
+    }
+    let quantity = parse_quantity(value, unit, "value", &mut problems);
+    let (Some(id), Some(published), Some(kind), Some(quantity)) = (cells[0], published, kind, quantity) else {
+        return Err(problems);
+    };
+    let text = |i: usize| cells[i].map(Arc::<str>::from);
+    let mut b = Report::builder(id, published, kind, quantity)
+        .scope_texts([text(4), text(5), text(6), text(7), text(8)])
+        .maybe(category, since, until, tolerance);
+    if let Some(q) = qualifier {
+        b = b.qualifier(q);
+    }
+    if let Some(m) = mode {
+        b = b.mode(m);
+    }
+    if let Some(s) = cells[16] {
+        b = b.source(s);
+    }
+    match b.build() {
+        Ok(r) if problems.is_empty() => Ok(r),
+        Ok(_) => Err(problems),
+        Err(e) => {
+            problems.extend(e.problems().iter().cloned().map(|mut p| {
+                p.position = Default::default();
+                p
+            }));
+            Err(problems)
+        }
+    }
+}
+
+fn relabel(e: Error, field: &str) -> Error {
+    let problems = e
+        .problems()
+        .iter()
+        .cloned()
+        .map(|mut p| {
+            p.field = Some(field.to_string());
+            p
+        })
+        .collect();
+    Error::invalid(problems)
+}
+
+/// The cells of an entry, as written (empty string for absent).
+pub(crate) fn entry_cells(e: &Entry) -> [String; 14] {
+    let opt = |s: Option<&str>| s.unwrap_or("").to_string();
+    [
+        e.id().to_string(),
+        e.date().to_string(),
+        e.kind().to_string(),
+        e.category().map_or(String::new(), |c| c.to_string()),
+        opt(e.item()),
+        e.quantity().value().to_string(),
+        e.quantity().unit().to_string(),
+        opt(e.from()),
+        opt(e.to()),
+        opt(e.via()),
+        opt(e.region()),
+        opt(e.source()),
+        opt(e.note()),
+        e.event().mines().map_or(String::new(), |m| m.to_string()),
+    ]
+}
+
+/// The cells of a report, as written (empty string for absent).
+pub(crate) fn report_cells(r: &Report) -> [String; 17] {
+    let opt = |s: Option<&Arc<str>>| s.map_or(String::new(), |s| s.to_string());
+    let scope = r.scope();
+    let default_mode = r.mode() == Mode::Check;
+    [
+        r.id().to_string(),
+        r.published().to_string(),
+        r.kind().to_string(),
+        scope.category.map_or(String::new(), |c| c.to_string()),
+        opt(scope.item.as_ref()),
+        opt(scope.from.as_ref()),
+        opt(scope.to.as_ref()),
+        opt(scope.via.as_ref()),
+        opt(scope.region.as_ref()),
+        r.since().map_or(String::new(), |d| d.to_string()),
+        r.until().map_or(String::new(), |d| d.to_string()),
+        r.value().value().to_string(),
+        r.value().unit().to_string(),
+        r.qualifier().to_string(),
+        r.tolerance().map_or(String::new(), |t| t.to_string()),
+        if default_mode { String::new() } else { r.mode().to_string() },
+        r.source().unwrap_or("").to_string(),
+    ]
+}
