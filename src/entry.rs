@@ -8,6 +8,8 @@
 //! | `remains-transfer` | persons | `from`, `to` | |
 //! | `minefield-maps` | packages | `from`, `to` | |
 //! | `demining` | area, items, length | `from` (the operator) | `area-cleared`, `explosives-neutralised`, `roads-checked` |
+//!
+//! In a handover (detainees, remains, minefield maps) `from` and `to` must be two different parties.
 
 use std::fmt;
 use std::str::FromStr;
@@ -101,6 +103,13 @@ impl Kind {
             Kind::DetaineeTransfer | Kind::RemainsTransfer | Kind::MinefieldMaps => (true, true),
             Kind::Demining => (true, false),
         }
+    }
+
+    /// True for kinds whose `from` and `to` are two parties of a handover (detainees, remains,
+    /// minefield maps), which must differ. For cargo, returnees and demining they may be places,
+    /// and people may return from one area of a country to another.
+    pub fn is_transfer(self) -> bool {
+        matches!(self, Kind::DetaineeTransfer | Kind::RemainsTransfer | Kind::MinefieldMaps)
     }
 
     pub(crate) fn index(self) -> usize {
@@ -623,7 +632,7 @@ impl EntryBuilder {
     ///
     /// Every problem at once: a quantity that is not greater than zero, a unit of a dimension the kind
     /// does not allow, a category of another kind, mines on an entry that is not minefield maps,
-    /// a missing required party, the same party as `from` and `to`, an empty or padded text field.
+    /// a missing required party, the same party as `from` and `to` of a handover, an empty or padded text field.
     pub fn build(self) -> Result<Entry, Error> {
         let kind = self.kind;
         let mut problems = Vec::new();
@@ -682,7 +691,7 @@ impl EntryBuilder {
             }
         }
         if let (Some(f), Some(t)) = (&self.from, &self.to) {
-            if f == t {
+            if f == t && kind.is_transfer() {
                 problems.push(Problem::new("to", format!("{t} is both from and to; a transfer needs two parties")));
             }
         }

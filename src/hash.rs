@@ -1,6 +1,7 @@
 //! A fast, non-cryptographic hasher for the small keys of the ledger's indexes
 //! (the multiply-rotate scheme of rustc's FxHash). The keys are symbol numbers and dates, not
-//! attacker-chosen strings, so resistance to hash flooding is not needed here.
+//! attacker-chosen strings, so resistance to hash flooding is not needed here (entry ids are chosen
+//! by whoever writes the file, but a flood only slows their own run; it never changes a result).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -54,9 +55,12 @@ impl Hasher for FxHasher {
         self.mix(i as u64);
     }
 
+    /// The multiply leaves the high bits well mixed but the low bits (which pick the bucket) poorly:
+    /// fold the high half down, as the usual 64-bit finalisers do.
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0xff51_afd7_ed55_8ccd) ^ (h >> 29)
     }
 }
 

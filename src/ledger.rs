@@ -2,14 +2,14 @@
 //!
 //! Beside the entries it keeps a compact row per entry (symbols for the scope's text fields, the
 //! quantity in its canonical unit), in date order, so that queries and verification scan small
-//! fixed-size records instead of strings.
+//! fixed-size records instead of strings. Entries are stored in segments, so that the batches a
+//! reader parsed in parallel are adopted as they are rather than copied into one array.
 
+use std::hash::Hasher;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-
-use std::hash::Hasher;
 
 use crate::entry::{Entry, Text};
 use crate::error::{Error, Position, Problem};
@@ -18,45 +18,109 @@ use crate::quantity::Dimension;
 
 /// Interned text values; symbol 0 means "absent".
 ///
-/// Lookups go by the text's address first: readers intern their texts, so most entries arrive with
-/// a pointer seen before, and hashing an address is cheaper than hashing a string.
-#[derive(Debug, Default, Clone)]
+/// Lookups go by the text's address first (a small direct-mapped cache, then a map): readers
+/// intern their texts, so most entries arrive with a pointer seen before.
+#[derive(Debug, Clone)]
 pub(crate) struct Symbols {
     by_text: FxHashMap<String, u32>,
     by_ptr: FxHashMap<usize, u32>,
+    cache: Box<[(usize, u32); CACHE]>,
     /// The canonical copy of each symbol's text (index = symbol - 1).
     names: Vec<Text>,
     /// Other copies whose addresses are in `by_ptr`; kept alive so that the addresses stay theirs.
     aliases: Vec<Text>,
 }
 
-/// How many non-canonical copies of texts the address cache remembers.
+const CACHE: usize = 256;
+
+impl Default for Symbols {
+    fn default() -> Symbols {
+        Symbols {
+            by_text: FxHashMap::default(),
+            by_ptr: FxHashMap::default(),
+            cache: Box::new([(0, 0); CACHE]),
+            names: Vec::new(),
+            aliases: Vec::new(),
+        }
+    }
+}
+
+/// How many non-canonical copies of texts the address map remembers.
 const MAX_ALIASES: usize = 1 << 16;
 
 impl Symbols {
     /// The symbol of `t`, adding it if new, and the canonical shared copy of the text.
+    #[inline]
     fn intern(&mut self, t: &Text) -> (u32, Text) {
         let ptr = Arc::as_ptr(t) as usize;
-        if let Some(&sym) = self.by_ptr.get(&ptr) {
+        let slot = (ptr >> 4) % CACHE;
+        let (cached, sym) = self.cache[slot];
+        if cached == ptr && sym != 0 {
             return (sym, self.names[sym as usize - 1].clone());
+        }
+        let sym = self.intern_slow(t, ptr);
+        self.cache[slot] = (ptr, sym);
+        (sym, self.names[sym as usize - 1].clone())
+    }
+
+    fn intern_slow(&mut self, t: &Text, ptr: usize) -> u32 {
+        if let Some(&sym) = self.by_ptr.get(&ptr) {
+            return sym;
         }
         if let Some(&sym) = self.by_text.get(t.as_str()) {
             if self.aliases.len() < MAX_ALIASES {
                 self.aliases.push(t.clone());
                 self.by_ptr.insert(ptr, sym);
             }
-            return (sym, self.names[sym as usize - 1].clone());
+            return sym;
         }
         self.names.push(t.clone());
         let sym = self.names.len() as u32;
         self.by_text.insert(t.to_string(), sym);
         self.by_ptr.insert(ptr, sym);
-        (sym, t.clone())
+        sym
     }
 
     /// The symbol of `s`, if any entry has it.
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.by_text.get(s).copied()
+    }
+}
+
+/// The entries, in segments; positions count across segments in insertion order.
+#[derive(Debug, Default, Clone)]
+struct Store {
+    segments: Vec<Vec<Entry>>,
+    /// The position of each segment's first entry.
+    starts: Vec<u32>,
+    len: usize,
+}
+
+impl Store {
+    #[inline]
+    fn get(&self, pos: u32) -> Option<&Entry> {
+        let s = self.starts.partition_point(|&st| st <= pos).checked_sub(1)?;
+        self.segments.get(s)?.get((pos - self.starts[s]) as usize)
+    }
+
+    fn push_segment(&mut self, segment: Vec<Entry>) {
+        if segment.is_empty() {
+            return;
+        }
+        self.starts.push(self.len as u32);
+        self.len += segment.len();
+        self.segments.push(segment);
+    }
+
+    /// Drops the segments from `count` on.
+    fn truncate_segments(&mut self, count: usize) {
+        self.segments.truncate(count);
+        self.starts.truncate(count);
+        self.len = self.segments.iter().map(Vec::len).sum();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Entry> {
+        self.segments.iter().flatten()
     }
 }
 
@@ -75,35 +139,39 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// `id_of(pos)` gives the id of the entry at a position, if there is one.
 impl Ids {
-    fn get(&self, entries: &[Entry], id: &str) -> Option<u32> {
+    fn get<'a>(&self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str) -> Option<u32> {
         match self.by_hash.get(&id_hash(id)) {
-            Some(&p) if entries.get(p as usize).is_some_and(|e| &*e.id == id) => Some(p),
+            Some(&p) if id_of(p) == Some(id) => Some(p),
             _ => self.collisions.get(id).copied(),
         }
     }
 
-    /// Records `id` at `pos`; false when the id is already taken.
-    fn insert(&mut self, entries: &[Entry], id: &str, pos: u32) -> bool {
-        if self.get(entries, id).is_some() {
-            return false;
-        }
+    /// Records `id` at `pos`, or gives the position that already has it.
+    fn insert<'a>(&mut self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str, pos: u32) -> Result<(), u32> {
         match self.by_hash.entry(id_hash(id)) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(pos);
+                Ok(())
             }
-            std::collections::hash_map::Entry::Occupied(_) => {
-                self.collisions.insert(id.into(), pos);
-            }
+            std::collections::hash_map::Entry::Occupied(o) if id_of(*o.get()) == Some(id) => Err(*o.get()),
+            std::collections::hash_map::Entry::Occupied(_) => match self.collisions.get(id) {
+                Some(&p) => Err(p),
+                None => {
+                    self.collisions.insert(id.into(), pos);
+                    Ok(())
+                }
+            },
         }
-        true
     }
 
-    fn remove(&mut self, entries: &[Entry], id: &str) {
+    /// Forgets `id` if it is recorded at `pos`.
+    fn remove_at<'a>(&mut self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str, pos: u32) {
         let h = id_hash(id);
-        if self.by_hash.get(&h).is_some_and(|&p| entries.get(p as usize).is_some_and(|e| &*e.id == id)) {
+        if self.by_hash.get(&h).is_some_and(|&p| p == pos && id_of(p) == Some(id)) {
             self.by_hash.remove(&h);
-        } else {
+        } else if self.collisions.get(id) == Some(&pos) {
             self.collisions.remove(id);
         }
     }
@@ -155,11 +223,20 @@ pub(crate) struct Row {
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
-    entries: Vec<Entry>,
+    store: Store,
     /// One per entry, sorted by (date, insertion position).
     rows: Vec<Row>,
     ids: Ids,
     pub(crate) symbols: Symbols,
+}
+
+/// A problem with one entry of a batch.
+pub(crate) struct BatchProblem {
+    /// The entry's position in the batch.
+    pub(crate) index: usize,
+    /// For an id used twice in the batch, the position of its first use.
+    pub(crate) first: Option<usize>,
+    pub(crate) problem: Problem,
 }
 
 impl Ledger {
@@ -197,87 +274,104 @@ impl Ledger {
     /// Every problem of the batch at once, and nothing is inserted: an id already in the ledger or
     /// twice in the batch, or a quantity whose canonical form does not fit a decimal.
     pub fn insert_all(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Error> {
-        self.insert_batch(entries).map_err(|problems| Error::invalid(problems.into_iter().map(|b| b.problem).collect()))
+        let batch: Vec<Entry> = entries.into_iter().collect();
+        self.insert_segments(vec![batch])
+            .map_err(|problems| Error::invalid(problems.into_iter().map(|b| b.problem).collect()))
     }
 
-    /// Inserts a batch, all or none; the problems name the batch positions they are about.
-    pub(crate) fn insert_batch(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Vec<BatchProblem>> {
-        let base = self.entries.len();
-        let entries = entries.into_iter();
-        self.entries.reserve(entries.size_hint().0);
-        self.rows.reserve(entries.size_hint().0);
+    /// Inserts a batch given in segments, all or none, adopting the segments as they are; the
+    /// problems name the batch positions they are about.
+    pub(crate) fn insert_segments(&mut self, segments: Vec<Vec<Entry>>) -> Result<(), Vec<BatchProblem>> {
+        let base = self.store.len;
+        let total: usize = segments.iter().map(Vec::len).sum();
+        if base + total >= u32::MAX as usize {
+            let problem = Problem::general("a ledger holds at most 4294967294 entries");
+            return Err(vec![BatchProblem { index: 0, first: None, problem }]);
+        }
+        let segments_before = self.store.segments.len();
+        let rows_before = self.rows.len();
+        self.rows.reserve(total);
+        self.ids.by_hash.reserve(total);
         let mut problems: Vec<BatchProblem> = Vec::new();
         let mut in_order = true;
         let mut last = self.rows.last().map(|r| r.date);
-        // Entries go in as they come, so that a large batch is never held twice; a batch with
-        // problems is rolled back whole.
-        for mut e in entries {
-            let pos = self.entries.len();
-            if e.id.is_empty() {
-                e.id = format!("#{}", pos + 1).into_boxed_str();
-            }
-            let position = || Position { id: Some(e.id.to_string()), ..Position::default() };
-            if pos >= u32::MAX as usize {
-                let problem = Problem::general("a ledger holds at most 4294967295 entries");
-                problems.push(BatchProblem { index: pos - base, first: None, problem });
-                break;
-            }
-            let canon = e.quantity.canonical();
-            if !self.ids.insert(&self.entries, &e.id, pos as u32) {
-                let first = self.ids.get(&self.entries, &e.id).map_or(0, |p| p as usize);
-                let (msg, first) = if first >= base {
-                    (format!("is used twice in the batch (first by entry {} of the batch)", first - base + 1), Some(first - base))
-                } else {
-                    ("is already in the ledger".to_string(), None)
+        for mut segment in segments {
+            let seg_base = self.store.len;
+            // First the entry itself: its id, its canonical quantity, its shared texts and its row.
+            for (i, e) in segment.iter_mut().enumerate() {
+                let pos = (seg_base + i) as u32;
+                if e.id.is_empty() {
+                    e.id = format!("#{}", pos + 1).into_boxed_str();
+                }
+                let canon = match e.quantity.canonical() {
+                    Ok(q) => q.value(),
+                    Err(err) => {
+                        let at = err.at(&Position { id: Some(e.id.to_string()), ..Position::default() });
+                        let index = pos as usize - base;
+                        problems.extend(at.problems().iter().cloned().map(|problem| BatchProblem {
+                            index,
+                            first: None,
+                            problem,
+                        }));
+                        continue;
+                    }
                 };
-                problems.push(BatchProblem { index: pos - base, first, problem: duplicate(&e.id, &msg, &position()) });
-                continue;
-            }
-            let canon = match canon {
-                Ok(q) => q.value(),
-                Err(err) => {
-                    let at = err.at(&position());
-                    problems.extend(at.problems().iter().cloned().map(|problem| BatchProblem { index: pos - base, first: None, problem }));
-                    self.entries.push(e);
-                    continue;
+                let mut text = [0u32; 5];
+                for (slot, field) in
+                    text.iter_mut().zip([&mut e.item, &mut e.from, &mut e.to, &mut e.via, &mut e.region])
+                {
+                    if let Some(t) = field {
+                        let (sym, shared) = self.symbols.intern(t);
+                        *slot = sym;
+                        *t = shared;
+                    }
                 }
-            };
-            if !problems.is_empty() {
-                // The batch is refused already; keep checking ids, and keep the entry for the rollback.
-                self.entries.push(e);
-                continue;
+                let date = e.date;
+                if last.is_some_and(|l| date < l) {
+                    in_order = false;
+                }
+                last = Some(date);
+                self.rows.push(Row {
+                    canon,
+                    date,
+                    month: date.year() * 12 + date.month0() as i32,
+                    pos,
+                    text,
+                    kind: e.kind().index() as u8,
+                    category: e.category().map_or(0, |c| c.index() as u8 + 1),
+                    dim: e.quantity.dimension().index() as u8,
+                });
             }
-            let mut text = [0u32; 5];
-            for (slot, field) in text.iter_mut().zip([&mut e.item, &mut e.from, &mut e.to, &mut e.via, &mut e.region]) {
-                if let Some(t) = field {
-                    let (sym, shared) = self.symbols.intern(t);
-                    *slot = sym;
-                    *t = shared;
+            self.store.push_segment(segment);
+            // Then its id, against every entry before it.
+            let store = &self.store;
+            let id_of = |p: u32| store.get(p).map(|e| &*e.id);
+            for pos in seg_base..store.len {
+                let Some(e) = store.get(pos as u32) else { continue };
+                if let Err(first) = self.ids.insert(id_of, &e.id, pos as u32) {
+                    let index = pos - base;
+                    let position = Position { id: Some(e.id.to_string()), ..Position::default() };
+                    let (msg, first) = if first as usize >= base {
+                        let n = first as usize - base;
+                        (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
+                    } else {
+                        ("is already in the ledger".to_string(), None)
+                    };
+                    problems.push(BatchProblem { index, first, problem: duplicate(&e.id, &msg, &position) });
                 }
             }
-            let date = e.date;
-            if last.is_some_and(|l| date < l) {
-                in_order = false;
-            }
-            last = Some(date);
-            self.rows.push(Row {
-                canon,
-                date,
-                month: date.year() * 12 + date.month0() as i32,
-                pos: pos as u32,
-                text,
-                kind: e.kind().index() as u8,
-                category: e.category().map_or(0, |c| c.index() as u8 + 1),
-                dim: e.quantity.dimension().index() as u8,
-            });
-            self.entries.push(e);
         }
         if !problems.is_empty() {
-            for e in &self.entries[base..] {
-                self.ids.remove(&self.entries, &e.id);
+            let store = &self.store;
+            let id_of = |p: u32| store.get(p).map(|e| &*e.id);
+            for pos in base..store.len {
+                if let Some(e) = store.get(pos as u32) {
+                    self.ids.remove_at(id_of, &e.id, pos as u32);
+                }
             }
-            self.entries.truncate(base);
-            self.rows.retain(|r| (r.pos as usize) < base);
+            self.store.truncate_segments(segments_before);
+            self.rows.truncate(rows_before);
+            problems.sort_by_key(|p| p.index);
             return Err(problems);
         }
         if !in_order {
@@ -288,35 +382,41 @@ impl Ledger {
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.store.len
     }
 
     /// True when the ledger holds no entry.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.store.len == 0
     }
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.ids.get(&self.entries, id).map(|p| &self.entries[p as usize])
+        let pos = self.ids.get(|p| self.store.get(p).map(|e| &*e.id), id)?;
+        self.store.get(pos)
     }
 
     /// The entries in date order (entries of one day in the order they were inserted).
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        self.rows.iter().map(|r| &self.entries[r.pos as usize])
+        self.rows.iter().map(|r| self.entry_at(r.pos))
     }
 
     /// The entries in the order they were inserted.
-    pub fn iter_inserted(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        self.entries.iter()
+    pub fn iter_inserted(&self) -> impl Iterator<Item = &Entry> + '_ {
+        self.store.iter()
     }
 
     pub(crate) fn rows(&self) -> &[Row] {
         &self.rows
     }
 
+    /// The entry of a row; every row's position is in the store.
+    #[inline]
     pub(crate) fn entry_at(&self, pos: u32) -> &Entry {
-        &self.entries[pos as usize]
+        match self.store.get(pos) {
+            Some(e) => e,
+            None => unreachable!("row {pos} has no entry"),
+        }
     }
 
     /// The entries' dates, first and last.
@@ -326,17 +426,8 @@ impl Ledger {
 
     /// Takes the entries out, in insertion order.
     pub fn into_entries(self) -> Vec<Entry> {
-        self.entries
+        self.store.segments.into_iter().flatten().collect()
     }
-}
-
-/// A problem with one entry of a batch.
-pub(crate) struct BatchProblem {
-    /// The entry's position in the batch.
-    pub(crate) index: usize,
-    /// For an id used twice in the batch, the position of its first use.
-    pub(crate) first: Option<usize>,
-    pub(crate) problem: Problem,
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
@@ -345,9 +436,10 @@ fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
     p
 }
 
-/// A stable counting sort by day, applied in place: rows of one day keep their relative order,
-/// which is insertion order because earlier batches are already sorted and come first.
-fn sort_rows_by_date(rows: &mut [Row]) {
+/// A stable counting sort by day: rows of one day keep their relative order, which is insertion
+/// order because earlier batches are already sorted and come first. Rows are placed straight into
+/// their slots in a new array.
+fn sort_rows_by_date(rows: &mut Vec<Row>) {
     let (Some(min), Some(max)) = (rows.iter().map(|r| r.date).min(), rows.iter().map(|r| r.date).max()) else {
         return;
     };
@@ -364,21 +456,13 @@ fn sort_rows_by_date(rows: &mut [Row]) {
     for i in 1..next.len() {
         next[i] += next[i - 1];
     }
-    // dest[i]: where row i goes.
-    let mut dest: Vec<u32> = Vec::with_capacity(rows.len());
+    let mut sorted: Vec<Row> = rows.clone();
     for r in rows.iter() {
         let d = day(r);
-        dest.push(next[d] as u32);
+        sorted[next[d]] = *r;
         next[d] += 1;
     }
-    // Follow each cycle of the permutation, swapping rows into place.
-    for i in 0..rows.len() {
-        while dest[i] as usize != i {
-            let j = dest[i] as usize;
-            rows.swap(i, j);
-            dest.swap(i, j);
-        }
-    }
+    *rows = sorted;
 }
 
 /// The dimension of a row.
@@ -438,15 +522,34 @@ mod tests {
     #[test]
     fn ids_whose_hashes_collide_are_kept_apart() {
         let mut ids = Ids::default();
-        let entries = vec![cargo("x", "2021-01-01", "1 t"), cargo("y", "2021-01-01", "1 t")];
-        assert!(ids.insert(&entries, "x", 0));
-        // Force "y" into the collision map, as a 64-bit hash collision would.
-        ids.collisions.insert("y".into(), 1);
-        assert_eq!(ids.get(&entries, "x"), Some(0));
-        assert_eq!(ids.get(&entries, "y"), Some(1));
-        assert!(!ids.insert(&entries, "y", 1));
-        ids.remove(&entries, "y");
-        assert_eq!(ids.get(&entries, "y"), None);
+        let names = ["x", "y"];
+        let id_of = |p: u32| names.get(p as usize).copied();
+        // As if "x" and "y" had the same 64-bit hash: "x" holds the slot of "y"'s hash.
+        ids.by_hash.insert(id_hash("y"), 0);
+        assert_eq!(ids.insert(id_of, "y", 1), Ok(()), "y goes to the collision map");
+        assert_eq!(ids.get(id_of, "y"), Some(1));
+        assert_eq!(ids.insert(id_of, "y", 1), Err(1), "and is found taken there");
+        ids.remove_at(id_of, "y", 0);
+        assert_eq!(ids.get(id_of, "y"), Some(1), "only the position that holds an id frees it");
+        ids.remove_at(id_of, "y", 1);
+        assert_eq!(ids.get(id_of, "y"), None);
+    }
+
+    #[test]
+    fn segments_are_adopted_and_looked_up_across() {
+        let mut l = Ledger::new();
+        l.insert_segments(vec![vec![cargo("a", "2021-03-01", "1 t")], vec![], vec![cargo("b", "2021-01-01", "2 t")]])
+            .map_err(|_| "refused")
+            .unwrap();
+        l.insert(cargo("c", "2021-02-01", "3 t")).unwrap();
+        assert_eq!(l.get("b").unwrap().quantity().to_string(), "2 t");
+        let ids: Vec<&str> = l.iter().map(|e| e.id()).collect();
+        assert_eq!(ids, ["b", "c", "a"]);
+        let err = l.insert_segments(vec![vec![cargo("d", "2021-01-01", "1 t")], vec![cargo("d", "2021-01-01", "1 t")]]);
+        let problems = err.err().unwrap();
+        assert_eq!((problems[0].index, problems[0].first), (1, Some(0)));
+        assert_eq!(l.len(), 3);
+        assert!(l.get("d").is_none());
     }
 
     #[test]

@@ -53,6 +53,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod chart;
 mod entry;
 mod error;
 mod hash;
@@ -63,6 +64,7 @@ mod quantity;
 mod query;
 mod report;
 
+pub use chart::chart_svg;
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
 pub use io::{Document, ENTRY_COLUMNS, Format, Loader, REPORT_COLUMNS, Role, read, read_file, write};

@@ -63,6 +63,8 @@ fn from_and_to_must_differ() {
     );
     assert_eq!(field, "to");
     assert!(msg.contains("ARM is both from and to"), "{msg}");
+    // Returnees may come back from one area of a country to another.
+    assert!(Entry::returnees(day("2021-01-01"), q("3 persons")).from("ARM").to("ARM").build().is_ok());
 }
 
 #[test]

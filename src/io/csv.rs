@@ -135,11 +135,8 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
     let bom = if buf.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
     if buf[bom..].iter().all(|b| b.is_ascii_whitespace()) && eof {
         let table = want.unwrap_or(Table::Entries);
-        let message = format!(
-            "the file is empty; {} needs a header row, such as {}",
-            table.noun(),
-            table.required().join(",")
-        );
+        let message =
+            format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
         return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
     }
     let header_bytes = &buf[bom..header_end];
@@ -224,8 +221,12 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
         parsed.sort_by_key(|p| p.index);
         let mut problems = Vec::new();
         let mut records_before = 0;
-        let mut content =
-            Content { entries: Vec::new(), lines_of_entries: Vec::new(), reports: Vec::new(), lines_of_reports: Vec::new() };
+        let mut content = Content {
+            entries: Vec::new(),
+            lines_of_entries: Vec::new(),
+            reports: Vec::new(),
+            lines_of_reports: Vec::new(),
+        };
         for p in parsed {
             problems.extend(p.problems.into_iter().map(|mut prob| {
                 prob.position.record = prob.position.record.map(|r| r + records_before);
@@ -339,9 +340,7 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
             continue;
         }
         let result = match header.table {
-            Table::Entries => {
-                entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(Item::Entry)
-            }
+            Table::Entries => entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(Item::Entry),
             Table::Reports => report_from_cells(&cells).map(Item::Report),
         };
         match result {

@@ -66,7 +66,13 @@ fn record(
     problems: &mut Vec<Problem>,
 ) {
     let Some(obj) = value.as_object() else {
-        problems.push(at(Problem::general(format!("expected an object for each record, found {}", kind_of(value))), file, line, Some(record_no), None));
+        problems.push(at(
+            Problem::general(format!("expected an object for each record, found {}", kind_of(value))),
+            file,
+            line,
+            Some(record_no),
+            None,
+        ));
         return;
     };
     let mut owned: Vec<(usize, Cow<'_, str>)> = Vec::with_capacity(obj.len());
@@ -139,7 +145,13 @@ pub(crate) fn read_document(text: &str, file: &Arc<str>) -> Result<Content, Erro
     let mut table_of = |key: &str, items: &Value, lines: &[u64], problems: &mut Vec<Problem>| {
         let table = if key == "reports" { Table::Reports } else { Table::Entries };
         let Some(items) = items.as_array() else {
-            problems.push(at(Problem::new(key, format!("expected an array, found {}", kind_of(items))), file, 1, None, None));
+            problems.push(at(
+                Problem::new(key, format!("expected an array, found {}", kind_of(items))),
+                file,
+                1,
+                None,
+                None,
+            ));
             return;
         };
         for (i, v) in items.iter().enumerate() {
@@ -191,7 +203,11 @@ pub(crate) fn read_lines(text: &str, file: &Arc<str>, table: Option<Table>) -> R
         match serde_json::from_str::<Value>(line) {
             Ok(v) => {
                 let table = table.unwrap_or_else(|| {
-                    if v.get("published").is_some() || v.get("value").is_some() { Table::Reports } else { Table::Entries }
+                    if v.get("published").is_some() || v.get("value").is_some() {
+                        Table::Reports
+                    } else {
+                        Table::Entries
+                    }
                 });
                 record(&v, table, &mut interner, file, line_no, records, &mut content, &mut problems);
             }
@@ -199,7 +215,13 @@ pub(crate) fn read_lines(text: &str, file: &Arc<str>, table: Option<Table>) -> R
         }
     }
     if records == 0 {
-        problems.push(at(Problem::general("the file is empty; JSON Lines has one object per line"), file, 1, None, None));
+        problems.push(at(
+            Problem::general("the file is empty; JSON Lines has one object per line"),
+            file,
+            1,
+            None,
+            None,
+        ));
     }
     if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
 }

@@ -153,8 +153,12 @@ fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Rol
             let text = json::utf8(bytes, name)?;
             let c = if format == Format::Json {
                 if text.trim().is_empty() {
-                    let p = Problem::general("the file is empty; a JSON document is {\"entries\": [...], \"reports\": [...]}");
-                    return Err(Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() }));
+                    let p = Problem::general(
+                        "the file is empty; a JSON document is {\"entries\": [...], \"reports\": [...]}",
+                    );
+                    return Err(
+                        Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() })
+                    );
                 }
                 json::read_document(&text, name)?
             } else {
@@ -320,7 +324,10 @@ impl Loader {
                 let id: Arc<str> = Arc::from(r.id());
                 if let Some((file, first)) = report_ids.get(&id) {
                     problems.push(positioned(
-                        Problem::new("id", format!("{id:?} is already used at {file}: line {first}; report ids must be unique")),
+                        Problem::new(
+                            "id",
+                            format!("{id:?} is already used at {file}: line {first}; report ids must be unique"),
+                        ),
                         &f.name,
                         line,
                         r.id(),
@@ -333,31 +340,25 @@ impl Loader {
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }
-        // Where each entry of the batch came from, for messages about ids.
-        let places: Vec<(usize, u64)> = self
-            .files
-            .iter()
-            .enumerate()
-            .flat_map(|(i, f)| f.entry_lines.iter().map(move |&l| (i, l)))
-            .collect();
-        let names: Vec<Arc<str>> = self.files.iter().map(|f| f.name.clone()).collect();
-        let total = places.len();
         let mut files = self.files;
+        let mut segments = Vec::new();
         for f in &mut files {
             reports.append(&mut f.reports);
+            segments.append(&mut f.entries);
         }
-        let entries = Chunks::new(files.into_iter().flat_map(|f| f.entries), total);
         let mut ledger = Ledger::new();
-        if let Err(batch) = ledger.insert_batch(entries) {
+        if let Err(batch) = ledger.insert_segments(segments) {
+            // Where each entry of the batch came from, for the messages.
+            let places: Vec<(&Arc<str>, u64)> =
+                files.iter().flat_map(|f| f.entry_lines.iter().map(move |&l| (&f.name, l))).collect();
             for b in batch {
                 let mut p = b.problem;
                 if let Some(&(file, line)) = places.get(b.index) {
-                    p.position.file = Some(names[file].clone());
+                    p.position.file = Some(file.clone());
                     p.position.line = Some(line);
                 }
-                if let (Some(first), Some(id)) = (b.first.and_then(|i| places.get(i)), p.position.id.clone()) {
-                    let (file, line) = *first;
-                    p.message = format!("{id:?} is already used at {}: line {line}; ids must be unique", names[file]);
+                if let (Some(&(file, line)), Some(id)) = (b.first.and_then(|i| places.get(i)), &p.position.id) {
+                    p.message = format!("{id:?} is already used at {file}: line {line}; ids must be unique");
                 }
                 problems.push(p);
             }
@@ -370,36 +371,4 @@ impl Loader {
 fn positioned(mut p: Problem, file: &Arc<str>, line: u64, id: &str) -> Problem {
     p.position = Position { file: Some(file.clone()), line: Some(line), record: None, id: Some(id.to_string()) };
     p
-}
-
-/// Entries from chunks, with an exact length so that the ledger reserves its space once.
-struct Chunks<I: Iterator<Item = Vec<Entry>>> {
-    chunks: I,
-    current: std::vec::IntoIter<Entry>,
-    remaining: usize,
-}
-
-impl<I: Iterator<Item = Vec<Entry>>> Chunks<I> {
-    fn new(chunks: I, total: usize) -> Self {
-        Chunks { chunks, current: Vec::new().into_iter(), remaining: total }
-    }
-}
-
-impl<I: Iterator<Item = Vec<Entry>>> Iterator for Chunks<I> {
-    type Item = Entry;
-
-    fn next(&mut self) -> Option<Entry> {
-        loop {
-            if let Some(e) = self.current.next() {
-                self.remaining = self.remaining.saturating_sub(1);
-                return Some(e);
-            }
-            // The spent chunk's memory is freed here, before the next is taken.
-            self.current = self.chunks.next()?.into_iter();
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.remaining, Some(self.remaining))
-    }
 }

@@ -14,8 +14,10 @@ use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
 
 /// The columns of an entries file, in the order writers put them.
-pub const ENTRY_COLUMNS: [&str; 14] =
-    ["id", "date", "kind", "category", "item", "quantity", "unit", "from", "to", "via", "region", "source", "note", "mines"];
+pub const ENTRY_COLUMNS: [&str; 14] = [
+    "id", "date", "kind", "category", "item", "quantity", "unit", "from", "to", "via", "region", "source", "note",
+    "mines",
+];
 
 /// The columns of a reports file, in the order writers put them.
 pub const REPORT_COLUMNS: [&str; 17] = [
@@ -174,7 +176,12 @@ fn parse_number(s: &str, field: &str) -> Result<Decimal, Error> {
     parse_decimal(s).map_err(|m| Error::problem(field, m))
 }
 
-fn parse_quantity(value: Option<Decimal>, unit: Option<Unit>, field: &str, problems: &mut Vec<Problem>) -> Option<Quantity> {
+fn parse_quantity(
+    value: Option<Decimal>,
+    unit: Option<Unit>,
+    field: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Quantity> {
     let (v, u) = (value?, unit?);
     match Quantity::new(v, u) {
         Ok(q) => Some(q),
@@ -212,10 +219,15 @@ pub(crate) fn entry_from_cells(
     };
     let mut text = |i: usize| cells[i].map(|s| interner.get(s));
     let id = cells[0].map_or_else(default_id, str::to_string);
-    let mut b = Entry::builder(kind, date, quantity)
-        .id(id)
-        .maybe_category(category)
-        .texts(text(4), text(7), text(8), text(9), text(10), text(11), cells[12].map(|s| Arc::new(s.to_string())));
+    let mut b = Entry::builder(kind, date, quantity).id(id).maybe_category(category).texts(
+        text(4),
+        text(7),
+        text(8),
+        text(9),
+        text(10),
+        text(11),
+        cells[12].map(|s| Arc::new(s.to_string())),
+    );
     if let Some(m) = mines {
         b = b.mines(m);
     }
@@ -236,9 +248,8 @@ pub(crate) fn entry_from_cells(
 pub(crate) fn report_from_cells(cells: &Cells<'_>) -> Result<Report, Vec<Problem>> {
     let t = Table::Reports;
     let mut problems = Vec::new();
-    let published = parse_with(cells[1], "published", &mut problems, |s| {
-        parse_day(s).map_err(|e| relabel(e, "published"))
-    });
+    let published =
+        parse_with(cells[1], "published", &mut problems, |s| parse_day(s).map_err(|e| relabel(e, "published")));
     let kind = parse_with(cells[2], "kind", &mut problems, str::parse::<Kind>);
     let category = parse_with(cells[3], "category", &mut problems, str::parse::<Category>);
     let since = parse_with(cells[9], "since", &mut problems, str::parse::<PartialDate>);
