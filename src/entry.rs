@@ -661,16 +661,18 @@ impl EntryBuilder {
         if self.mines.is_some() && kind != Kind::MinefieldMaps {
             problems.push(Problem::new("mines", format!("only minefield-maps entries cover mines, not {kind}")));
         }
-        let id_text = self.id.as_deref().map(|s| Arc::new(s.to_string()));
+        fn text(t: &Option<Text>) -> Option<&str> {
+            t.as_deref().map(String::as_str)
+        }
         let texts = [
-            ("id", &id_text),
-            ("item", &self.item),
-            ("from", &self.from),
-            ("to", &self.to),
-            ("via", &self.via),
-            ("region", &self.region),
-            ("source", &self.source),
-            ("note", &self.note),
+            ("id", self.id.as_deref()),
+            ("item", text(&self.item)),
+            ("from", text(&self.from)),
+            ("to", text(&self.to)),
+            ("via", text(&self.via)),
+            ("region", text(&self.region)),
+            ("source", text(&self.source)),
+            ("note", text(&self.note)),
         ];
         for (name, value) in texts {
             if let Some(v) = value {

@@ -124,12 +124,47 @@ impl Store {
     }
 }
 
-/// Entry positions by id, keyed by a 64-bit hash of the id so that the ids are not stored twice;
-/// the rare ids whose hash another id already has go to `collisions`, keyed by the id itself.
+/// Entry positions by id, found by a 64-bit hash of the id so that the ids are not stored twice.
+///
+/// A batch is checked by sorting its hashes, which walks memory in order instead of probing a
+/// table at random: a million ids take a few tens of milliseconds. Small batches go to a map that
+/// is merged into the sorted array once it grows. The rare ids whose hash another id already has
+/// go to `collisions`, keyed by the id itself.
 #[derive(Debug, Default, Clone)]
 struct Ids {
-    by_hash: FxHashMap<u64, u32>,
+    /// (hash, position), sorted by hash; one position per hash.
+    sorted: Vec<(u64, u32)>,
+    /// Hashes added since `sorted` was last merged.
+    recent: FxHashMap<u64, u32>,
     collisions: FxHashMap<Box<str>, u32>,
+}
+
+/// Sorts (hash, position) pairs: a counting pass on the top 16 bits of the hash, then a small
+/// sort of each bucket (hashes are uniform, so buckets are small).
+fn sort_by_hash(v: &mut Vec<(u64, u32)>) {
+    if v.len() < 4096 {
+        v.sort_unstable();
+        return;
+    }
+    let bucket = |h: u64| (h >> 48) as usize;
+    let mut starts = vec![0usize; (1 << 16) + 1];
+    for &(h, _) in v.iter() {
+        starts[bucket(h) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut out = vec![(0u64, 0u32); v.len()];
+    for &(h, p) in v.iter() {
+        let b = bucket(h);
+        out[next[b]] = (h, p);
+        next[b] += 1;
+    }
+    for w in starts.windows(2) {
+        out[w[0]..w[1]].sort_unstable();
+    }
+    *v = out;
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -141,39 +176,102 @@ fn id_hash(id: &str) -> u64 {
 
 /// `id_of(pos)` gives the id of the entry at a position, if there is one.
 impl Ids {
+    fn by_hash(&self, h: u64) -> Option<u32> {
+        self.recent.get(&h).copied().or_else(|| {
+            self.sorted.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| self.sorted.get(i)).map(|&(_, p)| p)
+        })
+    }
+
     fn get<'a>(&self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str) -> Option<u32> {
-        match self.by_hash.get(&id_hash(id)) {
-            Some(&p) if id_of(p) == Some(id) => Some(p),
+        match self.by_hash(id_hash(id)) {
+            Some(p) if id_of(p) == Some(id) => Some(p),
             _ => self.collisions.get(id).copied(),
         }
     }
 
-    /// Records `id` at `pos`, or gives the position that already has it.
-    fn insert<'a>(&mut self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str, pos: u32) -> Result<(), u32> {
-        match self.by_hash.entry(id_hash(id)) {
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert(pos);
-                Ok(())
+    /// Adds the ids of a batch, given as (hash, position); or, changing nothing, gives every
+    /// position whose id is taken with the position that has it (the earliest).
+    fn add<'a>(
+        &mut self,
+        id_of: impl Fn(u32) -> Option<&'a str>,
+        mut batch: Vec<(u64, u32)>,
+    ) -> Result<(), Vec<(u32, u32)>> {
+        sort_by_hash(&mut batch);
+        let mut taken = Vec::new();
+        let mut unique: Vec<(u64, u32)> = Vec::with_capacity(batch.len());
+        let mut collided: Vec<(&'a str, u32)> = Vec::new();
+        for group in batch.chunk_by(|a, b| a.0 == b.0) {
+            let h = group[0].0;
+            let existing = self.by_hash(h);
+            if let ([(_, pos)], None) = (group, existing) {
+                // A hash no other id has: the id is new, and need not be read. (An id in
+                // `collisions` always shares its hash with the id that holds the hash.)
+                unique.push((h, *pos));
+                continue;
             }
-            std::collections::hash_map::Entry::Occupied(o) if id_of(*o.get()) == Some(id) => Err(*o.get()),
-            std::collections::hash_map::Entry::Occupied(_) => match self.collisions.get(id) {
-                Some(&p) => Err(p),
-                None => {
-                    self.collisions.insert(id.into(), pos);
-                    Ok(())
+            // The ids of this hash seen so far in the batch.
+            let mut seen: Vec<(&'a str, u32)> = Vec::new();
+            for &(_, pos) in group {
+                let id = id_of(pos).unwrap_or("");
+                let holder = existing
+                    .filter(|&p| id_of(p) == Some(id))
+                    .or_else(|| self.collisions.get(id).copied())
+                    .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
+                match holder {
+                    Some(first) => taken.push((pos, first)),
+                    None if existing.is_none() && seen.is_empty() => {
+                        unique.push((h, pos));
+                        seen.push((id, pos));
+                    }
+                    None => {
+                        collided.push((id, pos));
+                        seen.push((id, pos));
+                    }
                 }
-            },
+            }
         }
+        if !taken.is_empty() {
+            taken.sort_unstable();
+            return Err(taken);
+        }
+        for (id, pos) in collided {
+            self.collisions.insert(id.into(), pos);
+        }
+        if unique.len() < 1024 && unique.len() < self.sorted.len() / 8 {
+            self.recent.extend(unique);
+            if self.recent.len() > (self.sorted.len() / 8).max(4096) {
+                let mut recent: Vec<(u64, u32)> = self.recent.drain().collect();
+                recent.sort_unstable();
+                self.merge(recent);
+            }
+        } else {
+            self.merge(unique);
+        }
+        Ok(())
     }
 
-    /// Forgets `id` if it is recorded at `pos`.
-    fn remove_at<'a>(&mut self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str, pos: u32) {
-        let h = id_hash(id);
-        if self.by_hash.get(&h).is_some_and(|&p| p == pos && id_of(p) == Some(id)) {
-            self.by_hash.remove(&h);
-        } else if self.collisions.get(id) == Some(&pos) {
-            self.collisions.remove(id);
+    /// Merges hashes sorted and new to the array into it.
+    fn merge(&mut self, add: Vec<(u64, u32)>) {
+        if self.sorted.is_empty() {
+            self.sorted = add;
+            return;
         }
+        let old = std::mem::take(&mut self.sorted);
+        let mut merged = Vec::with_capacity(old.len() + add.len());
+        let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) if x <= y => a.next(),
+                (Some(_), Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(v) => merged.push(v),
+                None => break,
+            }
+        }
+        self.sorted = merged;
     }
 }
 
@@ -291,7 +389,6 @@ impl Ledger {
         let segments_before = self.store.segments.len();
         let rows_before = self.rows.len();
         self.rows.reserve(total);
-        self.ids.by_hash.reserve(total);
         let mut problems: Vec<BatchProblem> = Vec::new();
         let mut in_order = true;
         let mut last = self.rows.last().map(|r| r.date);
@@ -303,18 +400,13 @@ impl Ledger {
                 if e.id.is_empty() {
                     e.id = format!("#{}", pos + 1).into_boxed_str();
                 }
-                let canon = match e.quantity.canonical() {
-                    Ok(q) => q.value(),
-                    Err(err) => {
-                        let at = err.at(&Position { id: Some(e.id.to_string()), ..Position::default() });
-                        let index = pos as usize - base;
-                        problems.extend(at.problems().iter().cloned().map(|problem| BatchProblem {
-                            index,
-                            first: None,
-                            problem,
-                        }));
-                        continue;
-                    }
+                let Some(canon) = e.quantity.canonical_value() else {
+                    let unit = e.quantity.dimension().canonical_unit();
+                    let mut problem =
+                        Problem::new("quantity", format!("{} does not fit a decimal in {unit}", e.quantity));
+                    problem.position.id = Some(e.id.to_string());
+                    problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
+                    continue;
                 };
                 let mut text = [0u32; 5];
                 for (slot, field) in
@@ -343,32 +435,34 @@ impl Ledger {
                 });
             }
             self.store.push_segment(segment);
-            // Then its id, against every entry before it.
-            let store = &self.store;
-            let id_of = |p: u32| store.get(p).map(|e| &*e.id);
-            for pos in seg_base..store.len {
-                let Some(e) = store.get(pos as u32) else { continue };
-                if let Err(first) = self.ids.insert(id_of, &e.id, pos as u32) {
-                    let index = pos - base;
-                    let position = Position { id: Some(e.id.to_string()), ..Position::default() };
-                    let (msg, first) = if first as usize >= base {
-                        let n = first as usize - base;
-                        (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
-                    } else {
-                        ("is already in the ledger".to_string(), None)
-                    };
-                    problems.push(BatchProblem { index, first, problem: duplicate(&e.id, &msg, &position) });
-                }
+        }
+        // Then the ids, against the ledger's and each other.
+        let store = &self.store;
+        let id_of = |p: u32| store.get(p).map(|e| &*e.id);
+        let hashes: Vec<(u64, u32)> = store.segments[segments_before..]
+            .iter()
+            .flatten()
+            .zip(base as u32..)
+            .map(|(e, pos)| (id_hash(&e.id), pos))
+            .collect();
+        if let Err(taken) = self.ids.add(id_of, hashes) {
+            for (pos, first) in taken {
+                let id = id_of(pos).unwrap_or("");
+                let position = Position { id: Some(id.to_string()), ..Position::default() };
+                let (msg, first) = if first as usize >= base {
+                    let n = first as usize - base;
+                    (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
+                } else {
+                    ("is already in the ledger".to_string(), None)
+                };
+                problems.push(BatchProblem {
+                    index: pos as usize - base,
+                    first,
+                    problem: duplicate(id, &msg, &position),
+                });
             }
         }
         if !problems.is_empty() {
-            let store = &self.store;
-            let id_of = |p: u32| store.get(p).map(|e| &*e.id);
-            for pos in base..store.len {
-                if let Some(e) = store.get(pos as u32) {
-                    self.ids.remove_at(id_of, &e.id, pos as u32);
-                }
-            }
             self.store.truncate_segments(segments_before);
             self.rows.truncate(rows_before);
             problems.sort_by_key(|p| p.index);
@@ -456,12 +550,14 @@ fn sort_rows_by_date(rows: &mut Vec<Row>) {
     for i in 1..next.len() {
         next[i] += next[i - 1];
     }
-    let mut sorted: Vec<Row> = rows.clone();
-    for r in rows.iter() {
+    // source[k]: the row that goes to slot k.
+    let mut source = vec![0u32; rows.len()];
+    for (i, r) in rows.iter().enumerate() {
         let d = day(r);
-        sorted[next[d]] = *r;
+        source[next[d]] = i as u32;
         next[d] += 1;
     }
+    let sorted: Vec<Row> = source.iter().map(|&i| rows[i as usize]).collect();
     *rows = sorted;
 }
 
@@ -522,17 +618,49 @@ mod tests {
     #[test]
     fn ids_whose_hashes_collide_are_kept_apart() {
         let mut ids = Ids::default();
-        let names = ["x", "y"];
+        let names = ["x", "y", "y", "z"];
         let id_of = |p: u32| names.get(p as usize).copied();
-        // As if "x" and "y" had the same 64-bit hash: "x" holds the slot of "y"'s hash.
-        ids.by_hash.insert(id_hash("y"), 0);
-        assert_eq!(ids.insert(id_of, "y", 1), Ok(()), "y goes to the collision map");
-        assert_eq!(ids.get(id_of, "y"), Some(1));
-        assert_eq!(ids.insert(id_of, "y", 1), Err(1), "and is found taken there");
-        ids.remove_at(id_of, "y", 0);
-        assert_eq!(ids.get(id_of, "y"), Some(1), "only the position that holds an id frees it");
-        ids.remove_at(id_of, "y", 1);
-        assert_eq!(ids.get(id_of, "y"), None);
+        // As if "x", "y" and "z" had one 64-bit hash.
+        let h = id_hash("x");
+        assert_eq!(ids.add(id_of, vec![(h, 0), (h, 1)]), Ok(()));
+        assert_eq!(ids.get(id_of, "x"), Some(0));
+        assert_eq!(ids.collisions.get("y"), Some(&1), "y goes to the collision map");
+        assert_eq!(ids.add(id_of, vec![(h, 3), (h, 2)]), Err(vec![(2, 1)]), "the second y is taken; nothing changes");
+        assert_eq!(ids.collisions.get("z"), None);
+        assert_eq!(ids.add(id_of, vec![(h, 3)]), Ok(()));
+        assert_eq!(ids.collisions.get("z"), Some(&3));
+    }
+
+    #[test]
+    fn hashes_sort_like_sort_unstable() {
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        let mut v: Vec<(u64, u32)> = (0..10_000u32)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (if i % 100 == 0 { 42 } else { x }, i)
+            })
+            .collect();
+        let mut expected = v.clone();
+        expected.sort_unstable();
+        sort_by_hash(&mut v);
+        assert_eq!(v, expected);
+    }
+
+    #[test]
+    fn many_small_batches_merge_into_the_sorted_ids() {
+        let names: Vec<String> = (0..10_000).map(|i| format!("e{i}")).collect();
+        let id_of = |p: u32| names.get(p as usize).map(String::as_str);
+        let mut ids = Ids::default();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(ids.add(id_of, vec![(id_hash(n), i as u32)]), Ok(()));
+        }
+        assert!(ids.sorted.len() > 5000, "merged {} of 10000", ids.sorted.len());
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(ids.get(id_of, n), Some(i as u32));
+        }
+        assert_eq!(ids.add(id_of, vec![(id_hash("e42"), 42)]), Err(vec![(42, 42)]));
     }
 
     #[test]

@@ -381,6 +381,12 @@ impl Quantity {
         self.to_unit(self.dimension().canonical_unit())
     }
 
+    /// The value in the dimension's canonical unit, exact but not normalised (cheaper than
+    /// [`Quantity::canonical`], for sums).
+    pub(crate) fn canonical_value(&self) -> Option<Decimal> {
+        scale_pow10(self.value, self.unit.exponent())
+    }
+
     /// The sum, in `self`'s unit.
     ///
     /// # Errors

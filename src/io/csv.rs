@@ -71,13 +71,16 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
 }
 
 /// The parsed records of one chunk.
-struct Parsed<T> {
+struct Parsed {
     index: usize,
-    items: Vec<T>,
-    /// The line of each item.
+    entries: Vec<Entry>,
+    reports: Vec<Report>,
+    /// The line of each entry or report.
     lines: Vec<u64>,
     problems: Vec<Problem>,
     records: u64,
+    /// The chunk's buffer, handed back for the next chunk.
+    buffer: Vec<u8>,
 }
 
 /// One chunk of the file: whole records, and the line its first record starts on.
@@ -85,6 +88,8 @@ struct Chunk {
     index: usize,
     bytes: Vec<u8>,
     first_line: u64,
+    /// How many lines it has: an upper bound on its records (a quoted value may span lines).
+    lines: u64,
 }
 
 /// What [`read`] found: entries in chunks, in file order, or reports.
@@ -161,17 +166,22 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
 
     let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
     let rx = Mutex::new(rx);
+    // Spent chunk buffers come back to be filled again, so that their memory is reused.
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
     let header = &header;
     std::thread::scope(|s| -> Result<Content, Error> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = &rx;
+                let back = back_tx.clone();
                 s.spawn(move || {
-                    let mut out: Vec<Parsed<Item>> = Vec::new();
+                    let mut out: Vec<Parsed> = Vec::new();
                     let mut interner = Interner::default();
                     while let Some(chunk) = rx.lock().ok().and_then(|guard| guard.recv().ok()) {
-                        out.push(parse_chunk(chunk, header, width, file, &mut interner));
+                        let mut parsed = parse_chunk(chunk, header, width, file, &mut interner);
+                        let _ = back.send(std::mem::take(&mut parsed.buffer));
+                        out.push(parsed);
                     }
                     out
                 })
@@ -201,17 +211,21 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
                 }
             };
             target = CHUNK;
-            let tail = pending.split_off(cut);
+            let mut tail = back_rx.try_recv().unwrap_or_default();
+            tail.clear();
+            tail.extend_from_slice(&pending[cut..]);
+            pending.truncate(cut);
             let bytes = std::mem::replace(&mut pending, tail);
             let lines = bytecount(&bytes);
-            if tx.send(Chunk { index, bytes, first_line: line }).is_err() {
+            if tx.send(Chunk { index, bytes, first_line: line, lines }).is_err() {
                 break;
             }
             line += lines;
             index += 1;
         }
         drop(tx);
-        let mut parsed: Vec<Parsed<Item>> = Vec::new();
+        drop(back_tx);
+        let mut parsed: Vec<Parsed> = Vec::new();
         for h in handles {
             parsed.extend(h.join().map_err(|_| Error::overflow("a CSV parsing thread stopped"))?);
         }
@@ -233,30 +247,16 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
                 prob
             }));
             records_before += p.records;
-            let mut entries = Vec::with_capacity(p.items.len());
-            for (item, line) in p.items.into_iter().zip(p.lines) {
-                match item {
-                    Item::Entry(e) => {
-                        entries.push(e);
-                        content.lines_of_entries.push(line);
-                    }
-                    Item::Report(r) => {
-                        content.reports.push(r);
-                        content.lines_of_reports.push(line);
-                    }
-                }
-            }
-            if !entries.is_empty() {
-                content.entries.push(entries);
+            if !p.entries.is_empty() {
+                content.entries.push(p.entries);
+                content.lines_of_entries.extend(p.lines);
+            } else {
+                content.reports.extend(p.reports);
+                content.lines_of_reports.extend(p.lines);
             }
         }
         if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
     })
-}
-
-enum Item {
-    Entry(Entry),
-    Report(Report),
 }
 
 fn bytecount(b: &[u8]) -> u64 {
@@ -274,10 +274,19 @@ fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
     Error::invalid(vec![positioned(Problem::general(format!("malformed CSV: {e}")), file, line)])
 }
 
-fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed<Item> {
+fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&chunk.bytes[..]);
     let mut rec = csv::ByteRecord::new();
-    let mut out = Parsed { index: chunk.index, items: Vec::new(), lines: Vec::new(), problems: Vec::new(), records: 0 };
+    let capacity = usize::try_from(chunk.lines + 1).unwrap_or(0);
+    let mut out = Parsed {
+        index: chunk.index,
+        entries: if header.table == Table::Entries { Vec::with_capacity(capacity) } else { Vec::new() },
+        reports: Vec::new(),
+        lines: Vec::with_capacity(capacity),
+        problems: Vec::new(),
+        records: 0,
+        buffer: Vec::new(),
+    };
     let base = chunk.first_line - 1;
     loop {
         match rdr.read_byte_record(&mut rec) {
@@ -340,20 +349,21 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
             continue;
         }
         let result = match header.table {
-            Table::Entries => entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(Item::Entry),
-            Table::Reports => report_from_cells(&cells).map(Item::Report),
+            Table::Entries => {
+                entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(|e| out.entries.push(e))
+            }
+            Table::Reports => report_from_cells(&cells).map(|r| out.reports.push(r)),
         };
         match result {
-            Ok(item) => {
-                out.items.push(item);
-                out.lines.push(line);
-            }
+            Ok(()) => out.lines.push(line),
             Err(problems) => {
                 let id = cells[0];
                 out.problems.extend(problems.into_iter().map(|p| at(p, id)));
             }
         }
     }
+    drop(rdr);
+    out.buffer = chunk.bytes;
     out
 }
 
