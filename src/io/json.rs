@@ -54,17 +54,32 @@ fn syntax(e: &serde_json::Error, file: &Arc<str>, line_offset: u64) -> Problem {
     p
 }
 
+/// What a JSON reader gathers: records, and the problems found.
+struct Sink<'f> {
+    file: &'f Arc<str>,
+    interner: Interner,
+    content: Content,
+    problems: Vec<Problem>,
+}
+
+impl<'f> Sink<'f> {
+    fn new(file: &'f Arc<str>) -> Sink<'f> {
+        Sink { file, interner: Interner::default(), content: Content::default(), problems: Vec::new() }
+    }
+
+    fn finish(self) -> Result<Content, Error> {
+        if self.problems.is_empty() { Ok(self.content) } else { Err(Error::invalid(self.problems)) }
+    }
+
+    fn record(&mut self, value: &Value, table: Table, line: u64, record_no: u64) {
+        record(value, table, line, record_no, self);
+    }
+}
+
 /// Converts one JSON object into cells and builds the record.
-fn record(
-    value: &Value,
-    table: Table,
-    interner: &mut Interner,
-    file: &Arc<str>,
-    line: u64,
-    record_no: u64,
-    content: &mut Content,
-    problems: &mut Vec<Problem>,
-) {
+fn record(value: &Value, table: Table, line: u64, record_no: u64, sink: &mut Sink<'_>) {
+    let Sink { file, interner, content, problems } = sink;
+    let file = *file;
     let Some(obj) = value.as_object() else {
         problems.push(at(
             Problem::general(format!("expected an object for each record, found {}", kind_of(value))),
@@ -139,66 +154,51 @@ fn kind_of(v: &Value) -> &'static str {
 pub(crate) fn read_document(text: &str, file: &Arc<str>) -> Result<Content, Error> {
     let value: Value = serde_json::from_str(text).map_err(|e| Error::invalid(vec![syntax(&e, file, 0)]))?;
     let lines = element_lines(text);
-    let mut content = Content::default();
-    let mut problems = Vec::new();
-    let mut interner = Interner::default();
-    let mut table_of = |key: &str, items: &Value, lines: &[u64], problems: &mut Vec<Problem>| {
+    let mut sink = Sink::new(file);
+    let lines_of = |key: &str| lines.get(key).map_or(&[][..], Vec::as_slice);
+    let table_of = |key: &str, items: &Value, lines: &[u64], sink: &mut Sink<'_>| {
         let table = if key == "reports" { Table::Reports } else { Table::Entries };
         let Some(items) = items.as_array() else {
-            problems.push(at(
-                Problem::new(key, format!("expected an array, found {}", kind_of(items))),
-                file,
-                1,
-                None,
-                None,
-            ));
+            let p = Problem::new(key, format!("expected an array, found {}", kind_of(items)));
+            sink.problems.push(at(p, file, 1, None, None));
             return;
         };
         for (i, v) in items.iter().enumerate() {
-            let line = lines.get(i).copied().unwrap_or(1);
-            record(v, table, &mut interner, file, line, i as u64 + 1, &mut content, problems);
+            sink.record(v, table, lines.get(i).copied().unwrap_or(1), i as u64 + 1);
         }
     };
     match &value {
-        Value::Array(_) => table_of("entries", &value, lines.get("").map_or(&[][..], Vec::as_slice), &mut problems),
+        Value::Array(_) => table_of("entries", &value, lines_of(""), &mut sink),
         Value::Object(obj) => {
             for (key, v) in obj {
                 match key.as_str() {
-                    "entries" | "reports" => {
-                        table_of(key, v, lines.get(key.as_str()).map_or(&[][..], Vec::as_slice), &mut problems)
-                    }
+                    "entries" | "reports" => table_of(key, v, lines_of(key), &mut sink),
                     other => {
                         let msg = match nearest(other, ["entries", "reports"]) {
                             Some(n) => format!("unknown key {other:?}; did you mean {n:?}?"),
                             None => format!("unknown key {other:?}; a document has \"entries\" and \"reports\""),
                         };
-                        problems.push(at(Problem::new(other, msg), file, 1, None, None));
+                        sink.problems.push(at(Problem::new(other, msg), file, 1, None, None));
                     }
                 }
             }
         }
-        other => problems.push(at(
-            Problem::general(format!("expected an object with \"entries\" and \"reports\", found {}", kind_of(other))),
-            file,
-            1,
-            None,
-            None,
-        )),
+        other => {
+            let msg = format!("expected an object with \"entries\" and \"reports\", found {}", kind_of(other));
+            sink.problems.push(at(Problem::general(msg), file, 1, None, None));
+        }
     }
-    if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
+    sink.finish()
 }
 
 /// Reads JSON Lines: one entry (or, with `table` Reports, one report) per line; blank lines are skipped.
 pub(crate) fn read_lines(text: &str, file: &Arc<str>, table: Option<Table>) -> Result<Content, Error> {
-    let mut content = Content::default();
-    let mut problems = Vec::new();
-    let mut interner = Interner::default();
+    let mut sink = Sink::new(file);
     let mut records = 0;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let line_no = i as u64 + 1;
         records += 1;
         match serde_json::from_str::<Value>(line) {
             Ok(v) => {
@@ -209,21 +209,16 @@ pub(crate) fn read_lines(text: &str, file: &Arc<str>, table: Option<Table>) -> R
                         Table::Entries
                     }
                 });
-                record(&v, table, &mut interner, file, line_no, records, &mut content, &mut problems);
+                sink.record(&v, table, i as u64 + 1, records);
             }
-            Err(e) => problems.push(syntax(&e, file, i as u64)),
+            Err(e) => sink.problems.push(syntax(&e, file, i as u64)),
         }
     }
     if records == 0 {
-        problems.push(at(
-            Problem::general("the file is empty; JSON Lines has one object per line"),
-            file,
-            1,
-            None,
-            None,
-        ));
+        let p = Problem::general("the file is empty; JSON Lines has one object per line");
+        sink.problems.push(at(p, file, 1, None, None));
     }
-    if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
+    sink.finish()
 }
 
 /// The line on which each element of each top-level array starts, by the array's key ("" for a
