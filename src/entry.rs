@@ -676,9 +676,12 @@ impl EntryBuilder {
         ];
         for (name, value) in texts {
             if let Some(v) = value {
+                if !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace) {
+                    continue;
+                }
                 if v.trim().is_empty() {
                     problems.push(Problem::new(name, "is empty; leave the field out instead"));
-                } else if v.trim().len() != v.len() && name != "note" && name != "source" {
+                } else if name != "note" && name != "source" {
                     problems.push(Problem::new(name, format!("{v:?} has spaces around it")));
                 }
             }

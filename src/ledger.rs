@@ -19,7 +19,7 @@ use crate::quantity::Dimension;
 /// Interned text values; symbol 0 means "absent".
 ///
 /// Lookups go by the text's address first (a small direct-mapped cache, then a map): readers
-/// intern their texts, so most entries arrive with a pointer seen before.
+/// share one copy of each text per file, so most entries arrive with a pointer seen before.
 #[derive(Debug, Clone)]
 pub(crate) struct Symbols {
     by_text: FxHashMap<String, u32>,
@@ -49,18 +49,19 @@ impl Default for Symbols {
 const MAX_ALIASES: usize = 1 << 16;
 
 impl Symbols {
-    /// The symbol of `t`, adding it if new, and the canonical shared copy of the text.
+    /// The symbol of `t`, adding it if new. Entries keep their own copy of the text: readers
+    /// share one copy per file already, and swapping copies would cost two atomic operations.
     #[inline]
-    fn intern(&mut self, t: &Text) -> (u32, Text) {
+    fn intern(&mut self, t: &Text) -> u32 {
         let ptr = Arc::as_ptr(t) as usize;
         let slot = (ptr >> 4) % CACHE;
         let (cached, sym) = self.cache[slot];
         if cached == ptr && sym != 0 {
-            return (sym, self.names[sym as usize - 1].clone());
+            return sym;
         }
         let sym = self.intern_slow(t, ptr);
         self.cache[slot] = (ptr, sym);
-        (sym, self.names[sym as usize - 1].clone())
+        sym
     }
 
     fn intern_slow(&mut self, t: &Text, ptr: usize) -> u32 {
@@ -250,6 +251,13 @@ impl Ids {
         Ok(())
     }
 
+    /// Forgets every id at position `len` or later.
+    fn truncate(&mut self, len: u32) {
+        self.sorted.retain(|&(_, p)| p < len);
+        self.recent.retain(|_, p| *p < len);
+        self.collisions.retain(|_, p| *p < len);
+    }
+
     /// Merges hashes sorted and new to the array into it.
     fn merge(&mut self, add: Vec<(u64, u32)>) {
         if self.sorted.is_empty() {
@@ -372,13 +380,20 @@ impl Ledger {
     /// Every problem of the batch at once, and nothing is inserted: an id already in the ledger or
     /// twice in the batch, or a quantity whose canonical form does not fit a decimal.
     pub fn insert_all(&mut self, entries: impl IntoIterator<Item = Entry>) -> Result<(), Error> {
-        let batch: Vec<Entry> = entries.into_iter().collect();
+        let mut batch: Vec<Entry> = entries.into_iter().collect();
+        for (i, e) in batch.iter_mut().enumerate() {
+            if e.id.is_empty() {
+                e.id = format!("#{}", self.store.len + i + 1).into_boxed_str();
+            }
+        }
         self.insert_segments(vec![batch])
             .map_err(|problems| Error::invalid(problems.into_iter().map(|b| b.problem).collect()))
     }
 
     /// Inserts a batch given in segments, all or none, adopting the segments as they are; the
-    /// problems name the batch positions they are about.
+    /// problems name the batch positions they are about. Every entry has its id already.
+    ///
+    /// Large batches build the rows and check the ids on two threads at once.
     pub(crate) fn insert_segments(&mut self, segments: Vec<Vec<Entry>>) -> Result<(), Vec<BatchProblem>> {
         let base = self.store.len;
         let total: usize = segments.iter().map(Vec::len).sum();
@@ -388,83 +403,30 @@ impl Ledger {
         }
         let segments_before = self.store.segments.len();
         let rows_before = self.rows.len();
-        self.rows.reserve(total);
-        let mut problems: Vec<BatchProblem> = Vec::new();
-        let mut in_order = true;
-        let mut last = self.rows.last().map(|r| r.date);
-        for mut segment in segments {
-            let seg_base = self.store.len;
-            // First the entry itself: its id, its canonical quantity, its shared texts and its row.
-            for (i, e) in segment.iter_mut().enumerate() {
-                let pos = (seg_base + i) as u32;
-                if e.id.is_empty() {
-                    e.id = format!("#{}", pos + 1).into_boxed_str();
-                }
-                let Some(canon) = e.quantity.canonical_value() else {
-                    let unit = e.quantity.dimension().canonical_unit();
-                    let mut problem =
-                        Problem::new("quantity", format!("{} does not fit a decimal in {unit}", e.quantity));
-                    problem.position.id = Some(e.id.to_string());
-                    problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
-                    continue;
-                };
-                let mut text = [0u32; 5];
-                for (slot, field) in
-                    text.iter_mut().zip([&mut e.item, &mut e.from, &mut e.to, &mut e.via, &mut e.region])
-                {
-                    if let Some(t) = field {
-                        let (sym, shared) = self.symbols.intern(t);
-                        *slot = sym;
-                        *t = shared;
-                    }
-                }
-                let date = e.date;
-                if last.is_some_and(|l| date < l) {
-                    in_order = false;
-                }
-                last = Some(date);
-                self.rows.push(Row {
-                    canon,
-                    date,
-                    month: date.year() * 12 + date.month0() as i32,
-                    pos,
-                    text,
-                    kind: e.kind().index() as u8,
-                    category: e.category().map_or(0, |c| c.index() as u8 + 1),
-                    dim: e.quantity.dimension().index() as u8,
-                });
-            }
+        for segment in segments {
             self.store.push_segment(segment);
         }
-        // Then the ids, against the ledger's and each other.
-        let store = &self.store;
-        let id_of = |p: u32| store.get(p).map(|e| &*e.id);
-        let hashes: Vec<(u64, u32)> = store.segments[segments_before..]
-            .iter()
-            .flatten()
-            .zip(base as u32..)
-            .map(|(e, pos)| (id_hash(&e.id), pos))
-            .collect();
-        if let Err(taken) = self.ids.add(id_of, hashes) {
-            for (pos, first) in taken {
-                let id = id_of(pos).unwrap_or("");
-                let position = Position { id: Some(id.to_string()), ..Position::default() };
-                let (msg, first) = if first as usize >= base {
-                    let n = first as usize - base;
-                    (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
-                } else {
-                    ("is already in the ledger".to_string(), None)
-                };
-                problems.push(BatchProblem {
-                    index: pos as usize - base,
-                    first,
-                    problem: duplicate(id, &msg, &position),
-                });
-            }
-        }
+        let Ledger { store, rows, ids, symbols } = self;
+        let store = &*store;
+        let (mut problems, in_order) = if total >= PARALLEL_BATCH {
+            std::thread::scope(|s| {
+                let checking = s.spawn(|| check_ids(ids, store, segments_before, base));
+                let (mut problems, in_order) = build_rows(rows, symbols, store, segments_before, base);
+                match checking.join() {
+                    Ok(more) => problems.extend(more),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+                (problems, in_order)
+            })
+        } else {
+            let (mut problems, in_order) = build_rows(rows, symbols, store, segments_before, base);
+            problems.extend(check_ids(ids, store, segments_before, base));
+            (problems, in_order)
+        };
         if !problems.is_empty() {
             self.store.truncate_segments(segments_before);
             self.rows.truncate(rows_before);
+            self.ids.truncate(base as u32);
             problems.sort_by_key(|p| p.index);
             return Err(problems);
         }
@@ -522,6 +484,76 @@ impl Ledger {
     pub fn into_entries(self) -> Vec<Entry> {
         self.store.segments.into_iter().flatten().collect()
     }
+}
+
+/// From how many entries a batch is worth a second thread.
+const PARALLEL_BATCH: usize = 50_000;
+
+/// Appends the rows of the entries in `segments[from..]`; true when they kept date order.
+fn build_rows(
+    rows: &mut Vec<Row>,
+    symbols: &mut Symbols,
+    store: &Store,
+    from: usize,
+    base: usize,
+) -> (Vec<BatchProblem>, bool) {
+    let mut problems = Vec::new();
+    let mut in_order = true;
+    let mut last = rows.last().map(|r| r.date);
+    rows.reserve(store.len - base);
+    for (e, pos) in store.segments[from..].iter().flatten().zip(base as u32..) {
+        let Some(canon) = e.quantity.canonical_value() else {
+            let unit = e.quantity.dimension().canonical_unit();
+            let mut problem = Problem::new("quantity", format!("{} does not fit a decimal in {unit}", e.quantity));
+            problem.position.id = Some(e.id.to_string());
+            problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
+            continue;
+        };
+        let mut text = [0u32; 5];
+        for (slot, field) in text.iter_mut().zip([&e.item, &e.from, &e.to, &e.via, &e.region]) {
+            if let Some(t) = field {
+                *slot = symbols.intern(t);
+            }
+        }
+        let date = e.date;
+        if last.is_some_and(|l| date < l) {
+            in_order = false;
+        }
+        last = Some(date);
+        rows.push(Row {
+            canon,
+            date,
+            month: date.year() * 12 + date.month0() as i32,
+            pos,
+            text,
+            kind: e.kind().index() as u8,
+            category: e.category().map_or(0, |c| c.index() as u8 + 1),
+            dim: e.quantity.dimension().index() as u8,
+        });
+    }
+    (problems, in_order)
+}
+
+/// Adds the ids of the entries in `segments[from..]`, or reports those already taken.
+fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<BatchProblem> {
+    let id_of = |p: u32| store.get(p).map(|e| &*e.id);
+    let hashes: Vec<(u64, u32)> =
+        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (id_hash(&e.id), pos)).collect();
+    let Err(taken) = ids.add(id_of, hashes) else { return Vec::new() };
+    taken
+        .into_iter()
+        .map(|(pos, first)| {
+            let id = id_of(pos).unwrap_or("");
+            let position = Position { id: Some(id.to_string()), ..Position::default() };
+            let (msg, first) = if first as usize >= base {
+                let n = first as usize - base;
+                (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
+            } else {
+                ("is already in the ledger".to_string(), None)
+            };
+            BatchProblem { index: pos as usize - base, first, problem: duplicate(id, &msg, &position) }
+        })
+        .collect()
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {

@@ -838,10 +838,21 @@ fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
     b.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
 }
 
+/// Powers of ten that fit an `i128` mantissa rescale (decimals have at most 28 places).
+const POW10: [i128; 29] = {
+    let mut t = [1i128; 29];
+    let mut i = 1;
+    while i < 29 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 /// Which scope fields a report names: bits for kind, category, item, from, to, via, region.
 type Shape = u8;
 /// The values of a shape's fields, then the dimension.
-type BucketKey = [u32; 8];
+type BucketKey = [u64; 4];
 
 /// Per scope shape, the ledger's rows bucketed by key, for the reports being verified.
 #[derive(Debug, Default)]
@@ -857,10 +868,12 @@ struct ShapeIndex {
     by_key: FxHashMap<BucketKey, usize>,
 }
 
-/// Date-ordered rows of one key, with exact prefix sums at the bucket's largest scale.
+/// Date-ordered rows of one key, with their dates and exact prefix sums at the bucket's largest scale.
 #[derive(Debug, Default)]
 struct Bucket {
     rows: Vec<u32>,
+    dates: Vec<NaiveDate>,
+    /// `prefix[i]`: the sum of the first `i` rows, times `10^scale`.
     prefix: Vec<i128>,
     scale: u32,
     overflow: bool,
@@ -880,15 +893,11 @@ fn shape_of(s: &Scope) -> Shape {
 }
 
 /// The key of a shape from the seven scope values and a dimension.
+/// Built in whole words, so that hashing reads what was just written at its own width.
+#[inline]
 fn key(shape: Shape, values: [u32; 7], dim: u8) -> BucketKey {
-    let mut key = [0u32; 8];
-    for (i, v) in values.into_iter().enumerate() {
-        if shape & (1 << i) != 0 {
-            key[i] = v;
-        }
-    }
-    key[7] = u32::from(dim);
-    key
+    let v = |i: usize| if shape & (1 << i) != 0 { u64::from(values[i]) } else { 0 };
+    [v(0) | v(1) << 32, v(2) | v(3) << 32, v(4) | v(5) << 32, v(6) | u64::from(dim) << 32]
 }
 
 fn row_values(r: &Row) -> [u32; 7] {
@@ -913,16 +922,14 @@ impl Index {
         let rows = ledger.rows();
         for shape in shapes {
             let mut si = ShapeIndex::default();
+            // One pass in date order: each row goes to its bucket with its running sum.
             for (i, r) in rows.iter().enumerate() {
                 let k = key(shape, row_values(r), r.dim);
                 let b = *si.by_key.entry(k).or_insert_with(|| {
-                    si.buckets.push(Bucket::default());
+                    si.buckets.push(Bucket { prefix: vec![0], ..Bucket::default() });
                     si.buckets.len() - 1
                 });
-                si.buckets[b].rows.push(i as u32);
-            }
-            for b in &mut si.buckets {
-                b.finish(rows);
+                si.buckets[b].push(i as u32, r);
             }
             index.shapes.push(si);
         }
@@ -941,30 +948,40 @@ impl Index {
         let shape = self.shapes.get(*slot)?;
         let b_idx = *shape.by_key.get(key)?;
         let b = shape.buckets.get(b_idx)?;
-        let rows = ledger.rows();
-        let date = |r: &u32| rows[*r as usize].date;
-        let lo = period.start().map_or(0, |s| b.rows.partition_point(|r| date(r) < s));
-        let hi = period.end().map_or(b.rows.len(), |e| b.rows.partition_point(|r| date(r) <= e)).max(lo);
+        let _ = ledger;
+        let lo = period.start().map_or(0, |s| b.dates.partition_point(|d| *d < s));
+        let hi = period.end().map_or(b.dates.len(), |e| b.dates.partition_point(|d| *d <= e)).max(lo);
         b.add_range(lo, hi, sum);
         Some((*slot, b_idx, lo, hi))
     }
 }
 
 impl Bucket {
-    fn finish(&mut self, rows: &[Row]) {
-        self.scale = self.rows.iter().map(|&r| rows[r as usize].canon.scale()).max().unwrap_or(0);
-        self.prefix.reserve(self.rows.len() + 1);
-        let mut acc: i128 = 0;
-        self.prefix.push(0);
-        for &r in &self.rows {
-            let d = rows[r as usize].canon;
-            let m = d.mantissa().checked_mul(10i128.pow(self.scale - d.scale()));
-            match m.and_then(|m| acc.checked_add(m)) {
-                Some(v) => acc = v,
-                None => self.overflow = true,
+    /// Appends a row (rows come in date order), keeping the prefix sums exact: a value with more
+    /// decimal places than seen so far rescales the sums before it.
+    #[inline]
+    fn push(&mut self, index: u32, r: &Row) {
+        let (m, s) = (r.canon.mantissa(), r.canon.scale());
+        if s > self.scale {
+            let f = POW10[(s - self.scale) as usize];
+            for p in &mut self.prefix {
+                match p.checked_mul(f) {
+                    Some(v) => *p = v,
+                    None => self.overflow = true,
+                }
             }
-            self.prefix.push(acc);
+            self.scale = s;
         }
+        let last = self.prefix.last().copied().unwrap_or(0);
+        match m.checked_mul(POW10[(self.scale - s) as usize]).and_then(|m| last.checked_add(m)) {
+            Some(v) => self.prefix.push(v),
+            None => {
+                self.overflow = true;
+                self.prefix.push(last);
+            }
+        }
+        self.rows.push(index);
+        self.dates.push(r.date);
     }
 
     fn add_range(&self, lo: usize, hi: usize, sum: &mut ExactSum) {

@@ -322,6 +322,12 @@ impl<R> Drop for Progress<R> {
     }
 }
 
+/// Leaves a large value to the operating system: the process is about to exit, and freeing a
+/// million entries one by one would only cost time.
+fn leak<T>(value: T) {
+    std::mem::forget(value);
+}
+
 /// Reads files into a ledger and reports.
 fn load(files: &[PathBuf], report_files: &[PathBuf], role: Role) -> Result<(Ledger, Vec<Report>), Failure> {
     let mut loader = Loader::new();
@@ -514,6 +520,7 @@ fn check(files: &[PathBuf], format: OutFormat, out: &mut impl Write) -> Result<(
             json_out(out, &json!({"entries": ledger.len(), "reports": reports.len(), "kinds": kinds}))?;
         }
     }
+    leak(ledger);
     Ok(())
 }
 
@@ -768,7 +775,11 @@ fn verify(
             }
         }
     }
-    if v.is_success() { Ok(()) } else { Err(Failure::Disagree) }
+    let success = v.is_success();
+    leak(v);
+    leak(reports);
+    leak(ledger);
+    if success { Ok(()) } else { Err(Failure::Disagree) }
 }
 
 fn nearest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {

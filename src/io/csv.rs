@@ -260,7 +260,7 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
 }
 
 fn bytecount(b: &[u8]) -> u64 {
-    b.iter().filter(|&&c| c == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', b).count() as u64
 }
 
 fn positioned(mut p: Problem, file: &Arc<str>, line: Option<u64>) -> Problem {
@@ -276,7 +276,7 @@ fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
 
 fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&chunk.bytes[..]);
-    let mut rec = csv::ByteRecord::new();
+    let mut rec = csv::StringRecord::new();
     let capacity = usize::try_from(chunk.lines + 1).unwrap_or(0);
     let mut out = Parsed {
         index: chunk.index,
@@ -289,17 +289,36 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
     };
     let base = chunk.first_line - 1;
     loop {
-        match rdr.read_byte_record(&mut rec) {
+        // Reading a whole record as text checks its UTF-8 once, not once per field.
+        match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(chunk.first_line, |p| p.line() + base);
-                out.problems.push(positioned(Problem::general(format!("malformed CSV: {e}")), file, Some(line)));
+                out.records += 1;
+                let message = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => {
+                        let name = header.map.get(err.field()).copied().flatten().map(|i| header.table.columns()[i]);
+                        let column =
+                            name.map_or_else(|| format!("column {}", err.field() + 1), |n| format!("field {n}"));
+                        format!(
+                            "{column} is not valid UTF-8 (after {} valid bytes); save the file as UTF-8",
+                            err.valid_up_to()
+                        )
+                    }
+                    _ => format!("malformed CSV: {e}"),
+                };
+                let mut p = positioned(Problem::general(message), file, Some(line));
+                p.position.record = Some(out.records);
+                out.problems.push(p);
+                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
+                    continue;
+                }
                 break;
             }
         }
         let line = rec.position().map_or(chunk.first_line, |p| p.line() + base);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.iter().all(|b| b.is_ascii_whitespace())) && width > 1 {
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) && width > 1 {
             continue; // a blank line
         }
         out.records += 1;
@@ -324,29 +343,14 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
             continue;
         }
         let mut cells: Cells<'_> = [None; 17];
-        let mut bad_utf8 = false;
         for (field, target) in rec.iter().zip(&header.map) {
             let Some(i) = target else { continue };
-            match std::str::from_utf8(field) {
-                Ok(s) => {
-                    let s = s.trim();
-                    if !s.is_empty() {
-                        cells[*i] = Some(s);
-                    }
-                }
-                Err(e) => {
-                    bad_utf8 = true;
-                    let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
-                    let name = header.table.columns()[*i];
-                    out.problems.push(at(
-                        Problem::new(name, format!("is not valid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8")),
-                        None,
-                    ));
-                }
+            let padded = field.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
+                || field.as_bytes().last().is_some_and(u8::is_ascii_whitespace);
+            let s = if padded { field.trim() } else { field };
+            if !s.is_empty() {
+                cells[*i] = Some(s);
             }
-        }
-        if bad_utf8 {
-            continue;
         }
         let result = match header.table {
             Table::Entries => {
