@@ -339,7 +339,7 @@ impl Event {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub(crate) id: Box<str>,
+    pub(crate) id: Id,
     pub(crate) date: NaiveDate,
     pub(crate) event: Event,
     pub(crate) quantity: Quantity,
@@ -350,6 +350,53 @@ pub struct Entry {
     pub(crate) region: Option<Text>,
     pub(crate) source: Option<Text>,
     pub(crate) extra: Option<Box<Extra>>,
+}
+
+/// An entry id. Ids are short (`e123456`, `dt-2020-12-14-arm`), so most are kept inline: a ledger
+/// of a million entries makes no allocation for them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Id {
+    #[default]
+    Empty,
+    Inline(u8, [u8; INLINE_ID]),
+    Heap(Box<str>),
+}
+
+const INLINE_ID: usize = 22;
+
+impl Id {
+    pub(crate) fn new(s: &str) -> Id {
+        if s.is_empty() {
+            return Id::Empty;
+        }
+        if s.len() <= INLINE_ID {
+            let mut bytes = [0u8; INLINE_ID];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Id::Inline(s.len() as u8, bytes)
+        } else {
+            Id::Heap(s.into())
+        }
+    }
+
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Id::Empty => "",
+            // Inline bytes were copied whole from a `&str`, so they are valid UTF-8.
+            Id::Inline(len, bytes) => std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or(""),
+            Id::Heap(s) => s,
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        matches!(self, Id::Empty)
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A shared text value. Readers and the ledger intern them, so that a million entries naming the
@@ -416,7 +463,7 @@ impl Entry {
 
     /// The id; unique within a ledger. Empty until the entry is given one or inserted into a ledger.
     pub fn id(&self) -> &str {
-        &self.id
+        self.id.as_str()
     }
 
     /// The day it happened.
@@ -533,7 +580,7 @@ pub struct EntryBuilder {
     kind: Kind,
     date: NaiveDate,
     quantity: Quantity,
-    id: Option<Box<str>>,
+    id: Option<Id>,
     category: Option<Category>,
     mines: Option<u64>,
     item: Option<Text>,
@@ -559,7 +606,7 @@ macro_rules! text_setters {
 impl EntryBuilder {
     /// Sets the id (unique within a ledger); a ledger names entries without one `#1`, `#2`, … by position.
     pub fn id(mut self, id: impl Into<String>) -> EntryBuilder {
-        self.id = Some(id.into().into_boxed_str());
+        self.id = Some(Id::new(&id.into()));
         self
     }
 
@@ -621,6 +668,12 @@ impl EntryBuilder {
         self
     }
 
+    /// Sets the id from a borrowed string, as readers do.
+    pub(crate) fn id_str(mut self, id: &str) -> EntryBuilder {
+        self.id = Some(Id::new(id));
+        self
+    }
+
     pub(crate) fn maybe_category(mut self, category: Option<Category>) -> EntryBuilder {
         self.category = category;
         self
@@ -665,7 +718,7 @@ impl EntryBuilder {
             t.as_deref().map(String::as_str)
         }
         let texts = [
-            ("id", self.id.as_deref()),
+            ("id", self.id.as_ref().map(Id::as_str)),
             ("item", text(&self.item)),
             ("from", text(&self.from)),
             ("to", text(&self.to)),
@@ -701,7 +754,7 @@ impl EntryBuilder {
             }
         }
         if !problems.is_empty() {
-            let position = Position { id: self.id.as_deref().map(str::to_string), ..Position::default() };
+            let position = Position { id: self.id.as_ref().map(Id::to_string), ..Position::default() };
             return Err(Error::invalid(problems).at(&position));
         }
         let category = self.category;
@@ -799,6 +852,6 @@ mod tests {
 
     #[test]
     fn entries_stay_small() {
-        assert!(std::mem::size_of::<Entry>() <= 112, "{}", std::mem::size_of::<Entry>());
+        assert!(std::mem::size_of::<Entry>() <= 120, "{}", std::mem::size_of::<Entry>());
     }
 }

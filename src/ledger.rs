@@ -383,7 +383,7 @@ impl Ledger {
         let mut batch: Vec<Entry> = entries.into_iter().collect();
         for (i, e) in batch.iter_mut().enumerate() {
             if e.id.is_empty() {
-                e.id = format!("#{}", self.store.len + i + 1).into_boxed_str();
+                e.id = crate::entry::Id::new(&format!("#{}", self.store.len + i + 1));
             }
         }
         self.insert_segments(vec![batch])
@@ -448,7 +448,7 @@ impl Ledger {
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        let pos = self.ids.get(|p| self.store.get(p).map(|e| &*e.id), id)?;
+        let pos = self.ids.get(|p| self.store.get(p).map(Entry::id), id)?;
         self.store.get(pos)
     }
 
@@ -536,9 +536,9 @@ fn build_rows(
 
 /// Adds the ids of the entries in `segments[from..]`, or reports those already taken.
 fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<BatchProblem> {
-    let id_of = |p: u32| store.get(p).map(|e| &*e.id);
+    let id_of = |p: u32| store.get(p).map(Entry::id);
     let hashes: Vec<(u64, u32)> =
-        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (id_hash(&e.id), pos)).collect();
+        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (id_hash(e.id()), pos)).collect();
     let Err(taken) = ids.add(id_of, hashes) else { return Vec::new() };
     taken
         .into_iter()

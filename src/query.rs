@@ -419,8 +419,8 @@ impl Series {
     }
 }
 
-/// Groups rows under composite keys; `K` keys at most, unused slots zero.
-type GroupCode = [u32; 10];
+/// Groups rows under composite keys: ten keys at most (there are ten), unused slots zero.
+type GroupCode = [u64; 5];
 
 impl Ledger {
     /// The entries in `scope`, in date order.
@@ -581,9 +581,10 @@ fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
 
 #[inline]
 fn group_code(keys: &[Key], r: &Row) -> GroupCode {
-    let mut code = [0u32; 10];
-    for (slot, k) in code.iter_mut().zip(keys) {
-        *slot = k.code(r);
+    // Two key codes to a word: hashing then reads whole words, as they were written.
+    let mut code = [0u64; 5];
+    for (i, k) in keys.iter().enumerate().take(10) {
+        code[i / 2] |= u64::from(k.code(r)) << (32 * (i % 2));
     }
     code
 }

@@ -920,18 +920,27 @@ impl Index {
             index.keys.push(r.scope.compile(ledger).map(|c| (slot, key(shape, c.values(), dim))));
         }
         let rows = ledger.rows();
-        for shape in shapes {
-            let mut si = ShapeIndex::default();
-            // One pass in date order: each row goes to its bucket with its running sum.
-            for (i, r) in rows.iter().enumerate() {
-                let k = key(shape, row_values(r), r.dim);
-                let b = *si.by_key.entry(k).or_insert_with(|| {
-                    si.buckets.push(Bucket { prefix: vec![0], ..Bucket::default() });
-                    si.buckets.len() - 1
-                });
-                si.buckets[b].push(i as u32, r);
-            }
-            index.shapes.push(si);
+        // Shapes are independent: large ledgers index them on every core.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if rows.len() >= 100_000 && shapes.len() > 1 && threads > 1 {
+            let per_thread = shapes.len().div_ceil(threads);
+            index.shapes = std::thread::scope(|s| {
+                let handles: Vec<_> = shapes
+                    .chunks(per_thread)
+                    .map(|part| {
+                        s.spawn(move || part.iter().map(|&shape| ShapeIndex::build(shape, rows)).collect::<Vec<_>>())
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| match h.join() {
+                        Ok(v) => v,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            });
+        } else {
+            index.shapes = shapes.iter().map(|&shape| ShapeIndex::build(shape, rows)).collect();
         }
         index
     }
@@ -956,7 +965,39 @@ impl Index {
     }
 }
 
+impl ShapeIndex {
+    /// Buckets the rows by the fields of `shape`: first the bucket of each row, then each bucket
+    /// filled at its final size, in date order, with its running sums.
+    fn build(shape: Shape, rows: &[Row]) -> ShapeIndex {
+        let mut si = ShapeIndex::default();
+        let mut of_row: Vec<u32> = Vec::with_capacity(rows.len());
+        let mut sizes: Vec<usize> = Vec::new();
+        for r in rows {
+            let k = key(shape, row_values(r), r.dim);
+            let b = *si.by_key.entry(k).or_insert_with(|| {
+                sizes.push(0);
+                sizes.len() - 1
+            });
+            sizes[b] += 1;
+            of_row.push(b as u32);
+        }
+        si.buckets = sizes.iter().map(|&n| Bucket::with_capacity(n)).collect();
+        for (i, (r, &b)) in rows.iter().zip(&of_row).enumerate() {
+            if let Some(bucket) = si.buckets.get_mut(b as usize) {
+                bucket.push(i as u32, r);
+            }
+        }
+        si
+    }
+}
+
 impl Bucket {
+    fn with_capacity(n: usize) -> Bucket {
+        let mut prefix = Vec::with_capacity(n + 1);
+        prefix.push(0);
+        Bucket { rows: Vec::with_capacity(n), dates: Vec::with_capacity(n), prefix, scale: 0, overflow: false }
+    }
+
     /// Appends a row (rows come in date order), keeping the prefix sums exact: a value with more
     /// decimal places than seen so far rescales the sums before it.
     #[inline]

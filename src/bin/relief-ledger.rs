@@ -617,6 +617,8 @@ fn report(
             json_out(out, &Value::Array(items))?;
         }
     }
+    leak(groups);
+    leak(ledger);
     Ok(())
 }
 
@@ -847,5 +849,6 @@ fn chart(
     let svg = chart_svg(&series, unit, &title)?;
     std::fs::write(target, svg).map_err(|e| Failure::Usage(format!("{}: {e}", target.display())))?;
     writeln!(out, "wrote {} ({} lines, in {unit})", target.display(), series.len())?;
+    leak(ledger);
     Ok(())
 }

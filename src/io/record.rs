@@ -218,8 +218,12 @@ pub(crate) fn entry_from_cells(
         return Err(problems);
     };
     let mut text = |i: usize| cells[i].map(|s| interner.get(s));
-    let id = cells[0].map_or_else(default_id, str::to_string);
-    let mut b = Entry::builder(kind, date, quantity).id(id).maybe_category(category).texts(
+    let b = Entry::builder(kind, date, quantity);
+    let b = match cells[0] {
+        Some(id) => b.id_str(id),
+        None => b.id(default_id()),
+    };
+    let mut b = b.maybe_category(category).texts(
         text(4),
         text(7),
         text(8),
