@@ -497,7 +497,7 @@ impl ReportBuilder {
     /// # Errors
     ///
     /// Every problem at once: an empty id, a unit whose dimension does not fit the kind, a category of
-    /// another kind, a negative figure, a negative tolerance or one on a qualifier other than `exact`
+    /// another kind, a negative tolerance or one on a qualifier other than `exact`
     /// and `about`, `fill` with another qualifier, a period that ends before it starts.
     pub fn build(self) -> Result<Report, Error> {
         let mut r = self.report;
@@ -522,9 +522,6 @@ impl ReportBuilder {
             if c.kind() != kind {
                 problems.push(Problem::new("category", format!("{c} is a category of {}, not of {kind}", c.kind())));
             }
-        }
-        if r.value.value() < Decimal::ZERO {
-            problems.push(Problem::new("value", format!("{} is negative", r.value.value())));
         }
         if let Some(t) = r.tolerance {
             if t < Decimal::ZERO {

@@ -213,7 +213,7 @@ fn main() -> ExitCode {
         Err(Failure::Disagree) => ExitCode::from(1),
         Err(Failure::Quiet) => ExitCode::SUCCESS,
         Err(Failure::Input(e)) => {
-            report_error(&e.to_string());
+            report_input_error(&e);
             ExitCode::from(2)
         }
         Err(Failure::Usage(m)) => {
@@ -231,18 +231,30 @@ fn colour_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
 }
 
+fn error_label() -> &'static str {
+    if colour_stderr() { "\x1b[1;31merror\x1b[0m" } else { "error" }
+}
+
 fn report_error(message: &str) {
-    let label = if colour_stderr() { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let _ = writeln!(io::stderr().lock(), "relief-ledger: {}: {message}", error_label());
+}
+
+/// Bad input: every problem, one per line under a line that counts them (the list stops at
+/// `PROBLEMS_SHOWN` and says how many more there are).
+fn report_input_error(e: &Error) {
+    let problems = e.problems();
+    if problems.is_empty() {
+        return report_error(&e.to_string());
+    }
     let mut err = io::stderr().lock();
-    let lines: Vec<&str> = message.lines().collect();
-    if lines.len() > 1 {
-        let n = message.lines().filter(|l| !l.starts_with("and ")).count();
-        let _ = writeln!(err, "relief-ledger: {label}: the input is refused ({n} problems shown):");
-        for l in lines {
-            let _ = writeln!(err, "  {l}");
-        }
-    } else {
-        let _ = writeln!(err, "relief-ledger: {label}: {message}");
+    let n = problems.len();
+    let what = if n == 1 { "1 problem".to_string() } else { format!("{n} problems") };
+    let _ = writeln!(err, "relief-ledger: {}: the input is refused, {what}:", error_label());
+    for p in problems.iter().take(relief_ledger::PROBLEMS_SHOWN) {
+        let _ = writeln!(err, "  {p}");
+    }
+    if n > relief_ledger::PROBLEMS_SHOWN {
+        let _ = writeln!(err, "  and {} more", n - relief_ledger::PROBLEMS_SHOWN);
     }
 }
 

@@ -59,8 +59,14 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
             }
         }
     }
+    // A misspelled column already says what it should be; do not also say that column is missing.
+    let suggested: Vec<&str> = names
+        .iter()
+        .filter(|n| table.index(n.trim()).is_none())
+        .filter_map(|n| crate::error::nearest(n.trim(), table.columns().iter().copied()))
+        .collect();
     for req in table.required() {
-        if table.index(req).is_some_and(|i| !seen[i]) {
+        if table.index(req).is_some_and(|i| !seen[i]) && !suggested.contains(req) {
             problems.push(at(Problem::new(
                 req,
                 format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", ")),
@@ -289,34 +295,45 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
     };
     let base = chunk.first_line - 1;
     loop {
-        // Reading a whole record as text checks its UTF-8 once, not once per field.
-        match rdr.read_record(&mut rec) {
+        // Checking a whole record's UTF-8 at once is cheaper than field by field; the record's
+        // buffers go round from one record to the next.
+        let mut bytes = std::mem::take(&mut rec).into_byte_record();
+        match rdr.read_byte_record(&mut bytes) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(chunk.first_line, |p| p.line() + base);
-                out.records += 1;
-                let message = match e.kind() {
-                    csv::ErrorKind::Utf8 { err, .. } => {
-                        let name = header.map.get(err.field()).copied().flatten().map(|i| header.table.columns()[i]);
-                        let column =
-                            name.map_or_else(|| format!("column {}", err.field() + 1), |n| format!("field {n}"));
-                        format!(
-                            "{column} is not valid UTF-8 (after {} valid bytes); save the file as UTF-8",
-                            err.valid_up_to()
-                        )
-                    }
-                    _ => format!("malformed CSV: {e}"),
-                };
-                let mut p = positioned(Problem::general(message), file, Some(line));
-                p.position.record = Some(out.records);
-                out.problems.push(p);
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
-                    continue;
-                }
+                out.problems.push(positioned(Problem::general(format!("malformed CSV: {e}")), file, Some(line)));
                 break;
             }
         }
+        rec = match csv::StringRecord::from_byte_record(bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                let raw = e.into_byte_record();
+                let line = raw.position().map_or(chunk.first_line, |p| p.line() + base);
+                out.records += 1;
+                for (field, target) in raw.iter().zip(&header.map) {
+                    if let Err(bad) = std::str::from_utf8(field) {
+                        let name = target.map_or("(ignored column)", |i| header.table.columns()[i]);
+                        let before = String::from_utf8_lossy(&field[..bad.valid_up_to()]);
+                        let byte = field.get(bad.valid_up_to()).copied().unwrap_or(0);
+                        let mut p = Problem::new(
+                            name,
+                            format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8"),
+                        );
+                        p.position = Position {
+                            file: Some(file.clone()),
+                            line: Some(line),
+                            record: Some(out.records),
+                            id: None,
+                        };
+                        out.problems.push(p);
+                    }
+                }
+                continue;
+            }
+        };
         let line = rec.position().map_or(chunk.first_line, |p| p.line() + base);
         if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) && width > 1 {
             continue; // a blank line

@@ -125,7 +125,9 @@ fn record(value: &Value, table: Table, line: u64, record_no: u64, sink: &mut Sin
         }),
     };
     if let Err(ps) = built {
-        local.extend(ps);
+        // A field refused above (a number where a string belongs) is not also "empty".
+        let refused: Vec<Option<String>> = local.iter().map(|p| p.field.clone()).collect();
+        local.extend(ps.into_iter().filter(|p| !(p.message.starts_with("is empty") && refused.contains(&p.field))));
     }
     if !local.is_empty() && matches!(table, Table::Entries) && content.entry_lines.last() == Some(&line) {
         // Built but with problems elsewhere in the object: do not keep it.
