@@ -140,8 +140,10 @@ struct Ids {
     collisions: FxHashMap<Box<str>, u32>,
 }
 
-/// Sorts (hash, position) pairs: a counting pass on the top 16 bits of the hash, then a small
-/// sort of each bucket (hashes are uniform, so buckets are small).
+/// Sorts (hash, position) pairs: a counting pass on the top 16 bits of the hash places each pair
+/// in its bucket of a new array, then each small bucket is sorted (hashes are uniform, so buckets
+/// hold a few pairs each). Placing by cycles in place was tried: it saves the second array but
+/// its scattered swaps take twice as long.
 fn sort_by_hash(v: &mut Vec<(u64, u32)>) {
     if v.len() < 4096 {
         v.sort_unstable();
@@ -199,15 +201,15 @@ impl Ids {
     ) -> Result<(), Vec<(u32, u32)>> {
         sort_by_hash(&mut batch);
         let mut taken = Vec::new();
-        let mut unique: Vec<(u64, u32)> = Vec::with_capacity(batch.len());
         let mut collided: Vec<(&'a str, u32)> = Vec::new();
+        // Positions that are not new hashes (taken ids, collisions); usually none.
+        let mut not_unique: Vec<u32> = Vec::new();
         for group in batch.chunk_by(|a, b| a.0 == b.0) {
             let h = group[0].0;
             let existing = self.by_hash(h);
-            if let ([(_, pos)], None) = (group, existing) {
+            if group.len() == 1 && existing.is_none() {
                 // A hash no other id has: the id is new, and need not be read. (An id in
                 // `collisions` always shares its hash with the id that holds the hash.)
-                unique.push((h, *pos));
                 continue;
             }
             // The ids of this hash seen so far in the batch.
@@ -219,13 +221,14 @@ impl Ids {
                     .or_else(|| self.collisions.get(id).copied())
                     .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
                 match holder {
-                    Some(first) => taken.push((pos, first)),
-                    None if existing.is_none() && seen.is_empty() => {
-                        unique.push((h, pos));
-                        seen.push((id, pos));
+                    Some(first) => {
+                        taken.push((pos, first));
+                        not_unique.push(pos);
                     }
+                    None if existing.is_none() && seen.is_empty() => seen.push((id, pos)),
                     None => {
                         collided.push((id, pos));
+                        not_unique.push(pos);
                         seen.push((id, pos));
                     }
                 }
@@ -237,6 +240,11 @@ impl Ids {
         }
         for (id, pos) in collided {
             self.collisions.insert(id.into(), pos);
+        }
+        let mut unique = batch;
+        if !not_unique.is_empty() {
+            not_unique.sort_unstable();
+            unique.retain(|(_, p)| not_unique.binary_search(p).is_err());
         }
         if unique.len() < 1024 && unique.len() < self.sorted.len() / 8 {
             self.recent.extend(unique);
@@ -562,10 +570,10 @@ fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
     p
 }
 
-/// A stable counting sort by day: rows of one day keep their relative order, which is insertion
-/// order because earlier batches are already sorted and come first. Rows are placed straight into
-/// their slots in a new array.
-fn sort_rows_by_date(rows: &mut Vec<Row>) {
+/// A stable counting sort by day, done in place: rows of one day keep their relative order, which
+/// is insertion order because earlier batches are already sorted and come first. Sorting in place
+/// (following the permutation's cycles) keeps a second array of rows out of memory.
+fn sort_rows_by_date(rows: &mut [Row]) {
     let (Some(min), Some(max)) = (rows.iter().map(|r| r.date).min(), rows.iter().map(|r| r.date).max()) else {
         return;
     };
@@ -582,15 +590,20 @@ fn sort_rows_by_date(rows: &mut Vec<Row>) {
     for i in 1..next.len() {
         next[i] += next[i - 1];
     }
-    // source[k]: the row that goes to slot k.
-    let mut source = vec![0u32; rows.len()];
-    for (i, r) in rows.iter().enumerate() {
+    // dest[i]: where row i goes.
+    let mut dest: Vec<u32> = Vec::with_capacity(rows.len());
+    for r in rows.iter() {
         let d = day(r);
-        source[next[d]] = i as u32;
+        dest.push(next[d] as u32);
         next[d] += 1;
     }
-    let sorted: Vec<Row> = source.iter().map(|&i| rows[i as usize]).collect();
-    *rows = sorted;
+    for i in 0..rows.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            rows.swap(i, j);
+            dest.swap(i, j);
+        }
+    }
 }
 
 /// The dimension of a row.

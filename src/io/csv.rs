@@ -281,8 +281,6 @@ fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
 }
 
 fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&chunk.bytes[..]);
-    let mut rec = csv::StringRecord::new();
     let capacity = usize::try_from(chunk.lines + 1).unwrap_or(0);
     let mut out = Parsed {
         index: chunk.index,
@@ -293,53 +291,170 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
         records: 0,
         buffer: Vec::new(),
     };
-    let base = chunk.first_line - 1;
+    let mut sink = Sink { out: &mut out, header, width, file, interner };
+    match std::str::from_utf8(&chunk.bytes) {
+        Ok(text) => parse_text(text, chunk.first_line, &mut sink),
+        Err(_) => parse_bytes(&chunk.bytes, chunk.first_line, &mut sink),
+    }
+    out.buffer = chunk.bytes;
+    out
+}
+
+/// Where parsed records go.
+struct Sink<'a> {
+    out: &'a mut Parsed,
+    header: &'a Header,
+    width: usize,
+    file: &'a Arc<str>,
+    interner: &'a mut Interner,
+}
+
+/// The most fields a record is split into; more than any valid header has.
+const MAX_FIELDS: usize = 32;
+
+/// Parses a chunk that is valid UTF-8. A line without a double quote is split at its commas right
+/// there, its fields borrowed from the text; a quoted record goes through `csv_core`.
+fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
+    let bytes = text.as_bytes();
+    let mut core = csv_core::Reader::new();
+    let mut unquoted: Vec<u8> = vec![0; 1024];
+    let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
+    let (mut pos, mut line) = (0usize, first_line);
+    while pos < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let raw = &text[pos..end];
+        if memchr::memchr(b'"', raw.as_bytes()).is_none() {
+            let record = raw.strip_suffix('\r').unwrap_or(raw);
+            let mut fields = [""; MAX_FIELDS];
+            let mut n = 0;
+            for f in record.split(',') {
+                if let Some(slot) = fields.get_mut(n) {
+                    *slot = f;
+                }
+                n += 1;
+            }
+            if !(n == 1 && record.trim().is_empty()) {
+                sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
+            }
+            pos = end + 1;
+            line += 1;
+            continue;
+        }
+        // A quoted record, which may run over several lines.
+        let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
+        loop {
+            // Empty input tells csv_core the chunk has ended, which ends a last record without a newline.
+            let input = &bytes[pos + nin_total..];
+            let (result, nin, nout, nend) = core.read_record(input, &mut unquoted[nout_total..], &mut ends[nends..]);
+            nin_total += nin;
+            nout_total += nout;
+            nends += nend;
+            match result {
+                csv_core::ReadRecordResult::OutputFull => unquoted.resize(unquoted.len() * 2, 0),
+                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+            }
+        }
+        let consumed = &bytes[pos..pos + nin_total];
+        let mut fields = [""; MAX_FIELDS];
+        let mut start = 0;
+        let mut valid = true;
+        for (i, &e) in ends[..nends].iter().enumerate() {
+            // Removing quotes from valid UTF-8 leaves valid UTF-8.
+            let f = std::str::from_utf8(&unquoted[start..e]).unwrap_or_else(|_| {
+                valid = false;
+                ""
+            });
+            if let Some(slot) = fields.get_mut(i) {
+                *slot = f;
+            }
+            start = e;
+        }
+        if valid && nends > 0 && !(nends == 1 && fields[0].trim().is_empty()) {
+            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, line);
+        }
+        if nin_total == 0 {
+            break; // nothing left that makes a record
+        }
+        pos += nin_total;
+        line += memchr::memchr_iter(b'\n', consumed).count() as u64;
+        core.reset();
+    }
+}
+
+/// Parses a chunk that is not valid UTF-8, to say which field of which record is not.
+fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut raw = csv::ByteRecord::new();
+    let base = first_line - 1;
     loop {
-        // Checking a whole record's UTF-8 at once is cheaper than field by field; the record's
-        // buffers go round from one record to the next.
-        let mut bytes = std::mem::take(&mut rec).into_byte_record();
-        match rdr.read_byte_record(&mut bytes) {
+        match rdr.read_byte_record(&mut raw) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(chunk.first_line, |p| p.line() + base);
-                out.problems.push(positioned(Problem::general(format!("malformed CSV: {e}")), file, Some(line)));
+                let line = e.position().map_or(first_line, |p| p.line() + base);
+                sink.out.problems.push(positioned(
+                    Problem::general(format!("malformed CSV: {e}")),
+                    sink.file,
+                    Some(line),
+                ));
                 break;
             }
         }
-        rec = match csv::StringRecord::from_byte_record(bytes) {
-            Ok(r) => r,
-            Err(e) => {
-                let raw = e.into_byte_record();
-                let line = raw.position().map_or(chunk.first_line, |p| p.line() + base);
-                out.records += 1;
-                for (field, target) in raw.iter().zip(&header.map) {
-                    if let Err(bad) = std::str::from_utf8(field) {
-                        let name = target.map_or("(ignored column)", |i| header.table.columns()[i]);
-                        let before = String::from_utf8_lossy(&field[..bad.valid_up_to()]);
-                        let byte = field.get(bad.valid_up_to()).copied().unwrap_or(0);
-                        let mut p = Problem::new(
-                            name,
-                            format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8"),
-                        );
-                        p.position = Position {
-                            file: Some(file.clone()),
-                            line: Some(line),
-                            record: Some(out.records),
-                            id: None,
-                        };
-                        out.problems.push(p);
+        let line = raw.position().map_or(first_line, |p| p.line() + base);
+        if raw.len() == 1 && raw.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        let mut fields = [""; MAX_FIELDS];
+        let mut bad = false;
+        for (i, field) in raw.iter().enumerate() {
+            match std::str::from_utf8(field) {
+                Ok(f) => {
+                    if let Some(slot) = fields.get_mut(i) {
+                        *slot = f;
                     }
                 }
-                continue;
+                Err(e) => {
+                    bad = true;
+                    let name = sink
+                        .header
+                        .map
+                        .get(i)
+                        .copied()
+                        .flatten()
+                        .map_or("(ignored column)", |c| sink.header.table.columns()[c]);
+                    let before = String::from_utf8_lossy(&field[..e.valid_up_to()]);
+                    let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
+                    let mut p = Problem::new(
+                        name,
+                        format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8"),
+                    );
+                    p.position = Position {
+                        file: Some(sink.file.clone()),
+                        line: Some(line),
+                        record: Some(sink.out.records + 1),
+                        id: None,
+                    };
+                    sink.out.problems.push(p);
+                }
             }
-        };
-        let line = rec.position().map_or(chunk.first_line, |p| p.line() + base);
-        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.trim().is_empty()) && width > 1 {
-            continue; // a blank line
         }
+        if bad {
+            sink.out.records += 1;
+            continue;
+        }
+        sink.record(&fields[..raw.len().min(MAX_FIELDS)], raw.len(), line);
+    }
+}
+
+impl Sink<'_> {
+    /// One record: `fields` holds its first fields, `count` says how many it has.
+    fn record(&mut self, fields: &[&str], count: usize, line: u64) {
+        let out = &mut *self.out;
         out.records += 1;
         let record = out.records;
+        let file = self.file;
         let at = |mut p: Problem, id: Option<&str>| {
             p.position = Position {
                 file: Some(file.clone()),
@@ -349,18 +464,16 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
             };
             p
         };
-        if rec.len() != width {
-            out.problems.push(at(
-                Problem::general(format!(
-                    "has {} fields, but the header has {width}; a comma inside a value needs the value in double quotes",
-                    rec.len()
-                )),
-                None,
-            ));
-            continue;
+        let width = self.width;
+        if count != width {
+            let message = format!(
+                "has {count} fields, but the header has {width}; a comma inside a value needs the value in double quotes"
+            );
+            out.problems.push(at(Problem::general(message), None));
+            return;
         }
         let mut cells: Cells<'_> = [None; 17];
-        for (field, target) in rec.iter().zip(&header.map) {
+        for (field, target) in fields.iter().zip(&self.header.map) {
             let Some(i) = target else { continue };
             let padded = field.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
                 || field.as_bytes().last().is_some_and(u8::is_ascii_whitespace);
@@ -369,9 +482,9 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
                 cells[*i] = Some(s);
             }
         }
-        let result = match header.table {
+        let result = match self.header.table {
             Table::Entries => {
-                entry_from_cells(&cells, interner, || format!("{file}:{line}")).map(|e| out.entries.push(e))
+                entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| out.entries.push(e))
             }
             Table::Reports => report_from_cells(&cells).map(|r| out.reports.push(r)),
         };
@@ -383,9 +496,6 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
             }
         }
     }
-    drop(rdr);
-    out.buffer = chunk.bytes;
-    out
 }
 
 /// The end (after its newline) of the first record in `buf` (`last` false) or of the last whole
