@@ -577,20 +577,20 @@ impl fmt::Display for Entry {
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct EntryBuilder {
-    kind: Kind,
-    date: NaiveDate,
-    quantity: Quantity,
-    id: Option<Id>,
-    category: Option<Category>,
-    mines: Option<u64>,
-    item: Option<Text>,
-    from: Option<Text>,
-    to: Option<Text>,
-    via: Option<Text>,
-    region: Option<Text>,
-    source: Option<Text>,
-    note: Option<Text>,
-    fills: Option<Text>,
+    pub(crate) kind: Kind,
+    pub(crate) date: NaiveDate,
+    pub(crate) quantity: Quantity,
+    pub(crate) id: Option<Id>,
+    pub(crate) category: Option<Category>,
+    pub(crate) mines: Option<u64>,
+    pub(crate) item: Option<Text>,
+    pub(crate) from: Option<Text>,
+    pub(crate) to: Option<Text>,
+    pub(crate) via: Option<Text>,
+    pub(crate) region: Option<Text>,
+    pub(crate) source: Option<Text>,
+    pub(crate) note: Option<Text>,
+    pub(crate) fills: Option<Text>,
 }
 
 macro_rules! text_setters {
@@ -643,39 +643,6 @@ impl EntryBuilder {
     /// need not name the parties its kind requires.
     pub fn unattributed(mut self, report_id: impl Into<String>) -> EntryBuilder {
         self.fills = Some(Arc::new(report_id.into()));
-        self
-    }
-
-    /// Sets optional fields from options, as readers do (`None` leaves a field empty).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn texts(
-        mut self,
-        item: Option<Text>,
-        from: Option<Text>,
-        to: Option<Text>,
-        via: Option<Text>,
-        region: Option<Text>,
-        source: Option<Text>,
-        note: Option<Text>,
-    ) -> EntryBuilder {
-        self.item = item;
-        self.from = from;
-        self.to = to;
-        self.via = via;
-        self.region = region;
-        self.source = source;
-        self.note = note;
-        self
-    }
-
-    /// Sets the id from a borrowed string, as readers do.
-    pub(crate) fn id_str(mut self, id: &str) -> EntryBuilder {
-        self.id = Some(Id::new(id));
-        self
-    }
-
-    pub(crate) fn maybe_category(mut self, category: Option<Category>) -> EntryBuilder {
-        self.category = category;
         self
     }
 

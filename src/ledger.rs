@@ -506,16 +506,14 @@ fn build_rows(
     base: usize,
 ) -> (Vec<BatchProblem>, bool) {
     let mut problems = Vec::new();
-    let mut in_order = true;
-    let mut last = rows.last().map(|r| r.date);
-    rows.reserve(store.len - base);
-    for (e, pos) in store.segments[from..].iter().flatten().zip(base as u32..) {
+    let entries = || store.segments[from..].iter().flatten().zip(base as u32..);
+    let mut make = |e: &Entry, pos: u32, problems: &mut Vec<BatchProblem>| -> Option<Row> {
         let Some(canon) = e.quantity.canonical_value() else {
             let unit = e.quantity.dimension().canonical_unit();
             let mut problem = Problem::new("quantity", format!("{} does not fit a decimal in {unit}", e.quantity));
             problem.position.id = Some(e.id.to_string());
             problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
-            continue;
+            return None;
         };
         let mut text = [0u32; 5];
         for (slot, field) in text.iter_mut().zip([&e.item, &e.from, &e.to, &e.via, &e.region]) {
@@ -524,11 +522,7 @@ fn build_rows(
             }
         }
         let date = e.date;
-        if last.is_some_and(|l| date < l) {
-            in_order = false;
-        }
-        last = Some(date);
-        rows.push(Row {
+        Some(Row {
             canon,
             date,
             month: date.year() * 12 + date.month0() as i32,
@@ -537,7 +531,60 @@ fn build_rows(
             kind: e.kind().index() as u8,
             category: e.category().map_or(0, |c| c.index() as u8 + 1),
             dim: e.quantity.dimension().index() as u8,
+        })
+    };
+    // A large first batch out of date order: count the days first, then put each row straight
+    // into its place, which spares sorting the rows afterwards.
+    let n = store.len - base;
+    let dates = || entries().map(|(e, _)| e.date);
+    let span = if rows.is_empty() && n >= PARALLEL_BATCH {
+        // One pass for the first and last day, and whether they come in order already.
+        let mut it = dates();
+        let first = it.next();
+        let (lo, hi, sorted, _) = it.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
+            (lo.min(Some(d)), hi.max(Some(d)), sorted && prev.is_none_or(|p| p <= d), Some(d))
         });
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if !sorted => {
+                Some((lo, (hi - lo).num_days() as usize + 1)).filter(|&(_, span)| span <= n.saturating_mul(4))
+            }
+            _ => None,
+        }
+    } else {
+        None
+    };
+    if let Some((min, span)) = span {
+        let day = |d: NaiveDate| (d - min).num_days() as usize;
+        let mut next = vec![0usize; span + 1];
+        for d in dates() {
+            next[day(d) + 1] += 1;
+        }
+        for i in 1..next.len() {
+            next[i] += next[i - 1];
+        }
+        let placeholder =
+            Row { canon: Decimal::ZERO, date: min, month: 0, pos: 0, text: [0; 5], kind: 0, category: 0, dim: 0 };
+        rows.resize(n, placeholder);
+        for (e, pos) in entries() {
+            if let Some(row) = make(e, pos, &mut problems) {
+                let slot = &mut next[day(row.date)];
+                rows[*slot] = row;
+                *slot += 1;
+            }
+        }
+        return (problems, true);
+    }
+    let mut in_order = true;
+    let mut last = rows.last().map(|r| r.date);
+    rows.reserve(n);
+    for (e, pos) in entries() {
+        if let Some(row) = make(e, pos, &mut problems) {
+            if last.is_some_and(|l| row.date < l) {
+                in_order = false;
+            }
+            last = Some(row.date);
+            rows.push(row);
+        }
     }
     (problems, in_order)
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::entry::{Category, Entry, Kind};
+use crate::entry::{Category, Entry, EntryBuilder, Id, Kind};
 use crate::error::{Error, Position, Problem, unknown_name};
 use crate::hash::FxHashMap;
 use crate::ledger::{Ledger, Row};
@@ -817,22 +817,24 @@ impl Verification<'_> {
 
 fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
     let s = &r.scope;
-    let end = s.period.end().unwrap_or(r.published);
     let text = |t: &Option<Arc<str>>| t.as_deref().map(|s| Arc::new(s.to_string()));
-    let b = Entry::builder(r.kind(), end, Quantity::new(missing, r.value.unit())?)
-        .id(format!("fill:{}", r.id))
-        .maybe_category(s.category)
-        .texts(
-            text(&s.item),
-            text(&s.from),
-            text(&s.to),
-            text(&s.via),
-            text(&s.region),
-            text(&r.source),
-            Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
-        )
-        .unattributed(r.id.to_string());
-    b.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
+    let builder = EntryBuilder {
+        kind: r.kind(),
+        date: s.period.end().unwrap_or(r.published),
+        quantity: Quantity::new(missing, r.value.unit())?,
+        id: Some(Id::new(&format!("fill:{}", r.id))),
+        category: s.category,
+        mines: None,
+        item: text(&s.item),
+        from: text(&s.from),
+        to: text(&s.to),
+        via: text(&s.via),
+        region: text(&s.region),
+        source: text(&r.source),
+        note: Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
+        fills: Some(Arc::new(r.id.to_string())),
+    };
+    builder.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
 }
 
 /// Powers of ten that fit an `i128` mantissa rescale (decimals have at most 28 places).

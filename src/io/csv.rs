@@ -327,11 +327,13 @@ fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
             let record = raw.strip_suffix('\r').unwrap_or(raw);
             let mut fields = [""; MAX_FIELDS];
             let mut n = 0;
-            for f in record.split(',') {
-                if let Some(slot) = fields.get_mut(n) {
+            let mut start = 0;
+            for comma in memchr::memchr_iter(b',', record.as_bytes()).chain([record.len()]) {
+                if let (Some(slot), Some(f)) = (fields.get_mut(n), record.get(start..comma)) {
                     *slot = f;
                 }
                 n += 1;
+                start = comma + 1;
             }
             if !(n == 1 && record.trim().is_empty()) {
                 sink.record(&fields[..n.min(MAX_FIELDS)], n, line);

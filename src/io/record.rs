@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use crate::entry::{Category, Entry, Kind, Text};
+use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Problem, nearest};
 use crate::hash::FxHashMap;
 use crate::period::PartialDate;
@@ -218,23 +218,24 @@ pub(crate) fn entry_from_cells(
         return Err(problems);
     };
     let mut text = |i: usize| cells[i].map(|s| interner.get(s));
-    let b = Entry::builder(kind, date, quantity);
-    let b = match cells[0] {
-        Some(id) => b.id_str(id),
-        None => b.id(default_id()),
+    // One builder, made whole at once: entries are large, and every step of a chain of setters
+    // would copy it.
+    let b = EntryBuilder {
+        kind,
+        date,
+        quantity,
+        id: Some(cells[0].map_or_else(|| Id::new(&default_id()), Id::new)),
+        category,
+        mines,
+        item: text(4),
+        from: text(7),
+        to: text(8),
+        via: text(9),
+        region: text(10),
+        source: text(11),
+        note: cells[12].map(|s| Arc::new(s.to_string())),
+        fills: None,
     };
-    let mut b = b.maybe_category(category).texts(
-        text(4),
-        text(7),
-        text(8),
-        text(9),
-        text(10),
-        text(11),
-        cells[12].map(|s| Arc::new(s.to_string())),
-    );
-    if let Some(m) = mines {
-        b = b.mines(m);
-    }
     match b.build() {
         Ok(e) if problems.is_empty() => Ok(e),
         Ok(_) => Err(problems),
