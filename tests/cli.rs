@@ -280,6 +280,10 @@ fn verify_explain_json_lists_the_entries() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let ids: Vec<&str> = json["entries"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["dt-2020-12-14-aze", "dt-2021-02-10-aze"]);
+    // The table says what the fill adds: 17 reported, 13 dated, 4 unattributed.
+    let text = stdout(&run(&["verify", SEED_ENTRIES, "--reports", SEED_REPORTS, "--explain", "mfa-returned-aze"]));
+    assert!(text.contains("the ledger holds 13 persons in 2 entries"), "{text}");
+    assert!(text.contains("its fill adds 4 persons that no dated event explains"), "{text}");
 }
 
 #[test]

@@ -756,6 +756,14 @@ fn verify(
                     &rows,
                     &[false, false, true, false, false],
                 )?;
+                if let Some(f) = o.filled() {
+                    writeln!(
+                        out,
+                        "its fill adds {} {unit} that no dated event explains, as the unattributed entry fill:{}",
+                        f.normalize(),
+                        r.id()
+                    )?;
+                }
             }
         }
         OutFormat::Csv => {
