@@ -435,7 +435,8 @@ pub(crate) struct ExactSum {
     overflow: bool,
 }
 
-const POW10: [i128; 29] = {
+/// Powers of ten up to 10^28, the most decimal places a decimal has.
+pub(crate) const POW10: [i128; 29] = {
     let mut t = [1i128; 29];
     let mut i = 1;
     while i < 29 {

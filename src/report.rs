@@ -19,7 +19,7 @@ use crate::error::{Error, Position, Problem, unknown_name};
 use crate::hash::FxHashMap;
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
-use crate::quantity::{ExactSum, Quantity};
+use crate::quantity::{ExactSum, POW10, Quantity};
 use crate::query::Scope;
 
 /// How exact a reported figure is.
@@ -836,17 +836,6 @@ fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
     };
     builder.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
 }
-
-/// Powers of ten that fit an `i128` mantissa rescale (decimals have at most 28 places).
-const POW10: [i128; 29] = {
-    let mut t = [1i128; 29];
-    let mut i = 1;
-    while i < 29 {
-        t[i] = t[i - 1] * 10;
-        i += 1;
-    }
-    t
-};
 
 /// Which scope fields a report names: bits for kind, category, item, from, to, via, region.
 type Shape = u8;

@@ -236,17 +236,7 @@ pub(crate) fn entry_from_cells(
         note: cells[12].map(|s| Arc::new(s.to_string())),
         fills: None,
     };
-    match b.build() {
-        Ok(e) if problems.is_empty() => Ok(e),
-        Ok(_) => Err(problems),
-        Err(e) => {
-            problems.extend(e.problems().iter().cloned().map(|mut p| {
-                p.position = Default::default();
-                p
-            }));
-            Err(problems)
-        }
-    }
+    finish(b.build(), problems)
 }
 
 /// Builds a report from its cells.
@@ -286,8 +276,13 @@ pub(crate) fn report_from_cells(cells: &Cells<'_>) -> Result<Report, Vec<Problem
     if let Some(s) = cells[16] {
         b = b.source(s);
     }
-    match b.build() {
-        Ok(r) if problems.is_empty() => Ok(r),
+    finish(b.build(), problems)
+}
+
+/// The built record, unless it or its cells had problems; the reader positions them.
+fn finish<T>(built: Result<T, Error>, mut problems: Vec<Problem>) -> Result<T, Vec<Problem>> {
+    match built {
+        Ok(v) if problems.is_empty() => Ok(v),
         Ok(_) => Err(problems),
         Err(e) => {
             problems.extend(e.problems().iter().cloned().map(|mut p| {
