@@ -67,7 +67,10 @@ mod report;
 pub use chart::chart_svg;
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
-pub use io::{Document, ENTRY_COLUMNS, Format, Loader, REPORT_COLUMNS, Role, read, read_file, write};
+pub use io::{
+    Assumptions, Document, ENTRY_COLUMNS, Format, Loader, REPORT_COLUMNS, Role, hxl, read, read_file, read_file_with,
+    read_with, write,
+};
 pub use ledger::Ledger;
 pub use period::{PartialDate, Period, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};

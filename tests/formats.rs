@@ -113,8 +113,8 @@ proptest! {
         let entries = dedup(entries, |e| e.id().to_string());
         let reports = dedup(reports, |r| r.id().to_string());
         for format in Format::ALL {
-            // A CSV file holds one table; the JSON formats hold both.
-            let tables: Vec<(&[Entry], &[Report])> = if format == Format::Csv {
+            // A CSV or HXL file holds one table; the JSON formats hold both.
+            let tables: Vec<(&[Entry], &[Report])> = if matches!(format, Format::Csv | Format::Hxl) {
                 vec![(&entries[..], &[][..]), (&[][..], &reports[..])]
             } else {
                 vec![(&entries[..], &reports[..])]

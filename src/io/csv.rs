@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem};
+use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
 use crate::report::Report;
 
@@ -19,7 +20,25 @@ pub(crate) struct Header {
     pub(crate) table: Table,
     /// For each column of the file, the index of the field it fills, or `None` to skip it.
     pub(crate) map: Vec<Option<usize>>,
+    /// How each field is named in messages: its column name, or in HXL its column's hashtag.
+    pub(crate) labels: Vec<String>,
+    /// Values for fields that a record leaves empty: assumed by the user, or implied by a hashtag.
+    pub(crate) defaults: Vec<(usize, String)>,
+    /// Whether the columns were named by an HXL hashtag row.
+    pub(crate) hxl: bool,
 }
+
+/// How the header of a CSV file is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// The first row names the columns, unless an HXL hashtag row comes in the first 25 rows.
+    Auto,
+    /// An HXL hashtag row in the first 25 rows names the columns.
+    Hxl,
+}
+
+/// How many rows HXL allows above and including its hashtag row.
+const HXL_ROWS: usize = 25;
 
 /// Reads the header (the first record); every problem with it at once.
 pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>) -> Result<Header, Error> {
@@ -59,21 +78,64 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
             }
         }
     }
-    // A misspelled column already says what it should be; do not also say that column is missing.
-    let suggested: Vec<&str> = names
-        .iter()
-        .filter(|n| table.index(n.trim()).is_none())
-        .filter_map(|n| crate::error::nearest(n.trim(), table.columns().iter().copied()))
-        .collect();
-    for req in table.required() {
-        if table.index(req).is_some_and(|i| !seen[i]) && !suggested.contains(req) {
-            problems.push(at(Problem::new(
-                req,
-                format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", ")),
-            )));
-        }
+    if problems.is_empty() {
+        let labels = table.columns().iter().map(|c| c.to_string()).collect();
+        Ok(Header { table, map, labels, defaults: Vec::new(), hxl: false })
+    } else {
+        Err(Error::invalid(problems))
     }
-    if problems.is_empty() { Ok(Header { table, map }) } else { Err(Error::invalid(problems)) }
+}
+
+/// Adds the assumed values to a header and checks that every required field has a column or a
+/// value; `names` are the column names (or hashtags), for suggestions.
+fn complete(
+    mut header: Header,
+    names: &[String],
+    assume: &Assumptions,
+    file: &Arc<str>,
+    line: u64,
+) -> Result<Header, Error> {
+    let table = header.table;
+    // The user's values come first: they override what a hashtag implies.
+    let mut defaults = assume.for_table(table);
+    let implied: Vec<(usize, String)> =
+        header.defaults.into_iter().filter(|(i, _)| !defaults.iter().any(|(j, _)| j == i)).collect();
+    defaults.extend(implied);
+    header.defaults = defaults;
+    let given: Vec<usize> =
+        header.map.iter().flatten().copied().chain(header.defaults.iter().map(|(i, _)| *i)).collect();
+    // A misspelled column already says what it should be; do not also say that column is missing.
+    let suggested: Vec<&str> = if header.hxl {
+        Vec::new()
+    } else {
+        names
+            .iter()
+            .filter(|n| table.index(n.trim()).is_none())
+            .filter_map(|n| crate::error::nearest(n.trim(), table.columns().iter().copied()))
+            .collect()
+    };
+    let mut problems = Vec::new();
+    for req in table.required() {
+        let Some(i) = table.index(req) else { continue };
+        if given.contains(&i) || suggested.contains(req) {
+            continue;
+        }
+        let message = if header.hxl {
+            format!(
+                "no column is tagged for the {req} (such as {}), and no --assume {req}=... gives it",
+                crate::io::hxl::suggestion(table, req)
+            )
+        } else {
+            format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", "))
+        };
+        let mut p = Problem::new(req, message);
+        p.position = Position { file: Some(file.clone()), line: Some(line), record: None, id: None };
+        if header.hxl {
+            p.field = None;
+        }
+        problems.push(p);
+    }
+    if problems.is_empty() { Ok(header) } else { Err(Error::invalid(problems)) }
 }
 
 /// The parsed records of one chunk.
@@ -130,18 +192,23 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Res
 /// Reads a whole CSV file of entries or reports; `want` forces the table, otherwise the header decides.
 ///
 /// Every problem in the file is reported, and nothing is returned unless there are none.
-pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -> Result<Content, Error> {
+pub(crate) fn read(
+    mut input: impl Read,
+    file: &Arc<str>,
+    want: Option<Table>,
+    dialect: Dialect,
+    assume: &Assumptions,
+) -> Result<Content, Error> {
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
-    // The header: read until the first record boundary.
+    // The top of the file: enough for the rows where an HXL hashtag row may be.
     let mut buf: Vec<u8> = Vec::new();
     let mut target = 64 << 10;
-    let (header_end, mut eof) = loop {
+    let mut eof = loop {
         let eof = fill(&mut input, &mut buf, target).map_err(io)?;
-        match boundary(&buf, false) {
-            Some(end) => break (end, eof),
-            None if eof => break (buf.len(), eof),
-            None => target *= 2,
+        if eof || record_ends(&buf, HXL_ROWS + 1).len() > HXL_ROWS {
+            break eof;
         }
+        target *= 2;
     };
     let bom = if buf.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
     if buf[bom..].iter().all(|b| b.is_ascii_whitespace()) && eof {
@@ -150,23 +217,32 @@ pub(crate) fn read(mut input: impl Read, file: &Arc<str>, want: Option<Table>) -
             format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
         return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
     }
-    let header_bytes = &buf[bom..header_end];
-    let header = {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(header_bytes);
-        let mut rec = csv::ByteRecord::new();
-        rdr.read_byte_record(&mut rec).map_err(|e| csv_error(e, file, 1))?;
-        let mut names = Vec::with_capacity(rec.len());
-        for (i, f) in rec.iter().enumerate() {
-            let Ok(name) = std::str::from_utf8(f) else {
-                let message = format!("column {} of the header is not valid UTF-8; save the file as UTF-8", i + 1);
+    let top = top_rows(&buf[bom..], file)?;
+    let hashtag_row = top.iter().take(HXL_ROWS).position(|(cells, _, _)| crate::io::hxl::is_hashtag_row(cells));
+    let (header, header_end) = match (hashtag_row, dialect) {
+        (Some(k), _) => {
+            let (cells, end, line) = &top[k];
+            let header = crate::io::hxl::header(cells, want);
+            (complete(header, cells, assume, file, *line)?, bom + end)
+        }
+        (None, Dialect::Hxl) => {
+            let message = format!(
+                "no hashtag row in the first {HXL_ROWS} rows; HXL tags each column in a row under the headers, such as #date,#adm1+name,#affected+returnees"
+            );
+            return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
+        }
+        (None, Dialect::Auto) => {
+            let Some((cells, end, _)) = top.first() else {
+                let message = "the file has no header row".to_string();
                 return Err(Error::invalid(vec![positioned(Problem::general(message), file, Some(1))]));
             };
-            names.push(name);
+            let names: Vec<&str> = cells.iter().map(String::as_str).collect();
+            let header = parse_header(&names, file, want)?;
+            (complete(header, cells, assume, file, 1)?, bom + end)
         }
-        parse_header(&names, file, want)?
     };
     let width = header.map.len();
-    let first_line = 1 + bytecount(header_bytes);
+    let first_line = 1 + bytecount(&buf[..header_end]);
     let mut pending = buf.split_off(header_end);
     drop(buf);
 
@@ -484,6 +560,11 @@ impl Sink<'_> {
                 cells[*i] = Some(s);
             }
         }
+        for (i, value) in &self.header.defaults {
+            if let Some(cell @ None) = cells.get_mut(*i) {
+                *cell = Some(value.as_str());
+            }
+        }
         let result = match self.header.table {
             Table::Entries => {
                 entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| out.entries.push(e))
@@ -494,10 +575,67 @@ impl Sink<'_> {
             Ok(()) => out.lines.push(line),
             Err(problems) => {
                 let id = cells[0];
-                out.problems.extend(problems.into_iter().map(|p| at(p, id)));
+                let labels = &self.header.labels;
+                out.problems.extend(problems.into_iter().map(|mut p| {
+                    // Name the field as the file does: in HXL, by its column's hashtag.
+                    if let Some(i) = p.field.as_deref().and_then(|f| self.header.table.index(f)) {
+                        p.field = labels.get(i).cloned();
+                    }
+                    at(p, id)
+                }));
             }
         }
     }
+}
+
+/// The ends (after their newlines) of the first `n` records of `buf`, which starts at a record.
+fn record_ends(buf: &[u8], n: usize) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut inside = false;
+    for (i, &b) in buf.iter().enumerate() {
+        match b {
+            b'"' => inside = !inside,
+            b'\n' if !inside => {
+                ends.push(i + 1);
+                if ends.len() == n {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    ends
+}
+
+/// The first rows of a file (where HXL allows its hashtag row), each with the offset where it
+/// ends and the line where it starts.
+fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)>, Error> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buf);
+    let mut rec = csv::ByteRecord::new();
+    let mut rows = Vec::new();
+    while rows.len() <= HXL_ROWS {
+        let line = rdr.position().line();
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(e, file, 1)),
+        }
+        let mut cells = Vec::with_capacity(rec.len());
+        for (i, f) in rec.iter().enumerate() {
+            match std::str::from_utf8(f) {
+                Ok(c) => cells.push(c.to_string()),
+                Err(_) if rows.is_empty() => {
+                    let message = format!("column {} of the header is not valid UTF-8; save the file as UTF-8", i + 1);
+                    return Err(Error::invalid(vec![positioned(Problem::general(message), file, Some(line))]));
+                }
+                // Rows under the first can only be human headers or data: text enough to spot hashtags.
+                Err(_) => cells.push(String::from_utf8_lossy(f).into_owned()),
+            }
+        }
+        let end = usize::try_from(rdr.position().byte()).unwrap_or(buf.len());
+        rows.push((cells, end, rec.position().map_or(line, |p| p.line())));
+    }
+    Ok(rows)
 }
 
 /// The end (after its newline) of the first record in `buf` (`last` false) or of the last whole

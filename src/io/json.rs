@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, nearest};
+use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_cells, entry_from_cells, report_cells, report_from_cells};
 use crate::report::Report;
 
@@ -60,11 +61,19 @@ struct Sink<'f> {
     interner: Interner,
     content: Content,
     problems: Vec<Problem>,
+    /// Assumed values, for entries and for reports.
+    defaults: [Vec<(usize, String)>; 2],
 }
 
 impl<'f> Sink<'f> {
-    fn new(file: &'f Arc<str>) -> Sink<'f> {
-        Sink { file, interner: Interner::default(), content: Content::default(), problems: Vec::new() }
+    fn new(file: &'f Arc<str>, assume: &Assumptions) -> Sink<'f> {
+        Sink {
+            file,
+            interner: Interner::default(),
+            content: Content::default(),
+            problems: Vec::new(),
+            defaults: [assume.for_table(Table::Entries), assume.for_table(Table::Reports)],
+        }
     }
 
     fn finish(self) -> Result<Content, Error> {
@@ -78,7 +87,7 @@ impl<'f> Sink<'f> {
 
 /// Converts one JSON object into cells and builds the record.
 fn record(value: &Value, table: Table, line: u64, record_no: u64, sink: &mut Sink<'_>) {
-    let Sink { file, interner, content, problems } = sink;
+    let Sink { file, interner, content, problems, defaults } = sink;
     let file = *file;
     let Some(obj) = value.as_object() else {
         problems.push(at(
@@ -112,6 +121,12 @@ fn record(value: &Value, table: Table, line: u64, record_no: u64, sink: &mut Sin
     let mut cells: Cells<'_> = [None; 17];
     for (i, s) in &owned {
         cells[*i] = Some(s.as_ref());
+    }
+    let assumed = &defaults[usize::from(table == Table::Reports)];
+    for (i, value) in assumed {
+        if let Some(cell @ None) = cells.get_mut(*i) {
+            *cell = Some(value.as_str());
+        }
     }
     let id = cells[0].map(str::to_string);
     let built = match table {
@@ -153,10 +168,10 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// Reads a JSON document: `{"entries": [...], "reports": [...]}`, or a bare array of entries.
-pub(crate) fn read_document(text: &str, file: &Arc<str>) -> Result<Content, Error> {
+pub(crate) fn read_document(text: &str, file: &Arc<str>, assume: &Assumptions) -> Result<Content, Error> {
     let value: Value = serde_json::from_str(text).map_err(|e| Error::invalid(vec![syntax(&e, file, 0)]))?;
     let lines = element_lines(text);
-    let mut sink = Sink::new(file);
+    let mut sink = Sink::new(file, assume);
     let lines_of = |key: &str| lines.get(key).map_or(&[][..], Vec::as_slice);
     let table_of = |key: &str, items: &Value, lines: &[u64], sink: &mut Sink<'_>| {
         let table = if key == "reports" { Table::Reports } else { Table::Entries };
@@ -194,8 +209,13 @@ pub(crate) fn read_document(text: &str, file: &Arc<str>) -> Result<Content, Erro
 }
 
 /// Reads JSON Lines: one entry (or, with `table` Reports, one report) per line; blank lines are skipped.
-pub(crate) fn read_lines(text: &str, file: &Arc<str>, table: Option<Table>) -> Result<Content, Error> {
-    let mut sink = Sink::new(file);
+pub(crate) fn read_lines(
+    text: &str,
+    file: &Arc<str>,
+    table: Option<Table>,
+    assume: &Assumptions,
+) -> Result<Content, Error> {
+    let mut sink = Sink::new(file, assume);
     let mut records = 0;
     for (i, line) in text.lines().enumerate() {
         if line.trim().is_empty() {

@@ -6,6 +6,7 @@
 //! stream of a known [`Format`].
 
 mod csv;
+pub mod hxl;
 mod json;
 pub(crate) mod record;
 
@@ -45,11 +46,14 @@ pub enum Format {
     Json,
     /// JSON Lines: one object per line.
     Jsonl,
+    /// HXL-tagged CSV: a row of hashtags under the human headers (see the [`hxl`] module).
+    /// Files named `.csv` are read as HXL too when they have a hashtag row.
+    Hxl,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 3] = [Format::Csv, Format::Json, Format::Jsonl];
+    pub const ALL: [Format; 4] = [Format::Csv, Format::Json, Format::Jsonl, Format::Hxl];
 
     /// The name used on the command line and as the file extension.
     pub fn as_str(self) -> &'static str {
@@ -57,10 +61,11 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Hxl => "hxl",
         }
     }
 
-    /// The format of a file, by its extension (`.csv`, `.json`, `.jsonl`; any case).
+    /// The format of a file, by its extension (`.csv`, `.json`, `.jsonl`, `.hxl`; any case).
     ///
     /// # Errors
     ///
@@ -69,7 +74,7 @@ impl Format {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         ext.parse().map_err(|_| {
             let mut p = Problem::general(format!(
-                "cannot tell the format from the extension {ext:?}; name the file .csv, .json or .jsonl"
+                "cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"
             ));
             p.position.file = Some(Arc::from(path.display().to_string()));
             Error::invalid(vec![p])
@@ -91,6 +96,101 @@ impl FromStr for Format {
             let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
             Error::problem("format", unknown_name("format", s, &known))
         })
+    }
+}
+
+/// Values for fields that files leave out, such as the kind and unit of a table of returns
+/// that has only dates, places and counts (`--assume kind=returnees --assume unit=persons`).
+///
+/// A value applies to every record whose file has no value for that field; a cell that has one
+/// keeps it. They are distinct from scope filters: they say what the data is, not which data to keep.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Assumptions, Format, Role, read_with};
+///
+/// let mut assume = Assumptions::new();
+/// assume.add("kind", "returnees")?;
+/// assume.add("unit", "persons")?;
+/// assume.add("to", "NKR")?;
+/// let csv = "date,quantity\n2020-11-14,250\n";
+/// let doc = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &assume)?;
+/// assert_eq!(doc.entries[0].to_string(), "2020-11-14 returns.csv:2 returnees 250 persons to=NKR");
+/// assert!(assume.add("unit", "tons").is_err());
+/// assert!(assume.add("colour", "red").is_err());
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assumptions {
+    values: Vec<(String, String)>,
+}
+
+impl Assumptions {
+    /// No assumptions.
+    pub fn new() -> Assumptions {
+        Assumptions::default()
+    }
+
+    /// Assumes `value` for `field` (a column of entries or reports files) where a file gives none.
+    ///
+    /// # Errors
+    ///
+    /// An unknown field, a field assumed twice, or a value that field cannot take.
+    pub fn add(&mut self, field: &str, value: &str) -> Result<(), Error> {
+        let field = field.trim();
+        let value = value.trim();
+        let known: Vec<&str> = ENTRY_COLUMNS.iter().chain(REPORT_COLUMNS.iter()).copied().collect();
+        if !known.contains(&field) {
+            return Err(Error::problem("assume", unknown_name("field", field, &known)));
+        }
+        if self.values.iter().any(|(f, _)| f == field) {
+            return Err(Error::problem("assume", format!("{field} is assumed twice")));
+        }
+        if value.is_empty() {
+            return Err(Error::problem("assume", format!("{field}= needs a value")));
+        }
+        let checked: Result<(), Error> = match field {
+            "kind" => value.parse::<crate::Kind>().map(drop),
+            "category" => value.parse::<crate::Category>().map(drop),
+            "unit" => value.parse::<crate::Unit>().map(drop),
+            "qualifier" => value.parse::<crate::Qualifier>().map(drop),
+            "mode" => value.parse::<crate::Mode>().map(drop),
+            "date" | "published" => crate::period::parse_date(value).map(drop).map_err(|m| Error::problem(field, m)),
+            "since" | "until" => value.parse::<crate::PartialDate>().map(drop),
+            "quantity" | "value" | "tolerance" => {
+                crate::quantity::parse_decimal(value).map(drop).map_err(|m| Error::problem(field, m))
+            }
+            _ => Ok(()),
+        };
+        checked?;
+        self.values.push((field.to_string(), value.to_string()));
+        Ok(())
+    }
+
+    /// Parses `FIELD=VALUE`, as given on the command line, and adds it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Assumptions::add`], and text without `=`.
+    pub fn add_pair(&mut self, pair: &str) -> Result<(), Error> {
+        let Some((field, value)) = pair.split_once('=') else {
+            return Err(Error::problem(
+                "assume",
+                format!("{pair:?} needs the form FIELD=VALUE, such as kind=returnees"),
+            ));
+        };
+        self.add(field, value)
+    }
+
+    /// True when nothing is assumed.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The assumed values of the fields of `table`, by field index.
+    pub(crate) fn for_table(&self, table: Table) -> Vec<(usize, String)> {
+        self.values.iter().filter_map(|(f, v)| table.index(f).map(|i| (i, v.clone()))).collect()
     }
 }
 
@@ -126,7 +226,13 @@ struct FileContent {
     report_lines: Vec<u64>,
 }
 
-fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Role) -> Result<FileContent, Error> {
+fn read_content(
+    mut input: impl Read,
+    name: &Arc<str>,
+    format: Format,
+    role: Role,
+    assume: &Assumptions,
+) -> Result<FileContent, Error> {
     let want = match role {
         Role::Any => None,
         Role::Entries => Some(Table::Entries),
@@ -140,8 +246,9 @@ fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Rol
         report_lines: Vec::new(),
     };
     match format {
-        Format::Csv => {
-            let c = csv::read(input, name, want)?;
+        Format::Csv | Format::Hxl => {
+            let dialect = if format == Format::Hxl { csv::Dialect::Hxl } else { csv::Dialect::Auto };
+            let c = csv::read(input, name, want, dialect, assume)?;
             content.entry_lines = c.lines_of_entries;
             content.entries = c.entries;
             content.report_lines = c.lines_of_reports;
@@ -160,9 +267,9 @@ fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Rol
                         Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() })
                     );
                 }
-                json::read_document(&text, name)?
+                json::read_document(&text, name, assume)?
             } else {
-                json::read_lines(&text, name, want)?
+                json::read_lines(&text, name, want, assume)?
             };
             let wrong = match role {
                 Role::Entries if !c.reports.is_empty() => Some(("reports", "an entries file")),
@@ -208,7 +315,22 @@ fn read_content(mut input: impl Read, name: &Arc<str>, format: Format, role: Rol
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
 pub fn read(input: impl Read, name: &str, format: Format, role: Role) -> Result<Document, Error> {
-    let c = read_content(input, &Arc::from(name), format, role)?;
+    read_with(input, name, format, role, &Assumptions::new())
+}
+
+/// Reads one stream like [`read`], taking what the stream leaves out from `assume`.
+///
+/// # Errors
+///
+/// As [`read`]; and a field an entry or report needs that neither the stream nor `assume` gives.
+pub fn read_with(
+    input: impl Read,
+    name: &str,
+    format: Format,
+    role: Role,
+    assume: &Assumptions,
+) -> Result<Document, Error> {
+    let c = read_content(input, &Arc::from(name), format, role, assume)?;
     Ok(Document { entries: c.entries.into_iter().flatten().collect(), reports: c.reports })
 }
 
@@ -218,13 +340,22 @@ pub fn read(input: impl Read, name: &str, format: Format, role: Role) -> Result<
 ///
 /// As [`read`], and an I/O error when the file cannot be opened.
 pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
+    read_file_with(path, role, &Assumptions::new())
+}
+
+/// Reads a file like [`read_file`], taking what the file leaves out from `assume`.
+///
+/// # Errors
+///
+/// As [`read_with`], and an I/O error when the file cannot be opened.
+pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<Document, Error> {
     let format = Format::from_path(path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(name.clone(), e))?;
-    read(file, &name, format, role)
+    read_with(file, &name, format, role, assume)
 }
 
-/// Writes entries and reports in `format`. A CSV file holds entries or reports, not both.
+/// Writes entries and reports in `format`. A CSV or HXL file holds entries or reports, not both.
 ///
 /// # Errors
 ///
@@ -244,6 +375,10 @@ pub(crate) fn write_refs(out: impl Write, format: Format, entries: &[&Entry], re
         Format::Csv => csv::write_entries(out, entries),
         Format::Json => json::write_document(out, entries, reports),
         Format::Jsonl => json::write_lines(out, entries, reports),
+        Format::Hxl if !entries.is_empty() && !reports.is_empty() => {
+            Err(Error::problem("format", "an HXL file holds entries or reports, not both; write them to two files"))
+        }
+        Format::Hxl => hxl::write(out, entries, reports),
     }
 }
 
@@ -269,6 +404,7 @@ pub struct Loader {
     files: Vec<FileContent>,
     problems: Vec<Problem>,
     io: Option<Error>,
+    assume: Assumptions,
 }
 
 impl Loader {
@@ -277,9 +413,14 @@ impl Loader {
         Loader::default()
     }
 
+    /// Takes what the files read from now on leave out from `assume`.
+    pub fn assume(&mut self, assume: Assumptions) {
+        self.assume = assume;
+    }
+
     /// Reads one stream; its problems are kept for [`Loader::finish`].
     pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
-        match read_content(input, &Arc::from(name), format, role) {
+        match read_content(input, &Arc::from(name), format, role, &self.assume) {
             Ok(c) => self.files.push(c),
             Err(e) if e.is_io() => {
                 self.io.get_or_insert(e);

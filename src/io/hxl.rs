@@ -1,0 +1,313 @@
+//! HXL, the Humanitarian Exchange Language: CSV with a row of hashtags (`#date`, `#adm1+name`)
+//! under the human headers, anywhere in the first 25 rows.
+//!
+//! # The mapping
+//!
+//! Standard hashtags are used wherever one fits; `#x_` tags carry what the standard lacks.
+//! Writers use the first hashtag of each row; readers also take the others. Hashtags and
+//! attributes are case-insensitive, attribute order does not matter, and a column may carry
+//! attributes beyond those listed (`#adm1+name+i_en` is still the region). A column without a
+//! hashtag, or with a hashtag not listed here, is ignored.
+//!
+//! | field | entries | reports | also read |
+//! |---|---|---|---|
+//! | `id` | `#meta+id` | `#meta+id` | |
+//! | `date` | `#date` | | `#date+occurred`, any `#date` |
+//! | `published` | | `#date+reported` | any other `#date` |
+//! | `since`, `until` | | `#date+start`, `#date+end` | |
+//! | `kind` | `#x_kind` | `#x_kind` | |
+//! | `category` | `#x_category` | `#x_category` | |
+//! | `item` | `#item+name` | `#item+name` | any `#item` |
+//! | `quantity`, `value` | `#output+num` | `#output+num` | `#affected+returnees` (people returned: kind `returnees`, unit `persons`) |
+//! | `unit` | `#x_unit` | `#x_unit` | `#output+unit`, `#item+unit`, `#meta+unit` |
+//! | `from` | `#org+provider` | `#org+provider` | `#org+origin`, `#country+origin`, a plain `#org` |
+//! | `to` | `#org+dest` | `#org+dest` | `#org+recipient`, `#country+dest` |
+//! | `via` | `#org+impl` | `#org+impl` | `#org+partner` |
+//! | `region` | `#adm1+name` | `#adm1+name` | any `#adm1`, `#loc+name`, any `#loc`, `#adm2+name` |
+//! | `source` | `#meta+source` | `#meta+source` | |
+//! | `note` | `#description` | | `#meta+note` |
+//! | `mines` | `#x_mines` | | |
+//! | `qualifier`, `tolerance`, `mode` | | `#x_qualifier`, `#x_tolerance`, `#x_mode` | |
+//!
+//! Where a file says nothing of a field an entry needs (a returns table has no kind or unit
+//! column), [`Assumptions`](crate::Assumptions) give the value.
+
+use std::io::Write;
+
+use crate::error::Error;
+use crate::io::csv::Header;
+use crate::io::record::{Table, entry_cells, report_cells};
+use crate::{Entry, Report};
+
+/// A parsed hashtag: the tag and its attributes, lower case, without `#` and `+`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hashtag {
+    tag: String,
+    attributes: Vec<String>,
+    /// As written in the file, for messages.
+    text: String,
+}
+
+fn is_token(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Hashtag {
+    /// Parses `#tag +attr +attr` (spaces optional); `None` when the cell is not a hashtag.
+    pub(crate) fn parse(cell: &str) -> Option<Hashtag> {
+        let text = cell.trim();
+        let rest = text.strip_prefix('#')?;
+        let mut parts = rest.split('+').map(str::trim);
+        let tag = parts.next()?.to_ascii_lowercase();
+        if !is_token(&tag) {
+            return None;
+        }
+        let mut attributes = Vec::new();
+        for a in parts {
+            if !is_token(a) {
+                return None;
+            }
+            attributes.push(a.to_ascii_lowercase());
+        }
+        Some(Hashtag { tag, attributes, text: text.to_string() })
+    }
+
+    fn has(&self, attribute: &str) -> bool {
+        self.attributes.iter().any(|a| a == attribute)
+    }
+}
+
+/// True when every non-empty cell is a hashtag and at least one is.
+pub(crate) fn is_hashtag_row(cells: &[String]) -> bool {
+    let mut any = false;
+    for c in cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        if Hashtag::parse(c).is_none() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// How a hashtag fills a field: the tag, attributes it must have, how strongly it is preferred
+/// (0 first), and values it implies for other fields.
+struct Spec {
+    field: &'static str,
+    tag: &'static str,
+    attributes: &'static [&'static str],
+    rank: u8,
+    implies: &'static [(&'static str, &'static str)],
+}
+
+const fn spec(field: &'static str, tag: &'static str, attributes: &'static [&'static str], rank: u8) -> Spec {
+    Spec { field, tag, attributes, rank, implies: &[] }
+}
+
+const RETURNEES: Spec = Spec {
+    field: "",
+    tag: "affected",
+    attributes: &["returnees"],
+    rank: 1,
+    implies: &[("kind", "returnees"), ("unit", "persons")],
+};
+
+/// Specs shared by entries and reports.
+const COMMON: &[Spec] = &[
+    spec("id", "meta", &["id"], 0),
+    spec("kind", "x_kind", &[], 0),
+    spec("category", "x_category", &[], 0),
+    spec("item", "item", &["name"], 0),
+    spec("item", "item", &[], 1),
+    spec("unit", "x_unit", &[], 0),
+    spec("unit", "output", &["unit"], 1),
+    spec("unit", "item", &["unit"], 1),
+    spec("unit", "meta", &["unit"], 1),
+    spec("from", "org", &["provider"], 0),
+    spec("from", "org", &["origin"], 1),
+    spec("from", "country", &["origin"], 1),
+    spec("from", "org", &[], 3),
+    spec("to", "org", &["dest"], 0),
+    spec("to", "org", &["recipient"], 1),
+    spec("to", "country", &["dest"], 1),
+    spec("via", "org", &["impl"], 0),
+    spec("via", "org", &["partner"], 1),
+    spec("region", "adm1", &["name"], 0),
+    spec("region", "adm1", &[], 1),
+    spec("region", "loc", &["name"], 2),
+    spec("region", "loc", &[], 3),
+    spec("region", "adm2", &["name"], 4),
+    spec("source", "meta", &["source"], 0),
+];
+
+const ENTRIES: &[Spec] = &[
+    spec("date", "date", &["occurred"], 0),
+    spec("date", "date", &[], 1),
+    spec("quantity", "output", &["num"], 0),
+    Spec { field: "quantity", ..RETURNEES },
+    spec("note", "description", &[], 0),
+    spec("note", "meta", &["note"], 1),
+    spec("mines", "x_mines", &[], 0),
+];
+
+const REPORTS: &[Spec] = &[
+    spec("published", "date", &["reported"], 0),
+    spec("since", "date", &["start"], 0),
+    spec("until", "date", &["end"], 0),
+    spec("published", "date", &[], 2),
+    spec("value", "output", &["num"], 0),
+    Spec { field: "value", ..RETURNEES },
+    spec("qualifier", "x_qualifier", &[], 0),
+    spec("tolerance", "x_tolerance", &[], 0),
+    spec("mode", "x_mode", &[], 0),
+];
+
+fn specs(table: Table) -> impl Iterator<Item = &'static Spec> {
+    COMMON.iter().chain(match table {
+        Table::Entries => ENTRIES,
+        Table::Reports => REPORTS,
+    })
+}
+
+impl Spec {
+    fn matches(&self, h: &Hashtag) -> bool {
+        self.tag == h.tag && self.attributes.iter().all(|a| h.has(a))
+    }
+
+    /// How the writer tags the field.
+    fn written(&self) -> String {
+        let mut s = format!("#{}", self.tag);
+        for a in self.attributes {
+            s.push('+');
+            s.push_str(a);
+        }
+        s
+    }
+}
+
+/// The hashtag the writer uses for a field of `table`.
+fn written_tag(table: Table, field: &str) -> Option<String> {
+    specs(table).filter(|s| s.field == field).min_by_key(|s| s.rank).map(Spec::written)
+}
+
+/// Builds the header of an HXL file from its hashtag row (on `line`): which column fills which
+/// field, how each field is named in messages, and what the hashtags imply.
+pub(crate) fn header(cells: &[String], want: Option<Table>) -> Header {
+    let tags: Vec<Option<Hashtag>> = cells.iter().map(|c| Hashtag::parse(c)).collect();
+    let table = want.unwrap_or_else(|| {
+        let reports = tags.iter().flatten().any(|h| {
+            (h.tag == "date" && (h.has("reported") || h.has("start") || h.has("end")))
+                || matches!(h.tag.as_str(), "x_qualifier" | "x_mode" | "x_tolerance")
+        });
+        if reports { Table::Reports } else { Table::Entries }
+    });
+    // Every (spec, column) that matches, best first: by the spec's rank, then the column with
+    // fewer extra attributes (a total before its breakdowns), then the leftmost.
+    let mut candidates: Vec<(u8, usize, usize, &Spec)> = Vec::new();
+    for spec in specs(table) {
+        for (col, tag) in tags.iter().enumerate() {
+            if let Some(h) = tag.as_ref().filter(|h| spec.matches(h)) {
+                candidates.push((spec.rank, h.attributes.len() - spec.attributes.len(), col, spec));
+            }
+        }
+    }
+    candidates.sort_by_key(|&(rank, extra, col, _)| (rank, extra, col));
+    let columns = table.columns();
+    let mut map: Vec<Option<usize>> = vec![None; cells.len()];
+    let mut labels: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let mut implied: Vec<(usize, String)> = Vec::new();
+    let mut filled = vec![false; columns.len()];
+    for (_, _, col, spec) in candidates {
+        let Some(field) = table.index(spec.field) else { continue };
+        if filled[field] || map[col].is_some() {
+            continue;
+        }
+        filled[field] = true;
+        map[col] = Some(field);
+        if let Some(h) = &tags[col] {
+            labels[field] = h.text.clone();
+        }
+        for (f, v) in spec.implies {
+            if let Some(i) = table.index(f) {
+                implied.push((i, v.to_string()));
+            }
+        }
+    }
+    Header { table, map, labels, defaults: implied, hxl: true }
+}
+
+/// The tags a reader would want for a field that no column gives, for messages.
+pub(crate) fn suggestion(table: Table, field: &str) -> String {
+    written_tag(table, field).unwrap_or_else(|| format!("#x_{field}"))
+}
+
+fn human(field: &str) -> String {
+    let mut c = field.chars();
+    c.next().map_or_else(String::new, |f| f.to_uppercase().chain(c).collect::<String>().replace('-', " "))
+}
+
+/// Writes entries or reports as HXL: a row of human headers, a row of hashtags, then the records.
+/// Only the columns that hold a value are written.
+pub(crate) fn write(out: impl Write, entries: &[&Entry], reports: &[Report]) -> Result<(), Error> {
+    let (table, rows): (Table, Vec<Vec<String>>) = if entries.is_empty() && !reports.is_empty() {
+        (Table::Reports, reports.iter().map(|r| report_cells(r).to_vec()).collect())
+    } else {
+        (Table::Entries, entries.iter().map(|e| entry_cells(e).to_vec()).collect())
+    };
+    let columns = table.columns();
+    let keep: Vec<usize> = (0..columns.len())
+        .filter(|&i| table.required().contains(&columns[i]) || rows.iter().any(|r| !r[i].is_empty()))
+        .collect();
+    let mut w = csv::WriterBuilder::new().from_writer(out);
+    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    w.write_record(keep.iter().map(|&i| human(columns[i]))).map_err(io)?;
+    w.write_record(keep.iter().map(|&i| written_tag(table, columns[i]).unwrap_or_default())).map_err(io)?;
+    for r in &rows {
+        w.write_record(keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
+    }
+    w.flush().map_err(|e| Error::io("output", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(row: &[&str]) -> Vec<String> {
+        row.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn hashtags_parse_case_and_space_insensitively() {
+        let h = Hashtag::parse(" #ADM1 +Name +i_en").unwrap();
+        assert_eq!((h.tag.as_str(), h.attributes.clone()), ("adm1", vec!["name".to_string(), "i_en".to_string()]));
+        assert!(Hashtag::parse("#").is_none());
+        assert!(Hashtag::parse("#1date").is_none());
+        assert!(Hashtag::parse("#date+").is_none());
+        assert!(Hashtag::parse("date").is_none());
+        assert!(is_hashtag_row(&cells(&["#date", "", "#adm1+name"])));
+        assert!(!is_hashtag_row(&cells(&["#date", "Region"])));
+        assert!(!is_hashtag_row(&cells(&["", ""])));
+    }
+
+    #[test]
+    fn the_most_specific_column_fills_a_field() {
+        let h = header(
+            &cells(&["#adm1+code", "#adm1+name", "#affected+returnees+f", "#affected+returnees", "#date", "Notes"]),
+            None,
+        );
+        let region = Table::Entries.index("region");
+        let quantity = Table::Entries.index("quantity");
+        assert_eq!(h.map, [None, region, None, quantity, Table::Entries.index("date"), None]);
+        assert_eq!(h.labels[quantity.unwrap()], "#affected+returnees");
+        let implied: Vec<&str> = h.defaults.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(implied, ["returnees", "persons"]);
+    }
+
+    #[test]
+    fn report_files_are_told_by_their_dates() {
+        let h = header(&cells(&["#meta+id", "#date+reported", "#output+num", "#x_unit", "#x_kind"]), None);
+        assert_eq!(h.table, Table::Reports);
+        assert_eq!(written_tag(Table::Reports, "since").as_deref(), Some("#date+start"));
+        assert_eq!(written_tag(Table::Entries, "from").as_deref(), Some("#org+provider"));
+    }
+}
