@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use relief_ledger::{
-    Category, Dimension, Entry, Error, Format, Key, KeyValue, Kind, Ledger, Loader, PartialDate, Period, Quantity,
-    Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
+    Assumptions, Category, Dimension, Entry, Error, Format, Key, KeyValue, Kind, Ledger, Loader, PartialDate, Period,
+    Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -37,9 +37,11 @@ enum Command {
         after_help = "Example:\n  relief-ledger check entries.csv more.jsonl\n\nExit status: 0 valid; 2 bad input."
     )]
     Check {
-        /// Entry and report files (.csv, .json, .jsonl)
+        /// Entry and report files (.csv, .json, .jsonl, .hxl)
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         #[command(flatten)]
         output: Output,
     },
@@ -48,9 +50,11 @@ enum Command {
         relief-ledger report entries.csv --kind cargo --by month --cumulative --unit kg\n  \
         relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv")]
     Report {
-        /// Entry files (.csv, .json, .jsonl)
+        /// Entry files (.csv, .json, .jsonl, .hxl)
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// Group by these keys, in order: kind,category,item,from,to,via,region,month,quarter,year
         #[arg(long, value_name = "KEYS")]
         by: Option<String>,
@@ -71,10 +75,12 @@ enum Command {
         relief-ledger verify entries.csv --reports reports.csv --format json\n\n\
         Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
     Verify {
-        /// Entry files (.csv, .json, .jsonl)
+        /// Entry files (.csv, .json, .jsonl, .hxl)
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Report files (.csv, .json, .jsonl)
+        #[command(flatten)]
+        input: InputArgs,
+        /// Report files (.csv, .json, .jsonl, .hxl)
         #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
         reports: Vec<PathBuf>,
         /// List the entries behind this report's figure
@@ -85,10 +91,14 @@ enum Command {
     },
     /// Rewrite a file in another format
     #[command(after_help = "Examples:\n  relief-ledger convert entries.csv --to json > entries.json\n  \
-        relief-ledger convert ledger.json --to jsonl --out ledger.jsonl")]
+        relief-ledger convert ledger.json --to jsonl --out ledger.jsonl\n  \
+        relief-ledger convert entries.csv --to hxl --out entries-hxl.csv\n  \
+        relief-ledger convert returns-hxl.csv --assume kind=returnees --assume to=NKR --to csv")]
     Convert {
-        /// The file to convert (.csv, .json, .jsonl)
+        /// The file to convert (.csv, .json, .jsonl, .hxl)
         file: PathBuf,
+        #[command(flatten)]
+        input: InputArgs,
         /// The format to write
         #[arg(long, value_enum)]
         to: ConvertTo,
@@ -101,9 +111,11 @@ enum Command {
         after_help = "Example:\n  relief-ledger chart entries.csv --kind detainee-transfer --by to --out returned.svg"
     )]
     Chart {
-        /// Entry files (.csv, .json, .jsonl)
+        /// Entry files (.csv, .json, .jsonl, .hxl)
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
         /// One line per group of these keys (not month, quarter or year)
         #[arg(long, value_name = "KEYS")]
         by: Option<String>,
@@ -122,6 +134,14 @@ enum Command {
         #[arg(long, required = true, value_name = "FILE.svg")]
         out: PathBuf,
     },
+}
+
+/// How files are read.
+#[derive(Args, Default)]
+struct InputArgs {
+    /// A value for a field the files leave out, such as kind=returnees or unit=persons (repeatable)
+    #[arg(long = "assume", value_name = "FIELD=VALUE")]
+    assume: Vec<String>,
 }
 
 #[derive(Args, Default)]
@@ -174,6 +194,7 @@ enum ConvertTo {
     Csv,
     Json,
     Jsonl,
+    Hxl,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -262,16 +283,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = match cli.command {
-        Command::Check { files, output } => check(&files, output.format, &mut out),
-        Command::Report { files, by, scope, cumulative, unit, output } => {
-            report(&files, by.as_deref(), &scope, cumulative, unit.as_deref(), output.format, &mut out)
+        Command::Check { files, input, output } => check(&files, &assumptions(&input)?, output.format, &mut out),
+        Command::Report { files, input, by, scope, cumulative, unit, output } => report(
+            &files,
+            &assumptions(&input)?,
+            by.as_deref(),
+            &scope,
+            cumulative,
+            unit.as_deref(),
+            output.format,
+            &mut out,
+        ),
+        Command::Verify { files, input, reports, explain, output } => {
+            verify(&files, &assumptions(&input)?, &reports, explain.as_deref(), output.format, &mut out)
         }
-        Command::Verify { files, reports, explain, output } => {
-            verify(&files, &reports, explain.as_deref(), output.format, &mut out)
+        Command::Convert { file, input, to, out: target } => {
+            convert(&file, &assumptions(&input)?, to, target.as_deref(), &mut out)
         }
-        Command::Convert { file, to, out: target } => convert(&file, to, target.as_deref(), &mut out),
-        Command::Chart { files, by, scope, unit, step, title, out: target } => {
-            chart(&files, by.as_deref(), &scope, unit.as_deref(), step, title, &target, &mut out)
+        Command::Chart { files, input, by, scope, unit, step, title, out: target } => {
+            chart(&files, &assumptions(&input)?, by.as_deref(), &scope, unit.as_deref(), step, title, &target, &mut out)
         }
     };
     out.flush()?;
@@ -340,9 +370,24 @@ fn leak<T>(value: T) {
     std::mem::forget(value);
 }
 
+/// The values of `--assume`.
+fn assumptions(input: &InputArgs) -> Result<Assumptions, Failure> {
+    let mut assume = Assumptions::new();
+    for pair in &input.assume {
+        assume.add_pair(pair).map_err(|e| flag_error("assume", e))?;
+    }
+    Ok(assume)
+}
+
 /// Reads files into a ledger and reports.
-fn load(files: &[PathBuf], report_files: &[PathBuf], role: Role) -> Result<(Ledger, Vec<Report>), Failure> {
+fn load(
+    files: &[PathBuf],
+    assume: &Assumptions,
+    report_files: &[PathBuf],
+    role: Role,
+) -> Result<(Ledger, Vec<Report>), Failure> {
     let mut loader = Loader::new();
+    loader.assume(assume.clone());
     for (path, role) in files.iter().map(|p| (p, role)).chain(report_files.iter().map(|p| (p, Role::Reports))) {
         let name = path.display().to_string();
         let format = match Format::from_path(path) {
@@ -466,8 +511,8 @@ fn json_out(out: &mut impl Write, value: &Value) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check(files: &[PathBuf], format: OutFormat, out: &mut impl Write) -> Result<(), Failure> {
-    let (ledger, reports) = load(files, &[], Role::Any)?;
+fn check(files: &[PathBuf], assume: &Assumptions, format: OutFormat, out: &mut impl Write) -> Result<(), Failure> {
+    let (ledger, reports) = load(files, assume, &[], Role::Any)?;
     let mut rows: Vec<(Kind, usize, String, String, Vec<Quantity>)> = Vec::new();
     for kind in Kind::ALL {
         let scope = Scope::all().kind(kind);
@@ -552,8 +597,10 @@ fn is_time(k: Key) -> bool {
     matches!(k, Key::Month | Key::Quarter | Key::Year)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn report(
     files: &[PathBuf],
+    assume: &Assumptions,
     by: Option<&str>,
     scope: &ScopeArgs,
     cumulative: bool,
@@ -568,7 +615,7 @@ fn report(
     if cumulative && time.is_none() {
         return Err(Failure::Usage("--cumulative runs over time: add month, quarter or year to --by".into()));
     }
-    let (ledger, _) = load(files, &[], Role::Entries)?;
+    let (ledger, _) = load(files, assume, &[], Role::Entries)?;
     let groups = ledger.group(&scope, &keys)?;
     let mut totals: Vec<Totals> = groups.iter().map(|g| *g.totals()).collect();
     if let (true, Some(t)) = (cumulative, time) {
@@ -643,12 +690,13 @@ fn bound(b: std::ops::Bound<Decimal>) -> Option<String> {
 
 fn verify(
     files: &[PathBuf],
+    assume: &Assumptions,
     report_files: &[PathBuf],
     explain: Option<&str>,
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let (ledger, reports) = load(files, report_files, Role::Entries)?;
+    let (ledger, reports) = load(files, assume, report_files, Role::Entries)?;
     let v = ledger.verify(&reports)?;
     if let Some(id) = explain {
         if v.outcome(id).is_none() {
@@ -808,12 +856,19 @@ fn nearest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
     ids.iter().copied().find(|c| c.eq_ignore_ascii_case(id)).or_else(|| ids.iter().copied().find(|c| c.starts_with(id)))
 }
 
-fn convert(file: &Path, to: ConvertTo, target: Option<&Path>, out: &mut impl Write) -> Result<(), Failure> {
-    let doc = relief_ledger::read_file(file, Role::Any)?;
+fn convert(
+    file: &Path,
+    assume: &Assumptions,
+    to: ConvertTo,
+    target: Option<&Path>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let doc = relief_ledger::read_file_with(file, Role::Any, assume)?;
     let format = match to {
         ConvertTo::Csv => Format::Csv,
         ConvertTo::Json => Format::Json,
         ConvertTo::Jsonl => Format::Jsonl,
+        ConvertTo::Hxl => Format::Hxl,
     };
     match target {
         Some(path) => {
@@ -830,6 +885,7 @@ fn convert(file: &Path, to: ConvertTo, target: Option<&Path>, out: &mut impl Wri
 #[allow(clippy::too_many_arguments)]
 fn chart(
     files: &[PathBuf],
+    assume: &Assumptions,
     by: Option<&str>,
     scope: &ScopeArgs,
     unit: Option<&str>,
@@ -846,7 +902,7 @@ fn chart(
     }
     let scope = scope_of(scope)?;
     let unit = unit_of(unit)?;
-    let (ledger, _) = load(files, &[], Role::Entries)?;
+    let (ledger, _) = load(files, assume, &[], Role::Entries)?;
     let dims: Vec<Dimension> = ledger.totals(&scope)?.quantities()?.iter().map(|q| q.dimension()).collect();
     let unit = match (unit, dims.as_slice()) {
         (Some(u), _) => u,

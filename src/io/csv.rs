@@ -576,9 +576,20 @@ impl Sink<'_> {
             Err(problems) => {
                 let id = cells[0];
                 let labels = &self.header.labels;
+                let header = self.header;
                 out.problems.extend(problems.into_iter().map(|mut p| {
-                    // Name the field as the file does: in HXL, by its column's hashtag.
-                    if let Some(i) = p.field.as_deref().and_then(|f| self.header.table.index(f)) {
+                    if let Some(i) = p.field.as_deref().and_then(|f| header.table.index(f)) {
+                        // A value the file has no column for: say how to give it.
+                        if !header.map.contains(&Some(i)) && !header.defaults.iter().any(|(j, _)| *j == i) {
+                            let name = header.table.columns()[i];
+                            let column = if header.hxl {
+                                format!("a column tagged {}", crate::io::hxl::suggestion(header.table, name))
+                            } else {
+                                format!("a {name} column")
+                            };
+                            p.message = format!("{}; add {column}, or --assume {name}=...", p.message);
+                        }
+                        // Name the field as the file does: in HXL, by its column's hashtag.
                         p.field = labels.get(i).cloned();
                     }
                     at(p, id)

@@ -12,7 +12,7 @@
 //! | field | entries | reports | also read |
 //! |---|---|---|---|
 //! | `id` | `#meta+id` | `#meta+id` | |
-//! | `date` | `#date` | | `#date+occurred`, any `#date` |
+//! | `date` | `#date+occurred` | | any `#date` |
 //! | `published` | | `#date+reported` | any other `#date` |
 //! | `since`, `until` | | `#date+start`, `#date+end` | |
 //! | `kind` | `#x_kind` | `#x_kind` | |
