@@ -792,7 +792,7 @@ impl Verification<'_> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
         let mut sum = ExactSum::default();
-        let mut span = Span { bucket: self.index.lookup(self.ledger, i, &r.scope.period, &mut sum), fills: Vec::new() };
+        let mut span = Span { bucket: self.index.lookup(i, &r.scope.period, &mut sum), fills: Vec::new() };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() == dim && r.scope.matches(e) {
                 sum.add(e.quantity().canonical()?.value());
@@ -934,18 +934,11 @@ impl Index {
     }
 
     /// Adds the ledger's part of report `i`'s figure (canonical unit) to `sum`; returns where its rows are.
-    fn lookup(
-        &self,
-        ledger: &Ledger,
-        i: usize,
-        period: &Period,
-        sum: &mut ExactSum,
-    ) -> Option<(usize, usize, usize, usize)> {
+    fn lookup(&self, i: usize, period: &Period, sum: &mut ExactSum) -> Option<(usize, usize, usize, usize)> {
         let (slot, key) = self.keys.get(i)?.as_ref()?;
         let shape = self.shapes.get(*slot)?;
         let b_idx = *shape.by_key.get(key)?;
         let b = shape.buckets.get(b_idx)?;
-        let _ = ledger;
         let lo = period.start().map_or(0, |s| b.dates.partition_point(|d| *d < s));
         let hi = period.end().map_or(b.dates.len(), |e| b.dates.partition_point(|d| *d <= e)).max(lo);
         b.add_range(lo, hi, sum);

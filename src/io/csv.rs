@@ -284,7 +284,7 @@ pub(crate) fn read(
                     }
                 }
             }
-            let cut = match boundary(&pending, true) {
+            let cut = match last_boundary(&pending) {
                 _ if eof => pending.len(),
                 Some(cut) => cut,
                 None => {
@@ -309,7 +309,10 @@ pub(crate) fn read(
         drop(back_tx);
         let mut parsed: Vec<Parsed> = Vec::new();
         for h in handles {
-            parsed.extend(h.join().map_err(|_| Error::overflow("a CSV parsing thread stopped"))?);
+            match h.join() {
+                Ok(p) => parsed.extend(p),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         }
         if let Some(e) = feed_error {
             return Err(e);
@@ -649,25 +652,19 @@ fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)
     Ok(rows)
 }
 
-/// The end (after its newline) of the first record in `buf` (`last` false) or of the last whole
-/// record (`last` true); `buf` starts at a record boundary, so outside quotes. A doubled quote
-/// inside a quoted field toggles twice, which leaves the state as it was.
-fn boundary(buf: &[u8], last: bool) -> Option<usize> {
+/// The end (after its newline) of the last whole record in `buf`, which starts at a record
+/// boundary, so outside quotes. A doubled quote inside a quoted field toggles twice, which leaves
+/// the state as it was.
+fn last_boundary(buf: &[u8]) -> Option<usize> {
     if memchr::memchr(b'"', buf).is_none() {
-        let nl = if last { memchr::memrchr(b'\n', buf) } else { memchr::memchr(b'\n', buf) };
-        return nl.map(|i| i + 1);
+        return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
     let mut inside = false;
     let mut found = None;
     for (i, &b) in buf.iter().enumerate() {
         match b {
             b'"' => inside = !inside,
-            b'\n' if !inside => {
-                found = Some(i + 1);
-                if !last {
-                    break;
-                }
-            }
+            b'\n' if !inside => found = Some(i + 1),
             _ => {}
         }
     }
