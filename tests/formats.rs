@@ -172,3 +172,43 @@ fn quoted_line_breaks_across_chunk_boundaries_are_read_whole() {
     assert_eq!(err.problems()[0].position.line, Some(line), "{err}");
     assert_eq!(err.problems()[0].position.record, Some(n as u64 - 9));
 }
+
+/// Valid seed files with bytes changed at random.
+fn mutated() -> impl Strategy<Value = Vec<u8>> {
+    let seed =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/karabakh-2021/entries.csv"))
+            .unwrap_or_default();
+    let len = seed.len().max(1);
+    prop::collection::vec((0..len, any::<u8>()), 1..20).prop_map(move |edits| {
+        let mut bytes = seed.clone();
+        for (at, b) in edits {
+            if let Some(slot) = bytes.get_mut(at) {
+                *slot = b;
+            }
+        }
+        bytes
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Whatever the bytes, reading returns entries or positioned problems; it never panics.
+    #[test]
+    fn no_input_makes_a_reader_panic(
+        bytes in prop_oneof![prop::collection::vec(any::<u8>(), 0..400), mutated()],
+        hxl_rows in 0usize..3,
+    ) {
+        let mut with_tags = b"Date,Amount\n".repeat(hxl_rows);
+        with_tags.extend_from_slice(b"#date,#output+num,#x_unit\n");
+        with_tags.extend_from_slice(&bytes);
+        for format in Format::ALL {
+            for input in [&bytes[..], &with_tags[..]] {
+                match read(input, "fuzz", format, Role::Any) {
+                    Ok(_) => {}
+                    Err(e) => prop_assert!(e.is_data() || e.is_io(), "{format}: {e}"),
+                }
+            }
+        }
+    }
+}
