@@ -273,6 +273,28 @@ fn verify_exits_1_on_short_and_over_and_explains() {
 }
 
 #[test]
+fn verify_takes_reports_from_a_document_that_holds_both() {
+    let dir = scratch();
+    let doc = dir.join("ledger.json");
+    let entries = stdout(&run(&["convert", SEED_ENTRIES, "--to", "json"]));
+    let reports = stdout(&run(&["convert", SEED_REPORTS, "--to", "json"]));
+    let e: serde_json::Value = serde_json::from_str(&entries).unwrap();
+    let r: serde_json::Value = serde_json::from_str(&reports).unwrap();
+    let both = serde_json::json!({"entries": e["entries"], "reports": r["reports"]});
+    std::fs::write(&doc, both.to_string()).unwrap();
+    let out = run(&["verify", doc.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(csv_rows(&stdout(&out)).len(), 9, "a header and the 8 reports");
+    // Totals ignore the reports a document holds.
+    let out = run(&["report", doc.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Nothing to verify is a usage error.
+    let out = run(&["verify", SEED_ENTRIES]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no reports to verify"), "{}", stderr(&out));
+}
+
+#[test]
 fn verify_explain_json_lists_the_entries() {
     let out =
         run(&["verify", SEED_ENTRIES, "--reports", SEED_REPORTS, "--explain", "mfa-returned-aze", "--format", "json"]);

@@ -80,8 +80,8 @@ enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         input: InputArgs,
-        /// Report files (.csv, .json, .jsonl, .hxl)
-        #[arg(long, required = true, num_args = 1.., value_name = "FILE")]
+        /// Report files (.csv, .json, .jsonl, .hxl); files given before may hold reports too
+        #[arg(long, num_args = 1.., value_name = "FILE")]
         reports: Vec<PathBuf>,
         /// List the entries behind this report's figure
         #[arg(long, value_name = "ID")]
@@ -615,7 +615,7 @@ fn report(
     if cumulative && time.is_none() {
         return Err(Failure::Usage("--cumulative runs over time: add month, quarter or year to --by".into()));
     }
-    let (ledger, _) = load(files, assume, &[], Role::Entries)?;
+    let (ledger, _) = load(files, assume, &[], Role::Any)?;
     let groups = ledger.group(&scope, &keys)?;
     let mut totals: Vec<Totals> = groups.iter().map(|g| *g.totals()).collect();
     if let (true, Some(t)) = (cumulative, time) {
@@ -696,7 +696,13 @@ fn verify(
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let (ledger, reports) = load(files, assume, report_files, Role::Entries)?;
+    // Positional files may hold reports too (a JSON document holds both).
+    let (ledger, reports) = load(files, assume, report_files, Role::Any)?;
+    if reports.is_empty() {
+        return Err(Failure::Usage(
+            "no reports to verify: give them with --reports FILE, or in a file that holds reports".into(),
+        ));
+    }
     let v = ledger.verify(&reports)?;
     if let Some(id) = explain {
         if v.outcome(id).is_none() {
@@ -902,7 +908,7 @@ fn chart(
     }
     let scope = scope_of(scope)?;
     let unit = unit_of(unit)?;
-    let (ledger, _) = load(files, assume, &[], Role::Entries)?;
+    let (ledger, _) = load(files, assume, &[], Role::Any)?;
     let dims: Vec<Dimension> = ledger.totals(&scope)?.quantities()?.iter().map(|q| q.dimension()).collect();
     let unit = match (unit, dims.as_slice()) {
         (Some(u), _) => u,
