@@ -144,15 +144,8 @@ fn record(value: &Value, table: Table, line: u64, record_no: u64, sink: &mut Sin
         let refused: Vec<Option<String>> = local.iter().map(|p| p.field.clone()).collect();
         local.extend(ps.into_iter().filter(|p| !(p.message.starts_with("is empty") && refused.contains(&p.field))));
     }
-    if !local.is_empty() && matches!(table, Table::Entries) && content.entry_lines.last() == Some(&line) {
-        // Built but with problems elsewhere in the object: do not keep it.
-        content.entries.pop();
-        content.entry_lines.pop();
-    }
-    if !local.is_empty() && matches!(table, Table::Reports) && content.report_lines.last() == Some(&line) {
-        content.reports.pop();
-        content.report_lines.pop();
-    }
+    // A record built despite problems elsewhere in its object does no harm: a file with any
+    // problem is refused whole.
     problems.extend(local.into_iter().map(|p| at(p, file, line, Some(record_no), id.as_deref())));
 }
 
