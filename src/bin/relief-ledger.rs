@@ -346,8 +346,13 @@ impl<R: Read> Read for Progress<R> {
                 eprint!("\r\x1b[2K");
                 self.shown = false;
             } else if now - self.started > Duration::from_secs(1) && now - self.last > Duration::from_millis(200) {
-                let mb = |b: u64| b as f64 / 1e6;
-                eprint!("\rreading {}: {:.0} of {:.0} MB", self.name, mb(self.read), mb(self.total));
+                // Megabytes for a person to read, not a figure of the ledger.
+                let mb = |b: u64| b / 1_000_000;
+                if self.total > 0 {
+                    eprint!("\rreading {}: {} of {} MB", self.name, mb(self.read), mb(self.total));
+                } else {
+                    eprint!("\rreading {}: {} MB", self.name, mb(self.read));
+                }
                 self.last = now;
                 self.shown = true;
             }
