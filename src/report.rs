@@ -862,9 +862,76 @@ struct Bucket {
     rows: Vec<u32>,
     dates: Vec<NaiveDate>,
     /// `prefix[i]`: the sum of the first `i` rows, times `10^scale`.
-    prefix: Vec<i128>,
+    prefix: Sums,
     scale: u32,
     overflow: bool,
+}
+
+/// Prefix sums in 64 bits while they fit (half the memory), in 128 once they do not.
+#[derive(Debug)]
+enum Sums {
+    Narrow(Vec<i64>),
+    Wide(Vec<i128>),
+}
+
+impl Default for Sums {
+    fn default() -> Sums {
+        Sums::Narrow(vec![0])
+    }
+}
+
+impl Sums {
+    fn last(&self) -> i128 {
+        match self {
+            Sums::Narrow(v) => v.last().copied().map_or(0, i128::from),
+            Sums::Wide(v) => v.last().copied().unwrap_or(0),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<i128> {
+        match self {
+            Sums::Narrow(v) => v.get(i).copied().map(i128::from),
+            Sums::Wide(v) => v.get(i).copied(),
+        }
+    }
+
+    fn widen(&mut self) {
+        if let Sums::Narrow(v) = self {
+            *self = Sums::Wide(v.iter().map(|&x| i128::from(x)).collect());
+        }
+    }
+
+    fn push(&mut self, value: i128) {
+        if let (Sums::Narrow(v), Ok(x)) = (&mut *self, i64::try_from(value)) {
+            v.push(x);
+            return;
+        }
+        self.widen();
+        if let Sums::Wide(v) = self {
+            v.push(value);
+        }
+    }
+
+    /// Multiplies every sum by `f`; false when one no longer fits 128 bits.
+    fn scale(&mut self, f: i128) -> bool {
+        if let Sums::Narrow(v) = self {
+            if v.iter().all(|&x| i64::try_from(i128::from(x) * f).is_ok()) {
+                v.iter_mut().for_each(|x| *x *= f as i64);
+                return true;
+            }
+        }
+        self.widen();
+        let mut fits = true;
+        if let Sums::Wide(v) = self {
+            for p in v {
+                match p.checked_mul(f) {
+                    Some(x) => *p = x,
+                    None => fits = false,
+                }
+            }
+        }
+        fits
+    }
 }
 
 fn shape_of(s: &Scope) -> Shape {
@@ -976,7 +1043,13 @@ impl Bucket {
     fn with_capacity(n: usize) -> Bucket {
         let mut prefix = Vec::with_capacity(n + 1);
         prefix.push(0);
-        Bucket { rows: Vec::with_capacity(n), dates: Vec::with_capacity(n), prefix, scale: 0, overflow: false }
+        Bucket {
+            rows: Vec::with_capacity(n),
+            dates: Vec::with_capacity(n),
+            prefix: Sums::Narrow(prefix),
+            scale: 0,
+            overflow: false,
+        }
     }
 
     /// Appends a row (rows come in date order), keeping the prefix sums exact: a value with more
@@ -985,16 +1058,12 @@ impl Bucket {
     fn push(&mut self, index: u32, r: &Row) {
         let (m, s) = (r.canon.mantissa(), r.canon.scale());
         if s > self.scale {
-            let f = POW10[(s - self.scale) as usize];
-            for p in &mut self.prefix {
-                match p.checked_mul(f) {
-                    Some(v) => *p = v,
-                    None => self.overflow = true,
-                }
+            if !self.prefix.scale(POW10[(s - self.scale) as usize]) {
+                self.overflow = true;
             }
             self.scale = s;
         }
-        let last = self.prefix.last().copied().unwrap_or(0);
+        let last = self.prefix.last();
         match m.checked_mul(POW10[(self.scale - s) as usize]).and_then(|m| last.checked_add(m)) {
             Some(v) => self.prefix.push(v),
             None => {
@@ -1012,5 +1081,27 @@ impl Bucket {
         } else if let (Some(h), Some(l)) = (self.prefix.get(hi), self.prefix.get(lo)) {
             sum.add_scaled(h - l, self.scale);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_sums_widen_when_they_outgrow_64_bits() {
+        let mut sums = Sums::Narrow(vec![0]);
+        sums.push(i128::from(i64::MAX));
+        assert!(matches!(sums, Sums::Narrow(_)));
+        sums.push(i128::from(i64::MAX) + 1);
+        assert!(matches!(sums, Sums::Wide(_)));
+        assert_eq!(sums.get(2), Some(i128::from(i64::MAX) + 1));
+        let mut small = Sums::Narrow(vec![0, 5, i64::MAX / 2]);
+        assert!(small.scale(10), "widens, and fits in 128 bits");
+        assert_eq!(small.get(2), Some(i128::from(i64::MAX / 2) * 10));
+        assert!(matches!(small, Sums::Wide(_)));
+        let mut narrow = Sums::Narrow(vec![0, 7]);
+        assert!(narrow.scale(1000));
+        assert_eq!((narrow.get(1), matches!(narrow, Sums::Narrow(_))), (Some(7000), true));
     }
 }
