@@ -47,8 +47,29 @@
 //! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
+//! - [`read`], [`write`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
+//!   [HXL](hxl) files, with every problem of a file positioned and the file refused whole.
+//! - [`chart_svg`]: running totals as an SVG chart.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
 //!   with its position.
+//!
+//! # Reading files
+//!
+//! ```
+//! use relief_ledger::{Format, Loader, Role, Status};
+//!
+//! let entries = "id,date,kind,quantity,unit,from,to\n\
+//!                dt1,2020-12-14,detainee-transfer,44,persons,AZE,ARM\n";
+//! let reports = "id,published,kind,to,since,value,unit,qualifier\n\
+//!                r1,2021-11-09,detainee-transfer,ARM,2020-12-02,40,persons,more-than\n";
+//! let mut loader = Loader::new();
+//! loader.read(entries.as_bytes(), "entries.csv", Format::Csv, Role::Entries);
+//! loader.read(reports.as_bytes(), "reports.csv", Format::Csv, Role::Reports);
+//! let (ledger, reports) = loader.finish()?;
+//! let verification = ledger.verify(&reports)?;
+//! assert_eq!(verification.outcomes()[0].status(), Status::Ok);
+//! # Ok::<(), relief_ledger::Error>(())
+//! ```
 
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
