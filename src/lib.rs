@@ -47,7 +47,7 @@
 //! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
-//! - [`read`], [`write`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
+//! - [`read`], [`write()`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
 //!   [HXL](hxl) files, with every problem of a file positioned and the file refused whole.
 //! - [`chart_svg`]: running totals as an SVG chart.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
