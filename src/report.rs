@@ -646,6 +646,8 @@ pub struct Verification<'a> {
     ledger: &'a Ledger,
     reports: &'a [Report],
     outcomes: Vec<Outcome>,
+    /// The outcome of each report id.
+    by_id: FxHashMap<&'a str, usize>,
     fills: Vec<Entry>,
     index: Index,
 }
@@ -658,7 +660,7 @@ impl<'a> Verification<'a> {
 
     /// The outcome of the report with this id.
     pub fn outcome(&self, report_id: &str) -> Option<&Outcome> {
-        self.outcomes.iter().find(|o| self.reports[o.report].id() == report_id)
+        self.by_id.get(report_id).and_then(|&i| self.outcomes.get(i))
     }
 
     /// The report an outcome is about.
@@ -736,9 +738,9 @@ impl Ledger {
     /// Two reports with one id; a figure too large for a decimal.
     pub fn verify<'a>(&'a self, reports: &'a [Report]) -> Result<Verification<'a>, Error> {
         let mut problems = Vec::new();
-        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
-        for r in reports {
-            if seen.insert(r.id(), 0).is_some() {
+        let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
+        for (i, r) in reports.iter().enumerate() {
+            if by_id.insert(r.id(), i).is_some() {
                 let mut p = Problem::new("id", format!("{:?} is used by two reports; ids must be unique", r.id()));
                 p.position.id = Some(r.id().to_string());
                 problems.push(p);
@@ -751,6 +753,7 @@ impl Ledger {
         let mut v = Verification {
             ledger: self,
             reports,
+            by_id,
             outcomes: Vec::with_capacity(reports.len()),
             fills: Vec::new(),
             index,

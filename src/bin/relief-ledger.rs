@@ -542,11 +542,12 @@ fn check(files: &[PathBuf], assume: &Assumptions, format: OutFormat, out: &mut i
                 })
                 .collect();
             table(out, &["kind", "entries", "first", "last", "totals"], &body, &[false, true, false, false, false])?;
+            let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
             writeln!(
                 out,
-                "\n{} entries, {} reports ({} check, {} fill): valid",
-                ledger.len(),
-                reports.len(),
+                "\n{}, {} ({} check, {} fill): valid",
+                plural(ledger.len(), "entry", "entries"),
+                plural(reports.len(), "report", "reports"),
                 reports.len() - fills,
                 fills
             )?;

@@ -52,6 +52,20 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
     });
     if known(Table::Entries) + known(Table::Reports) == 0 {
         let first = names.first().map_or("", |s| s);
+        // A spreadsheet saved with another separator: one column whose name holds all the names.
+        for (sep, what) in [(';', "semicolons"), ('\t', "tabs"), ('|', "bars")] {
+            if first
+                .split(sep)
+                .filter(|n| Table::Entries.index(n.trim()).or(Table::Reports.index(n.trim())).is_some())
+                .count()
+                >= 2
+            {
+                let message = format!(
+                    "the columns are separated by {what} ({first:?}); relief-ledger reads comma-separated files: save the file as CSV with commas"
+                );
+                return Err(Error::invalid(vec![at(Problem::general(message))]));
+            }
+        }
         return Err(Error::invalid(vec![at(Problem::general(format!(
             "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
             table.noun(),
@@ -63,6 +77,11 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
     let mut seen = vec![false; table.columns().len()];
     for raw in names {
         let name = raw.trim();
+        if name.is_empty() {
+            // An unnamed column, as a trailing comma makes: fine while it holds nothing.
+            map.push(None);
+            continue;
+        }
         match table.index(name) {
             Some(i) if seen[i] => {
                 problems.push(at(Problem::new(name, format!("column {name:?} appears twice"))));
@@ -552,6 +571,19 @@ impl Sink<'_> {
             );
             out.problems.push(at(Problem::general(message), None));
             return;
+        }
+        if !self.header.hxl {
+            // Plain CSV: a value under a column without a name would be lost; say so.
+            for (col, (field, target)) in fields.iter().zip(&self.header.map).enumerate() {
+                if target.is_none() && !field.trim().is_empty() {
+                    let message = format!(
+                        "column {} has the value {:?} but no name in the header row; name the column",
+                        col + 1,
+                        field.trim()
+                    );
+                    out.problems.push(at(Problem::general(message), None));
+                }
+            }
         }
         let mut cells: Cells<'_> = [None; 17];
         for (field, target) in fields.iter().zip(&self.header.map) {
