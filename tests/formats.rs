@@ -149,6 +149,19 @@ fn the_seed_files_hold_the_ledger_of_the_example() {
 }
 
 #[test]
+fn byte_order_marks_and_windows_line_ends_are_read() {
+    let csv = "\u{feff}id,date,kind,quantity,unit,to\r\nc1,2021-04-07,cargo,145,t,NKR\r\nc2,2021-05-26,cargo,\"155\",t,NKR\r\n";
+    let doc = read(csv.as_bytes(), "excel.csv", Format::Csv, Role::Entries).unwrap();
+    assert_eq!(doc.entries.len(), 2);
+    assert_eq!(doc.entries[1].to(), Some("NKR"), "no carriage return left on the last field");
+    let json = "\u{feff}{\"entries\": [{\"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"145\", \"unit\": \"t\", \"to\": \"NKR\"}]}";
+    assert_eq!(read(json.as_bytes(), "bom.json", Format::Json, Role::Entries).unwrap().entries.len(), 1);
+    let jsonl =
+        "{\"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"1\", \"unit\": \"t\", \"to\": \"NKR\"}\r\n";
+    assert_eq!(read(jsonl.as_bytes(), "crlf.jsonl", Format::Jsonl, Role::Entries).unwrap().entries.len(), 1);
+}
+
+#[test]
 fn quoted_line_breaks_across_chunk_boundaries_are_read_whole() {
     // More than one 4 MiB chunk, every row with a quoted note spanning two lines.
     let mut csv = String::from("id,date,kind,category,quantity,unit,to,note\n");

@@ -258,6 +258,8 @@ fn read_content(
             let mut bytes = Vec::new();
             input.read_to_end(&mut bytes).map_err(|e| Error::io(name.to_string(), e))?;
             let text = json::utf8(bytes, name)?;
+            // Some editors start UTF-8 files with a byte-order mark; JSON has no room for one.
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             let c = if format == Format::Json {
                 if text.trim().is_empty() {
                     let p = Problem::general(
