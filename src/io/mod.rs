@@ -269,9 +269,9 @@ fn read_content(
                         Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() })
                     );
                 }
-                json::read_document(&text, name, assume)?
+                json::read_document(text, name, assume)?
             } else {
-                json::read_lines(&text, name, want, assume)?
+                json::read_lines(text, name, want, assume)?
             };
             let wrong = match role {
                 Role::Entries if !c.reports.is_empty() => Some(("reports", "an entries file")),
