@@ -125,18 +125,13 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
     for (i, (label, points)) in lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         let mut path = String::new();
-        let mut prev: Option<f64> = None;
+        // Each line starts from zero at the first date, so that the first day's figure shows as a step.
+        let mut prev = y(Decimal::ZERO);
+        let _ = write!(path, "M{:.1},{prev:.1}", points.first().map_or(LEFT, |(d, _)| x(*d)));
         for (d, v) in points {
             let (xx, yy) = (x(*d), y(*v));
-            match prev {
-                None => {
-                    let _ = write!(path, "M{xx:.1},{yy:.1}");
-                }
-                Some(py) => {
-                    let _ = write!(path, " L{xx:.1},{py:.1} L{xx:.1},{yy:.1}");
-                }
-            }
-            prev = Some(yy);
+            let _ = write!(path, " L{xx:.1},{prev:.1} L{xx:.1},{yy:.1}");
+            prev = yy;
         }
         let _ = writeln!(svg, r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>"#);
         let ly = TOP + 10.0 + i as f64 * 20.0;
