@@ -149,6 +149,32 @@ fn the_seed_files_hold_the_ledger_of_the_example() {
 }
 
 #[test]
+fn large_json_lines_keep_their_line_numbers() {
+    // Over a megabyte, so that it is read in parts; blank lines count as lines but not as records.
+    let line = |i: usize| {
+        format!(
+            "{{\"id\": \"c{i}\", \"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"{i}\", \"unit\": \"t\", \"to\": \"NKR\"}}\n"
+        )
+    };
+    let mut text = String::from("\n");
+    for i in 1..=20_000 {
+        text.push_str(&line(i));
+    }
+    assert!(text.len() > 1 << 20);
+    let doc = read(text.as_bytes(), "big.jsonl", Format::Jsonl, Role::Entries).unwrap();
+    assert_eq!(doc.entries.len(), 20_000);
+    assert_eq!(doc.entries[19_999].id(), "c20000");
+    let bad = text.replace("\"quantity\": \"19990\"", "\"quantity\": \"1,999\"");
+    let err = read(bad.as_bytes(), "big.jsonl", Format::Jsonl, Role::Entries).unwrap_err();
+    let p = &err.problems()[0];
+    assert_eq!((p.position.line, p.position.record), (Some(19_991), Some(19_990)), "{err}");
+    assert!(
+        err.to_string().contains("big.jsonl: line 19991, field quantity: \"1,999\" has a thousands separator"),
+        "{err}"
+    );
+}
+
+#[test]
 fn byte_order_marks_and_windows_line_ends_are_read() {
     let csv = "\u{feff}id,date,kind,quantity,unit,to\r\nc1,2021-04-07,cargo,145,t,NKR\r\nc2,2021-05-26,cargo,\"155\",t,NKR\r\n";
     let doc = read(csv.as_bytes(), "excel.csv", Format::Csv, Role::Entries).unwrap();

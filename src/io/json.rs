@@ -201,39 +201,94 @@ pub(crate) fn read_document(text: &str, file: &Arc<str>, assume: &Assumptions) -
     sink.finish()
 }
 
-/// Reads JSON Lines: one entry (or, with `table` Reports, one report) per line; blank lines are skipped.
+/// Reads JSON Lines: one entry (or, with `table` Reports, one report) per line; blank lines are
+/// skipped. Large files are read on every core, a run of whole lines each.
 pub(crate) fn read_lines(
     text: &str,
     file: &Arc<str>,
     table: Option<Table>,
     assume: &Assumptions,
 ) -> Result<Content, Error> {
-    let mut sink = Sink::new(file, assume);
-    let mut records = 0;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
+    let threads =
+        if text.len() < 1 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8) };
+    // Cut points just after a line end, near equal shares of the text.
+    let mut parts: Vec<(&str, u64)> = Vec::with_capacity(threads);
+    let (mut start, mut line) = (0usize, 0u64);
+    for k in 1..=threads {
+        let target = text.len() * k / threads;
+        let end = if k == threads {
+            text.len()
+        } else {
+            text.as_bytes()
+                .get(target..)
+                .and_then(|rest| memchr::memchr(b'\n', rest))
+                .map_or(text.len(), |i| target + i + 1)
+        };
+        if end > start {
+            let part = &text[start..end];
+            parts.push((part, line));
+            line += memchr::memchr_iter(b'\n', part.as_bytes()).count() as u64;
+            start = end;
         }
-        records += 1;
-        match serde_json::from_str::<Value>(line) {
-            Ok(v) => {
-                let table = table.unwrap_or_else(|| {
-                    if v.get("published").is_some() || v.get("value").is_some() {
-                        Table::Reports
-                    } else {
-                        Table::Entries
-                    }
-                });
-                sink.record(&v, table, i as u64 + 1, records);
+    }
+    let read = |(part, first): (&str, u64)| {
+        let mut sink = Sink::new(file, assume);
+        let mut records = 0;
+        for (i, text_line) in part.lines().enumerate() {
+            if text_line.trim().is_empty() {
+                continue;
             }
-            Err(e) => sink.problems.push(syntax(&e, file, i as u64)),
+            records += 1;
+            let line = first + i as u64;
+            match serde_json::from_str::<Value>(text_line) {
+                Ok(v) => {
+                    let table = table.unwrap_or_else(|| {
+                        if v.get("published").is_some() || v.get("value").is_some() {
+                            Table::Reports
+                        } else {
+                            Table::Entries
+                        }
+                    });
+                    sink.record(&v, table, line + 1, records);
+                }
+                Err(e) => sink.problems.push(syntax(&e, file, line)),
+            }
         }
+        (sink.content, sink.problems, records)
+    };
+    let results: Vec<(Content, Vec<Problem>, u64)> = if parts.len() > 1 {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = parts.iter().map(|&p| s.spawn(move || read(p))).collect();
+            handles
+                .into_iter()
+                .map(|h| match h.join() {
+                    Ok(r) => r,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    } else {
+        parts.into_iter().map(read).collect()
+    };
+    let mut content = Content::default();
+    let mut problems = Vec::new();
+    let mut records = 0;
+    for (c, ps, n) in results {
+        content.entries.extend(c.entries);
+        content.entry_lines.extend(c.entry_lines);
+        content.reports.extend(c.reports);
+        content.report_lines.extend(c.report_lines);
+        problems.extend(ps.into_iter().map(|mut p| {
+            p.position.record = p.position.record.map(|r| r + records);
+            p
+        }));
+        records += n;
     }
     if records == 0 {
         let p = Problem::general("the file is empty; JSON Lines has one object per line");
-        sink.problems.push(at(p, file, 1, None, None));
+        problems.push(at(p, file, 1, None, None));
     }
-    sink.finish()
+    if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
 }
 
 /// The line on which each element of each top-level array starts, by the array's key ("" for a
