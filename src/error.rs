@@ -190,6 +190,18 @@ impl Problem {
         Problem { position: Position::default(), field: Some(field.to_string()), message: message.into() }
     }
 
+    /// Places the problem in a file: at a line, a record and an entry, where known.
+    pub(crate) fn located(
+        mut self,
+        file: &Arc<str>,
+        line: Option<u64>,
+        record: Option<u64>,
+        id: Option<&str>,
+    ) -> Problem {
+        self.position = Position { file: Some(file.clone()), line, record, id: id.map(str::to_string) };
+        self
+    }
+
     /// A problem with no particular field.
     pub fn general(message: impl Into<String>) -> Problem {
         Problem { position: Position::default(), field: None, message: message.into() }

@@ -555,7 +555,9 @@ impl Ledger {
                     .iter()
                     .map(|&until| {
                         while let Some(e) = entries.next_if(|e| e.date() <= until) {
-                            totals.add_canonical(e.quantity().dimension(), canonical_value(e));
+                            // Entries in a ledger were checked to have a canonical form when inserted.
+                            let canon = e.quantity().canonical_value().unwrap_or_default();
+                            totals.add_canonical(e.quantity().dimension(), canon);
                         }
                         (until, totals)
                     })
@@ -565,11 +567,6 @@ impl Ledger {
             .collect();
         Ok(series)
     }
-}
-
-fn canonical_value(e: &Entry) -> rust_decimal::Decimal {
-    // Entries in a ledger were checked to have a canonical form when inserted.
-    e.quantity().canonical().map(|q| q.value()).unwrap_or_default()
 }
 
 fn step_end(d: NaiveDate, step: Step) -> NaiveDate {

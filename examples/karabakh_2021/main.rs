@@ -31,7 +31,7 @@ fn run() -> Result<()> {
         let r = verification.report(o);
         rows.push(vec![
             r.id().to_string(),
-            format!("{} {}", qualifier_word(r), r.value()),
+            format!("{} {}", r.qualifier(), r.value()),
             o.interval().to_string(),
             o.ledger().to_string(),
             o.filled().map_or_else(|| "-".to_string(), |f| f.to_string()),
@@ -77,10 +77,6 @@ fn run() -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn qualifier_word(r: &relief_ledger::Report) -> &'static str {
-    r.qualifier().as_str()
 }
 
 /// One row of the totals table: events, unattributed remainder and total, from the ledger.

@@ -518,13 +518,12 @@ fn json_out(out: &mut impl Write, value: &Value) -> Result<(), Failure> {
 
 fn check(files: &[PathBuf], assume: &Assumptions, format: OutFormat, out: &mut impl Write) -> Result<(), Failure> {
     let (ledger, reports) = load(files, assume, &[], Role::Any)?;
-    let mut rows: Vec<(Kind, usize, String, String, Vec<Quantity>)> = Vec::new();
-    for kind in Kind::ALL {
-        let scope = Scope::all().kind(kind);
-        let entries: Vec<&Entry> = ledger.select(&scope).collect();
-        let (Some(first), Some(last)) = (entries.first(), entries.last()) else { continue };
-        let totals = ledger.totals(&scope)?.quantities()?;
-        rows.push((kind, entries.len(), first.date().to_string(), last.date().to_string(), totals));
+    // One pass: a group per kind, its entries in date order.
+    let mut rows: Vec<(String, usize, String, String, Vec<Quantity>)> = Vec::new();
+    for g in ledger.group(&Scope::all(), &[Key::Kind])? {
+        let (Some(first), Some(last)) = (g.entries().first(), g.entries().last()) else { continue };
+        let (first, last) = (first.date().to_string(), last.date().to_string());
+        rows.push((g.key()[0].to_string(), g.entries().len(), first, last, g.totals().quantities()?));
     }
     let fills = reports.iter().filter(|r| r.mode() == relief_ledger::Mode::Fill).count();
     match format {
@@ -575,7 +574,7 @@ fn check(files: &[PathBuf], assume: &Assumptions, format: OutFormat, out: &mut i
                 .iter()
                 .map(|(k, n, f, l, t)| {
                     json!({
-                        "kind": k.as_str(), "entries": n, "first": f, "last": l,
+                        "kind": k, "entries": n, "first": f, "last": l,
                         "totals": t.iter().map(|q| json!({"unit": q.unit().symbol(), "total": q.value().to_string()})).collect::<Vec<_>>(),
                     })
                 })
@@ -719,26 +718,28 @@ fn verify(
     }
     let header =
         ["id", "status", "reported", "qualifier", "unit", "low", "high", "ledger", "difference", "filled", "interval"];
-    let records: Vec<Vec<Option<String>>> = v
-        .outcomes()
-        .iter()
-        .map(|o| {
-            let r = v.report(o);
-            vec![
-                Some(r.id().to_string()),
-                Some(o.status().to_string()),
-                Some(r.value().value().normalize().to_string()),
-                Some(r.qualifier().to_string()),
-                Some(r.value().unit().to_string()),
-                bound(o.interval().low()),
-                bound(o.interval().high()),
-                Some(o.ledger().normalize().to_string()),
-                Some(v.difference(o).to_string()),
-                o.filled().map(|f| f.normalize().to_string()),
-                Some(o.interval().to_string()),
-            ]
-        })
-        .collect();
+    // The fields for programs (csv and json), made only for those formats.
+    let records = || -> Vec<Vec<Option<String>>> {
+        v.outcomes()
+            .iter()
+            .map(|o| {
+                let r = v.report(o);
+                vec![
+                    Some(r.id().to_string()),
+                    Some(o.status().to_string()),
+                    Some(r.value().value().normalize().to_string()),
+                    Some(r.qualifier().to_string()),
+                    Some(r.value().unit().to_string()),
+                    bound(o.interval().low()),
+                    bound(o.interval().high()),
+                    Some(o.ledger().normalize().to_string()),
+                    Some(v.difference(o).to_string()),
+                    o.filled().map(|f| f.normalize().to_string()),
+                    Some(o.interval().to_string()),
+                ]
+            })
+            .collect()
+    };
     let explained = explain.and_then(|id| v.outcome(id)).map(|o| (v.report(o), o, v.entries(o)));
     match format {
         OutFormat::Table => {
@@ -832,7 +833,7 @@ fn verify(
                 relief_ledger::write(&mut *out, Format::Csv, &owned, &[])?;
             } else {
                 let rows: Vec<Vec<String>> =
-                    records.iter().map(|r| r.iter().map(|c| c.clone().unwrap_or_default()).collect()).collect();
+                    records().iter().map(|r| r.iter().map(|c| c.clone().unwrap_or_default()).collect()).collect();
                 csv_out(out, &header, &rows)?;
             }
         }
@@ -841,7 +842,7 @@ fn verify(
                 let owned: Vec<Entry> = entries.into_iter().cloned().collect();
                 relief_ledger::write(&mut *out, Format::Json, &owned, &[])?;
             } else {
-                let items: Vec<Value> = records
+                let items: Vec<Value> = records()
                     .iter()
                     .map(|r| {
                         Value::Object(

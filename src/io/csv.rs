@@ -7,7 +7,7 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
-use crate::error::{Error, Position, Problem};
+use crate::error::{Error, Problem};
 use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
 use crate::report::Report;
@@ -42,10 +42,7 @@ const HXL_ROWS: usize = 25;
 
 /// Reads the header (the first record); every problem with it at once.
 pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>) -> Result<Header, Error> {
-    let at = |mut p: Problem| {
-        p.position = Position { file: Some(file.clone()), line: Some(1), record: None, id: None };
-        p
-    };
+    let at = |p: Problem| p.located(file, Some(1), None, None);
     let known = |t: Table| names.iter().filter(|n| t.index(n.trim()).is_some()).count();
     let table = want.unwrap_or_else(|| {
         if names.iter().any(|n| matches!(n.trim(), "published" | "value")) { Table::Reports } else { Table::Entries }
@@ -147,8 +144,7 @@ fn complete(
         } else {
             format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", "))
         };
-        let mut p = Problem::new(req, message);
-        p.position = Position { file: Some(file.clone()), line: Some(line), record: None, id: None };
+        let mut p = Problem::new(req, message).located(file, Some(line), None, None);
         if header.hxl {
             p.field = None;
         }
@@ -234,7 +230,7 @@ pub(crate) fn read(
         let table = want.unwrap_or(Table::Entries);
         let message =
             format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
-        return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
+        return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
     }
     let top = top_rows(&buf[bom..], file)?;
     let hashtag_row = top.iter().take(HXL_ROWS).position(|(cells, _, _)| crate::io::hxl::is_hashtag_row(cells));
@@ -248,12 +244,12 @@ pub(crate) fn read(
             let message = format!(
                 "no hashtag row in the first {HXL_ROWS} rows; HXL tags each column in a row under the headers, such as #date,#adm1+name,#affected+returnees"
             );
-            return Err(Error::invalid(vec![positioned(Problem::general(message), file, None)]));
+            return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
         }
         (None, Dialect::Auto) => {
             let Some((cells, end, _)) = top.first() else {
                 let message = "the file has no header row".to_string();
-                return Err(Error::invalid(vec![positioned(Problem::general(message), file, Some(1))]));
+                return Err(Error::invalid(vec![Problem::general(message).located(file, Some(1), None, None)]));
             };
             let names: Vec<&str> = cells.iter().map(String::as_str).collect();
             let header = parse_header(&names, file, want)?;
@@ -367,15 +363,9 @@ fn bytecount(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
 }
 
-fn positioned(mut p: Problem, file: &Arc<str>, line: Option<u64>) -> Problem {
-    p.position.file = Some(file.clone());
-    p.position.line = line;
-    p
-}
-
 fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
     let line = e.position().map(|p| p.line() + first_line.saturating_sub(1));
-    Error::invalid(vec![positioned(Problem::general(format!("malformed CSV: {e}")), file, line)])
+    Error::invalid(vec![Problem::general(format!("malformed CSV: {e}")).located(file, line, None, None)])
 }
 
 fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
@@ -494,11 +484,8 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map_or(first_line, |p| p.line() + base);
-                sink.out.problems.push(positioned(
-                    Problem::general(format!("malformed CSV: {e}")),
-                    sink.file,
-                    Some(line),
-                ));
+                let p = Problem::general(format!("malformed CSV: {e}"));
+                sink.out.problems.push(p.located(sink.file, Some(line), None, None));
                 break;
             }
         }
@@ -526,17 +513,10 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                         .map_or("(ignored column)", |c| sink.header.table.columns()[c]);
                     let before = String::from_utf8_lossy(&field[..e.valid_up_to()]);
                     let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
-                    let mut p = Problem::new(
-                        name,
-                        format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8"),
-                    );
-                    p.position = Position {
-                        file: Some(sink.file.clone()),
-                        line: Some(line),
-                        record: Some(sink.out.records + 1),
-                        id: None,
-                    };
-                    sink.out.problems.push(p);
+                    let message =
+                        format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
+                    let record = Some(sink.out.records + 1);
+                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(line), record, None));
                 }
             }
         }
@@ -555,15 +535,7 @@ impl Sink<'_> {
         out.records += 1;
         let record = out.records;
         let file = self.file;
-        let at = |mut p: Problem, id: Option<&str>| {
-            p.position = Position {
-                file: Some(file.clone()),
-                line: Some(line),
-                record: Some(record),
-                id: id.map(str::to_string),
-            };
-            p
-        };
+        let at = |p: Problem, id: Option<&str>| p.located(file, Some(line), Some(record), id);
         let width = self.width;
         if count != width {
             let message = format!(
@@ -672,7 +644,7 @@ fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)
                 Ok(c) => cells.push(c.to_string()),
                 Err(_) if rows.is_empty() => {
                     let message = format!("column {} of the header is not valid UTF-8; save the file as UTF-8", i + 1);
-                    return Err(Error::invalid(vec![positioned(Problem::general(message), file, Some(line))]));
+                    return Err(Error::invalid(vec![Problem::general(message).located(file, Some(line), None, None)]));
                 }
                 // Rows under the first can only be human headers or data: text enough to spot hashtags.
                 Err(_) => cells.push(String::from_utf8_lossy(f).into_owned()),

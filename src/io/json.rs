@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::entry::Entry;
-use crate::error::{Error, Position, Problem, nearest};
+use crate::error::{Error, Problem, nearest};
 use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_cells, entry_from_cells, report_cells, report_from_cells};
 use crate::report::Report;
@@ -24,9 +24,8 @@ pub(crate) struct Content {
     pub(crate) report_lines: Vec<u64>,
 }
 
-fn at(mut p: Problem, file: &Arc<str>, line: u64, record: Option<u64>, id: Option<&str>) -> Problem {
-    p.position = Position { file: Some(file.clone()), line: Some(line), record, id: id.map(str::to_string) };
-    p
+fn at(p: Problem, file: &Arc<str>, line: u64, record: Option<u64>, id: Option<&str>) -> Problem {
+    p.located(file, Some(line), record, id)
 }
 
 /// The UTF-8 text of a file, or a positioned error.

@@ -363,11 +363,8 @@ pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<D
 ///
 /// When writing fails, or when CSV is asked to hold both entries and reports.
 pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Report]) -> Result<(), Error> {
-    let refs: Vec<&Entry> = entries.iter().collect();
-    write_refs(out, format, &refs, reports)
-}
-
-pub(crate) fn write_refs(out: impl Write, format: Format, entries: &[&Entry], reports: &[Report]) -> Result<(), Error> {
+    let entries: Vec<&Entry> = entries.iter().collect();
+    let entries = &entries[..];
     match format {
         Format::Csv if !entries.is_empty() && !reports.is_empty() => Err(Error::problem(
             "format",
@@ -466,15 +463,8 @@ impl Loader {
             for (r, &line) in f.reports.iter().zip(&f.report_lines) {
                 let id: Arc<str> = Arc::from(r.id());
                 if let Some((file, first)) = report_ids.get(&id) {
-                    problems.push(positioned(
-                        Problem::new(
-                            "id",
-                            format!("{id:?} is already used at {file}: line {first}; report ids must be unique"),
-                        ),
-                        &f.name,
-                        line,
-                        r.id(),
-                    ));
+                    let message = format!("{id:?} is already used at {file}: line {first}; report ids must be unique");
+                    problems.push(Problem::new("id", message).located(&f.name, Some(line), None, Some(r.id())));
                 } else {
                     report_ids.insert(id, (f.name.clone(), line));
                 }
@@ -509,9 +499,4 @@ impl Loader {
         }
         Ok((ledger, reports))
     }
-}
-
-fn positioned(mut p: Problem, file: &Arc<str>, line: u64, id: &str) -> Problem {
-    p.position = Position { file: Some(file.clone()), line: Some(line), record: None, id: Some(id.to_string()) };
-    p
 }
