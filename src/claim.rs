@@ -416,12 +416,14 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     // The fields, each at most once.
     let mut given: Vec<(&str, &str, usize)> = Vec::new(); // key, value, value column
     let mut key_cols: Vec<(&str, usize)> = Vec::new();
+    let mut unknown_keys = false;
     for w in fields {
         let Some((v, vcol)) = &w.value else { continue };
         let Some(key) = CLAIM_KEYS.iter().copied().find(|k| *k == w.text) else {
             let message = unknown_name("field of a claim", &w.text, &CLAIM_KEYS);
             let message = message.strip_prefix(&format!("{:?} ", w.text)).unwrap_or(&message).to_string();
             problems.push(at(w.col, &w.text, message));
+            unknown_keys = true;
             continue;
         };
         if let Some((_, first)) = key_cols.iter().find(|(k, _)| *k == key) {
@@ -459,7 +461,8 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         },
         _ => None,
     };
-    if text_of("published").is_none() && text_of("until").is_none() {
+    // A misspelt key may be the date; then its own problem says enough.
+    if text_of("published").is_none() && text_of("until").is_none() && !unknown_keys {
         problems.push(at(
             end,
             "until",
@@ -558,7 +561,7 @@ mod tests {
         let w = words("about  53000 source=\"a b\" to=ARM", &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         let cols: Vec<usize> = w.iter().map(|w| w.col).collect();
-        assert_eq!(cols, [1, 8, 14, 28]);
+        assert_eq!(cols, [1, 8, 14, 27]);
         assert_eq!(w[2].value, Some(("a b".to_string(), 21)));
     }
 }
