@@ -301,7 +301,8 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
                             Some('r') => value.push('\r'),
                             Some('t') => value.push('\t'),
                             other => {
-                                let shown = other.map_or_else(|| "the end of the line".to_string(), |c| format!("{c:?}"));
+                                let shown =
+                                    other.map_or_else(|| "the end of the line".to_string(), |c| format!("{c:?}"));
                                 problems.push(at(
                                     i.saturating_sub(1).max(1),
                                     &head,
