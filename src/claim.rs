@@ -45,8 +45,8 @@
 //! |---|---|---|
 //! | qualifier | `exact`, `about`, `more-than`, `at-least`, `nearly`, `at-most` ([`Qualifier`]) | `exact` |
 //! | number | a decimal as in files: `105`, `0.5`; no thousands separator | required |
-//! | unit | `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items` ([`Unit`](crate::Unit)) | required |
-//! | kind | `cargo`, `returnees`, `detainee-transfer`, … ([`Kind`](crate::Kind)) | required |
+//! | unit | `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items` ([`Unit`]) | required |
+//! | kind | `cargo`, `returnees`, `detainee-transfer`, … ([`Kind`]) | required |
 //! | `id=` | the report's id | `claim-N`, N the claim's 1-based place in [`parse_claims`] (1 for [`parse_claim`]) |
 //! | `published=` | `YYYY-MM-DD`, the day the figure was published | the last day of `until` |
 //! | `since=`, `until=` | `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: the period the figure covers | since the beginning; until `published` |
