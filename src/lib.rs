@@ -50,6 +50,8 @@
 //! - [`read`], [`write()`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
 //!   [HXL](hxl) files, with every problem of a file positioned and the file refused whole.
 //! - [`chart_svg`]: running totals as an SVG chart.
+//! - [`claim`]: a [`Report`] in one line (`parse_claim`, [`Report::to_claim`]), and
+//!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
 //!   with its position.
 //!
@@ -74,7 +76,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod assert;
 mod chart;
+pub mod claim;
 mod entry;
 mod error;
 mod hash;
@@ -85,7 +89,9 @@ mod quantity;
 mod query;
 mod report;
 
+pub use assert::{ClaimsFailed, assert_claims};
 pub use chart::chart_svg;
+pub use claim::{parse_claim, parse_claims};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
 pub use io::{

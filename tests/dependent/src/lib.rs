@@ -1,0 +1,1 @@
+//! A dependent crate: its tests check published figures with `relief_ledger::assert_claims!`.
