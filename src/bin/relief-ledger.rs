@@ -497,10 +497,19 @@ fn open_inputs(files: &[(&Path, Role)]) -> Result<Vec<Input>, Failure> {
     let mut inputs: Vec<Input> = Vec::new();
     for &(path, role) in files {
         let name = path.display().to_string();
-        let format = Format::from_path(path).map_err(|e| {
-            problems.extend(e.problems().iter().cloned().map(FileProblem::Data));
-        });
+        // One problem per file, the first to fix: a folder, then an extension, then a file that is not there.
         let opened = std::fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+        if opened.as_ref().is_ok_and(|(_, m)| m.is_dir()) {
+            problems.push(FileProblem::Open(format!("{name}: is a folder; name the files in it")));
+            continue;
+        }
+        let format = match Format::from_path(path) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.extend(e.problems().iter().cloned().map(FileProblem::Data));
+                continue;
+            }
+        };
         let (file, meta) = match opened {
             Ok(fm) => fm,
             Err(e) => {
@@ -508,18 +517,12 @@ fn open_inputs(files: &[(&Path, Role)]) -> Result<Vec<Input>, Failure> {
                 continue;
             }
         };
-        if meta.is_dir() {
-            problems.push(FileProblem::Open(format!("{name}: is a folder; name the files in it")));
-            continue;
-        }
         let id = file_id(path, &meta);
         if let Some(first) = inputs.iter().find(|i| i.id == id) {
             problems.push(FileProblem::Data(Problem::general(same_file(&first.name, &name))));
             continue;
         }
-        if let Ok(format) = format {
-            inputs.push(Input { name, format, role, file, size: meta.len(), id });
-        }
+        inputs.push(Input { name, format, role, file, size: meta.len(), id });
     }
     if problems.is_empty() { Ok(inputs) } else { Err(Failure::Files(problems)) }
 }
@@ -655,7 +658,10 @@ impl OutFile {
             temp.as_file().set_permissions(p).map_err(fail)?;
         }
         let mut w = io::BufWriter::new(temp);
-        write(&mut w)?;
+        write(&mut w).map_err(|f| match f {
+            Failure::Usage(m) => Failure::Usage(format!("--out {shown}: {m}")),
+            other => other,
+        })?;
         let temp = w.into_inner().map_err(|e| fail(e.into_error()))?;
         temp.as_file().sync_all().map_err(fail)?;
         temp.persist(&self.path).map_err(|e| fail(e.error))?;

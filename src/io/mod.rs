@@ -569,3 +569,58 @@ impl Loader {
         Ok((ledger, reports))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fill_report_with_one_party_on_both_sides_is_refused_at_its_line() {
+        let csv = "id,published,kind,from,to,value,unit,mode\n\
+                   r0,2021-01-04,returnees,,NKR,3,persons,check\n\
+                   r1,2021-01-05,detainee-transfer,ARM,ARM,10,persons,fill\n\
+                   r2,2021-01-05,detainee-transfer,ARM,ARM,10,persons,check\n";
+        let err = read(csv.as_bytes(), "reports.csv", Format::Csv, Role::Reports).unwrap_err();
+        // Only the fill is refused: a check report with that scope matches nothing, and says so when verified.
+        assert_eq!(
+            err.to_string(),
+            "reports.csv: line 3, field to: ARM is both from and to; a transfer needs two parties"
+        );
+        let json = r#"{"reports": [
+            {"id": "r1", "published": "2021-01-05", "kind": "remains-transfer", "from": "AZE", "to": "AZE",
+             "value": "4", "unit": "persons", "mode": "fill"}
+        ]}"#;
+        let err = read(json.as_bytes(), "doc.json", Format::Json, Role::Any).unwrap_err();
+        assert!(err.to_string().starts_with("doc.json: line 2, field to: AZE is both from and to"), "{err}");
+    }
+
+    #[test]
+    fn a_file_read_twice_through_read_path_is_a_problem() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-io-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.csv");
+        std::fs::write(&path, "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n").unwrap();
+        let again = dir.join(".").join("a.csv");
+        let mut loader = Loader::new();
+        loader.read_path(&path, Role::Any);
+        loader.read_path(&again, Role::Any);
+        let err = loader.finish().unwrap_err();
+        let message = format!("{} and {} are the same file; name each file once", path.display(), again.display());
+        assert_eq!(err.to_string(), message);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn assume_names_each_field_once_in_its_message() {
+        let err = Assumptions::new().add("colour", "red").unwrap_err().to_string();
+        let list = err.split("expected one of ").nth(1).unwrap_or_default();
+        let fields: Vec<&str> = list.split(", ").collect();
+        let mut unique = fields.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(fields.len(), unique.len(), "{err}");
+        for f in ENTRY_COLUMNS.iter().chain(REPORT_COLUMNS.iter()) {
+            assert!(fields.contains(f), "{f} is named in {err}");
+        }
+    }
+}
