@@ -249,6 +249,25 @@ fn a_written_file_replaces_the_old_one_whole_and_leaves_nothing_else() {
     assert_eq!(names(&dir), ["entries.csv", "out.csv"]);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_replaced_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch();
+    write(&dir, "entries.csv", ENTRIES);
+    let out_path = write(&dir, "out.json", "{}\n");
+    std::fs::set_permissions(&out_path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run_in(&dir, &["convert", "entries.csv", "--to", "json", "--out", "out.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::metadata(&out_path).unwrap().permissions().mode() & 0o777, 0o640);
+    // A new file gets the permissions of any file created here (the umask's), not the 0600 of a temporary file.
+    let reference = write(&dir, "reference.txt", "");
+    let out = run_in(&dir, &["convert", "entries.csv", "--to", "json", "--out", "new.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir.join("new.json")), mode(&reference));
+}
+
 #[test]
 fn an_output_in_a_missing_folder_or_on_a_folder_is_refused_before_reading() {
     let dir = scratch();
@@ -260,6 +279,20 @@ fn an_output_in_a_missing_folder_or_on_a_folder_is_refused_before_reading() {
     let out = run_in(&dir, &["convert", "entries.csv", "--to", "json", "--out", "taken.json"]);
     assert_refused(&out, "a folder");
     assert!(stderr(&out).contains("taken.json: is a folder"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_read_only_output_is_refused_not_replaced() {
+    let dir = scratch();
+    write(&dir, "entries.csv", ENTRIES);
+    let kept = write(&dir, "kept.json", "{}\n");
+    let mut permissions = std::fs::metadata(&kept).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&kept, permissions).unwrap();
+    let out = run_in(&dir, &["convert", "entries.csv", "--to", "json", "--out", "kept.json"]);
+    assert_refused(&out, "a read-only output");
+    assert!(stderr(&out).contains("kept.json: the file is read-only"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "{}\n", "the file keeps its bytes");
 }
 
 // Smaller messages.

@@ -633,6 +633,12 @@ impl OutFile {
         // A regular file keeps its permissions; a link is replaced by a file of the default ones.
         let permissions =
             std::fs::symlink_metadata(path).ok().filter(|m| m.file_type().is_file()).map(|m| m.permissions());
+        // A rename would replace a read-only file that writing in place could not: keep the promise it makes.
+        if permissions.as_ref().is_some_and(|p| p.readonly()) {
+            return Err(Failure::Usage(format!(
+                "--out {shown}: the file is read-only; make it writable or write to another file"
+            )));
+        }
         Ok(OutFile { path: path.to_path_buf(), dir, permissions })
     }
 
