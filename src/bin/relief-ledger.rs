@@ -10,13 +10,18 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use relief_ledger::{
-    Assumptions, Category, Dimension, Entry, Error, Format, Key, KeyValue, Kind, Ledger, Loader, PartialDate, Period,
-    Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
+    Assumptions, Category, Dimension, Entry, Error, ErrorKind, Format, Key, KeyValue, Kind, Ledger, Loader,
+    PartialDate, Period, Problem, Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-const AFTER_HELP: &str = "Exit status: 0 success; 1 some report short or over; 2 bad input or usage.";
+const AFTER_HELP: &str = "Files: name each file once; the same file named twice (a.csv ./a.csv, a.csv a.csv, or \
+    through a link) is refused, not counted twice.\n\
+    Files written (--out): written whole or not at all, through a temporary file in the same folder renamed over \
+    the target once everything is written; a symbolic link at the target is replaced by the new file (the file it \
+    points to is left as it is); an input is never written over; the extension must fit the format.\n\n\
+    Exit status: 0 success; 1 some report short or over; 2 bad input or usage.";
 
 #[derive(Parser)]
 #[command(
@@ -37,7 +42,7 @@ enum Command {
         after_help = "Example:\n  relief-ledger check entries.csv more.jsonl\n\nExit status: 0 valid; 2 bad input."
     )]
     Check {
-        /// Entry and report files (.csv, .json, .jsonl, .hxl)
+        /// Entry and report files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -50,7 +55,7 @@ enum Command {
         relief-ledger report entries.csv --kind cargo --by month --cumulative --unit kg\n  \
         relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv")]
     Report {
-        /// Entry files (.csv, .json, .jsonl, .hxl)
+        /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -75,12 +80,12 @@ enum Command {
         relief-ledger verify entries.csv --reports reports.csv --format json\n\n\
         Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
     Verify {
-        /// Entry files (.csv, .json, .jsonl, .hxl)
+        /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
         input: InputArgs,
-        /// Report files (.csv, .json, .jsonl, .hxl); files given before may hold reports too
+        /// Report files (.csv, .json, .jsonl, .hxl); files given before may hold reports too (name each file once)
         #[arg(long, num_args = 1.., value_name = "FILE")]
         reports: Vec<PathBuf>,
         /// List the entries behind this report's figure
@@ -93,7 +98,11 @@ enum Command {
     #[command(after_help = "Examples:\n  relief-ledger convert entries.csv --to json > entries.json\n  \
         relief-ledger convert ledger.json --to jsonl --out ledger.jsonl\n  \
         relief-ledger convert entries.csv --to hxl --out entries-hxl.csv\n  \
-        relief-ledger convert returns-hxl.csv --assume kind=returnees --assume to=NKR --to csv")]
+        relief-ledger convert returns-hxl.csv --assume kind=returnees --assume to=NKR --to csv\n\n\
+        --out writes the file whole or not at all: a temporary file in the same folder is renamed over FILE only \
+        once everything is written, so a failure leaves FILE as it was. A symbolic link at FILE is replaced by the \
+        new file; the file it points to is left as it is. FILE may not be the input (through a link either), and \
+        its extension must fit --to: .csv, .json, .jsonl, .hxl (or .csv for HXL).")]
     Convert {
         /// The file to convert (.csv, .json, .jsonl, .hxl)
         file: PathBuf,
@@ -102,16 +111,20 @@ enum Command {
         /// The format to write
         #[arg(long, value_enum)]
         to: ConvertTo,
-        /// Write here instead of to standard output
+        /// Write here instead of to standard output (written whole or not at all; never over the input)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
     /// Draw running totals over time as an SVG chart, one line per group
     #[command(
-        after_help = "Example:\n  relief-ledger chart entries.csv --kind detainee-transfer --by to --out returned.svg"
+        after_help = "Example:\n  relief-ledger chart entries.csv --kind detainee-transfer --by to --out returned.svg\n\n\
+        --out writes the file whole or not at all: a temporary file in the same folder is renamed over FILE.svg \
+        only once the chart is drawn, so a failure leaves FILE.svg as it was. A symbolic link at FILE.svg is \
+        replaced by the new file; the file it points to is left as it is. FILE.svg may not be an input (through \
+        a link either)."
     )]
     Chart {
-        /// Entry files (.csv, .json, .jsonl, .hxl)
+        /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -130,7 +143,7 @@ enum Command {
         /// The chart's title
         #[arg(long)]
         title: Option<String>,
-        /// The SVG file to write
+        /// The SVG file to write (named .svg; written whole or not at all; never over an input)
         #[arg(long, required = true, value_name = "FILE.svg")]
         out: PathBuf,
     },
@@ -207,6 +220,8 @@ enum StepArg {
 enum Failure {
     Input(Error),
     Usage(String),
+    /// Problems with the files named on the command line, every one of them (exit 2).
+    Files(Vec<FileProblem>),
     Disagree,
     Quiet,
 }
@@ -241,6 +256,10 @@ fn main() -> ExitCode {
             report_error(&m);
             ExitCode::from(2)
         }
+        Err(Failure::Files(problems)) => {
+            report_file_problems(&problems);
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -267,6 +286,10 @@ fn report_input_error(e: &Error) {
     if problems.is_empty() {
         return report_error(&e.to_string());
     }
+    report_input_error_lines(&problems.iter().map(ToString::to_string).collect::<Vec<_>>());
+}
+
+fn report_input_error_lines(problems: &[String]) {
     let mut err = io::stderr().lock();
     let n = problems.len();
     let what = if n == 1 { "1 problem".to_string() } else { format!("{n} problems") };
@@ -279,11 +302,25 @@ fn report_input_error(e: &Error) {
     }
 }
 
+/// Files that cannot be read: one alone as a plain error, several under a line that counts them.
+fn report_file_problems(problems: &[FileProblem]) {
+    match problems {
+        [] => {}
+        [one] => match one {
+            FileProblem::Open(m) => report_error(m),
+            FileProblem::Data(p) => report_input_error_lines(&[p.to_string()]),
+        },
+        many => report_input_error_lines(&many.iter().map(FileProblem::to_string).collect::<Vec<_>>()),
+    }
+}
+
 fn run(cli: Cli) -> Result<(), Failure> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
+    const SCOPE_HINT: &str = "; narrow the scope with --kind, --since or --until";
     let result = match cli.command {
-        Command::Check { files, input, output } => check(&files, &assumptions(&input)?, output.format, &mut out),
+        Command::Check { files, input, output } => check(&files, &assumptions(&input)?, output.format, &mut out)
+            .map_err(|f| name_files(f, &files, "; check the figures of these files")),
         Command::Report { files, input, by, scope, cumulative, unit, output } => report(
             &files,
             &assumptions(&input)?,
@@ -293,15 +330,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             unit.as_deref(),
             output.format,
             &mut out,
-        ),
+        )
+        .map_err(|f| name_files(f, &files, SCOPE_HINT)),
         Command::Verify { files, input, reports, explain, output } => {
-            verify(&files, &assumptions(&input)?, &reports, explain.as_deref(), output.format, &mut out)
+            verify(&files, &assumptions(&input)?, &reports, explain.as_deref(), output.format, &mut out).map_err(|f| {
+                let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
+                name_files(f, &all, "; check the figures of these files")
+            })
         }
         Command::Convert { file, input, to, out: target } => {
             convert(&file, &assumptions(&input)?, to, target.as_deref(), &mut out)
         }
         Command::Chart { files, input, by, scope, unit, step, title, out: target } => {
             chart(&files, &assumptions(&input)?, by.as_deref(), &scope, unit.as_deref(), step, title, &target, &mut out)
+                .map_err(|f| name_files(f, &files, SCOPE_HINT))
         }
     };
     out.flush()?;
@@ -384,6 +426,137 @@ fn assumptions(input: &InputArgs) -> Result<Assumptions, Failure> {
     Ok(assume)
 }
 
+/// An overflow names the files whose figures it adds: the library knows the dimension, not the files.
+fn name_files(failure: Failure, files: &[PathBuf], hint: &str) -> Failure {
+    match failure {
+        Failure::Input(e) if matches!(e.kind(), ErrorKind::Overflow(_)) => {
+            const SHOWN: usize = 3;
+            let mut names: Vec<String> = files.iter().take(SHOWN).map(|p| p.display().to_string()).collect();
+            if files.len() > SHOWN {
+                names.push(format!("and {} more files", files.len() - SHOWN));
+            }
+            Failure::Usage(format!("{}: {e}{hint}", names.join(", ")))
+        }
+        other => other,
+    }
+}
+
+/// What is wrong with one file named on the command line.
+enum FileProblem {
+    /// It cannot be opened: the message names it.
+    Open(String),
+    /// Its name or its relation to the other files is wrong.
+    Data(Problem),
+}
+
+impl std::fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileProblem::Open(m) => f.write_str(m),
+            FileProblem::Data(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+/// What makes two names one file: the device and inode on Unix (so links, hard or symbolic, and
+/// every spelling of a path are one file), the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+#[cfg(unix)]
+fn file_id(_path: &Path, meta: &std::fs::Metadata) -> FileId {
+    use std::os::unix::fs::MetadataExt;
+    FileId::Inode(meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path, _meta: &std::fs::Metadata) -> FileId {
+    FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// An input file, opened and known to be named once.
+struct Input {
+    name: String,
+    format: Format,
+    role: Role,
+    file: std::fs::File,
+    size: u64,
+    id: FileId,
+}
+
+/// Opens every file named on the command line, or says what is wrong with each of them: a missing
+/// file, an extension that names no format, a folder, the same file named twice (`a.csv ./a.csv`,
+/// `a.csv a.csv`, or through a link), which would count every entry twice.
+fn open_inputs(files: &[(&Path, Role)]) -> Result<Vec<Input>, Failure> {
+    let mut problems = Vec::new();
+    let mut inputs: Vec<Input> = Vec::new();
+    for &(path, role) in files {
+        let name = path.display().to_string();
+        // One problem per file, the first to fix: a folder, then an extension, then a file that is not there.
+        let opened = std::fs::File::open(path).and_then(|f| f.metadata().map(|m| (f, m)));
+        if opened.as_ref().is_ok_and(|(_, m)| m.is_dir()) {
+            problems.push(FileProblem::Open(format!("{name}: is a folder; name the files in it")));
+            continue;
+        }
+        let format = match Format::from_path(path) {
+            Ok(f) => f,
+            Err(e) => {
+                problems.extend(e.problems().iter().cloned().map(FileProblem::Data));
+                continue;
+            }
+        };
+        let (file, meta) = match opened {
+            Ok(fm) => fm,
+            Err(e) => {
+                problems.push(FileProblem::Open(format!("{name}: {e}")));
+                continue;
+            }
+        };
+        let id = file_id(path, &meta);
+        if let Some(first) = inputs.iter().find(|i| i.id == id) {
+            problems.push(FileProblem::Data(Problem::general(same_file(&first.name, &name))));
+            continue;
+        }
+        inputs.push(Input { name, format, role, file, size: meta.len(), id });
+    }
+    if problems.is_empty() { Ok(inputs) } else { Err(Failure::Files(problems)) }
+}
+
+/// The message for a file named twice, `first` then `second`, worded as the library's [`Loader`] words it.
+fn same_file(first: &str, second: &str) -> String {
+    if first == second {
+        format!("{first} is named twice; name each file once")
+    } else {
+        format!("{first} and {second} are the same file; name each file once")
+    }
+}
+
+/// The files of a command: `files` read as `role`, then `report_files` read as reports.
+fn opened(files: &[PathBuf], role: Role, report_files: &[PathBuf]) -> Result<Vec<Input>, Failure> {
+    let named: Vec<(&Path, Role)> = files
+        .iter()
+        .map(|p| (p.as_path(), role))
+        .chain(report_files.iter().map(|p| (p.as_path(), Role::Reports)))
+        .collect();
+    open_inputs(&named)
+}
+
+/// Reads opened files into a ledger and reports.
+fn read_inputs(inputs: Vec<Input>, assume: &Assumptions) -> Result<(Ledger, Vec<Report>), Failure> {
+    let mut loader = Loader::new();
+    loader.assume(assume.clone());
+    for i in inputs {
+        let reader = io::BufReader::with_capacity(1 << 20, Progress::new(i.file, &i.name, i.size));
+        loader.read(reader, &i.name, i.format, i.role);
+    }
+    Ok(loader.finish()?)
+}
+
 /// Reads files into a ledger and reports.
 fn load(
     files: &[PathBuf],
@@ -391,19 +564,115 @@ fn load(
     report_files: &[PathBuf],
     role: Role,
 ) -> Result<(Ledger, Vec<Report>), Failure> {
-    let mut loader = Loader::new();
-    loader.assume(assume.clone());
-    for (path, role) in files.iter().map(|p| (p, role)).chain(report_files.iter().map(|p| (p, Role::Reports))) {
-        let name = path.display().to_string();
-        let format = match Format::from_path(path) {
-            Ok(f) => f,
-            Err(e) => return Err(Failure::Input(e)),
-        };
-        let file = std::fs::File::open(path).map_err(|e| Failure::Usage(format!("{name}: {e}")))?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        loader.read(io::BufReader::with_capacity(1 << 20, Progress::new(file, &name, size)), &name, format, role);
+    read_inputs(opened(files, role, report_files)?, assume)
+}
+
+/// The file a command writes with `--out`.
+///
+/// Checked before any input is read (its extension fits the format, it is none of the inputs, its
+/// folder exists), then written whole or not at all: into a temporary file in the same folder,
+/// renamed over the target only once everything is written, so that a command that fails leaves
+/// the old file as it was. A symbolic link at the target is replaced by the new file, never
+/// followed: the file it points to is not truncated in place.
+struct OutFile {
+    path: PathBuf,
+    dir: PathBuf,
+    /// The permissions of the file replaced, kept by the new one.
+    permissions: Option<std::fs::Permissions>,
+}
+
+/// What a command writes to `--out`: a description for messages and the extensions that fit it.
+struct OutKind {
+    what: &'static str,
+    extensions: &'static [&'static str],
+}
+
+impl OutKind {
+    const SVG: OutKind = OutKind { what: "the chart is SVG", extensions: &["svg"] };
+
+    fn of(format: Format) -> OutKind {
+        match format {
+            Format::Csv => OutKind { what: "--to csv writes CSV", extensions: &["csv"] },
+            Format::Json => OutKind { what: "--to json writes a JSON document", extensions: &["json"] },
+            Format::Jsonl => OutKind { what: "--to jsonl writes JSON Lines", extensions: &["jsonl"] },
+            // HXL is CSV with a row of hashtags; readers take both names.
+            _ => OutKind { what: "--to hxl writes HXL", extensions: &["hxl", "csv"] },
+        }
     }
-    Ok(loader.finish()?)
+}
+
+impl OutFile {
+    /// Checks `path` as the output of a command that reads `inputs`.
+    fn prepare(path: &Path, kind: &OutKind, inputs: &[Input]) -> Result<OutFile, Failure> {
+        let shown = path.display();
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if !ext.as_deref().is_some_and(|e| kind.extensions.contains(&e)) {
+            let names: Vec<String> = kind.extensions.iter().map(|e| format!(".{e}")).collect();
+            return Err(Failure::Usage(format!("--out {shown}: {}; name the file {}", kind.what, names.join(" or "))));
+        }
+        // Through a link, the file it points to: an input there is an input all the same.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_dir() {
+                return Err(Failure::Usage(format!("--out {shown}: is a folder; name a file")));
+            }
+            let id = file_id(path, &meta);
+            if let Some(input) = inputs.iter().find(|i| i.id == id) {
+                return Err(Failure::Usage(format!(
+                    "--out {shown}: is an input of this command ({}); write to another file",
+                    input.name
+                )));
+            }
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if !std::fs::metadata(&dir).is_ok_and(|m| m.is_dir()) {
+            return Err(Failure::Usage(format!("--out {shown}: the folder {} does not exist", dir.display())));
+        }
+        // A regular file keeps its permissions; a link is replaced by a file of the default ones.
+        let permissions =
+            std::fs::symlink_metadata(path).ok().filter(|m| m.file_type().is_file()).map(|m| m.permissions());
+        // A rename would replace a read-only file that writing in place could not: keep the promise it makes.
+        if permissions.as_ref().is_some_and(|p| p.readonly()) {
+            return Err(Failure::Usage(format!(
+                "--out {shown}: the file is read-only; make it writable or write to another file"
+            )));
+        }
+        Ok(OutFile { path: path.to_path_buf(), dir, permissions })
+    }
+
+    /// Writes the output with `write` and puts it in place; on any failure the target is untouched
+    /// and the temporary file removed.
+    fn write(self, write: impl FnOnce(&mut dyn Write) -> Result<(), Failure>) -> Result<(), Failure> {
+        let shown = self.path.display().to_string();
+        let fail = |e: io::Error| Failure::Usage(format!("--out {shown}: {e}"));
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".relief-ledger-").suffix(".tmp");
+        #[cfg(unix)]
+        let default_permissions = {
+            use std::os::unix::fs::PermissionsExt;
+            // What File::create gives: readable by all, less the umask.
+            std::fs::Permissions::from_mode(0o666)
+        };
+        #[cfg(unix)]
+        builder.permissions(default_permissions);
+        let temp = builder.tempfile_in(&self.dir).map_err(|e| {
+            Failure::Usage(format!("--out {shown}: cannot write in the folder {}: {e}", self.dir.display()))
+        })?;
+        if let Some(p) = self.permissions {
+            temp.as_file().set_permissions(p).map_err(fail)?;
+        }
+        let mut w = io::BufWriter::new(temp);
+        write(&mut w).map_err(|f| match f {
+            Failure::Usage(m) => Failure::Usage(format!("--out {shown}: {m}")),
+            other => other,
+        })?;
+        let temp = w.into_inner().map_err(|e| fail(e.into_error()))?;
+        temp.as_file().sync_all().map_err(fail)?;
+        temp.persist(&self.path).map_err(|e| fail(e.error))?;
+        Ok(())
+    }
 }
 
 fn scope_of(args: &ScopeArgs) -> Result<Scope, Failure> {
@@ -876,20 +1145,19 @@ fn convert(
     target: Option<&Path>,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let doc = relief_ledger::read_file_with(file, Role::Any, assume)?;
     let format = match to {
         ConvertTo::Csv => Format::Csv,
         ConvertTo::Json => Format::Json,
         ConvertTo::Jsonl => Format::Jsonl,
         ConvertTo::Hxl => Format::Hxl,
     };
+    let mut inputs = open_inputs(&[(file, Role::Any)])?;
+    let target = target.map(|t| OutFile::prepare(t, &OutKind::of(format), &inputs)).transpose()?;
+    let Some(input) = inputs.pop() else { return Ok(()) };
+    let reader = io::BufReader::with_capacity(1 << 20, Progress::new(input.file, &input.name, input.size));
+    let doc = relief_ledger::read_with(reader, &input.name, input.format, Role::Any, assume)?;
     match target {
-        Some(path) => {
-            let f = std::fs::File::create(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
-            let mut w = io::BufWriter::new(f);
-            relief_ledger::write(&mut w, format, &doc.entries, &doc.reports)?;
-            w.flush()?;
-        }
+        Some(target) => target.write(|w| Ok(relief_ledger::write(w, format, &doc.entries, &doc.reports)?))?,
         None => relief_ledger::write(&mut *out, format, &doc.entries, &doc.reports)?,
     }
     Ok(())
@@ -915,7 +1183,9 @@ fn chart(
     }
     let scope = scope_of(scope)?;
     let unit = unit_of(unit)?;
-    let (ledger, _) = load(files, assume, &[], Role::Any)?;
+    let inputs = opened(files, Role::Any, &[])?;
+    let target_file = OutFile::prepare(target, &OutKind::SVG, &inputs)?;
+    let (ledger, _) = read_inputs(inputs, assume)?;
     let dims: Vec<Dimension> = ledger.totals(&scope)?.quantities()?.iter().map(|q| q.dimension()).collect();
     let unit = match (unit, dims.as_slice()) {
         (Some(u), _) => u,
@@ -936,7 +1206,7 @@ fn chart(
     let series = ledger.running(&scope, &keys, step)?;
     let title = title.unwrap_or_else(|| format!("Running totals: {scope}"));
     let svg = chart_svg(&series, unit, &title)?;
-    std::fs::write(target, svg).map_err(|e| Failure::Usage(format!("{}: {e}", target.display())))?;
+    target_file.write(|w| Ok(w.write_all(svg.as_bytes())?))?;
     writeln!(out, "wrote {} ({} lines, in {unit})", target.display(), series.len())?;
     leak(ledger);
     Ok(())

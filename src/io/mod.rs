@@ -140,7 +140,9 @@ impl Assumptions {
     pub fn add(&mut self, field: &str, value: &str) -> Result<(), Error> {
         let field = field.trim();
         let value = value.trim();
-        let known: Vec<&str> = ENTRY_COLUMNS.iter().chain(REPORT_COLUMNS.iter()).copied().collect();
+        // Entries and reports share most columns: name each field once.
+        let mut known: Vec<&str> = ENTRY_COLUMNS.to_vec();
+        known.extend(REPORT_COLUMNS.iter().filter(|c| !ENTRY_COLUMNS.contains(c)));
         if !known.contains(&field) {
             return Err(Error::problem("assume", unknown_name("field", field, &known)));
         }
@@ -288,7 +290,53 @@ fn read_content(
             content.report_lines = c.report_lines;
         }
     }
+    let problems = fill_problems(&content);
+    if !problems.is_empty() {
+        return Err(Error::invalid(problems));
+    }
     Ok(content)
+}
+
+/// The problems of the `fill` reports of a file whose unattributed entry could never be recorded,
+/// such as a transfer scoped to one party on both sides, placed at the report's line.
+///
+/// Verification would meet them only when a fill is needed, and could name only the entry it was
+/// making (`fill:r1`); the file and line are known here, and a report that cannot fill is bad
+/// input whatever the ledger holds.
+fn fill_problems(content: &FileContent) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (r, &line) in content.reports.iter().zip(&content.report_lines) {
+        if r.mode() != crate::Mode::Fill {
+            continue;
+        }
+        // The entry a fill records, as `report::fill_entry` builds it; its quantity, date and id are the
+        // verification's, so only what the report's scope gives it is checked.
+        let Ok(one) = crate::Quantity::new(rust_decimal::Decimal::ONE, r.value().unit()) else { continue };
+        let s = r.scope();
+        let mut b = Entry::builder(r.kind(), r.published(), one).unattributed(r.id());
+        if let Some(c) = s.category {
+            b = b.category(c);
+        }
+        if let Some(source) = r.source() {
+            b = b.source(source);
+        }
+        for (value, set) in [
+            (&s.item, crate::EntryBuilder::item as fn(crate::EntryBuilder, String) -> crate::EntryBuilder),
+            (&s.from, crate::EntryBuilder::from),
+            (&s.to, crate::EntryBuilder::to),
+            (&s.via, crate::EntryBuilder::via),
+            (&s.region, crate::EntryBuilder::region),
+        ] {
+            if let Some(v) = value {
+                b = set(b, v.to_string());
+            }
+        }
+        if let Err(e) = b.build() {
+            let file = &content.name;
+            problems.extend(e.problems().iter().map(|p| p.clone().located(file, Some(line), None, Some(r.id()))));
+        }
+    }
+    problems
 }
 
 /// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
@@ -381,6 +429,15 @@ pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Repo
     }
 }
 
+/// The message for a file named twice, `first` then `second` (the command line words it alike).
+fn same_file(first: &str, second: &str) -> String {
+    if first == second {
+        format!("{first} is named twice; name each file once")
+    } else {
+        format!("{first} and {second} are the same file; name each file once")
+    }
+}
+
 /// Reads several files into one ledger and one list of reports.
 ///
 /// Problems are collected across all files (and ids used twice across files are named with both
@@ -404,6 +461,8 @@ pub struct Loader {
     problems: Vec<Problem>,
     io: Option<Error>,
     assume: Assumptions,
+    /// The files opened by [`Loader::read_path`], canonicalized, with the names they were given.
+    paths: Vec<(std::path::PathBuf, String)>,
 }
 
 impl Loader {
@@ -429,8 +488,18 @@ impl Loader {
     }
 
     /// Opens and reads a file, its format recognised by its extension.
+    ///
+    /// A file named a second time (`a.csv` then `./a.csv`, or through a link) is a problem, not
+    /// counted twice.
     pub fn read_path(&mut self, path: &Path, role: Role) {
         let name = path.display().to_string();
+        if let Ok(canonical) = std::fs::canonicalize(path) {
+            if let Some((_, first)) = self.paths.iter().find(|(p, _)| *p == canonical) {
+                self.problems.push(Problem::general(same_file(first, &name)));
+                return;
+            }
+            self.paths.push((canonical, name.clone()));
+        }
         let format = match Format::from_path(path) {
             Ok(f) => f,
             Err(e) => {
@@ -498,5 +567,60 @@ impl Loader {
             return Err(Error::invalid(problems));
         }
         Ok((ledger, reports))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fill_report_with_one_party_on_both_sides_is_refused_at_its_line() {
+        let csv = "id,published,kind,from,to,value,unit,mode\n\
+                   r0,2021-01-04,returnees,,NKR,3,persons,check\n\
+                   r1,2021-01-05,detainee-transfer,ARM,ARM,10,persons,fill\n\
+                   r2,2021-01-05,detainee-transfer,ARM,ARM,10,persons,check\n";
+        let err = read(csv.as_bytes(), "reports.csv", Format::Csv, Role::Reports).unwrap_err();
+        // Only the fill is refused: a check report with that scope matches nothing, and says so when verified.
+        assert_eq!(
+            err.to_string(),
+            "reports.csv: line 3, field to: ARM is both from and to; a transfer needs two parties"
+        );
+        let json = r#"{"reports": [
+            {"id": "r1", "published": "2021-01-05", "kind": "remains-transfer", "from": "AZE", "to": "AZE",
+             "value": "4", "unit": "persons", "mode": "fill"}
+        ]}"#;
+        let err = read(json.as_bytes(), "doc.json", Format::Json, Role::Any).unwrap_err();
+        assert!(err.to_string().starts_with("doc.json: line 2, field to: AZE is both from and to"), "{err}");
+    }
+
+    #[test]
+    fn a_file_read_twice_through_read_path_is_a_problem() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-io-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.csv");
+        std::fs::write(&path, "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n").unwrap();
+        let again = dir.join(".").join("a.csv");
+        let mut loader = Loader::new();
+        loader.read_path(&path, Role::Any);
+        loader.read_path(&again, Role::Any);
+        let err = loader.finish().unwrap_err();
+        let message = format!("{} and {} are the same file; name each file once", path.display(), again.display());
+        assert_eq!(err.to_string(), message);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn assume_names_each_field_once_in_its_message() {
+        let err = Assumptions::new().add("colour", "red").unwrap_err().to_string();
+        let list = err.split("expected one of ").nth(1).unwrap_or_default();
+        let fields: Vec<&str> = list.split(", ").collect();
+        let mut unique = fields.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(fields.len(), unique.len(), "{err}");
+        for f in ENTRY_COLUMNS.iter().chain(REPORT_COLUMNS.iter()) {
+            assert!(fields.contains(f), "{f} is named in {err}");
+        }
     }
 }
