@@ -136,6 +136,47 @@ fn a_running_total_past_the_largest_decimal_is_an_error_not_a_panic() {
     }
 }
 
+/// `n` ids of 16 printable bytes that all had one hash under the old unkeyed id hash (FxHash: the
+/// mix `(rotl(h, 5) ^ word) * SEED` is inverted for the second word).
+fn ids_colliding_under_fxhash(n: usize) -> Vec<String> {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let ok = |b: u8| (0x21..=0x7e).contains(&b) && b != b',' && b != b'"';
+    let mut out = Vec::new();
+    for counter in 1u64.. {
+        if out.len() == n {
+            break;
+        }
+        let prefix = format!("{counter:08x}");
+        let word = u64::from_le_bytes(prefix.as_bytes().try_into().unwrap());
+        let last = (0x2a2a_2a2a_2a2a_2a2au64 ^ word.wrapping_mul(SEED).rotate_left(5)).to_le_bytes();
+        if last.iter().all(|&b| ok(b)) {
+            out.push(format!("{prefix}{}", std::str::from_utf8(&last).unwrap()));
+        }
+    }
+    out
+}
+
+/// The issue's attack, small: ids crafted to collide load, are found, and a repeat is still refused
+/// with its line (the keyed hash that keeps them apart is tested in `ledger.rs`).
+#[test]
+fn ids_crafted_to_collide_load_and_are_found() {
+    let ids = ids_colliding_under_fxhash(2000);
+    let mut csv = String::from("id,date,kind,quantity,unit,to\n");
+    for id in &ids {
+        csv.push_str(&format!("{id},2021-01-01,cargo,1,t,NKR\n"));
+    }
+    let mut loader = Loader::new();
+    loader.read(csv.as_bytes(), "crafted.csv", Format::Csv, Role::Entries);
+    let (ledger, _) = loader.finish().unwrap();
+    assert_eq!(ledger.len(), ids.len());
+    assert!(ids.iter().all(|id| ledger.get(id).is_some_and(|e| e.id() == id)));
+    csv.push_str(&format!("{},2021-01-02,cargo,1,t,NKR\n", ids[999]));
+    let mut loader = Loader::new();
+    loader.read(csv.as_bytes(), "crafted.csv", Format::Csv, Role::Entries);
+    let err = loader.finish().unwrap_err().to_string();
+    assert!(err.contains("line 2002") && err.contains(&ids[999]), "{err}");
+}
+
 #[cfg(feature = "cli")]
 mod cli {
     use std::path::Path;
