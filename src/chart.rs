@@ -89,7 +89,7 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             LEFT - 8.0,
             yy + 4.0,
-            v.normalize()
+            axis_label(v)
         );
     }
     let _ = writeln!(
@@ -141,13 +141,11 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
         let lx = LEFT + plot_w + 15.0;
         let last_value = points.last().map_or(Decimal::ZERO, |(_, v)| *v);
         let _ = writeln!(svg, r#"<rect x="{lx:.1}" y="{:.1}" width="14" height="4" fill="{colour}"/>"#, ly - 4.0);
-        let _ = writeln!(
-            svg,
-            r#"<text x="{:.1}" y="{ly:.1}">{} ({} {unit})</text>"#,
-            lx + 20.0,
-            escape(label),
-            last_value.normalize()
-        );
+        let text = format!("{label} ({} {unit})", last_value.normalize());
+        // A legend wider than the margin gets a smaller font, every character kept.
+        let (room, wide) = (WIDTH - lx - 25.0, text.chars().count() as f64 * 7.0);
+        let fit = if wide > room { format!(r#" font-size="{:.1}""#, 12.0 * room / wide) } else { String::new() };
+        let _ = writeln!(svg, r#"<text x="{:.1}" y="{ly:.1}"{fit}>{}</text>"#, lx + 20.0, escape(&text));
     }
     svg.push_str("</svg>\n");
     Ok(svg)
@@ -187,6 +185,15 @@ fn nice_scale(max: Decimal) -> (Decimal, Decimal) {
     }
     let top = max.checked_div(step).and_then(|n| n.ceil().checked_mul(step)).unwrap_or(Decimal::MAX);
     (step, top)
+}
+
+/// A gridline's figure, exact: as written when short, else as its digits and a power of ten
+/// (`2e28`), so that figures near the largest decimal fit beside the axis.
+fn axis_label(v: Decimal) -> String {
+    let text = v.normalize().to_string();
+    let digits = text.trim_end_matches('0');
+    let zeros = text.len() - digits.len();
+    if text.len() <= 10 || text.contains('.') || digits.is_empty() { text } else { format!("{digits}e{zeros}") }
 }
 
 /// The figures of the gridlines: 0, step, 2 step, ... up to `top`, each exact.
@@ -276,7 +283,13 @@ mod tests {
             assert!((2..=12).contains(&lines.len()), "max {max}: {lines:?}");
             assert!(lines.iter().zip(lines.iter().skip(1)).all(|(a, b)| *b - *a == step), "max {max}: {lines:?}");
         }
-        assert_eq!(nice_scale(Decimal::MAX), (Decimal::from(2) * Decimal::from(10u128.pow(28)), Decimal::MAX));
+        let (step, top) = nice_scale(Decimal::MAX);
+        assert_eq!((step, top), (Decimal::from(2) * Decimal::from(10u128.pow(28)), Decimal::MAX));
+        let labels: Vec<String> = gridlines(step, top).map(axis_label).collect();
+        assert_eq!(labels, ["0", "2e28", "4e28", "6e28"]);
+        assert_eq!(axis_label(Decimal::from(1_500_000_000u64)), "1500000000", "short figures as written");
+        assert_eq!(axis_label(Decimal::from(15_000_000_000u64)), "15e9");
+        assert_eq!(axis_label(Decimal::new(25, 1)), "2.5");
     }
 
     #[test]
