@@ -55,8 +55,12 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
             s.points().iter().map(|(d, t)| Ok((*d, t.in_unit(unit)?.value()))).collect::<Result<Vec<_>, Error>>()?;
         lines.push((label, points));
     }
-    let dates: Vec<NaiveDate> = lines.iter().flat_map(|(_, p)| p.iter().map(|(d, _)| *d)).collect();
-    let (Some(&first), Some(&last)) = (dates.iter().min(), dates.iter().max()) else {
+    // The span of every series, and the dates of their points (a series built by hand may stray).
+    let dates = series
+        .iter()
+        .flat_map(|s| [s.span().0, s.span().1])
+        .chain(lines.iter().flat_map(|(_, p)| p.iter().map(|(d, _)| *d)));
+    let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
         return Ok(empty(title));
     };
     let max = lines.iter().flat_map(|(_, p)| p.iter().map(|(_, v)| *v)).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
@@ -75,9 +79,8 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
     );
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
     let _ = writeln!(svg, r#"<text x="{}" y="28" font-size="16" font-weight="bold">{}</text>"#, LEFT, escape(title));
-    // Horizontal grid and the figure axis.
-    let mut v = Decimal::ZERO;
-    while v <= top {
+    // Horizontal grid and the figure axis, labelled with exact multiples of the step.
+    for v in gridlines(step, top) {
         let yy = y(v);
         let _ =
             writeln!(svg, r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#ddd"/>"##, LEFT + plot_w);
@@ -86,9 +89,8 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
             r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             LEFT - 8.0,
             yy + 4.0,
-            v.normalize()
+            axis_label(v)
         );
-        v += step;
     }
     let _ = writeln!(
         svg,
@@ -125,26 +127,25 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
     for (i, (label, points)) in lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         let mut path = String::new();
-        // Each line starts from zero at the first date, so that the first day's figure shows as a step.
+        // Each line starts from zero at the first date, rises at each step and runs on to the last.
         let mut prev = y(Decimal::ZERO);
-        let _ = write!(path, "M{:.1},{prev:.1}", points.first().map_or(LEFT, |(d, _)| x(*d)));
+        let _ = write!(path, "M{:.1},{prev:.1}", x(first));
         for (d, v) in points {
             let (xx, yy) = (x(*d), y(*v));
             let _ = write!(path, " L{xx:.1},{prev:.1} L{xx:.1},{yy:.1}");
             prev = yy;
         }
+        let _ = write!(path, " L{:.1},{prev:.1}", x(last));
         let _ = writeln!(svg, r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>"#);
         let ly = TOP + 10.0 + i as f64 * 20.0;
         let lx = LEFT + plot_w + 15.0;
         let last_value = points.last().map_or(Decimal::ZERO, |(_, v)| *v);
         let _ = writeln!(svg, r#"<rect x="{lx:.1}" y="{:.1}" width="14" height="4" fill="{colour}"/>"#, ly - 4.0);
-        let _ = writeln!(
-            svg,
-            r#"<text x="{:.1}" y="{ly:.1}">{} ({} {unit})</text>"#,
-            lx + 20.0,
-            escape(label),
-            last_value.normalize()
-        );
+        let text = format!("{label} ({} {unit})", last_value.normalize());
+        // A legend wider than the margin gets a smaller font, every character kept.
+        let (room, wide) = (WIDTH - lx - 25.0, text.chars().count() as f64 * 7.0);
+        let fit = if wide > room { format!(r#" font-size="{:.1}""#, 12.0 * room / wide) } else { String::new() };
+        let _ = writeln!(svg, r#"<text x="{:.1}" y="{ly:.1}"{fit}>{}</text>"#, lx + 20.0, escape(&text));
     }
     svg.push_str("</svg>\n");
     Ok(svg)
@@ -160,46 +161,82 @@ fn empty(title: &str) -> String {
 }
 
 /// A round step (1, 2 or 5 times a power of ten) and the top of the axis, for about five gridlines.
+///
+/// `max` is at least 1. Near the largest decimal a round top may not exist: the top is then the
+/// largest decimal, and the last gridline the largest multiple of the step below it.
 fn nice_scale(max: Decimal) -> (Decimal, Decimal) {
+    let ten = Decimal::TEN;
     let mut step = Decimal::ONE;
-    while max / step > Decimal::from(10) {
-        step *= Decimal::TEN;
+    while step.checked_mul(ten).is_some_and(|s| s < max) {
+        step *= ten;
     }
-    while max / step < Decimal::from(2) && step > Decimal::new(1, 6) {
-        step /= Decimal::TEN;
+    // Now max / step is in (1, 10], or more only where ten steps do not fit a decimal.
+    while max < step * Decimal::TWO && step > Decimal::new(1, 6) {
+        step /= ten;
     }
+    let base = step;
     for f in [1, 2, 5, 10] {
-        let s = step * Decimal::from(f);
-        if max / s <= Decimal::from(6) {
-            step = s;
+        // A step too large for a decimal is past the maximum: keep the last one that fits.
+        let Some(s) = base.checked_mul(Decimal::from(f)) else { break };
+        step = s;
+        if s.checked_mul(Decimal::from(6)).is_none_or(|six| max <= six) {
             break;
         }
     }
-    let top = (max / step).ceil() * step;
+    let top = max.checked_div(step).and_then(|n| n.ceil().checked_mul(step)).unwrap_or(Decimal::MAX);
     (step, top)
 }
 
-/// Ticks at the first day of months (or of years, over long spans), labelled as in files.
+/// A gridline's figure, exact: as written when short, else as its digits and a power of ten
+/// (`2e28`), so that figures near the largest decimal fit beside the axis.
+fn axis_label(v: Decimal) -> String {
+    let text = v.normalize().to_string();
+    let digits = text.trim_end_matches('0');
+    let zeros = text.len() - digits.len();
+    if text.len() <= 10 || text.contains('.') || digits.is_empty() { text } else { format!("{digits}e{zeros}") }
+}
+
+/// The figures of the gridlines: 0, step, 2 step, ... up to `top`, each exact.
+fn gridlines(step: Decimal, top: Decimal) -> impl Iterator<Item = Decimal> {
+    std::iter::successors(Some(Decimal::ZERO), move |v| v.checked_add(step)).take_while(move |v| *v <= top).take(100)
+}
+
+/// Ticks at the first day of months, or of years over long spans (every 1, 2 or 5 times a power of
+/// ten years beyond a decade), labelled as in files: about a dozen at most, whatever the span.
 fn date_ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
-    let months = (last.year() - first.year()) * 12 + last.month() as i32 - first.month() as i32;
-    let every = match months {
+    let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+    let (from, to) = (index(first), index(last));
+    let months = to - from;
+    let every: i64 = match months {
         ..=12 => 1,
         13..=30 => 3,
         31..=72 => 6,
-        _ => 12,
+        73..=144 => 12,
+        _ => {
+            let mut years = 1i64;
+            'search: for power in [1i64, 10, 100, 1_000, 10_000, 100_000] {
+                for f in [1, 2, 5] {
+                    years = f * power;
+                    if months / (12 * years) <= 12 {
+                        break 'search;
+                    }
+                }
+                years = 10 * power;
+            }
+            12 * years
+        }
     };
     let mut out = Vec::new();
-    let (mut y, mut m) = (first.year(), first.month());
-    while let Some(d) = NaiveDate::from_ymd_opt(y, m, 1) {
-        if d > last {
-            break;
-        }
-        let index = y * 12 + m as i32 - 1;
-        if d >= first && index % every == 0 {
-            let label = if every == 12 { format!("{y}") } else { format!("{y}-{m:02}") };
+    // The first multiple of `every` at or after `first`'s month.
+    let mut i = from.div_euclid(every) * every;
+    while i <= to {
+        let (y, m) = (i.div_euclid(12), i.rem_euclid(12) + 1);
+        let day = i32::try_from(y).ok().and_then(|y| NaiveDate::from_ymd_opt(y, m as u32, 1));
+        if let Some(d) = day.filter(|d| *d >= first && *d <= last) {
+            let label = if every >= 12 { format!("{y}") } else { format!("{y}-{m:02}") };
             out.push((d, label));
         }
-        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        i += every;
     }
     if out.is_empty() {
         out.push((first, first.to_string()));
@@ -232,6 +269,42 @@ mod tests {
         assert_eq!(four_years[0].1, "2021-01");
         let decade = date_ticks(d("2014-11-10"), d("2024-12-30"));
         assert_eq!(decade.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>()[..3], ["2015", "2016", "2017"]);
+    }
+
+    #[test]
+    fn scales_near_the_largest_decimal_stay_in_range() {
+        let cases = [Decimal::MAX, Decimal::MAX - Decimal::ONE, Decimal::from(6) * Decimal::from(10u128.pow(28))];
+        for max in
+            cases.into_iter().chain([Decimal::from(79u128 * 10u128.pow(27)), Decimal::new(1, 0), Decimal::new(19, 1)])
+        {
+            let (step, top) = nice_scale(max);
+            assert!(step > Decimal::ZERO && top >= max, "max {max}: step {step}, top {top}");
+            let lines: Vec<Decimal> = gridlines(step, top).collect();
+            assert!((2..=12).contains(&lines.len()), "max {max}: {lines:?}");
+            assert!(lines.iter().zip(lines.iter().skip(1)).all(|(a, b)| *b - *a == step), "max {max}: {lines:?}");
+        }
+        let (step, top) = nice_scale(Decimal::MAX);
+        assert_eq!((step, top), (Decimal::from(2) * Decimal::from(10u128.pow(28)), Decimal::MAX));
+        let labels: Vec<String> = gridlines(step, top).map(axis_label).collect();
+        assert_eq!(labels, ["0", "2e28", "4e28", "6e28"]);
+        assert_eq!(axis_label(Decimal::from(1_500_000_000u64)), "1500000000", "short figures as written");
+        assert_eq!(axis_label(Decimal::from(15_000_000_000u64)), "15e9");
+        assert_eq!(axis_label(Decimal::new(25, 1)), "2.5");
+    }
+
+    #[test]
+    fn ticks_stay_few_over_any_span() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let all = date_ticks(d("0000-01-01"), d("9999-12-31"));
+        let labels: Vec<&str> = all.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["0", "1000", "2000", "3000", "4000", "5000", "6000", "7000", "8000", "9000"]);
+        let extreme = date_ticks(NaiveDate::MIN, NaiveDate::MAX);
+        assert!((2..=13).contains(&extreme.len()), "{extreme:?}");
+        for years in [13, 30, 99, 250, 1234] {
+            let n = date_ticks(d("2000-06-15"), d(&format!("{}-06-15", 2000 + years))).len();
+            assert!((2..=13).contains(&n), "{years} years: {n} ticks");
+        }
+        assert_eq!(date_ticks(d("2021-03-05"), d("2021-03-09")), [(d("2021-03-05"), "2021-03-05".to_string())]);
     }
 
     #[test]

@@ -1,9 +1,13 @@
-//! A fast, non-cryptographic hasher for the small keys of the ledger's indexes
-//! (the multiply-rotate scheme of rustc's FxHash). The keys are symbol numbers and dates, not
-//! attacker-chosen strings, so resistance to hash flooding is not needed here (entry ids are chosen
-//! by whoever writes the file, but a flood only slows their own run; it never changes a result).
+//! Hashers for the ledger's maps, by where their keys come from.
+//!
+//! Keys we make ourselves (symbol numbers, dates, group codes, addresses) go to [`FxHashMap`], the
+//! multiply-rotate scheme of rustc's FxHash: fast, and no file chooses them. Text from a file (entry
+//! and report ids, parties, regions, items) goes to [`TextMap`], std's SipHash-1-3 with random keys
+//! drawn for each map: whoever writes a file could craft thousands of ids with one FxHash (the Fx mix
+//! is invertible word by word) and make every insertion scan them all; without the keys they cannot.
 
 use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasherDefault, Hasher};
 
 #[derive(Default, Clone, Copy)]
@@ -64,4 +68,59 @@ impl Hasher for FxHasher {
     }
 }
 
+/// A map keyed by values we make ourselves; never by text from a file (see [`TextMap`]).
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// A map keyed by text from a file: SipHash-1-3 with keys drawn at random for each map.
+pub(crate) type TextMap<K, V> = HashMap<K, V, RandomState>;
+
+/// `n` texts of 16 bytes, printable and free of `,` and `"`, that all have one FxHash
+/// state once hashed (so one [`FxHasher`] hash), built by inverting the mix: the attack that
+/// [`TextMap`] exists for.
+#[cfg(test)]
+pub(crate) fn fx_colliding(n: usize) -> Vec<String> {
+    // Any target state will do; the last word is solved for it.
+    const TARGET: u64 = 0x2a2a_2a2a_2a2a_2a2a;
+    let ok = |b: u8| (0x21..=0x7e).contains(&b) && b != b',' && b != b'"';
+    let mut out = Vec::with_capacity(n);
+    let mut counter: u64 = 0;
+    while out.len() < n {
+        counter += 1;
+        // A whole first word, so that the second is hashed as one word.
+        let prefix = format!("{counter:08x}");
+        let mut h = FxHasher::default();
+        h.write(prefix.as_bytes());
+        // The last word w makes the state (rotl(state, 5) ^ w) * SEED, which is TARGET * SEED.
+        let last = TARGET ^ h.0.rotate_left(5);
+        let bytes = last.to_le_bytes();
+        if bytes.iter().all(|&b| ok(b)) {
+            out.extend(std::str::from_utf8(&bytes).ok().map(|w| format!("{prefix}{w}")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::BuildHasher;
+
+    #[test]
+    fn crafted_texts_collide_under_fx_but_not_under_the_keyed_hasher() {
+        let texts = fx_colliding(500);
+        let fx = |s: &str| BuildHasherDefault::<FxHasher>::default().hash_one(s);
+        assert!(texts.iter().all(|t| fx(t) == fx(&texts[0])), "the construction collides under FxHash");
+        let map: TextMap<&str, ()> = TextMap::default();
+        let mut keyed: Vec<u64> = texts.iter().map(|t| map.hasher().hash_one(t.as_str())).collect();
+        keyed.sort_unstable();
+        keyed.dedup();
+        // 500 random 64-bit values: a repeat has a chance of about 1e-14.
+        assert_eq!(keyed.len(), texts.len(), "the keyed hasher spreads them");
+        // And so do the bucket bits: a few hundred keys in 1024 buckets, none with more than a handful.
+        let mut buckets = [0u32; 1024];
+        for t in &texts {
+            buckets[(map.hasher().hash_one(t.as_str()) % 1024) as usize] += 1;
+        }
+        assert!(buckets.iter().all(|&b| b <= 12), "max {:?}", buckets.iter().max());
+    }
+}

@@ -5,7 +5,8 @@
 //! fixed-size records instead of strings. Entries are stored in segments, so that the batches a
 //! reader parsed in parallel are adopted as they are rather than copied into one array.
 
-use std::hash::Hasher;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -13,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Entry, Text};
 use crate::error::{Error, Position, Problem};
-use crate::hash::{FxHashMap, FxHasher};
+use crate::hash::{FxHashMap, TextMap};
 use crate::quantity::Dimension;
 
 /// Interned text values; symbol 0 means "absent".
@@ -22,7 +23,9 @@ use crate::quantity::Dimension;
 /// share one copy of each text per file, so most entries arrive with a pointer seen before.
 #[derive(Debug, Clone)]
 pub(crate) struct Symbols {
-    by_text: FxHashMap<String, u32>,
+    /// Texts come from files: a keyed hasher (see [`crate::hash`]).
+    by_text: TextMap<String, u32>,
+    /// Addresses are ours.
     by_ptr: FxHashMap<usize, u32>,
     cache: Box<[(usize, u32); CACHE]>,
     /// The canonical copy of each symbol's text (index = symbol - 1).
@@ -36,7 +39,7 @@ const CACHE: usize = 256;
 impl Default for Symbols {
     fn default() -> Symbols {
         Symbols {
-            by_text: FxHashMap::default(),
+            by_text: TextMap::default(),
             by_ptr: FxHashMap::default(),
             cache: Box::new([(0, 0); CACHE]),
             names: Vec::new(),
@@ -131,13 +134,20 @@ impl Store {
 /// table at random: a million ids take a few tens of milliseconds. Small batches go to a map that
 /// is merged into the sorted array once it grows. The rare ids whose hash another id already has
 /// go to `collisions`, keyed by the id itself.
+///
+/// Ids come from files, so the hash is keyed (std's SipHash-1-3 with random keys for each ledger):
+/// with an unkeyed hash, ids crafted to share one hash all land in `collisions` and each is checked
+/// against all the others.
 #[derive(Debug, Default, Clone)]
 struct Ids {
+    /// The keys of the id hash; a clone keeps them, so its hashes stay valid.
+    keys: RandomState,
     /// (hash, position), sorted by hash; one position per hash.
     sorted: Vec<(u64, u32)>,
     /// Hashes added since `sorted` was last merged.
+    /// Keyed by our own (keyed) hashes.
     recent: FxHashMap<u64, u32>,
-    collisions: FxHashMap<Box<str>, u32>,
+    collisions: TextMap<Box<str>, u32>,
 }
 
 /// Sorts (hash, position) pairs: a counting pass on the top 16 bits of the hash places each pair
@@ -170,15 +180,14 @@ fn sort_by_hash(v: &mut Vec<(u64, u32)>) {
     *v = out;
 }
 
-fn id_hash(id: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(id.as_bytes());
-    h.write_usize(id.len());
-    h.finish()
-}
-
 /// `id_of(pos)` gives the id of the entry at a position, if there is one.
 impl Ids {
+    /// The 64-bit hash of an id, under this ledger's keys.
+    #[inline]
+    fn hash(&self, id: &str) -> u64 {
+        self.keys.hash_one(id)
+    }
+
     fn by_hash(&self, h: u64) -> Option<u32> {
         self.recent.get(&h).copied().or_else(|| {
             self.sorted.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| self.sorted.get(i)).map(|&(_, p)| p)
@@ -186,7 +195,7 @@ impl Ids {
     }
 
     fn get<'a>(&self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str) -> Option<u32> {
-        match self.by_hash(id_hash(id)) {
+        match self.by_hash(self.hash(id)) {
             Some(p) if id_of(p) == Some(id) => Some(p),
             _ => self.collisions.get(id).copied(),
         }
@@ -593,7 +602,7 @@ fn build_rows(
 fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<BatchProblem> {
     let id_of = |p: u32| store.get(p).map(Entry::id);
     let hashes: Vec<(u64, u32)> =
-        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (id_hash(e.id()), pos)).collect();
+        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (ids.hash(e.id()), pos)).collect();
     let Err(taken) = ids.add(id_of, hashes) else { return Vec::new() };
     taken
         .into_iter()
@@ -713,7 +722,7 @@ mod tests {
         let names = ["x", "y", "y", "z"];
         let id_of = |p: u32| names.get(p as usize).copied();
         // As if "x", "y" and "z" had one 64-bit hash.
-        let h = id_hash("x");
+        let h = ids.hash("x");
         assert_eq!(ids.add(id_of, vec![(h, 0), (h, 1)]), Ok(()));
         assert_eq!(ids.get(id_of, "x"), Some(0));
         assert_eq!(ids.collisions.get("y"), Some(&1), "y goes to the collision map");
@@ -746,13 +755,15 @@ mod tests {
         let id_of = |p: u32| names.get(p as usize).map(String::as_str);
         let mut ids = Ids::default();
         for (i, n) in names.iter().enumerate() {
-            assert_eq!(ids.add(id_of, vec![(id_hash(n), i as u32)]), Ok(()));
+            let h = ids.hash(n);
+            assert_eq!(ids.add(id_of, vec![(h, i as u32)]), Ok(()));
         }
         assert!(ids.sorted.len() > 5000, "merged {} of 10000", ids.sorted.len());
         for (i, n) in names.iter().enumerate() {
             assert_eq!(ids.get(id_of, n), Some(i as u32));
         }
-        assert_eq!(ids.add(id_of, vec![(id_hash("e42"), 42)]), Err(vec![(42, 42)]));
+        let h = ids.hash("e42");
+        assert_eq!(ids.add(id_of, vec![(h, 42)]), Err(vec![(42, 42)]));
     }
 
     #[test]
@@ -778,5 +789,40 @@ mod tests {
         let mut l = Ledger::new();
         l.insert_all([e.clone(), e]).unwrap();
         assert!(l.get("#1").is_some() && l.get("#2").is_some());
+    }
+
+    /// Ids crafted to share one FxHash (as the old unkeyed id hash was): the keyed hash keeps them
+    /// apart, so none goes to the collision map and each is checked once.
+    #[test]
+    fn ids_crafted_to_collide_under_fxhash_are_spread() {
+        use crate::hash::FxHasher;
+        use std::hash::Hasher;
+        let names = crate::hash::fx_colliding(2000);
+        let old_id_hash = |id: &str| {
+            let mut h = FxHasher::default();
+            h.write(id.as_bytes());
+            h.write_usize(id.len());
+            h.finish()
+        };
+        assert!(names.iter().all(|n| old_id_hash(n) == old_id_hash(&names[0])), "one FxHash for all");
+        let mut l = Ledger::new();
+        for chunk in names.chunks(100) {
+            l.insert_all(chunk.iter().map(|n| cargo(n, "2021-01-01", "1 t"))).unwrap();
+        }
+        l.insert_all(names.iter().map(|n| cargo(&format!("{n}b"), "2021-01-02", "1 t"))).unwrap();
+        assert_eq!(l.len(), 4000);
+        assert!(l.ids.collisions.len() <= 1, "{} ids in the collision map", l.ids.collisions.len());
+        assert!(names.iter().all(|n| l.get(n).is_some_and(|e| e.id() == n)));
+        let again = l.insert(cargo(&names[1234], "2021-01-03", "1 t")).unwrap_err();
+        assert!(again.to_string().contains("is already in the ledger"), "{again}");
+        // The texts of the scope's fields are keyed too.
+        let mut symbols = Symbols::default();
+        for n in &names {
+            symbols.intern(&crate::entry::Text::new(n.clone()));
+        }
+        let mut hashes: Vec<u64> = names.iter().map(|n| symbols.by_text.hasher().hash_one(n.as_str())).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert_eq!(hashes.len(), names.len());
     }
 }

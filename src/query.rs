@@ -390,20 +390,25 @@ impl<'a> Group<'a> {
     }
 }
 
-/// How often a running total takes a point.
+/// How finely a running total is dated: each change is dated at the end of its day or its month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Step {
-    /// A point at the end of every day.
+    /// Changes dated on their day.
     Day,
-    /// A point at the end of every month.
+    /// Changes dated on the last day of their month.
     Month,
 }
 
-/// A running total of one group: a point at the end of each step.
+/// A running total of one group, kept as steps: a point only where the total changes.
+///
+/// The total is zero before the first point, and from each point on it is that point's total until
+/// the next one; after the last point it stays. The size of a series is therefore at most the number
+/// of its entries, however long the span it covers.
 #[derive(Debug, Clone)]
 pub struct Series {
     key: Vec<KeyValue>,
+    span: (NaiveDate, NaiveDate),
     points: Vec<(NaiveDate, Totals)>,
 }
 
@@ -413,9 +418,38 @@ impl Series {
         &self.key
     }
 
-    /// The cumulative totals at the end of each step (last day of the day or month), in date order.
+    /// The first and last dates the running total covers (each at the end of its step); every
+    /// series of one query has the same span, so that they can be drawn together.
+    pub fn span(&self) -> (NaiveDate, NaiveDate) {
+        self.span
+    }
+
+    /// The cumulative totals where they change, in date order: each point is dated at the end of
+    /// the step (day or month) in which its entries fall, and holds the total from then on.
     pub fn points(&self) -> &[(NaiveDate, Totals)] {
         &self.points
+    }
+
+    /// The running total at the end of `date`: the last point on or before it, or zero.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Ledger, Scope, Step};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+    ///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// let series = &ledger.running(&Scope::all(), &[], Step::Day)?[0];
+    /// assert_eq!(series.total_at("2021-04-06".parse()?).to_string(), "0");
+    /// assert_eq!(series.total_at("2021-05-01".parse()?).to_string(), "145 t");
+    /// assert_eq!(series.total_at("2030-01-01".parse()?).to_string(), "300 t");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn total_at(&self, date: NaiveDate) -> Totals {
+        let n = self.points.partition_point(|(d, _)| *d <= date);
+        n.checked_sub(1).and_then(|i| self.points.get(i)).map_or_else(Totals::new, |(_, t)| *t)
     }
 }
 
@@ -496,11 +530,12 @@ impl Ledger {
         Ok(groups)
     }
 
-    /// Running (cumulative) totals of the entries in `scope`, per group of `keys`, with a point at the
-    /// end of each day or month.
+    /// Running (cumulative) totals of the entries in `scope`, per group of `keys`, as steps: a point
+    /// at the end of each day or month in which the total changes.
     ///
-    /// The points run from the period's start (or the first entry in scope) to its end (or the last
-    /// entry in scope); every series has the same dates, so that they can be drawn together.
+    /// Every series spans from the period's start (or the first entry in scope) to its end (or the
+    /// last entry in scope), each at the end of its step; a series holds at most one point per entry,
+    /// whatever the span, so `0000..9999` costs no more than the year of its entries.
     /// Time keys (`month`, `quarter`, `year`) make little sense here and are refused.
     ///
     /// # Example
@@ -512,13 +547,14 @@ impl Ledger {
     ///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
     ///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
     /// ])?;
-    /// let series = ledger.running(&Scope::all(), &[], Step::Month)?;
+    /// let series = ledger.running(&Scope::all().period("2021".parse()?), &[], Step::Month)?;
     /// let points: Vec<String> = series[0]
     ///     .points()
     ///     .iter()
     ///     .map(|(d, t)| format!("{d} {}", t.get(Dimension::Mass).unwrap()))
     ///     .collect();
     /// assert_eq!(points, ["2021-04-30 145 t", "2021-05-31 300 t"]);
+    /// assert_eq!(series[0].span(), ("2021-01-31".parse()?, "2021-12-31".parse()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -530,39 +566,29 @@ impl Ledger {
             return Err(Error::problem("by", format!("running totals are over time already; drop {k}")));
         }
         let groups = self.group(scope, keys)?;
-        let dates = groups.iter().flat_map(|g| g.entries.iter().map(|e| e.date()));
-        let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else { return Ok(Vec::new()) };
+        // Each group's entries are in date order.
+        let firsts = groups.iter().filter_map(|g| g.entries.first().map(|e| e.date()));
+        let lasts = groups.iter().filter_map(|g| g.entries.last().map(|e| e.date()));
+        let (Some(first), Some(last)) = (firsts.min(), lasts.max()) else { return Ok(Vec::new()) };
         let start = scope.period.start().unwrap_or(first);
         let end = scope.period.end().unwrap_or(last);
-        let mut ends = Vec::new();
-        let mut d = step_end(start, step);
-        while d <= end {
-            ends.push(d);
-            match d.succ_opt() {
-                Some(next) => d = step_end(next, step),
-                None => break,
-            }
-        }
-        if ends.last().is_some_and(|&l| l < end) || ends.is_empty() {
-            ends.push(step_end(end, step));
-        }
+        let span = (step_end(start, step), step_end(end, step));
         let series = groups
             .into_iter()
             .map(|g| {
                 let mut totals = Totals::new();
-                let mut entries = g.entries.iter().peekable();
-                let points = ends
-                    .iter()
-                    .map(|&until| {
-                        while let Some(e) = entries.next_if(|e| e.date() <= until) {
-                            // Entries in a ledger were checked to have a canonical form when inserted.
-                            let canon = e.quantity().canonical_value().unwrap_or_default();
-                            totals.add_canonical(e.quantity().dimension(), canon);
-                        }
-                        (until, totals)
-                    })
-                    .collect();
-                Series { key: g.key, points }
+                let mut points: Vec<(NaiveDate, Totals)> = Vec::new();
+                for e in &g.entries {
+                    // Entries in a ledger were checked to have a canonical form when inserted.
+                    let canon = e.quantity().canonical_value().unwrap_or_default();
+                    totals.add_canonical(e.quantity().dimension(), canon);
+                    let at = step_end(e.date(), step);
+                    match points.last_mut() {
+                        Some((d, t)) if *d == at => *t = totals,
+                        _ => points.push((at, totals)),
+                    }
+                }
+                Series { key: g.key, span, points }
             })
             .collect();
         Ok(series)
@@ -626,13 +652,19 @@ mod tests {
     }
 
     #[test]
-    fn running_totals_by_day_cover_the_period() {
+    fn running_totals_by_day_are_steps_over_the_period() {
         let l = ledger();
-        let s = l
-            .running(&Scope::all().to("ARM").period("2021-01-30..2021-02-02".parse().unwrap()), &[], Step::Day)
-            .unwrap();
+        let period = "2021-01-30..2021-02-02".parse().unwrap();
+        let s = l.running(&Scope::all().to("ARM").period(period), &[], Step::Day).unwrap();
         let pts: Vec<String> = s[0].points().iter().map(|(d, t)| format!("{d}={t}")).collect();
-        assert_eq!(pts, ["2021-01-30=0", "2021-01-31=1 t", "2021-02-01=1.5 t", "2021-02-02=1.5 t"]);
+        assert_eq!(pts, ["2021-01-31=1 t", "2021-02-01=1.5 t"]);
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(s[0].span(), (d("2021-01-30"), d("2021-02-02")));
+        // Entries of one month make one step by month.
+        let s = l.running(&Scope::all(), &[Key::To], Step::Month).unwrap();
+        let pts: Vec<String> = s[1].points().iter().map(|(d, t)| format!("{d}={t}")).collect();
+        assert_eq!(pts, ["2021-02-28=2 t", "2021-04-30=2 t, 3 m3"]);
+        assert_eq!(s[1].span(), (d("2021-01-31"), d("2021-04-30")));
         assert!(l.running(&Scope::all(), &[Key::Month], Step::Month).is_err());
     }
 }

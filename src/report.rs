@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind};
 use crate::error::{Error, Position, Problem, unknown_name};
-use crate::hash::FxHashMap;
+use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
 use crate::quantity::{ExactSum, POW10, Quantity};
@@ -647,7 +647,7 @@ pub struct Verification<'a> {
     reports: &'a [Report],
     outcomes: Vec<Outcome>,
     /// The outcome of each report id.
-    by_id: FxHashMap<&'a str, usize>,
+    by_id: TextMap<&'a str, usize>,
     fills: Vec<Entry>,
     index: Index,
 }
@@ -738,7 +738,7 @@ impl Ledger {
     /// Two reports with one id; a figure too large for a decimal.
     pub fn verify<'a>(&'a self, reports: &'a [Report]) -> Result<Verification<'a>, Error> {
         let mut problems = Vec::new();
-        let mut by_id: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut by_id: TextMap<&str, usize> = TextMap::default();
         for (i, r) in reports.iter().enumerate() {
             if by_id.insert(r.id(), i).is_some() {
                 let mut p = Problem::new("id", format!("{:?} is used by two reports; ids must be unique", r.id()));

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, unknown_name};
-use crate::hash::FxHashMap;
+use crate::hash::TextMap;
 use crate::ledger::Ledger;
 use crate::report::Report;
 use record::Table;
@@ -526,7 +526,7 @@ impl Loader {
         }
         let mut problems = self.problems;
         // Reports: ids unique across files.
-        let mut report_ids: FxHashMap<Arc<str>, (Arc<str>, u64)> = FxHashMap::default();
+        let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
         let mut reports = Vec::new();
         for f in &self.files {
             for (r, &line) in f.reports.iter().zip(&f.report_lines) {

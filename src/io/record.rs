@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Problem, nearest};
-use crate::hash::FxHashMap;
+use crate::hash::TextMap;
 use crate::period::PartialDate;
 use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
@@ -102,7 +102,7 @@ pub(crate) type Cells<'a> = [Option<&'a str>; 17];
 /// Shares one copy of each repeated text (parties, regions, sources) among the entries of a file.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
-    map: FxHashMap<Box<str>, Text>,
+    map: TextMap<Box<str>, Text>,
 }
 
 /// How many distinct texts an interner keeps; past that, new texts are not shared.
