@@ -315,7 +315,7 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         if frac.is_some_and(|f| f.len() > 28) {
             format!("{s:?} has more than 28 decimal places; a decimal holds at most 28")
         } else {
-            format!("{s:?} does not fit a decimal (at most 28 digits, {} at most)", Decimal::MAX)
+            format!("{s:?} does not fit a decimal (at most 28 digits, up to {})", Decimal::MAX)
         }
     })
 }

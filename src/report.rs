@@ -894,9 +894,10 @@ impl Verification<'_> {
             let mut p = Problem::new(
                 "value",
                 format!(
-                    "the ledger's figure for report {} does not fit a decimal (at most 28 digits, 79228162514264337593543950335 at most); \
+                    "the ledger's figure for report {} does not fit a decimal (at most 28 digits, up to {}); \
                      look for a misplaced decimal point among the quantities in its scope",
-                    r.id
+                    r.id,
+                    Decimal::MAX
                 ),
             );
             p.position.id = Some(r.id.to_string());

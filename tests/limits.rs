@@ -124,6 +124,40 @@ mod cli {
         assert_eq!(json[0]["difference"], "0");
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    /// The issue's reports near the limits: exit 2 with each refused at its line, never exit 101.
+    #[test]
+    fn verify_refuses_reports_at_the_limits_with_their_lines() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-limits-edge-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let entries = dir.join("entries.csv");
+        let reports = dir.join("reports.csv");
+        std::fs::write(&entries, "id,date,kind,quantity,unit,from,to\ne1,2021-01-15,cargo,5,t,RU-EMERCOM,NKR\n")
+            .unwrap();
+        std::fs::write(
+            &reports,
+            "id,published,kind,value,unit,qualifier,tolerance\n\
+             a,2021-03-01,cargo,78000000000000000000000000000,t,about,\n\
+             b,2021-03-01,cargo,79228162514264337593543950335,t,exact,1\n\
+             c,2021-03-01,cargo,-79228162514264337593543950335,t,exact,\n",
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_relief-ledger"))
+            .args(["verify", entries.to_str().unwrap(), "--reports", reports.to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for line in [
+            "line 2, field value",
+            "line 3, field value",
+            "line 4, field value: \"-79228162514264337593543950335\" is negative",
+        ] {
+            assert!(stderr.contains(line), "{line}: {stderr}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// Exact addition of non-negative decimals written as digit strings: the oracle the index is held to.
@@ -237,4 +271,116 @@ fn decimals_with_trailing_zeros_past_28_places_are_exact() {
     assert!(e.contains("28"), "{e}");
     assert!(parse_decimal("79228162514264337593543950336").is_err(), "one past the largest decimal");
     let _ = Qualifier::Exact;
+}
+
+fn report(
+    id: &str,
+    qualifier: Qualifier,
+    value: &str,
+    tolerance: Option<&str>,
+) -> Result<Report, relief_ledger::Error> {
+    let mut b = Report::builder(id, day("2021-12-31"), Kind::Cargo, value.parse().unwrap()).qualifier(qualifier);
+    if let Some(t) = tolerance {
+        b = b.tolerance(t.parse().unwrap());
+    }
+    b.build()
+}
+
+#[test]
+fn reports_near_the_limits_of_a_decimal_are_refused_not_panicked_on() {
+    let cases = [
+        (Qualifier::About, "78000000000000000000000000000 t", None, "(±2 %) stands for figures past"),
+        (Qualifier::Exact, "79228162514264337593543950335 t", Some("1"), "with tolerance 1 stands for figures past"),
+        (Qualifier::About, "79228162514264337593543950335 t", Some("1"), "with tolerance 1 stands for figures past"),
+    ];
+    for (q, value, tolerance, message) in cases {
+        let e = report("edge", q, value, tolerance).unwrap_err();
+        assert!(e.is_data(), "{e}");
+        let p = &e.problems()[0];
+        assert_eq!((p.field.as_deref(), p.position.id.as_deref()), (Some("value"), Some("edge")), "{e}");
+        assert!(p.message.contains(message) && p.message.contains("79228162514264337593543950335"), "{e}");
+    }
+    // At the limit but inside it: accepted, and verified without a panic.
+    let ledger = Ledger::from_entries([cargo("2021-01-10", "79228162514264337593543950335 t")]).unwrap();
+    let reports = [
+        report("max", Qualifier::Exact, "79228162514264337593543950335 t", None).unwrap(),
+        report("max-1", Qualifier::Exact, "79228162514264337593543950334 t", Some("1")).unwrap(),
+        report("nearly", Qualifier::Nearly, "79228162514264337593543950335 t", None).unwrap(),
+        report("zero", Qualifier::About, "0 t", None).unwrap(),
+        report("wide", Qualifier::Exact, "0 t", Some("79228162514264337593543950335")).unwrap(),
+    ];
+    let v = ledger.verify(&reports).unwrap();
+    let got: Vec<(Status, String)> = v.outcomes().iter().map(|o| (o.status(), v.difference(o).to_string())).collect();
+    let want = [
+        (Status::Ok, "0"),
+        (Status::Ok, "1"),
+        (Status::Over, "0"),
+        (Status::Over, "79228162514264337593543950335"),
+        (Status::Ok, "79228162514264337593543950335"),
+    ];
+    assert_eq!(got, want.map(|(s, d)| (s, d.to_string())));
+}
+
+#[test]
+fn negative_published_figures_are_refused() {
+    for value in ["-5 t", "-79228162514264337593543950335 t"] {
+        let e = report("neg", Qualifier::Exact, value, None).unwrap_err();
+        let shown = value.trim_end_matches(" t");
+        let want = format!(
+            "field value: {shown:?} is negative; a published figure counts what happened, so it is zero or more"
+        );
+        assert!(e.to_string().contains(&want), "{e}");
+    }
+    assert!(report("zero", Qualifier::AtMost, "0 t", None).is_ok(), "zero is a figure");
+}
+
+#[test]
+fn interval_ends_past_28_places_are_rounded_inward() {
+    // 2 % of 1.2345678901234567890123456789 is 0.024691357802469135780246913578: the true ends are
+    // 1.209876532320987653232098765322 and 1.259259247925925924792592592478.
+    let i = Qualifier::About.interval("1.2345678901234567890123456789".parse().unwrap(), None);
+    assert_eq!(i.to_string(), "[1.2098765323209876532320987654, 1.2592592479259259247925925924]");
+    assert!(!i.contains("1.2592592479259259247925925925".parse().unwrap()), "just past the true end");
+    // Nearly 0.0000000000000000000000000001: [0, 1e-28).
+    let i = Qualifier::Nearly.interval("0.0000000000000000000000000001".parse().unwrap(), None);
+    assert_eq!(i.to_string(), "[0, 0.0000000000000000000000000001)");
+}
+
+#[test]
+fn fill_with_a_bound_says_an_at_least_figure() {
+    let e = Report::builder("f", day("2021-12-31"), Kind::Cargo, "5 t".parse().unwrap())
+        .qualifier(Qualifier::AtLeast)
+        .mode(Mode::Fill)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("an at-least figure is a bound"), "{e}");
+    let e = Report::builder("f", day("2021-12-31"), Kind::Cargo, "5 t".parse().unwrap())
+        .qualifier(Qualifier::Nearly)
+        .mode(Mode::Fill)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("a nearly figure is a bound"), "{e}");
+}
+
+/// Any decimal, from the smallest to the largest, at any scale.
+fn any_decimal() -> impl Strategy<Value = Decimal> {
+    let mantissa = prop_oneof![-1000i128..1000, -(1i128 << 96) + 1..(1i128 << 96), Just((1i128 << 96) - 1)];
+    (mantissa, 0u32..=28).prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s))
+}
+
+proptest! {
+    /// Every qualifier gives an interval for every decimal and tolerance, without a panic; when both
+    /// ends fit, the checked interval is the same, and the figure itself lies in it where it should.
+    #[test]
+    fn intervals_never_panic(q in 0usize..6, v in any_decimal(), t in prop::option::of(any_decimal())) {
+        let q = Qualifier::ALL[q];
+        let i = q.interval(v, t);
+        if let Some(c) = q.checked_interval(v, t) {
+            prop_assert_eq!(c, i);
+        }
+        let inside = !matches!(q, Qualifier::MoreThan | Qualifier::Nearly);
+        prop_assert_eq!(i.contains(v), inside, "{} {} {:?}: {}", q, v, t, i);
+    }
 }
