@@ -774,7 +774,12 @@ impl<'a> Verification<'a> {
             if let Some(b) = self.index.shapes.get(shape).and_then(|s| s.buckets.get(bucket)) {
                 let rows = self.ledger.rows();
                 out.extend(
-                    b.rows.get(lo..hi).unwrap_or(&[]).iter().map(|&i| self.ledger.entry_at(rows[i as usize].pos)),
+                    b.rows
+                        .get(lo..hi)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|&i| rows.get(i as usize))
+                        .map(|r| self.ledger.entry_at(r.pos)),
                 );
             }
         }
@@ -1246,5 +1251,33 @@ mod tests {
         let mut narrow = Sums::Narrow(vec![0, 7]);
         assert!(narrow.scale(1000));
         assert_eq!((narrow.get(1), matches!(narrow, Sums::Narrow(_))), (Some(7000), true));
+    }
+
+    #[test]
+    fn rescaling_prefix_sums_is_checked() {
+        // 10^22 does not fit 64 bits: the sums widen rather than multiply by a truncated factor.
+        let mut small = Sums::Narrow(vec![0, 7]);
+        assert!(small.scale(10i128.pow(22)));
+        assert_eq!(small.get(1), Some(7 * 10i128.pow(22)));
+        // 6975788521879238501 * 10^22 does not fit 128 bits: reported, never wrapped.
+        let mut big = Sums::Narrow(vec![0, 6_975_788_521_879_238_501]);
+        assert!(!big.scale(10i128.pow(22)));
+        let mut wide = Sums::Wide(vec![0, i128::MAX / 2]);
+        assert!(!wide.scale(3));
+        assert_eq!(wide.get(1), Some(i128::MAX / 2), "nothing is half-scaled");
+    }
+
+    #[test]
+    fn intervals_of_the_issue_do_not_panic() {
+        let max = Decimal::MAX;
+        assert_eq!(
+            Qualifier::About
+                .checked_interval(Decimal::from(78) * Decimal::from(10u64.pow(18)) * Decimal::from(10u64.pow(9)), None),
+            None
+        );
+        assert_eq!(Qualifier::Exact.checked_interval(max, Some(Decimal::ONE)), None);
+        assert_eq!(Qualifier::Exact.interval(-max, None).to_string(), format!("[-{max}, -{max}]"));
+        assert_eq!(Qualifier::Nearly.interval(-max, None).to_string(), format!("[-{max}, -{max})"));
+        assert_eq!(Qualifier::About.interval(Decimal::MIN, Some(max)).to_string(), format!("[-{max}, 0]"));
     }
 }
