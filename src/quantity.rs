@@ -301,7 +301,23 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     if !ok_int || !ok_frac || (int.is_empty() && frac.is_none_or(str::is_empty)) {
         return Err(format!("{s:?} is not a decimal number; write digits with an optional . such as 1581 or 0.5"));
     }
-    Decimal::from_str_exact(t).map_err(|_| format!("{s:?} does not fit a decimal (at most 28 digits)"))
+    // Zeros that change nothing (leading ones, trailing ones after the point) are dropped, so that
+    // `9.0000000000000000000000000000` is 9 though its digits do not fit a decimal as written.
+    let frac = frac.map(|f| f.trim_end_matches('0')).filter(|f| !f.is_empty());
+    let int = int.trim_start_matches('0');
+    let sign = if t.starts_with('-') { "-" } else { "" };
+    let exact = match frac {
+        Some(f) => format!("{sign}{int}.{f}"),
+        None if int.is_empty() => "0".to_string(),
+        None => format!("{sign}{int}"),
+    };
+    Decimal::from_str_exact(&exact).map_err(|_| {
+        if frac.is_some_and(|f| f.len() > 28) {
+            format!("{s:?} has more than 28 decimal places; a decimal holds at most 28")
+        } else {
+            format!("{s:?} does not fit a decimal (at most 28 digits, up to {})", Decimal::MAX)
+        }
+    })
 }
 
 /// An exact amount of a unit.
@@ -446,6 +462,21 @@ pub(crate) const POW10: [i128; 29] = {
     t
 };
 
+/// `10^n` for `n` up to 28; `None` past it.
+#[inline]
+pub(crate) fn pow10(n: u32) -> Option<i128> {
+    POW10.get(n as usize).copied()
+}
+
+/// `m * 10^-s` with its trailing zeros dropped (scale lowered to match), exactly.
+fn strip_zeros(mut m: i128, mut s: u32) -> (i128, u32) {
+    while s > 0 && m % 10 == 0 {
+        m /= 10;
+        s -= 1;
+    }
+    (m, s)
+}
+
 impl ExactSum {
     #[inline]
     pub(crate) fn add(&mut self, d: Decimal) {
@@ -463,22 +494,22 @@ impl ExactSum {
         self.add_parts(m, s);
     }
 
+    /// Adds `m * 10^-s`; when the aligned sum does not fit 128 bits, retries with the trailing zeros
+    /// of both sides dropped (`5.0000000000000000000` aligns at scale 0), so that only a sum whose
+    /// exact digits do not fit is marked as overflowed.
     #[inline]
-    fn add_parts(&mut self, mut m: i128, s: u32) {
-        if s > self.scale {
-            match self.mantissa.checked_mul(POW10[(s - self.scale) as usize]) {
-                Some(v) => self.mantissa = v,
-                None => self.overflow = true,
-            }
-            self.scale = s;
-        } else if s < self.scale {
-            match m.checked_mul(POW10[(self.scale - s) as usize]) {
-                Some(v) => m = v,
-                None => self.overflow = true,
-            }
+    fn add_parts(&mut self, m: i128, s: u32) {
+        if self.overflow {
+            return;
         }
-        match self.mantissa.checked_add(m) {
-            Some(v) => self.mantissa = v,
+        if let Some((mantissa, scale)) = aligned_sum(self.mantissa, self.scale, m, s) {
+            (self.mantissa, self.scale) = (mantissa, scale);
+            return;
+        }
+        let (a, sa) = strip_zeros(self.mantissa, self.scale);
+        let (b, sb) = strip_zeros(m, s);
+        match aligned_sum(a, sa, b, sb) {
+            Some((mantissa, scale)) => (self.mantissa, self.scale) = (mantissa, scale),
             None => self.overflow = true,
         }
     }
@@ -488,7 +519,118 @@ impl ExactSum {
         if self.overflow {
             return None;
         }
-        Decimal::try_from_i128_with_scale(self.mantissa, self.scale).ok().map(|d| d.normalize())
+        let (m, s) = strip_zeros(self.mantissa, self.scale);
+        Decimal::try_from_i128_with_scale(m, s).ok().map(|d| d.normalize())
+    }
+}
+
+/// `a * 10^-sa + b * 10^-sb` as a mantissa at the larger scale; `None` when it does not fit 128 bits.
+#[inline]
+fn aligned_sum(a: i128, sa: u32, b: i128, sb: u32) -> Option<(i128, u32)> {
+    if sa == sb {
+        return Some((a.checked_add(b)?, sa));
+    }
+    if sb > sa {
+        let a = a.checked_mul(pow10(sb - sa)?)?;
+        Some((a.checked_add(b)?, sb))
+    } else {
+        let b = b.checked_mul(pow10(sa - sb)?)?;
+        Some((a.checked_add(b)?, sa))
+    }
+}
+
+/// `a − b` exactly, or `None` when the exact difference does not fit a decimal (it is never rounded).
+pub(crate) fn exact_sub(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let mut sum = ExactSum::default();
+    sum.add(a);
+    sum.add_parts(b.mantissa().checked_neg()?, b.scale());
+    sum.value()
+}
+
+/// Units of the fractional part of a [`Wide`]: `10^-30`, fine enough for 2 % of a figure with 28 places.
+const WIDE_ONE: i128 = 1_000_000_000_000_000_000_000_000_000_000;
+
+/// An exact number `int + frac * 10^-30` (`0 <= frac < 10^30`), wide enough for the ends of a
+/// report's interval before they are rounded, inward, to a decimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Wide {
+    int: i128,
+    frac: i128,
+}
+
+/// Which way [`Wide::to_decimal`] rounds a number that a decimal cannot hold exactly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Toward {
+    /// The largest decimal not above the number (for an upper end kept inside).
+    Floor,
+    /// The smallest decimal not below the number (for a lower end kept inside).
+    Ceil,
+}
+
+impl Wide {
+    pub(crate) fn new(d: Decimal) -> Option<Wide> {
+        let unit = pow10(d.scale())?;
+        let (m, frac) = (d.mantissa().div_euclid(unit), d.mantissa().rem_euclid(unit));
+        Some(Wide { int: m, frac: frac.checked_mul(10i128.checked_pow(30u32.checked_sub(d.scale())?)?)? })
+    }
+
+    pub(crate) fn checked_add(self, o: Wide) -> Option<Wide> {
+        let (mut int, mut frac) = (self.int.checked_add(o.int)?, self.frac.checked_add(o.frac)?);
+        if frac >= WIDE_ONE {
+            frac -= WIDE_ONE;
+            int = int.checked_add(1)?;
+        }
+        Some(Wide { int, frac })
+    }
+
+    pub(crate) fn checked_neg(self) -> Option<Wide> {
+        if self.frac == 0 {
+            Some(Wide { int: self.int.checked_neg()?, frac: 0 })
+        } else {
+            Some(Wide { int: self.int.checked_neg()?.checked_sub(1)?, frac: WIDE_ONE - self.frac })
+        }
+    }
+
+    pub(crate) fn checked_sub(self, o: Wide) -> Option<Wide> {
+        self.checked_add(o.checked_neg()?)
+    }
+
+    pub(crate) fn abs(self) -> Option<Wide> {
+        if self.int < 0 { self.checked_neg() } else { Some(self) }
+    }
+
+    /// `self * n / d`, exact when the result has at most 30 decimal places (2 % and halves of a
+    /// decimal do); `None` otherwise.
+    pub(crate) fn times_ratio(self, n: i128, d: i128) -> Option<Wide> {
+        let int = self.int.checked_mul(n)?;
+        let (q, r) = (int.checked_div_euclid(d)?, int.checked_rem_euclid(d)?);
+        let frac = r.checked_mul(WIDE_ONE)?.checked_add(self.frac.checked_mul(n)?)?;
+        if frac.checked_rem_euclid(d)? != 0 {
+            return None;
+        }
+        let frac = frac.checked_div_euclid(d)?;
+        Some(Wide { int: q.checked_add(frac.div_euclid(WIDE_ONE))?, frac: frac.rem_euclid(WIDE_ONE) })
+    }
+
+    /// The nearest decimal `toward` one side, at the most places that fit; `None` beyond a decimal's range.
+    pub(crate) fn to_decimal(self, toward: Toward) -> Option<Decimal> {
+        // More places than the fraction has add only zeros: start at the places it needs.
+        let mut needed = 30u32;
+        let mut f = self.frac;
+        while needed > 0 && f % 10 == 0 {
+            f /= 10;
+            needed -= 1;
+        }
+        for s in (0..=needed.min(28)).rev() {
+            let step = 10i128.checked_pow(30 - s)?;
+            let (down, rest) = (self.frac / step, self.frac % step);
+            let part = if toward == Toward::Ceil && rest != 0 { down + 1 } else { down };
+            let m = self.int.checked_mul(pow10(s)?).and_then(|i| i.checked_add(part));
+            if let Some(d) = m.and_then(|m| Decimal::try_from_i128_with_scale(m, s).ok()) {
+                return Some(d);
+            }
+        }
+        None
     }
 }
 

@@ -19,7 +19,7 @@ use crate::error::{Error, Position, Problem, unknown_name};
 use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
-use crate::quantity::{ExactSum, POW10, Quantity};
+use crate::quantity::{ExactSum, Quantity, Toward, Wide, exact_sub, pow10};
 use crate::query::Scope;
 
 /// How exact a reported figure is.
@@ -89,36 +89,81 @@ impl Qualifier {
 
     /// The interval a figure `value` stands for; an explicit `tolerance` `t` makes an `exact` or
     /// `about` figure `[v − t, v + t]` (other qualifiers ignore it).
+    ///
+    /// The ends are exact. An end with more than 28 decimal places (2 % of `1.0000000000000000000000000001`)
+    /// is rounded inward to the nearest decimal, which keeps in the interval exactly the figures a
+    /// decimal can hold. An end past the largest decimal is clamped to [`Decimal::MAX`] (or
+    /// [`Decimal::MIN`]): every figure lies within it, so [`Interval::locate`] answers as it would
+    /// for the true end; [`Qualifier::checked_interval`] refuses such a figure instead.
+    ///
+    /// ```
+    /// use relief_ledger::Qualifier;
+    /// use rust_decimal::Decimal;
+    ///
+    /// let i = Qualifier::Exact.interval(Decimal::MAX, Some(Decimal::ONE));
+    /// assert_eq!(i.to_string(), "[79228162514264337593543950334, 79228162514264337593543950335]");
+    /// assert!(Qualifier::Exact.checked_interval(Decimal::MAX, Some(Decimal::ONE)).is_none());
+    /// ```
     pub fn interval(self, value: Decimal, tolerance: Option<Decimal>) -> Interval {
-        let r = rounding_unit(value);
-        let (low, high) = match (self, tolerance) {
-            (Qualifier::Exact | Qualifier::About, Some(t)) => {
-                (Bound::Included(value - t.abs()), Bound::Included(value + t.abs()))
-            }
-            (Qualifier::Exact, None) => (Bound::Included(value), Bound::Included(value)),
-            (Qualifier::About, None) => {
-                let half = (r / Decimal::TWO).max((value * Decimal::new(2, 2)).abs());
-                (Bound::Included(value - half), Bound::Included(value + half))
-            }
-            (Qualifier::MoreThan, _) => (Bound::Excluded(value), Bound::Unbounded),
-            (Qualifier::AtLeast, _) => (Bound::Included(value), Bound::Unbounded),
-            (Qualifier::Nearly, _) => (Bound::Included(value - r), Bound::Excluded(value)),
-            (Qualifier::AtMost, _) => (Bound::Unbounded, Bound::Included(value)),
+        let (low, high) = self.ends(value, tolerance);
+        Interval {
+            low: low.map(|d| d.unwrap_or(Decimal::MIN).normalize()),
+            high: high.map(|d| d.unwrap_or(Decimal::MAX).normalize()),
+        }
+    }
+
+    /// The interval a figure stands for, as [`Qualifier::interval`]; `None` when an end lies past
+    /// the range of a decimal (`about 78000000000000000000000000000`: 2 % above it is too large).
+    pub fn checked_interval(self, value: Decimal, tolerance: Option<Decimal>) -> Option<Interval> {
+        let (low, high) = self.ends(value, tolerance);
+        let open = |b: Bound<Option<Decimal>>| match b {
+            Bound::Included(d) => d.map(|d| Bound::Included(d.normalize())),
+            Bound::Excluded(d) => d.map(|d| Bound::Excluded(d.normalize())),
+            Bound::Unbounded => Some(Bound::Unbounded),
         };
-        Interval { low: normal(low), high: normal(high) }
+        Some(Interval { low: open(low)?, high: open(high)? })
+    }
+
+    /// The ends, computed exactly and rounded inward to decimals; `None` for an end past a decimal's range.
+    fn ends(self, value: Decimal, tolerance: Option<Decimal>) -> (Bound<Option<Decimal>>, Bound<Option<Decimal>>) {
+        let v = Wide::new(value);
+        let low = |w: Option<Wide>| Bound::Included(w.and_then(|w| w.to_decimal(Toward::Ceil)));
+        let high = |w: Option<Wide>| Bound::Included(w.and_then(|w| w.to_decimal(Toward::Floor)));
+        let r = || Wide::new(rounding_unit(value));
+        match (self, tolerance) {
+            (Qualifier::Exact | Qualifier::About, Some(t)) => {
+                let t = Wide::new(t).and_then(Wide::abs);
+                let sum = |minus: bool| {
+                    let (v, t) = (v?, t?);
+                    if minus { v.checked_sub(t) } else { v.checked_add(t) }
+                };
+                (low(sum(true)), high(sum(false)))
+            }
+            (Qualifier::Exact, None) => (Bound::Included(Some(value)), Bound::Included(Some(value))),
+            (Qualifier::About, None) => {
+                let half = || {
+                    let by_rounding = r()?.times_ratio(1, 2)?;
+                    let by_percent = v?.abs()?.times_ratio(2, 100)?;
+                    Some(by_rounding.max(by_percent))
+                };
+                let half = half();
+                (
+                    low(v.zip(half).and_then(|(v, h)| v.checked_sub(h))),
+                    high(v.zip(half).and_then(|(v, h)| v.checked_add(h))),
+                )
+            }
+            (Qualifier::MoreThan, _) => (Bound::Excluded(Some(value)), Bound::Unbounded),
+            (Qualifier::AtLeast, _) => (Bound::Included(Some(value)), Bound::Unbounded),
+            (Qualifier::Nearly, _) => {
+                (low(v.zip(r()).and_then(|(v, r)| v.checked_sub(r))), Bound::Excluded(Some(value)))
+            }
+            (Qualifier::AtMost, _) => (Bound::Unbounded, Bound::Included(Some(value))),
+        }
     }
 
     /// True for the qualifiers a `fill` report may have.
     pub fn can_fill(self) -> bool {
         matches!(self, Qualifier::Exact | Qualifier::About)
-    }
-}
-
-fn normal(b: Bound<Decimal>) -> Bound<Decimal> {
-    match b {
-        Bound::Included(d) => Bound::Included(d.normalize()),
-        Bound::Excluded(d) => Bound::Excluded(d.normalize()),
-        Bound::Unbounded => Bound::Unbounded,
     }
 }
 
@@ -164,6 +209,11 @@ impl FromStr for Qualifier {
             Error::problem("qualifier", unknown_name("qualifier", s, &known))
         })
     }
+}
+
+/// "a" or "an" before `word`, by its first letter (`an at-least figure`, `a more-than figure`).
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 /// Whether a report is only checked, or fills the ledger's shortfall with an unattributed entry.
@@ -496,9 +546,10 @@ impl ReportBuilder {
     ///
     /// # Errors
     ///
-    /// Every problem at once: an empty id, a unit whose dimension does not fit the kind, a category of
-    /// another kind, a negative tolerance or one on a qualifier other than `exact`
-    /// and `about`, `fill` with another qualifier, a period that ends before it starts.
+    /// Every problem at once: an empty id, a negative figure (a published figure counts what happened),
+    /// a figure whose interval reaches past the largest decimal, a unit whose dimension does not fit
+    /// the kind, a category of another kind, a negative tolerance or one on a qualifier other than
+    /// `exact` and `about`, `fill` with another qualifier, a period that ends before it starts.
     pub fn build(self) -> Result<Report, Error> {
         let mut r = self.report;
         let kind = r.kind();
@@ -533,10 +584,40 @@ impl ReportBuilder {
                 ));
             }
         }
+        let value = r.value.value();
+        if value.is_sign_negative() && !value.is_zero() {
+            problems.push(Problem::new(
+                "value",
+                format!(
+                    "{:?} is negative; a published figure counts what happened, so it is zero or more",
+                    value.to_string()
+                ),
+            ));
+        } else if r.qualifier.checked_interval(value, r.tolerance).is_none() {
+            let by = match (r.qualifier, r.tolerance) {
+                (_, Some(t)) if r.qualifier.can_fill() => format!(" with tolerance {t}"),
+                (Qualifier::About, _) => " (±2 %)".to_string(),
+                _ => String::new(),
+            };
+            problems.push(Problem::new(
+                "value",
+                format!(
+                    "{} {:?}{by} stands for figures past {}, the largest a decimal holds; give a smaller figure{}",
+                    r.qualifier,
+                    value.to_string(),
+                    Decimal::MAX,
+                    if r.tolerance.is_some() { " or tolerance" } else { "" }
+                ),
+            ));
+        }
         if r.mode == Mode::Fill && !r.qualifier.can_fill() {
             problems.push(Problem::new(
                 "mode",
-                format!("only exact and about figures can fill; a {} figure is a bound, not an amount", r.qualifier),
+                format!(
+                    "only exact and about figures can fill; {} {} figure is a bound, not an amount",
+                    article(r.qualifier.as_str()),
+                    r.qualifier
+                ),
             ));
         }
         for (name, v) in ["item", "from", "to", "via", "region"].iter().zip(r.scope.texts()) {
@@ -601,6 +682,8 @@ pub struct Outcome {
     status: Status,
     interval: Interval,
     ledger: Decimal,
+    /// Ledger − reported, exact (verification refuses a report whose difference a decimal cannot hold).
+    difference: Decimal,
     filled: Option<Decimal>,
     span: Span,
 }
@@ -670,7 +753,7 @@ impl<'a> Verification<'a> {
 
     /// The difference between the ledger's figure and the reported one (ledger − reported).
     pub fn difference(&self, outcome: &Outcome) -> Decimal {
-        (outcome.ledger - self.reports[outcome.report].value.value()).normalize()
+        outcome.difference
     }
 
     /// The unattributed entries added by `fill` reports, in the order they were applied.
@@ -691,7 +774,12 @@ impl<'a> Verification<'a> {
             if let Some(b) = self.index.shapes.get(shape).and_then(|s| s.buckets.get(bucket)) {
                 let rows = self.ledger.rows();
                 out.extend(
-                    b.rows.get(lo..hi).unwrap_or(&[]).iter().map(|&i| self.ledger.entry_at(rows[i as usize].pos)),
+                    b.rows
+                        .get(lo..hi)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|&i| rows.get(i as usize))
+                        .map(|r| self.ledger.entry_at(r.pos)),
                 );
             }
         }
@@ -735,7 +823,9 @@ impl Ledger {
     ///
     /// # Errors
     ///
-    /// Two reports with one id; a figure too large for a decimal.
+    /// Two reports with one id; a ledger's figure, or its exact difference from a report's figure,
+    /// that does not fit a decimal (a problem of field `value` whose position names the report, never
+    /// a rounded figure).
     pub fn verify<'a>(&'a self, reports: &'a [Report]) -> Result<Verification<'a>, Error> {
         let mut problems = Vec::new();
         let mut by_id: TextMap<&str, usize> = TextMap::default();
@@ -768,9 +858,11 @@ impl Ledger {
             let r = &reports[i];
             let (ledger_figure, span) = v.figure(i)?;
             let target = r.value.value();
-            let mut outcome = v.judge(i, ledger_figure, span);
+            let mut outcome = v.judge(i, ledger_figure, span)?;
             if ledger_figure < target {
-                let missing = (target - ledger_figure).normalize();
+                let missing = exact_sub(target, ledger_figure).ok_or_else(|| {
+                    too_wide(r, "the part of its figure that the ledger lacks", target, ledger_figure)
+                })?;
                 let entry = fill_entry(r, missing)?;
                 outcome.status = Status::Filled;
                 outcome.filled = Some(missing);
@@ -781,7 +873,7 @@ impl Ledger {
         for (i, slot) in results.iter_mut().enumerate() {
             if slot.is_none() {
                 let (figure, span) = v.figure(i)?;
-                *slot = Some(v.judge(i, figure, span));
+                *slot = Some(v.judge(i, figure, span)?);
             }
         }
         v.outcomes = results.into_iter().flatten().collect();
@@ -795,27 +887,59 @@ impl Verification<'_> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
         let mut sum = ExactSum::default();
-        let mut span = Span { bucket: self.index.lookup(i, &r.scope.period, &mut sum), fills: Vec::new() };
+        let mut span =
+            Span { bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum), fills: Vec::new() };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() == dim && r.scope.matches(e) {
                 sum.add(e.quantity().canonical()?.value());
                 span.fills.push(j);
             }
         }
-        let canon = sum.value().ok_or_else(|| Error::overflow(format!("the ledger's figure for report {}", r.id)))?;
-        let q = Quantity::new(canon, dim.canonical_unit())?.to_unit(r.value.unit())?;
+        let overflow = || {
+            let mut p = Problem::new(
+                "value",
+                format!(
+                    "the ledger's figure for report {} does not fit a decimal (at most 28 digits, up to {}); \
+                     look for a misplaced decimal point among the quantities in its scope",
+                    r.id,
+                    Decimal::MAX
+                ),
+            );
+            p.position.id = Some(r.id.to_string());
+            Error::invalid(vec![p])
+        };
+        let canon = sum.value().ok_or_else(overflow)?;
+        let q = Quantity::new(canon, dim.canonical_unit())?.to_unit(r.value.unit()).map_err(|_| overflow())?;
         Ok((q.value(), span))
     }
 
-    fn judge(&self, i: usize, ledger: Decimal, span: Span) -> Outcome {
-        let interval = self.reports[i].interval();
+    fn judge(&self, i: usize, ledger: Decimal, span: Span) -> Result<Outcome, Error> {
+        let r = &self.reports[i];
+        let interval = r.interval();
         let status = match interval.locate(ledger) {
             Ordering::Less => Status::Short,
             Ordering::Equal => Status::Ok,
             Ordering::Greater => Status::Over,
         };
-        Outcome { report: i, status, interval, ledger, filled: None, span }
+        let value = r.value.value();
+        let difference =
+            exact_sub(ledger, value).ok_or_else(|| too_wide(r, "the difference", ledger, value))?.normalize();
+        Ok(Outcome { report: i, status, interval, ledger, difference, filled: None, span })
     }
+}
+
+/// The error for report `r` when an exact `a − b` (`what`) has more digits than a decimal holds:
+/// it is refused rather than rounded.
+fn too_wide(r: &Report, what: &str, a: Decimal, b: Decimal) -> Error {
+    let mut p = Problem::new(
+        "value",
+        format!(
+            "{what} between {a} and {b} does not fit a decimal (more than 28 digits); \
+             the ledger's figure and the report's differ too far in scale to compare exactly"
+        ),
+    );
+    p.position.id = Some(r.id.to_string());
+    Error::invalid(vec![p])
 }
 
 fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
@@ -915,25 +1039,28 @@ impl Sums {
         }
     }
 
-    /// Multiplies every sum by `f`; false when one no longer fits 128 bits.
+    /// Multiplies every sum by `f`; false when one no longer fits 128 bits (the sums are then
+    /// meaningless, and the bucket sums its rows one by one instead).
     fn scale(&mut self, f: i128) -> bool {
-        if let Sums::Narrow(v) = self {
-            if v.iter().all(|&x| i64::try_from(i128::from(x) * f).is_ok()) {
-                v.iter_mut().for_each(|x| *x *= f as i64);
+        if let (Sums::Narrow(v), Ok(f)) = (&mut *self, i64::try_from(f)) {
+            // Rescaling happens at most 28 times per bucket: a new vector is cheap, and nothing is
+            // half-scaled when one sum does not fit.
+            if let Some(scaled) = v.iter().map(|x| x.checked_mul(f)).collect::<Option<Vec<i64>>>() {
+                *v = scaled;
                 return true;
             }
         }
         self.widen();
-        let mut fits = true;
-        if let Sums::Wide(v) = self {
-            for p in v {
-                match p.checked_mul(f) {
-                    Some(x) => *p = x,
-                    None => fits = false,
+        match self {
+            Sums::Wide(v) => match v.iter().map(|x| x.checked_mul(f)).collect::<Option<Vec<i128>>>() {
+                Some(scaled) => {
+                    *v = scaled;
+                    true
                 }
-            }
+                None => false,
+            },
+            Sums::Narrow(_) => false,
         }
-        fits
     }
 }
 
@@ -1004,14 +1131,20 @@ impl Index {
     }
 
     /// Adds the ledger's part of report `i`'s figure (canonical unit) to `sum`; returns where its rows are.
-    fn lookup(&self, i: usize, period: &Period, sum: &mut ExactSum) -> Option<(usize, usize, usize, usize)> {
+    fn lookup(
+        &self,
+        i: usize,
+        period: &Period,
+        rows: &[Row],
+        sum: &mut ExactSum,
+    ) -> Option<(usize, usize, usize, usize)> {
         let (slot, key) = self.keys.get(i)?.as_ref()?;
         let shape = self.shapes.get(*slot)?;
         let b_idx = *shape.by_key.get(key)?;
         let b = shape.buckets.get(b_idx)?;
         let lo = period.start().map_or(0, |s| b.dates.partition_point(|d| *d < s));
         let hi = period.end().map_or(b.dates.len(), |e| b.dates.partition_point(|d| *d <= e)).max(lo);
-        b.add_range(lo, hi, sum);
+        b.add_range(lo, hi, rows, sum);
         Some((*slot, b_idx, lo, hi))
     }
 }
@@ -1056,33 +1189,45 @@ impl Bucket {
     }
 
     /// Appends a row (rows come in date order), keeping the prefix sums exact: a value with more
-    /// decimal places than seen so far rescales the sums before it.
+    /// decimal places than seen so far rescales the sums before it. Once the sums no longer fit
+    /// 128 bits (`6975788521879238501 t` and `0.0000000000000000000001 t` at 22 places), the bucket
+    /// stops keeping them and [`Bucket::add_range`] adds its rows one by one.
     #[inline]
     fn push(&mut self, index: u32, r: &Row) {
+        self.rows.push(index);
+        self.dates.push(r.date);
+        if self.overflow {
+            return;
+        }
         let (m, s) = (r.canon.mantissa(), r.canon.scale());
         if s > self.scale {
-            if !self.prefix.scale(POW10[(s - self.scale) as usize]) {
+            if !pow10(s - self.scale).is_some_and(|f| self.prefix.scale(f)) {
                 self.overflow = true;
+                return;
             }
             self.scale = s;
         }
         let last = self.prefix.last();
-        match m.checked_mul(POW10[(self.scale - s) as usize]).and_then(|m| last.checked_add(m)) {
+        match pow10(self.scale - s).and_then(|f| m.checked_mul(f)).and_then(|m| last.checked_add(m)) {
             Some(v) => self.prefix.push(v),
-            None => {
-                self.overflow = true;
-                self.prefix.push(last);
-            }
+            None => self.overflow = true,
         }
-        self.rows.push(index);
-        self.dates.push(r.date);
     }
 
-    fn add_range(&self, lo: usize, hi: usize, sum: &mut ExactSum) {
-        if self.overflow {
-            sum.poison();
-        } else if let (Some(h), Some(l)) = (self.prefix.get(hi), self.prefix.get(lo)) {
-            sum.add_scaled(h - l, self.scale);
+    /// Adds rows `lo..hi` to `sum`: the difference of two prefix sums, or each row's exact figure when
+    /// the prefix sums overflowed (a range of them may still fit a decimal though the whole bucket does not).
+    fn add_range(&self, lo: usize, hi: usize, rows: &[Row], sum: &mut ExactSum) {
+        if !self.overflow {
+            if let Some(d) = self.prefix.get(hi).zip(self.prefix.get(lo)).and_then(|(h, l)| h.checked_sub(l)) {
+                sum.add_scaled(d, self.scale);
+                return;
+            }
+        }
+        for &i in self.rows.get(lo..hi).unwrap_or(&[]) {
+            match rows.get(i as usize) {
+                Some(r) => sum.add(r.canon),
+                None => sum.poison(),
+            }
         }
     }
 }
@@ -1106,5 +1251,33 @@ mod tests {
         let mut narrow = Sums::Narrow(vec![0, 7]);
         assert!(narrow.scale(1000));
         assert_eq!((narrow.get(1), matches!(narrow, Sums::Narrow(_))), (Some(7000), true));
+    }
+
+    #[test]
+    fn rescaling_prefix_sums_is_checked() {
+        // 10^22 does not fit 64 bits: the sums widen rather than multiply by a truncated factor.
+        let mut small = Sums::Narrow(vec![0, 7]);
+        assert!(small.scale(10i128.pow(22)));
+        assert_eq!(small.get(1), Some(7 * 10i128.pow(22)));
+        // 6975788521879238501 * 10^22 does not fit 128 bits: reported, never wrapped.
+        let mut big = Sums::Narrow(vec![0, 6_975_788_521_879_238_501]);
+        assert!(!big.scale(10i128.pow(22)));
+        let mut wide = Sums::Wide(vec![0, i128::MAX / 2]);
+        assert!(!wide.scale(3));
+        assert_eq!(wide.get(1), Some(i128::MAX / 2), "nothing is half-scaled");
+    }
+
+    #[test]
+    fn intervals_of_the_issue_do_not_panic() {
+        let max = Decimal::MAX;
+        assert_eq!(
+            Qualifier::About
+                .checked_interval(Decimal::from(78) * Decimal::from(10u64.pow(18)) * Decimal::from(10u64.pow(9)), None),
+            None
+        );
+        assert_eq!(Qualifier::Exact.checked_interval(max, Some(Decimal::ONE)), None);
+        assert_eq!(Qualifier::Exact.interval(-max, None).to_string(), format!("[-{max}, -{max}]"));
+        assert_eq!(Qualifier::Nearly.interval(-max, None).to_string(), format!("[-{max}, -{max})"));
+        assert_eq!(Qualifier::About.interval(Decimal::MIN, Some(max)).to_string(), format!("[-{max}, 0]"));
     }
 }

@@ -66,7 +66,7 @@ fn entry() -> impl Strategy<Value = Entry> {
 }
 
 fn report() -> impl Strategy<Value = Report> {
-    (0usize..6, 0usize..6, -1_000_000i64..100_000_000, 0u32..4, any::<[bool; 5]>(), text(), 0i64..900).prop_map(
+    (0usize..6, 0usize..6, 0i64..100_000_000, 0u32..4, any::<[bool; 5]>(), text(), 0i64..900).prop_map(
         |(k, q, m, scale, flags, t, day)| {
             let kind = Kind::ALL[k];
             let unit = kind.dimensions()[0].canonical_unit();
