@@ -301,18 +301,23 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     if !ok_int || !ok_frac || (int.is_empty() && frac.is_none_or(str::is_empty)) {
         return Err(format!("{s:?} is not a decimal number; write digits with an optional . such as 1581 or 0.5"));
     }
-    // Zeros that change nothing (leading ones, trailing ones after the point) are dropped, so that
-    // `9.0000000000000000000000000000` is 9 though its digits do not fit a decimal as written.
-    let frac = frac.map(|f| f.trim_end_matches('0')).filter(|f| !f.is_empty());
+    // Leading zeros change nothing. Trailing zeros after the point are kept while they fit, so that a
+    // figure reads back as it was written, and dropped only when they do not fit a decimal:
+    // `9.0000000000000000000000000000` is 9.
     let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
     let sign = if t.starts_with('-') { "-" } else { "" };
-    let exact = match frac {
-        Some(f) => format!("{sign}{int}.{f}"),
-        None if int.is_empty() => "0".to_string(),
-        None => format!("{sign}{int}"),
+    let written = frac.filter(|f| !f.is_empty());
+    let trimmed = written.map(|f| f.trim_end_matches('0')).filter(|f| !f.is_empty());
+    let exact = |frac: Option<&str>| {
+        let text = match frac {
+            Some(f) => format!("{sign}{int}.{f}"),
+            None => format!("{sign}{int}"),
+        };
+        Decimal::from_str_exact(&text).ok()
     };
-    Decimal::from_str_exact(&exact).map_err(|_| {
-        if frac.is_some_and(|f| f.len() > 28) {
+    exact(written).or_else(|| exact(trimmed)).ok_or_else(|| {
+        if trimmed.is_some_and(|f| f.len() > 28) {
             format!("{s:?} has more than 28 decimal places; a decimal holds at most 28")
         } else {
             format!("{s:?} does not fit a decimal (at most 28 digits, up to {})", Decimal::MAX)

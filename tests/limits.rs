@@ -270,7 +270,13 @@ fn decimals_with_trailing_zeros_past_28_places_are_exact() {
     let e = parse_decimal("9.00000000000000000000000000001").unwrap_err();
     assert!(e.contains("28"), "{e}");
     assert!(parse_decimal("79228162514264337593543950336").is_err(), "one past the largest decimal");
-    let _ = Qualifier::Exact;
+}
+
+#[test]
+fn trailing_zeros_that_fit_are_kept_as_written() {
+    // A decimal keeps the digits it was written with (a Quantity still prints normalized).
+    assert_eq!(parse_decimal("1.50").unwrap().to_string(), "1.50");
+    assert_eq!(parse_decimal("576442.0").unwrap().to_string(), "576442.0");
 }
 
 fn report(
