@@ -629,6 +629,13 @@ impl ReportBuilder {
             Ok(p) => r.scope.period = p,
             Err(e) => problems.extend(e.problems().iter().cloned()),
         }
+        if problems.is_empty() && r.mode == Mode::Fill {
+            // A fill must be able to record its unattributed entry (a transfer scoped to one party on
+            // both sides never can): refuse it here, where the report's file and line are still known.
+            if let Err(e) = fill_entry(&r, Decimal::ONE) {
+                problems.extend(e.problems().iter().cloned());
+            }
+        }
         if problems.is_empty() {
             Ok(r)
         } else {
@@ -1235,6 +1242,27 @@ impl Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fill_that_could_never_record_its_entry_is_refused_when_built() {
+        let build = |mode| {
+            Report::builder(
+                "r1",
+                NaiveDate::from_ymd_opt(2021, 1, 5).unwrap_or_default(),
+                Kind::DetaineeTransfer,
+                Quantity::new(Decimal::TEN, crate::quantity::Unit::Persons).unwrap(),
+            )
+            .from("ARM")
+            .to("ARM")
+            .mode(mode)
+            .build()
+        };
+        let err = build(Mode::Fill).unwrap_err();
+        assert_eq!(err.problems().len(), 1, "{err}");
+        assert_eq!(err.problems()[0].field.as_deref(), Some("to"), "{err}");
+        // A check report with that scope is no contradiction in itself: it matches nothing.
+        assert!(build(Mode::Check).is_ok());
+    }
 
     #[test]
     fn prefix_sums_widen_when_they_outgrow_64_bits() {

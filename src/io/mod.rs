@@ -290,53 +290,7 @@ fn read_content(
             content.report_lines = c.report_lines;
         }
     }
-    let problems = fill_problems(&content);
-    if !problems.is_empty() {
-        return Err(Error::invalid(problems));
-    }
     Ok(content)
-}
-
-/// The problems of the `fill` reports of a file whose unattributed entry could never be recorded,
-/// such as a transfer scoped to one party on both sides, placed at the report's line.
-///
-/// Verification would meet them only when a fill is needed, and could name only the entry it was
-/// making (`fill:r1`); the file and line are known here, and a report that cannot fill is bad
-/// input whatever the ledger holds.
-fn fill_problems(content: &FileContent) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for (r, &line) in content.reports.iter().zip(&content.report_lines) {
-        if r.mode() != crate::Mode::Fill {
-            continue;
-        }
-        // The entry a fill records, as `report::fill_entry` builds it; its quantity, date and id are the
-        // verification's, so only what the report's scope gives it is checked.
-        let Ok(one) = crate::Quantity::new(rust_decimal::Decimal::ONE, r.value().unit()) else { continue };
-        let s = r.scope();
-        let mut b = Entry::builder(r.kind(), r.published(), one).unattributed(r.id());
-        if let Some(c) = s.category {
-            b = b.category(c);
-        }
-        if let Some(source) = r.source() {
-            b = b.source(source);
-        }
-        for (value, set) in [
-            (&s.item, crate::EntryBuilder::item as fn(crate::EntryBuilder, String) -> crate::EntryBuilder),
-            (&s.from, crate::EntryBuilder::from),
-            (&s.to, crate::EntryBuilder::to),
-            (&s.via, crate::EntryBuilder::via),
-            (&s.region, crate::EntryBuilder::region),
-        ] {
-            if let Some(v) = value {
-                b = set(b, v.to_string());
-            }
-        }
-        if let Err(e) = b.build() {
-            let file = &content.name;
-            problems.extend(e.problems().iter().map(|p| p.clone().located(file, Some(line), None, Some(r.id()))));
-        }
-    }
-    problems
 }
 
 /// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
