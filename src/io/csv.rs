@@ -208,16 +208,32 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Res
 ///
 /// Every problem in the file is reported, and nothing is returned unless there are none.
 pub(crate) fn read(
-    mut input: impl Read,
+    input: impl Read,
     file: &Arc<str>,
     want: Option<Table>,
     dialect: Dialect,
     assume: &Assumptions,
 ) -> Result<Content, Error> {
+    read_chunked(input, file, want, dialect, assume, CHUNK)
+}
+
+/// [`read`], cutting the file into chunks of about `chunk` bytes (tests make them tiny).
+fn read_chunked(
+    mut input: impl Read,
+    file: &Arc<str>,
+    want: Option<Table>,
+    dialect: Dialect,
+    assume: &Assumptions,
+    chunk: usize,
+) -> Result<Content, Error> {
+    let chunk = chunk.max(1);
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
+    let refuse = |line: Option<u64>, message: String| {
+        Err(Error::invalid(vec![Problem::general(message).located(file, line, None, None)]))
+    };
     // The top of the file: enough for the rows where an HXL hashtag row may be.
     let mut buf: Vec<u8> = Vec::new();
-    let mut target = 64 << 10;
+    let mut target = chunk.min(64 << 10);
     let mut eof = loop {
         let eof = fill(&mut input, &mut buf, target).map_err(io)?;
         if eof || record_ends(&buf, HXL_ROWS + 1).len() > HXL_ROWS {
@@ -226,34 +242,75 @@ pub(crate) fn read(
         target *= 2;
     };
     let bom = if buf.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    if buf[bom..].iter().all(|b| b.is_ascii_whitespace()) && eof {
+    let text = buf.get(bom..).unwrap_or_default();
+    if text.iter().all(|b| b.is_ascii_whitespace()) && eof {
         let table = want.unwrap_or(Table::Entries);
         let message =
             format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
-        return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
+        return refuse(None, message);
     }
-    let top = top_rows(&buf[bom..], file)?;
-    let hashtag_row = top.iter().take(HXL_ROWS).position(|(cells, _, _)| crate::io::hxl::is_hashtag_row(cells));
+    if let Some(line) = cr_line_ends(text) {
+        let message = "the lines end with a carriage return alone (CR line ends, as old Mac files have), so the file reads as one long line; save it with LF or CRLF line ends".to_string();
+        return refuse(Some(line), message);
+    }
+    let top = top_rows(text, file)?;
+    // A quoted value still open at the end of the file, in a row read as a header (or above it).
+    let open = top.last().filter(|row| eof && row.end >= text.len()).and_then(|row| {
+        let rest = text.get(row.start..).unwrap_or_default();
+        let (quote, field) = open_quote(rest)?;
+        let (before, after) = rest.split_at(quote.min(rest.len()));
+        Some((top.len() - 1, row.line + bytecount(before), field, bytecount(after)))
+    });
+    let open_quote_error = |(_, line, field, lines): (usize, u64, usize, u64)| {
+        refuse(
+            Some(line),
+            format!(
+                "the double quote that opens column {} of this row is never closed, so the row would run to the end of the file ({lines} lines on); close it with a double quote (a quote inside a value is written twice: \"\")",
+                field + 1
+            ),
+        )
+    };
+    let hashtag_row = top.iter().take(HXL_ROWS).position(|row| crate::io::hxl::is_hashtag_row(&row.cells));
     let (header, header_end) = match (hashtag_row, dialect) {
         (Some(k), _) => {
-            let (cells, end, line) = &top[k];
-            let header = crate::io::hxl::header(cells, want);
-            (complete(header, cells, assume, file, *line)?, bom + end)
+            if let Some(o) = open.filter(|o| o.0 <= k) {
+                return open_quote_error(o);
+            }
+            let row = &top[k];
+            if let (Dialect::Auto, Some(first)) = (dialect, top.first().filter(|_| k > 0)) {
+                if let Some(table) = plain_header(&first.cells) {
+                    let message = format!(
+                        "line {} names the columns of {} and line {} is a row of HXL hashtags, so the file could be plain CSV or HXL; remove the hashtag row to read it as CSV, or name the file .hxl to read it as HXL (with line {} as human headers)",
+                        first.line,
+                        table.noun(),
+                        row.line,
+                        first.line
+                    );
+                    return refuse(Some(row.line), message);
+                }
+            }
+            let header = crate::io::hxl::header(&row.cells, want, file, row.line)?;
+            (complete(header, &row.cells, assume, file, row.line)?, bom + row.end)
         }
         (None, Dialect::Hxl) => {
+            if let Some(o) = open {
+                return open_quote_error(o);
+            }
             let message = format!(
                 "no hashtag row in the first {HXL_ROWS} rows; HXL tags each column in a row under the headers, such as #date,#adm1+name,#affected+returnees"
             );
-            return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
+            return refuse(None, message);
         }
         (None, Dialect::Auto) => {
-            let Some((cells, end, _)) = top.first() else {
-                let message = "the file has no header row".to_string();
-                return Err(Error::invalid(vec![Problem::general(message).located(file, Some(1), None, None)]));
+            if let Some(o) = open.filter(|o| o.0 == 0) {
+                return open_quote_error(o);
+            }
+            let Some(row) = top.first() else {
+                return refuse(Some(1), "the file has no header row".to_string());
             };
-            let names: Vec<&str> = cells.iter().map(String::as_str).collect();
+            let names: Vec<&str> = row.cells.iter().map(String::as_str).collect();
             let header = parse_header(&names, file, want)?;
-            (complete(header, cells, assume, file, 1)?, bom + end)
+            (complete(header, &row.cells, assume, file, 1)?, bom + row.end)
         }
     };
     let width = header.map.len();
@@ -287,7 +344,7 @@ pub(crate) fn read(
         // Feed chunks cut at record boundaries, in order.
         let mut index = 0;
         let mut line = first_line;
-        let mut target = CHUNK;
+        let mut target = chunk;
         let mut feed_error = None;
         while !pending.is_empty() || !eof {
             if !eof {
@@ -307,7 +364,7 @@ pub(crate) fn read(
                     continue;
                 }
             };
-            target = CHUNK;
+            target = chunk;
             let mut tail = back_rx.try_recv().unwrap_or_default();
             tail.clear();
             tail.extend_from_slice(&pending[cut..]);
@@ -400,19 +457,28 @@ struct Sink<'a> {
 /// The most fields a record is split into; more than any valid header has.
 const MAX_FIELDS: usize = 32;
 
-/// Parses a chunk that is valid UTF-8. A line without a double quote is split at its commas right
-/// there, its fields borrowed from the text; a quoted record goes through `csv_core`.
-fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
-    let bytes = text.as_bytes();
+/// What a chunk's parser hands its records to.
+trait Records {
+    /// One record: `fields` holds its first fields, `count` says how many it has.
+    fn record(&mut self, fields: &[&str], count: usize, line: u64);
+    /// A quoted value that opens on `line`, in field `field` of its record, and is still open at
+    /// the end of the file, `lines` lines further on: the record is not read.
+    fn open_quote(&mut self, line: u64, field: usize, lines: u64);
+}
+
+/// Parses a chunk that is valid UTF-8. A line without a double quote or a lone CR is split at its
+/// commas right there, its fields borrowed from the text, which is what csv_core would make of
+/// it; any other record goes through `csv_core`.
+fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
     let mut core = csv_core::Reader::new();
     let mut unquoted: Vec<u8> = vec![0; 1024];
     let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
     let (mut pos, mut line) = (0usize, first_line);
-    while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        let raw = &text[pos..end];
-        if memchr::memchr(b'"', raw.as_bytes()).is_none() {
-            let record = raw.strip_suffix('\r').unwrap_or(raw);
+    while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let raw = rest.get(..end).unwrap_or(rest);
+        let record = raw.strip_suffix('\r').unwrap_or(raw);
+        if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
             let mut fields = [""; MAX_FIELDS];
             let mut n = 0;
             let mut start = 0;
@@ -426,16 +492,21 @@ fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
             if !(n == 1 && record.trim().is_empty()) {
                 sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
             }
-            pos = end + 1;
+            pos += end + 1;
             line += 1;
             continue;
         }
-        // A quoted record, which may run over several lines.
+        // A quoted record, which may run over several lines, or one that a lone CR ends.
+        let rest = rest.as_bytes();
         let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
         loop {
             // Empty input tells csv_core the chunk has ended, which ends a last record without a newline.
-            let input = &bytes[pos + nin_total..];
-            let (result, nin, nout, nend) = core.read_record(input, &mut unquoted[nout_total..], &mut ends[nends..]);
+            let input = rest.get(nin_total..).unwrap_or_default();
+            let (result, nin, nout, nend) = core.read_record(
+                input,
+                unquoted.get_mut(nout_total..).unwrap_or_default(),
+                ends.get_mut(nends..).unwrap_or_default(),
+            );
             nin_total += nin;
             nout_total += nout;
             nends += nend;
@@ -446,29 +517,31 @@ fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
                 csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
             }
         }
-        let consumed = &bytes[pos..pos + nin_total];
+        if nin_total >= rest.len() {
+            // The record runs to the end of the input: csv_core ends a quoted value that is still
+            // open there without a word, and it would hold the rest of the file.
+            if let Some((quote, field)) = open_quote(rest) {
+                let (before, after) = rest.split_at(quote.min(rest.len()));
+                sink.open_quote(line + bytecount(before), field, bytecount(after));
+                break;
+            }
+        }
+        let consumed = rest.get(..nin_total).unwrap_or(rest);
         let mut fields = [""; MAX_FIELDS];
         let mut start = 0;
-        let mut valid = true;
-        for (i, &e) in ends[..nends].iter().enumerate() {
+        for (slot, &e) in fields.iter_mut().zip(ends.get(..nends).unwrap_or_default()) {
             // Removing quotes from valid UTF-8 leaves valid UTF-8.
-            let f = std::str::from_utf8(&unquoted[start..e]).unwrap_or_else(|_| {
-                valid = false;
-                ""
-            });
-            if let Some(slot) = fields.get_mut(i) {
-                *slot = f;
-            }
+            *slot = unquoted.get(start..e).and_then(|f| std::str::from_utf8(f).ok()).unwrap_or("");
             start = e;
         }
-        if valid && nends > 0 && !(nends == 1 && fields[0].trim().is_empty()) {
+        if nends > 0 && !(nends == 1 && fields[0].trim().is_empty()) {
             sink.record(&fields[..nends.min(MAX_FIELDS)], nends, line);
         }
         if nin_total == 0 {
             break; // nothing left that makes a record
         }
         pos += nin_total;
-        line += memchr::memchr_iter(b'\n', consumed).count() as u64;
+        line += bytecount(consumed);
         core.reset();
     }
 }
@@ -490,6 +563,16 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
             }
         }
         let line = raw.position().map_or(first_line, |p| p.line() + base);
+        if rdr.position().byte() >= bytes.len() as u64 {
+            // The last record: a quoted value still open at the end would hold the rest of the file.
+            let start = raw.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
+            let rest = bytes.get(start..).unwrap_or_default();
+            if let Some((quote, field)) = open_quote(rest) {
+                let (before, after) = rest.split_at(quote.min(rest.len()));
+                sink.open_quote(line + bytecount(before), field, bytecount(after));
+                break;
+            }
+        }
         if raw.len() == 1 && raw.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
             continue;
         }
@@ -528,8 +611,21 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
     }
 }
 
-impl Sink<'_> {
-    /// One record: `fields` holds its first fields, `count` says how many it has.
+impl Records for Sink<'_> {
+    fn open_quote(&mut self, line: u64, field: usize, lines: u64) {
+        let out = &mut *self.out;
+        out.records += 1;
+        let message = format!(
+            "the double quote that opens this value is never closed, so the value would run to the end of the file ({lines} lines on); close it with a double quote (a quote inside a value is written twice: \"\")"
+        );
+        let label = self.header.map.get(field).copied().flatten().and_then(|i| self.header.labels.get(i));
+        let problem = match label {
+            Some(name) => Problem::new(name, message),
+            None => Problem::general(format!("column {}: {message}", field + 1)),
+        };
+        out.problems.push(problem.located(self.file, Some(line), Some(out.records), None));
+    }
+
     fn record(&mut self, fields: &[&str], count: usize, line: u64) {
         let out = &mut *self.out;
         out.records += 1;
@@ -606,28 +702,18 @@ impl Sink<'_> {
     }
 }
 
-/// The ends (after their newlines) of the first `n` records of `buf`, which starts at a record.
-fn record_ends(buf: &[u8], n: usize) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let mut inside = false;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => inside = !inside,
-            b'\n' if !inside => {
-                ends.push(i + 1);
-                if ends.len() == n {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    ends
+/// One of the first rows of a file.
+struct Row {
+    cells: Vec<String>,
+    /// Offsets where it starts and ends (after its terminator).
+    start: usize,
+    end: usize,
+    /// The line it starts on.
+    line: u64,
 }
 
-/// The first rows of a file (where HXL allows its hashtag row), each with the offset where it
-/// ends and the line where it starts.
-fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)>, Error> {
+/// The first rows of a file (where HXL allows its hashtag row).
+fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<Row>, Error> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buf);
     let mut rec = csv::ByteRecord::new();
     let mut rows = Vec::new();
@@ -651,28 +737,154 @@ fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)
             }
         }
         let end = usize::try_from(rdr.position().byte()).unwrap_or(buf.len());
-        rows.push((cells, end, rec.position().map_or(line, |p| p.line())));
+        let start = rec.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
+        rows.push(Row { cells, start, end, line: rec.position().map_or(line, |p| p.line()) });
     }
     Ok(rows)
 }
 
-/// The end (after its newline) of the last whole record in `buf`, which starts at a record
-/// boundary, so outside quotes. A doubled quote inside a quoted field toggles twice, which leaves
-/// the state as it was.
+/// The table whose columns the row names, when every name in it is a column name (a plain CSV
+/// header rather than the human headers above an HXL hashtag row).
+fn plain_header(cells: &[String]) -> Option<Table> {
+    let names: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let table = if names.iter().any(|n| matches!(*n, "published" | "value")) { Table::Reports } else { Table::Entries };
+    (!names.is_empty() && names.iter().all(|n| table.index(n).is_some())).then_some(table)
+}
+
+/// The line of the first line end, when it is a CR alone followed by more: a file with CR line
+/// ends, which csv_core reads but whose lines nothing counts.
+fn cr_line_ends(buf: &[u8]) -> Option<u64> {
+    let mut found = None;
+    Scanner::new().run(buf, |i, b, _| {
+        if b == b'\r' && buf.get(i).is_some_and(|&next| next != b'\n') {
+            found = Some(1 + bytecount(buf.get(..i).unwrap_or_default()));
+        }
+        false
+    });
+    found
+}
+
+/// Where csv_core's reader is within a record, as far as finding where records end needs: the
+/// states of its machine (default dialect: `,`, `"` quoting with `""` inside, CR, LF or CRLF
+/// terminators) merged where they treat every byte alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before a record: line ends here are blank lines, which csv_core skips.
+    RecordStart,
+    /// After a comma: a quote here opens a quoted field.
+    FieldStart,
+    /// In an unquoted field, or after a quoted field's closing quote and more text: a quote here
+    /// is an ordinary character.
+    InField,
+    /// Inside a quoted field: only a quote matters.
+    Quoted,
+    /// Just after a quote in a quoted field: a second quote is a literal one, anything else
+    /// closes the field.
+    AfterQuote,
+}
+
+/// Follows csv_core's state machine over bytes, without parsing fields, to find the ends of
+/// records: where a file can be cut into chunks that parse alone exactly as they do in one pass.
+#[derive(Debug, Clone, Copy)]
+struct Scanner {
+    state: State,
+    /// The field of the record the scanner is in (0 first).
+    field: usize,
+    /// The offset of the quote that opened the current quoted field.
+    quote: usize,
+}
+
+impl Scanner {
+    /// A scanner at the start of a record.
+    fn new() -> Scanner {
+        Scanner { state: State::RecordStart, field: 0, quote: 0 }
+    }
+
+    /// Scans `buf`, calling `at_end(offset after it, byte, ends a record)` at every line end
+    /// outside quotes (a blank line ends no record); stops early when `at_end` says false.
+    /// Returns how many bytes it scanned.
+    fn run(&mut self, buf: &[u8], mut at_end: impl FnMut(usize, u8, bool) -> bool) -> usize {
+        let mut i = 0;
+        while let Some(&b) = buf.get(i) {
+            match self.state {
+                State::Quoted => match memchr::memchr(b'"', buf.get(i..).unwrap_or_default()) {
+                    Some(j) => {
+                        i += j + 1;
+                        self.state = State::AfterQuote;
+                    }
+                    None => return buf.len(),
+                },
+                State::InField => match memchr::memchr3(b',', b'\n', b'\r', buf.get(i..).unwrap_or_default()) {
+                    // Jump to the comma or line end; the arm below handles it as at a field's start.
+                    Some(j) => {
+                        i += j;
+                        self.state = State::FieldStart;
+                    }
+                    None => return buf.len(),
+                },
+                state => {
+                    i += 1;
+                    match b {
+                        b'\n' | b'\r' => {
+                            let ends = state != State::RecordStart;
+                            self.state = State::RecordStart;
+                            self.field = 0;
+                            if !at_end(i, b, ends) {
+                                return i;
+                            }
+                        }
+                        b',' => {
+                            self.field += 1;
+                            self.state = State::FieldStart;
+                        }
+                        b'"' if state == State::AfterQuote => self.state = State::Quoted,
+                        b'"' => {
+                            self.quote = i - 1;
+                            self.state = State::Quoted;
+                        }
+                        _ => self.state = State::InField,
+                    }
+                }
+            }
+        }
+        buf.len()
+    }
+}
+
+/// The ends (after their terminators) of the first `n` records of `buf`, which starts at a record.
+fn record_ends(buf: &[u8], n: usize) -> Vec<usize> {
+    let mut ends = Vec::new();
+    Scanner::new().run(buf, |i, _, record| {
+        if record {
+            ends.push(i);
+        }
+        ends.len() < n
+    });
+    ends
+}
+
+/// The end (after its newline) of the last whole record in `buf`, which starts at a record: the
+/// last newline outside quotes, where a chunk may end.
 fn last_boundary(buf: &[u8]) -> Option<usize> {
     if memchr::memchr(b'"', buf).is_none() {
         return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
-    let mut inside = false;
     let mut found = None;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => inside = !inside,
-            b'\n' if !inside => found = Some(i + 1),
-            _ => {}
+    Scanner::new().run(buf, |i, b, _| {
+        if b == b'\n' {
+            found = Some(i);
         }
-    }
+        true
+    });
     found
+}
+
+/// Where a quoted field that `record` (from a record's start to the end of the input) leaves
+/// open begins: its offset and the index of its field.
+fn open_quote(record: &[u8]) -> Option<(usize, usize)> {
+    let mut scanner = Scanner::new();
+    scanner.run(record, |_, _, _| true);
+    (scanner.state == State::Quoted).then_some((scanner.quote, scanner.field))
 }
 
 /// Writes entries as CSV, with the `mines` column only when some entry has mines.
