@@ -1,7 +1,18 @@
 //! CSV with a header row: entries or reports, columns in any order.
 //!
-//! Large files are cut into chunks at record boundaries (newlines outside quotes) and parsed on
-//! every core; the chunks' entries are then handed over in file order.
+//! Large files are cut into chunks at record boundaries (newlines outside quotes, found by
+//! following csv_core's own state machine) and parsed on every core; the chunks' entries are then
+//! handed over in file order, exactly as one pass over the file would read them.
+//!
+//! # Formulas
+//!
+//! Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (and some, after a tab or a CR)
+//! as a formula, so a value from a third party's file could run in the spreadsheet of whoever
+//! opens what we write (CSV injection). Following OWASP's advice, the CSV and HXL writers put a
+//! single quote `'` before such a value, which spreadsheets show as text without the quote; a
+//! number such as `-5` is left as it is. Readers take one leading `'` off a value when a formula
+//! character or another `'` follows it, so that what is written reads back exactly: the writers
+//! also put a `'` before a value that begins with `'` and one of those characters.
 
 use std::io::Read;
 use std::sync::{Arc, Mutex, mpsc};
@@ -265,8 +276,9 @@ fn read_chunked(
         refuse(
             Some(line),
             format!(
-                "the double quote that opens column {} of this row is never closed, so the row would run to the end of the file ({lines} lines on); close it with a double quote (a quote inside a value is written twice: \"\")",
-                field + 1
+                "the double quote that opens column {} of this row is never closed, so the row would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
+                field + 1,
+                lines_on(lines)
             ),
         )
     };
@@ -416,6 +428,11 @@ fn read_chunked(
     })
 }
 
+/// How far the end of the file is from a line, in words.
+fn lines_on(lines: u64) -> String {
+    if lines == 1 { "1 line on".to_string() } else { format!("{lines} lines on") }
+}
+
 fn bytecount(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
 }
@@ -470,7 +487,7 @@ trait Records {
 /// commas right there, its fields borrowed from the text, which is what csv_core would make of
 /// it; any other record goes through `csv_core`.
 fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
-    let mut core = csv_core::Reader::new();
+    let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
     let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
     let (mut pos, mut line) = (0usize, first_line);
@@ -489,7 +506,7 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
                 n += 1;
                 start = comma + 1;
             }
-            if !(n == 1 && record.trim().is_empty()) {
+            if !(n == 1 && record.trim_ascii().is_empty()) {
                 sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
             }
             pos += end + 1;
@@ -498,25 +515,10 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
         }
         // A quoted record, which may run over several lines, or one that a lone CR ends.
         let rest = rest.as_bytes();
-        let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
-        loop {
-            // Empty input tells csv_core the chunk has ended, which ends a last record without a newline.
-            let input = rest.get(nin_total..).unwrap_or_default();
-            let (result, nin, nout, nend) = core.read_record(
-                input,
-                unquoted.get_mut(nout_total..).unwrap_or_default(),
-                ends.get_mut(nends..).unwrap_or_default(),
-            );
-            nin_total += nin;
-            nout_total += nout;
-            nends += nend;
-            match result {
-                csv_core::ReadRecordResult::OutputFull => unquoted.resize(unquoted.len() * 2, 0),
-                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
-            }
-        }
+        // csv_core skips blank lines before a record (CRs here, and the LF after them).
+        let blank = rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let at = line + bytecount(rest.get(..blank).unwrap_or_default());
+        let (nin_total, nends) = core_record(&mut core, rest, &mut unquoted, &mut ends);
         if nin_total >= rest.len() {
             // The record runs to the end of the input: csv_core ends a quoted value that is still
             // open there without a word, and it would hold the rest of the file.
@@ -534,46 +536,85 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
             *slot = unquoted.get(start..e).and_then(|f| std::str::from_utf8(f).ok()).unwrap_or("");
             start = e;
         }
-        if nends > 0 && !(nends == 1 && fields[0].trim().is_empty()) {
-            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, line);
+        if nends > 0 && !(nends == 1 && fields[0].trim_ascii().is_empty()) {
+            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
         }
         if nin_total == 0 {
             break; // nothing left that makes a record
         }
         pos += nin_total;
         line += bytecount(consumed);
-        core.reset();
+    }
+}
+
+/// A csv_core reader for input that starts at a record in the middle of a file. csv_core drops
+/// a byte order mark at the start of what it reads first (and again after `reset`), which only
+/// the start of the file may have: a line end read first takes that turn, and is a blank line.
+fn core_reader() -> csv_core::Reader {
+    let mut core = csv_core::Reader::new();
+    let _ = core.read_record(b"\n", &mut [0; 4], &mut [0; 4]);
+    core
+}
+
+/// Reads the record that `input` starts with through csv_core: how many bytes it takes, and how
+/// many fields it has, whose ends in `unquoted` are in `ends`.
+fn core_record(
+    core: &mut csv_core::Reader,
+    input: &[u8],
+    unquoted: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> (usize, usize) {
+    let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
+    loop {
+        // Empty input tells csv_core the input has ended, which ends a last record without a newline.
+        let (result, nin, nout, nend) = core.read_record(
+            input.get(nin_total..).unwrap_or_default(),
+            unquoted.get_mut(nout_total..).unwrap_or_default(),
+            ends.get_mut(nends..).unwrap_or_default(),
+        );
+        nin_total += nin;
+        nout_total += nout;
+        nends += nend;
+        match result {
+            csv_core::ReadRecordResult::OutputFull => unquoted.resize(unquoted.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => return (nin_total, nends),
+        }
     }
 }
 
 /// Parses a chunk that is not valid UTF-8, to say which field of which record is not.
 fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut raw = csv::ByteRecord::new();
-    let base = first_line - 1;
-    loop {
-        match rdr.read_byte_record(&mut raw) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(first_line, |p| p.line() + base);
-                let p = Problem::general(format!("malformed CSV: {e}"));
-                sink.out.problems.push(p.located(sink.file, Some(line), None, None));
-                break;
-            }
-        }
-        let line = raw.position().map_or(first_line, |p| p.line() + base);
-        if rdr.position().byte() >= bytes.len() as u64 {
-            // The last record: a quoted value still open at the end would hold the rest of the file.
-            let start = raw.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
-            let rest = bytes.get(start..).unwrap_or_default();
+    let mut core = core_reader();
+    let mut unquoted: Vec<u8> = vec![0; 1024];
+    let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
+    let (mut pos, mut line) = (0usize, first_line);
+    while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
+        // csv_core skips blank lines before a record.
+        let blank = rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let (nin, nends) = core_record(&mut core, rest, &mut unquoted, &mut ends);
+        let consumed = rest.get(..nin).unwrap_or(rest);
+        let at = line + bytecount(rest.get(..blank).unwrap_or_default());
+        if nin >= rest.len() {
             if let Some((quote, field)) = open_quote(rest) {
                 let (before, after) = rest.split_at(quote.min(rest.len()));
                 sink.open_quote(line + bytecount(before), field, bytecount(after));
                 break;
             }
         }
-        if raw.len() == 1 && raw.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+        if nin == 0 {
+            break;
+        }
+        pos += nin;
+        line += bytecount(consumed);
+        let mut raw: Vec<&[u8]> = Vec::with_capacity(nends);
+        let mut start = 0;
+        for &e in ends.get(..nends).unwrap_or_default() {
+            raw.push(unquoted.get(start..e).unwrap_or_default());
+            start = e;
+        }
+        if nends == 0 || (nends == 1 && raw.first().is_some_and(|f| f.trim_ascii().is_empty())) {
             continue;
         }
         let mut fields = [""; MAX_FIELDS];
@@ -587,19 +628,21 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                 }
                 Err(e) => {
                     bad = true;
-                    let name = sink
-                        .header
+                    let header = sink.header;
+                    let name = header
                         .map
                         .get(i)
                         .copied()
                         .flatten()
-                        .map_or("(ignored column)", |c| sink.header.table.columns()[c]);
-                    let before = String::from_utf8_lossy(&field[..e.valid_up_to()]);
-                    let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
+                        .and_then(|c| header.labels.get(c))
+                        .map_or("(ignored column)", String::as_str);
+                    let (valid, invalid) = field.split_at(e.valid_up_to());
+                    let before = String::from_utf8_lossy(valid);
+                    let byte = invalid.first().copied().unwrap_or(0);
                     let message =
                         format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
                     let record = Some(sink.out.records + 1);
-                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(line), record, None));
+                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(at), record, None));
                 }
             }
         }
@@ -607,7 +650,7 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
             sink.out.records += 1;
             continue;
         }
-        sink.record(&fields[..raw.len().min(MAX_FIELDS)], raw.len(), line);
+        sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
     }
 }
 
@@ -616,7 +659,8 @@ impl Records for Sink<'_> {
         let out = &mut *self.out;
         out.records += 1;
         let message = format!(
-            "the double quote that opens this value is never closed, so the value would run to the end of the file ({lines} lines on); close it with a double quote (a quote inside a value is written twice: \"\")"
+            "the double quote that opens this value is never closed, so the value would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
+            lines_on(lines)
         );
         let label = self.header.map.get(field).copied().flatten().and_then(|i| self.header.labels.get(i));
         let problem = match label {
@@ -658,7 +702,7 @@ impl Records for Sink<'_> {
             let Some(i) = target else { continue };
             let padded = field.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
                 || field.as_bytes().last().is_some_and(u8::is_ascii_whitespace);
-            let s = if padded { field.trim() } else { field };
+            let s = restore(if padded { field.trim() } else { field });
             if !s.is_empty() {
                 cells[*i] = Some(s);
             }
@@ -887,6 +931,52 @@ fn open_quote(record: &[u8]) -> Option<(usize, usize)> {
     (scanner.state == State::Quoted).then_some((scanner.quote, scanner.field))
 }
 
+/// Whether a spreadsheet would run a cell that begins with `c` as a formula.
+fn formula_start(c: u8) -> bool {
+    matches!(c, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+}
+
+/// A plain decimal number (`-5`, `+1.5`), which a spreadsheet reads as a number, not a formula.
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A value as a CSV writer writes it: with a `'` before it when a spreadsheet would run it as a
+/// formula, or when it begins with the `'` that a reader takes off (see the module docs).
+pub(crate) fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
+    let b = value.as_bytes();
+    let risky = match b.first() {
+        Some(&c) if formula_start(c) => !is_number(value),
+        Some(b'\'') => b.get(1).is_some_and(|&c| c == b'\'' || formula_start(c)),
+        _ => false,
+    };
+    if risky { std::borrow::Cow::Owned(format!("'{value}")) } else { std::borrow::Cow::Borrowed(value) }
+}
+
+/// A value as read: without the `'` that [`defuse`] puts before it.
+pub(crate) fn restore(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.bytes().next().is_some_and(|c| c == b'\'' || formula_start(c)) => rest,
+        _ => value,
+    }
+}
+
+/// Writes one record of values, each through [`defuse`].
+pub(crate) fn write_defused<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    values: impl IntoIterator<Item = impl AsRef<str>>,
+) -> csv::Result<()> {
+    for v in values {
+        w.write_field(defuse(v.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
+}
+
 /// Writes entries as CSV, with the `mines` column only when some entry has mines.
 pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Result<(), Error> {
     let with_mines = entries.iter().any(|e| e.event().mines().is_some());
@@ -896,7 +986,7 @@ pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Res
     w.write_record(&crate::io::record::ENTRY_COLUMNS[..n]).map_err(io)?;
     for e in entries {
         let cells = crate::io::record::entry_cells(e);
-        w.write_record(&cells[..n]).map_err(io)?;
+        write_defused(&mut w, &cells[..n]).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
 }
@@ -907,7 +997,210 @@ pub(crate) fn write_reports(out: impl std::io::Write, reports: &[Report]) -> Res
     let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
     w.write_record(crate::io::record::REPORT_COLUMNS).map_err(io)?;
     for r in reports {
-        w.write_record(crate::io::record::report_cells(r)).map_err(io)?;
+        write_defused(&mut w, crate::io::record::report_cells(r)).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "id,date,kind,quantity,unit,to,note\n";
+
+    /// What reading `bytes` in chunks of about `chunk` bytes gives: entries, reports and their
+    /// lines, or every problem as printed.
+    /// Entries, their lines, reports, their lines.
+    type ReadBack = (Vec<Entry>, Vec<u64>, Vec<Report>, Vec<u64>);
+
+    fn outcome(bytes: &[u8], chunk: usize) -> Result<ReadBack, Vec<String>> {
+        let file: Arc<str> = Arc::from("p.csv");
+        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk) {
+            Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
+            Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
+            Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),
+        }
+    }
+
+    /// Bytes from an alphabet rich in what CSV treats specially, with some whole rows.
+    fn csv_bytes(utf8_only: bool) -> impl Strategy<Value = Vec<u8>> {
+        let mut pieces: Vec<&'static [u8]> = vec![
+            b"\"",
+            b"\"",
+            b"\"\"",
+            b",",
+            b",",
+            b"\n",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"a",
+            b"b",
+            b" ",
+            "\u{a0}".as_bytes(),
+            "é".as_bytes(),
+            b"#date",
+            b"e1,2021-01-01,cargo,5,t,NKR,x\n",
+            b"e2,2021-01-02,cargo,1,t,\"N,K\",\"a \"\"b\"\"\"\n",
+            b"'=1",
+        ];
+        if !utf8_only {
+            pieces.extend([b"\xff" as &[u8], b"\xef\xbb\xbf"]);
+        }
+        (any::<bool>(), prop::collection::vec(prop::sample::select(pieces), 0..120)).prop_map(|(header, parts)| {
+            let mut bytes = if header { HEADER.as_bytes().to_vec() } else { Vec::new() };
+            bytes.extend(parts.concat());
+            bytes
+        })
+    }
+
+    /// Records as a parser hands them over.
+    #[derive(Default)]
+    struct Collect {
+        records: Vec<(Vec<String>, u64)>,
+        open: Option<(u64, usize)>,
+    }
+
+    impl Records for Collect {
+        fn record(&mut self, fields: &[&str], count: usize, line: u64) {
+            assert_eq!(fields.len(), count.min(MAX_FIELDS));
+            self.records.push((fields.iter().map(|f| f.to_string()).collect(), line));
+        }
+        fn open_quote(&mut self, line: u64, field: usize, _lines: u64) {
+            self.open = Some((line, field));
+        }
+    }
+
+    /// The records csv_core reads in one pass, blank ones too, each with
+    /// the line of its first byte (the csv crate gives the line where it began reading, before
+    /// the LF of a CRLF).
+    fn one_pass(text: &str) -> Vec<(Vec<String>, u64)> {
+        let mut core = csv_core::Reader::new();
+        let bytes = text.as_bytes();
+        let (mut out, mut ends) = (vec![0u8; bytes.len() + 1], vec![0usize; bytes.len() + 1]);
+        let mut records = Vec::new();
+        let mut pos = 0;
+        loop {
+            let start = pos + bytes[pos..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            let (mut nend, mut nout) = (0, 0);
+            let result = loop {
+                let (result, nin, o, n) = core.read_record(&bytes[pos..], &mut out[nout..], &mut ends[nend..]);
+                pos += nin;
+                nout += o;
+                nend += n;
+                if result != csv_core::ReadRecordResult::InputEmpty {
+                    break result;
+                }
+            };
+            match result {
+                csv_core::ReadRecordResult::Record => {}
+                csv_core::ReadRecordResult::End => break,
+                other => panic!("{other:?} with buffers as large as the input"),
+            }
+            let mut fields = Vec::new();
+            let mut from = 0;
+            for &e in &ends[..nend] {
+                fields.push(String::from_utf8(out[from..e].to_vec()).unwrap());
+                from = e;
+            }
+            fields.truncate(MAX_FIELDS);
+            records.push((fields, 1 + bytecount(&bytes[..start])));
+        }
+        records
+    }
+
+    fn blank(record: &(Vec<String>, u64)) -> bool {
+        record.0.len() == 1 && record.0[0].trim_ascii().is_empty()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Issue 7, item 1: whatever the bytes and the chunk size, the chunked reader gives what
+        /// one pass gives.
+        #[test]
+        fn chunks_read_as_one_pass_does(bytes in csv_bytes(false), chunk in 1usize..48) {
+            let whole = outcome(&bytes, bytes.len() + 1);
+            prop_assert_eq!(outcome(&bytes, chunk), whole);
+        }
+
+        /// The fast path (lines split at their commas) and the csv_core path together read what
+        /// csv_core reads in one pass; a quote still open at the end is said, not read.
+        #[test]
+        fn a_chunk_reads_as_csv_core_does(bytes in csv_bytes(true)) {
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let mut got = Collect::default();
+            parse_text(text, 1, &mut got);
+            let mut want = one_pass(text);
+            if let Some((line, field)) = got.open {
+                // csv_core reads the open value to the end, as the last record: that one is refused.
+                let last = want.pop().unwrap();
+                prop_assert!(line >= last.1 && field < last.0.len(), "{:?} {:?}", got.open, last);
+            }
+            want.retain(|r| !blank(r));
+            prop_assert_eq!(got.records, want);
+        }
+    }
+
+    #[test]
+    fn the_scanner_follows_csv_core() {
+        // A quote inside an unquoted field is text; one after a comma opens a field; `""` is a quote.
+        assert_eq!(last_boundary(b"a,b\"c\nd,e\n"), Some(10));
+        assert_eq!(last_boundary(b"a,\"b\nc\"\nd"), Some(8));
+        assert_eq!(last_boundary(b"a,\"b\"\"\nc\"\"\"\nd"), Some(12));
+        // After a quoted field closes, more text makes it an unquoted one, where quotes are text.
+        assert_eq!(last_boundary(b"\"a\"b\"\nc\n"), Some(8));
+        assert_eq!(record_ends(b"a\r\rb\r\n\nc\n", 5), [2, 5, 9]);
+        assert_eq!(open_quote(b"x,y,\"open\nmore,rows\n"), Some((4, 2)));
+        assert_eq!(open_quote(b"x,y\"z,\"closed\"\n"), None);
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_refused_where_it_opens() {
+        let text = format!(
+            "{HEADER}e1,2021-01-01,cargo,5,t,\"NKR\ne2,2021-01-02,cargo,1,t,NKR,\ne3,2021-01-03,cargo,1,t,NKR,\n"
+        );
+        for chunk in [1, 7, CHUNK] {
+            let problems = outcome(text.as_bytes(), chunk).unwrap_err();
+            assert_eq!(
+                problems,
+                [
+                    "p.csv: line 2, field to: the double quote that opens this value is never closed, so the value would run to the end of the file (3 lines on); close it with a double quote (a quote inside a value is written twice: \"\")"
+                ],
+                "chunks of {chunk} bytes"
+            );
+        }
+        // In the header.
+        let problems = outcome(b"id,date,\"kind,quantity,unit\n", CHUNK).unwrap_err();
+        assert!(
+            problems[0].starts_with("p.csv: line 1: the double quote that opens column 3 of this row is never closed"),
+            "{problems:?}"
+        );
+        // In a file that is not UTF-8.
+        let mut bytes = format!("{HEADER}e1,2021-01-01,cargo,5,t,NKR,").into_bytes();
+        bytes.extend(b"\xff\ne2,2021-01-01,cargo,5,t,NKR,\"x\n");
+        let problems = outcome(&bytes, CHUNK);
+        assert!(
+            problems
+                .unwrap_err()
+                .iter()
+                .any(|p| p.contains("line 3, field note: the double quote that opens this value is never closed"))
+        );
+    }
+
+    #[test]
+    fn cr_line_ends_are_named() {
+        let text = HEADER.replace('\n', "\r") + "e1,2021-01-01,cargo,5,t,NKR,x\r";
+        let problems = outcome(text.as_bytes(), CHUNK).unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "p.csv: line 1: the lines end with a carriage return alone (CR line ends, as old Mac files have), so the file reads as one long line; save it with LF or CRLF line ends"
+            ]
+        );
+        // CRLF is fine.
+        let text = HEADER.replace('\n', "\r\n") + "e1,2021-01-01,cargo,5,t,NKR,x\r\n";
+        assert_eq!(outcome(text.as_bytes(), CHUNK).unwrap().1, [2]);
+    }
 }

@@ -31,6 +31,33 @@
 //!
 //! Where a file says nothing of a field an entry needs (a returns table has no kind or unit
 //! column), [`Assumptions`](crate::Assumptions) give the value.
+//!
+//! # One column per field
+//!
+//! When several columns could fill a field, the most specific one does: the best-ranked tag
+//! in the table above (`#adm1+name` before `#adm1+code`), then the one with fewer extra
+//! attributes (a total `#affected+returnees` before its breakdown `#affected+returnees+f`); the
+//! others are ignored. Two columns that would fill a field equally well (the same hashtag twice,
+//! or `#org+origin` beside `#country+origin`) are refused, naming both: keeping one of them
+//! silently would drop the other's figures.
+//!
+//! # Which files are HXL
+//!
+//! A `.hxl` file is HXL: its hashtag row may be anywhere in the first 25 rows, and the rows above
+//! it are human headers. A `.csv` file is HXL when a hashtag row comes in its first 25 rows and
+//! its first row is not a plain header (human headers such as `Date,Region,Returnees`, or the
+//! hashtag row itself). A `.csv` whose first row names only our columns (`id,date,kind,...`)
+//! and which also has a hashtag row below is refused, naming both lines: read as HXL, the rows
+//! above the hashtags would be lost; read as CSV, the hashtag row would be a bad record.
+//!
+//! # Formulas
+//!
+//! Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (some also after a tab or a CR)
+//! as a formula. Following OWASP's advice on CSV injection, the HXL and CSV writers put a single
+//! quote `'` before such a value, unless it is a number such as `-5`; spreadsheets show it as
+//! text, without the quote. Readers take one leading `'` off a value when `=`, `+`, `-`, `@`, a
+//! tab, a CR or another `'` follows it, and writers also put a `'` before a value that begins with
+//! `'` and one of those, so that every value reads back exactly as it was written.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -299,7 +326,7 @@ pub(crate) fn write(out: impl Write, entries: &[&Entry], reports: &[Report]) -> 
     w.write_record(keep.iter().map(|&i| human(columns[i]))).map_err(io)?;
     w.write_record(keep.iter().map(|&i| written_tag(table, columns[i]).unwrap_or_default())).map_err(io)?;
     for r in &rows {
-        w.write_record(keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
+        crate::io::csv::write_defused(&mut w, keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
 }
