@@ -1048,11 +1048,14 @@ mod tests {
         if !utf8_only {
             pieces.extend([b"\xff" as &[u8], b"\xef\xbb\xbf"]);
         }
-        (any::<bool>(), prop::collection::vec(prop::sample::select(pieces), 0..120)).prop_map(|(header, parts)| {
-            let mut bytes = if header { HEADER.as_bytes().to_vec() } else { Vec::new() };
-            bytes.extend(parts.concat());
-            bytes
-        })
+        let headers: [&[u8]; 3] = [b"", HEADER.as_bytes(), b"Date,Amount,Kind\n#date,#output+num,#x_kind,#x_unit\n"];
+        (prop::sample::select(headers.to_vec()), prop::collection::vec(prop::sample::select(pieces), 0..120)).prop_map(
+            |(header, parts)| {
+                let mut bytes = header.to_vec();
+                bytes.extend(parts.concat());
+                bytes
+            },
+        )
     }
 
     /// Records as a parser hands them over.
