@@ -1,7 +1,18 @@
 //! CSV with a header row: entries or reports, columns in any order.
 //!
-//! Large files are cut into chunks at record boundaries (newlines outside quotes) and parsed on
-//! every core; the chunks' entries are then handed over in file order.
+//! Large files are cut into chunks at record boundaries (newlines outside quotes, found by
+//! following csv_core's own state machine) and parsed on every core; the chunks' entries are then
+//! handed over in file order, exactly as one pass over the file would read them.
+//!
+//! # Formulas
+//!
+//! Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (and some, after a tab or a CR)
+//! as a formula, so a value from a third party's file could run in the spreadsheet of whoever
+//! opens what we write (CSV injection). Following OWASP's advice, the CSV and HXL writers put a
+//! single quote `'` before such a value, which spreadsheets show as text without the quote; a
+//! number such as `-5` is left as it is. Readers take one leading `'` off a value when a formula
+//! character or another `'` follows it, so that what is written reads back exactly: the writers
+//! also put a `'` before a value that begins with `'` and one of those characters.
 
 use std::io::Read;
 use std::sync::{Arc, Mutex, mpsc};
@@ -208,16 +219,32 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Res
 ///
 /// Every problem in the file is reported, and nothing is returned unless there are none.
 pub(crate) fn read(
-    mut input: impl Read,
+    input: impl Read,
     file: &Arc<str>,
     want: Option<Table>,
     dialect: Dialect,
     assume: &Assumptions,
 ) -> Result<Content, Error> {
+    read_chunked(input, file, want, dialect, assume, CHUNK)
+}
+
+/// [`read`], cutting the file into chunks of about `chunk` bytes (tests make them tiny).
+fn read_chunked(
+    mut input: impl Read,
+    file: &Arc<str>,
+    want: Option<Table>,
+    dialect: Dialect,
+    assume: &Assumptions,
+    chunk: usize,
+) -> Result<Content, Error> {
+    let chunk = chunk.max(1);
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
+    let refuse = |line: Option<u64>, message: String| {
+        Err(Error::invalid(vec![Problem::general(message).located(file, line, None, None)]))
+    };
     // The top of the file: enough for the rows where an HXL hashtag row may be.
     let mut buf: Vec<u8> = Vec::new();
-    let mut target = 64 << 10;
+    let mut target = chunk.min(64 << 10);
     let mut eof = loop {
         let eof = fill(&mut input, &mut buf, target).map_err(io)?;
         if eof || record_ends(&buf, HXL_ROWS + 1).len() > HXL_ROWS {
@@ -226,34 +253,76 @@ pub(crate) fn read(
         target *= 2;
     };
     let bom = if buf.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
-    if buf[bom..].iter().all(|b| b.is_ascii_whitespace()) && eof {
+    let text = buf.get(bom..).unwrap_or_default();
+    if text.iter().all(|b| b.is_ascii_whitespace()) && eof {
         let table = want.unwrap_or(Table::Entries);
         let message =
             format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
-        return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
+        return refuse(None, message);
     }
-    let top = top_rows(&buf[bom..], file)?;
-    let hashtag_row = top.iter().take(HXL_ROWS).position(|(cells, _, _)| crate::io::hxl::is_hashtag_row(cells));
+    if let Some(line) = cr_line_ends(text) {
+        let message = "the lines end with a carriage return alone (CR line ends, as old Mac files have), so the file reads as one long line; save it with LF or CRLF line ends".to_string();
+        return refuse(Some(line), message);
+    }
+    let top = top_rows(text, file)?;
+    // A quoted value still open at the end of the file, in a row read as a header (or above it).
+    let open = top.last().filter(|row| eof && row.end >= text.len()).and_then(|row| {
+        let rest = text.get(row.start..).unwrap_or_default();
+        let (quote, field) = open_quote(rest)?;
+        let (before, after) = rest.split_at(quote.min(rest.len()));
+        Some((top.len() - 1, row.line + bytecount(before), field, bytecount(after)))
+    });
+    let open_quote_error = |(_, line, field, lines): (usize, u64, usize, u64)| {
+        refuse(
+            Some(line),
+            format!(
+                "the double quote that opens column {} of this row is never closed, so the row would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
+                field + 1,
+                lines_on(lines)
+            ),
+        )
+    };
+    let hashtag_row = top.iter().take(HXL_ROWS).position(|row| crate::io::hxl::is_hashtag_row(&row.cells));
     let (header, header_end) = match (hashtag_row, dialect) {
         (Some(k), _) => {
-            let (cells, end, line) = &top[k];
-            let header = crate::io::hxl::header(cells, want);
-            (complete(header, cells, assume, file, *line)?, bom + end)
+            if let Some(o) = open.filter(|o| o.0 <= k) {
+                return open_quote_error(o);
+            }
+            let row = &top[k];
+            if let (Dialect::Auto, Some(first)) = (dialect, top.first().filter(|_| k > 0)) {
+                if let Some(table) = plain_header(&first.cells) {
+                    let message = format!(
+                        "line {} names the columns of {} and line {} is a row of HXL hashtags, so the file could be plain CSV or HXL; remove the hashtag row to read it as CSV, or name the file .hxl to read it as HXL (with line {} as human headers)",
+                        first.line,
+                        table.noun(),
+                        row.line,
+                        first.line
+                    );
+                    return refuse(Some(row.line), message);
+                }
+            }
+            let header = crate::io::hxl::header(&row.cells, want, file, row.line)?;
+            (complete(header, &row.cells, assume, file, row.line)?, bom + row.end)
         }
         (None, Dialect::Hxl) => {
+            if let Some(o) = open {
+                return open_quote_error(o);
+            }
             let message = format!(
                 "no hashtag row in the first {HXL_ROWS} rows; HXL tags each column in a row under the headers, such as #date,#adm1+name,#affected+returnees"
             );
-            return Err(Error::invalid(vec![Problem::general(message).located(file, None, None, None)]));
+            return refuse(None, message);
         }
         (None, Dialect::Auto) => {
-            let Some((cells, end, _)) = top.first() else {
-                let message = "the file has no header row".to_string();
-                return Err(Error::invalid(vec![Problem::general(message).located(file, Some(1), None, None)]));
+            if let Some(o) = open.filter(|o| o.0 == 0) {
+                return open_quote_error(o);
+            }
+            let Some(row) = top.first() else {
+                return refuse(Some(1), "the file has no header row".to_string());
             };
-            let names: Vec<&str> = cells.iter().map(String::as_str).collect();
+            let names: Vec<&str> = row.cells.iter().map(String::as_str).collect();
             let header = parse_header(&names, file, want)?;
-            (complete(header, cells, assume, file, 1)?, bom + end)
+            (complete(header, &row.cells, assume, file, 1)?, bom + row.end)
         }
     };
     let width = header.map.len();
@@ -287,7 +356,7 @@ pub(crate) fn read(
         // Feed chunks cut at record boundaries, in order.
         let mut index = 0;
         let mut line = first_line;
-        let mut target = CHUNK;
+        let mut target = chunk;
         let mut feed_error = None;
         while !pending.is_empty() || !eof {
             if !eof {
@@ -307,7 +376,7 @@ pub(crate) fn read(
                     continue;
                 }
             };
-            target = CHUNK;
+            target = chunk;
             let mut tail = back_rx.try_recv().unwrap_or_default();
             tail.clear();
             tail.extend_from_slice(&pending[cut..]);
@@ -359,6 +428,11 @@ pub(crate) fn read(
     })
 }
 
+/// How far the end of the file is from a line, in words.
+fn lines_on(lines: u64) -> String {
+    if lines == 1 { "1 line on".to_string() } else { format!("{lines} lines on") }
+}
+
 fn bytecount(b: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', b).count() as u64
 }
@@ -400,19 +474,28 @@ struct Sink<'a> {
 /// The most fields a record is split into; more than any valid header has.
 const MAX_FIELDS: usize = 32;
 
-/// Parses a chunk that is valid UTF-8. A line without a double quote is split at its commas right
-/// there, its fields borrowed from the text; a quoted record goes through `csv_core`.
-fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
-    let bytes = text.as_bytes();
-    let mut core = csv_core::Reader::new();
+/// What a chunk's parser hands its records to.
+trait Records {
+    /// One record: `fields` holds its first fields, `count` says how many it has.
+    fn record(&mut self, fields: &[&str], count: usize, line: u64);
+    /// A quoted value that opens on `line`, in field `field` of its record, and is still open at
+    /// the end of the file, `lines` lines further on: the record is not read.
+    fn open_quote(&mut self, line: u64, field: usize, lines: u64);
+}
+
+/// Parses a chunk that is valid UTF-8. A line without a double quote or a lone CR is split at its
+/// commas right there, its fields borrowed from the text, which is what csv_core would make of
+/// it; any other record goes through `csv_core`.
+fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
+    let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
     let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
     let (mut pos, mut line) = (0usize, first_line);
-    while pos < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
-        let raw = &text[pos..end];
-        if memchr::memchr(b'"', raw.as_bytes()).is_none() {
-            let record = raw.strip_suffix('\r').unwrap_or(raw);
+    while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let raw = rest.get(..end).unwrap_or(rest);
+        let record = raw.strip_suffix('\r').unwrap_or(raw);
+        if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
             let mut fields = [""; MAX_FIELDS];
             let mut n = 0;
             let mut start = 0;
@@ -423,74 +506,115 @@ fn parse_text(text: &str, first_line: u64, sink: &mut Sink<'_>) {
                 n += 1;
                 start = comma + 1;
             }
-            if !(n == 1 && record.trim().is_empty()) {
+            if !(n == 1 && record.trim_ascii().is_empty()) {
                 sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
             }
-            pos = end + 1;
+            pos += end + 1;
             line += 1;
             continue;
         }
-        // A quoted record, which may run over several lines.
-        let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
-        loop {
-            // Empty input tells csv_core the chunk has ended, which ends a last record without a newline.
-            let input = &bytes[pos + nin_total..];
-            let (result, nin, nout, nend) = core.read_record(input, &mut unquoted[nout_total..], &mut ends[nends..]);
-            nin_total += nin;
-            nout_total += nout;
-            nends += nend;
-            match result {
-                csv_core::ReadRecordResult::OutputFull => unquoted.resize(unquoted.len() * 2, 0),
-                csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
+        // A quoted record, which may run over several lines, or one that a lone CR ends.
+        let rest = rest.as_bytes();
+        // csv_core skips blank lines before a record (CRs here, and the LF after them).
+        let blank = rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let at = line + bytecount(rest.get(..blank).unwrap_or_default());
+        let (nin_total, nends) = core_record(&mut core, rest, &mut unquoted, &mut ends);
+        if nin_total >= rest.len() {
+            // The record runs to the end of the input: csv_core ends a quoted value that is still
+            // open there without a word, and it would hold the rest of the file.
+            if let Some((quote, field)) = open_quote(rest) {
+                let (before, after) = rest.split_at(quote.min(rest.len()));
+                sink.open_quote(line + bytecount(before), field, bytecount(after));
+                break;
             }
         }
-        let consumed = &bytes[pos..pos + nin_total];
+        let consumed = rest.get(..nin_total).unwrap_or(rest);
         let mut fields = [""; MAX_FIELDS];
         let mut start = 0;
-        let mut valid = true;
-        for (i, &e) in ends[..nends].iter().enumerate() {
+        for (slot, &e) in fields.iter_mut().zip(ends.get(..nends).unwrap_or_default()) {
             // Removing quotes from valid UTF-8 leaves valid UTF-8.
-            let f = std::str::from_utf8(&unquoted[start..e]).unwrap_or_else(|_| {
-                valid = false;
-                ""
-            });
-            if let Some(slot) = fields.get_mut(i) {
-                *slot = f;
-            }
+            *slot = unquoted.get(start..e).and_then(|f| std::str::from_utf8(f).ok()).unwrap_or("");
             start = e;
         }
-        if valid && nends > 0 && !(nends == 1 && fields[0].trim().is_empty()) {
-            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, line);
+        if nends > 0 && !(nends == 1 && fields[0].trim_ascii().is_empty()) {
+            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
         }
         if nin_total == 0 {
             break; // nothing left that makes a record
         }
         pos += nin_total;
-        line += memchr::memchr_iter(b'\n', consumed).count() as u64;
-        core.reset();
+        line += bytecount(consumed);
+    }
+}
+
+/// A csv_core reader for input that starts at a record in the middle of a file. csv_core drops
+/// a byte order mark at the start of what it reads first (and again after `reset`), which only
+/// the start of the file may have: a line end read first takes that turn, and is a blank line.
+fn core_reader() -> csv_core::Reader {
+    let mut core = csv_core::Reader::new();
+    let _ = core.read_record(b"\n", &mut [0; 4], &mut [0; 4]);
+    core
+}
+
+/// Reads the record that `input` starts with through csv_core: how many bytes it takes, and how
+/// many fields it has, whose ends in `unquoted` are in `ends`.
+fn core_record(
+    core: &mut csv_core::Reader,
+    input: &[u8],
+    unquoted: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> (usize, usize) {
+    let (mut nin_total, mut nout_total, mut nends) = (0usize, 0usize, 0usize);
+    loop {
+        // Empty input tells csv_core the input has ended, which ends a last record without a newline.
+        let (result, nin, nout, nend) = core.read_record(
+            input.get(nin_total..).unwrap_or_default(),
+            unquoted.get_mut(nout_total..).unwrap_or_default(),
+            ends.get_mut(nends..).unwrap_or_default(),
+        );
+        nin_total += nin;
+        nout_total += nout;
+        nends += nend;
+        match result {
+            csv_core::ReadRecordResult::OutputFull => unquoted.resize(unquoted.len() * 2, 0),
+            csv_core::ReadRecordResult::OutputEndsFull => ends.resize(ends.len() * 2, 0),
+            csv_core::ReadRecordResult::InputEmpty => {}
+            csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => return (nin_total, nends),
+        }
     }
 }
 
 /// Parses a chunk that is not valid UTF-8, to say which field of which record is not.
 fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
-    let mut raw = csv::ByteRecord::new();
-    let base = first_line - 1;
-    loop {
-        match rdr.read_byte_record(&mut raw) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(first_line, |p| p.line() + base);
-                let p = Problem::general(format!("malformed CSV: {e}"));
-                sink.out.problems.push(p.located(sink.file, Some(line), None, None));
+    let mut core = core_reader();
+    let mut unquoted: Vec<u8> = vec![0; 1024];
+    let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
+    let (mut pos, mut line) = (0usize, first_line);
+    while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
+        // csv_core skips blank lines before a record.
+        let blank = rest.iter().take_while(|b| matches!(b, b'\n' | b'\r')).count();
+        let (nin, nends) = core_record(&mut core, rest, &mut unquoted, &mut ends);
+        let consumed = rest.get(..nin).unwrap_or(rest);
+        let at = line + bytecount(rest.get(..blank).unwrap_or_default());
+        if nin >= rest.len() {
+            if let Some((quote, field)) = open_quote(rest) {
+                let (before, after) = rest.split_at(quote.min(rest.len()));
+                sink.open_quote(line + bytecount(before), field, bytecount(after));
                 break;
             }
         }
-        let line = raw.position().map_or(first_line, |p| p.line() + base);
-        if raw.len() == 1 && raw.get(0).is_some_and(|f| f.trim_ascii().is_empty()) {
+        if nin == 0 {
+            break;
+        }
+        pos += nin;
+        line += bytecount(consumed);
+        let mut raw: Vec<&[u8]> = Vec::with_capacity(nends);
+        let mut start = 0;
+        for &e in ends.get(..nends).unwrap_or_default() {
+            raw.push(unquoted.get(start..e).unwrap_or_default());
+            start = e;
+        }
+        if nends == 0 || (nends == 1 && raw.first().is_some_and(|f| f.trim_ascii().is_empty())) {
             continue;
         }
         let mut fields = [""; MAX_FIELDS];
@@ -504,19 +628,21 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                 }
                 Err(e) => {
                     bad = true;
-                    let name = sink
-                        .header
+                    let header = sink.header;
+                    let name = header
                         .map
                         .get(i)
                         .copied()
                         .flatten()
-                        .map_or("(ignored column)", |c| sink.header.table.columns()[c]);
-                    let before = String::from_utf8_lossy(&field[..e.valid_up_to()]);
-                    let byte = field.get(e.valid_up_to()).copied().unwrap_or(0);
+                        .and_then(|c| header.labels.get(c))
+                        .map_or("(ignored column)", String::as_str);
+                    let (valid, invalid) = field.split_at(e.valid_up_to());
+                    let before = String::from_utf8_lossy(valid);
+                    let byte = invalid.first().copied().unwrap_or(0);
                     let message =
                         format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
                     let record = Some(sink.out.records + 1);
-                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(line), record, None));
+                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(at), record, None));
                 }
             }
         }
@@ -524,12 +650,26 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
             sink.out.records += 1;
             continue;
         }
-        sink.record(&fields[..raw.len().min(MAX_FIELDS)], raw.len(), line);
+        sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
     }
 }
 
-impl Sink<'_> {
-    /// One record: `fields` holds its first fields, `count` says how many it has.
+impl Records for Sink<'_> {
+    fn open_quote(&mut self, line: u64, field: usize, lines: u64) {
+        let out = &mut *self.out;
+        out.records += 1;
+        let message = format!(
+            "the double quote that opens this value is never closed, so the value would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
+            lines_on(lines)
+        );
+        let label = self.header.map.get(field).copied().flatten().and_then(|i| self.header.labels.get(i));
+        let problem = match label {
+            Some(name) => Problem::new(name, message),
+            None => Problem::general(format!("column {}: {message}", field + 1)),
+        };
+        out.problems.push(problem.located(self.file, Some(line), Some(out.records), None));
+    }
+
     fn record(&mut self, fields: &[&str], count: usize, line: u64) {
         let out = &mut *self.out;
         out.records += 1;
@@ -562,7 +702,7 @@ impl Sink<'_> {
             let Some(i) = target else { continue };
             let padded = field.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
                 || field.as_bytes().last().is_some_and(u8::is_ascii_whitespace);
-            let s = if padded { field.trim() } else { field };
+            let s = restore(if padded { field.trim() } else { field });
             if !s.is_empty() {
                 cells[*i] = Some(s);
             }
@@ -606,28 +746,18 @@ impl Sink<'_> {
     }
 }
 
-/// The ends (after their newlines) of the first `n` records of `buf`, which starts at a record.
-fn record_ends(buf: &[u8], n: usize) -> Vec<usize> {
-    let mut ends = Vec::new();
-    let mut inside = false;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => inside = !inside,
-            b'\n' if !inside => {
-                ends.push(i + 1);
-                if ends.len() == n {
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    ends
+/// One of the first rows of a file.
+struct Row {
+    cells: Vec<String>,
+    /// Offsets where it starts and ends (after its terminator).
+    start: usize,
+    end: usize,
+    /// The line it starts on.
+    line: u64,
 }
 
-/// The first rows of a file (where HXL allows its hashtag row), each with the offset where it
-/// ends and the line where it starts.
-fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)>, Error> {
+/// The first rows of a file (where HXL allows its hashtag row).
+fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<Row>, Error> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(buf);
     let mut rec = csv::ByteRecord::new();
     let mut rows = Vec::new();
@@ -651,28 +781,200 @@ fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<(Vec<String>, usize, u64)
             }
         }
         let end = usize::try_from(rdr.position().byte()).unwrap_or(buf.len());
-        rows.push((cells, end, rec.position().map_or(line, |p| p.line())));
+        let start = rec.position().and_then(|p| usize::try_from(p.byte()).ok()).unwrap_or(0);
+        rows.push(Row { cells, start, end, line: rec.position().map_or(line, |p| p.line()) });
     }
     Ok(rows)
 }
 
-/// The end (after its newline) of the last whole record in `buf`, which starts at a record
-/// boundary, so outside quotes. A doubled quote inside a quoted field toggles twice, which leaves
-/// the state as it was.
+/// The table whose columns the row names, when every name in it is a column name (a plain CSV
+/// header rather than the human headers above an HXL hashtag row).
+fn plain_header(cells: &[String]) -> Option<Table> {
+    let names: Vec<&str> = cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let table = if names.iter().any(|n| matches!(*n, "published" | "value")) { Table::Reports } else { Table::Entries };
+    (!names.is_empty() && names.iter().all(|n| table.index(n).is_some())).then_some(table)
+}
+
+/// The line of the first line end, when it is a CR alone followed by more: a file with CR line
+/// ends, which csv_core reads but whose lines nothing counts.
+fn cr_line_ends(buf: &[u8]) -> Option<u64> {
+    let mut found = None;
+    Scanner::new().run(buf, |i, b, _| {
+        if b == b'\r' && buf.get(i).is_some_and(|&next| next != b'\n') {
+            found = Some(1 + bytecount(buf.get(..i).unwrap_or_default()));
+        }
+        false
+    });
+    found
+}
+
+/// Where csv_core's reader is within a record, as far as finding where records end needs: the
+/// states of its machine (default dialect: `,`, `"` quoting with `""` inside, CR, LF or CRLF
+/// terminators) merged where they treat every byte alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before a record: line ends here are blank lines, which csv_core skips.
+    RecordStart,
+    /// After a comma: a quote here opens a quoted field.
+    FieldStart,
+    /// In an unquoted field, or after a quoted field's closing quote and more text: a quote here
+    /// is an ordinary character.
+    InField,
+    /// Inside a quoted field: only a quote matters.
+    Quoted,
+    /// Just after a quote in a quoted field: a second quote is a literal one, anything else
+    /// closes the field.
+    AfterQuote,
+}
+
+/// Follows csv_core's state machine over bytes, without parsing fields, to find the ends of
+/// records: where a file can be cut into chunks that parse alone exactly as they do in one pass.
+#[derive(Debug, Clone, Copy)]
+struct Scanner {
+    state: State,
+    /// The field of the record the scanner is in (0 first).
+    field: usize,
+    /// The offset of the quote that opened the current quoted field.
+    quote: usize,
+}
+
+impl Scanner {
+    /// A scanner at the start of a record.
+    fn new() -> Scanner {
+        Scanner { state: State::RecordStart, field: 0, quote: 0 }
+    }
+
+    /// Scans `buf`, calling `at_end(offset after it, byte, ends a record)` at every line end
+    /// outside quotes (a blank line ends no record); stops early when `at_end` says false.
+    /// Returns how many bytes it scanned.
+    fn run(&mut self, buf: &[u8], mut at_end: impl FnMut(usize, u8, bool) -> bool) -> usize {
+        let mut i = 0;
+        while let Some(&b) = buf.get(i) {
+            match self.state {
+                State::Quoted => match memchr::memchr(b'"', buf.get(i..).unwrap_or_default()) {
+                    Some(j) => {
+                        i += j + 1;
+                        self.state = State::AfterQuote;
+                    }
+                    None => return buf.len(),
+                },
+                State::InField => match memchr::memchr3(b',', b'\n', b'\r', buf.get(i..).unwrap_or_default()) {
+                    // Jump to the comma or line end; the arm below handles it as at a field's start.
+                    Some(j) => {
+                        i += j;
+                        self.state = State::FieldStart;
+                    }
+                    None => return buf.len(),
+                },
+                state => {
+                    i += 1;
+                    match b {
+                        b'\n' | b'\r' => {
+                            let ends = state != State::RecordStart;
+                            self.state = State::RecordStart;
+                            self.field = 0;
+                            if !at_end(i, b, ends) {
+                                return i;
+                            }
+                        }
+                        b',' => {
+                            self.field += 1;
+                            self.state = State::FieldStart;
+                        }
+                        b'"' if state == State::AfterQuote => self.state = State::Quoted,
+                        b'"' => {
+                            self.quote = i - 1;
+                            self.state = State::Quoted;
+                        }
+                        _ => self.state = State::InField,
+                    }
+                }
+            }
+        }
+        buf.len()
+    }
+}
+
+/// The ends (after their terminators) of the first `n` records of `buf`, which starts at a record.
+fn record_ends(buf: &[u8], n: usize) -> Vec<usize> {
+    let mut ends = Vec::new();
+    Scanner::new().run(buf, |i, _, record| {
+        if record {
+            ends.push(i);
+        }
+        ends.len() < n
+    });
+    ends
+}
+
+/// The end (after its newline) of the last whole record in `buf`, which starts at a record: the
+/// last newline outside quotes, where a chunk may end.
 fn last_boundary(buf: &[u8]) -> Option<usize> {
     if memchr::memchr(b'"', buf).is_none() {
         return memchr::memrchr(b'\n', buf).map(|i| i + 1);
     }
-    let mut inside = false;
     let mut found = None;
-    for (i, &b) in buf.iter().enumerate() {
-        match b {
-            b'"' => inside = !inside,
-            b'\n' if !inside => found = Some(i + 1),
-            _ => {}
+    Scanner::new().run(buf, |i, b, _| {
+        if b == b'\n' {
+            found = Some(i);
         }
-    }
+        true
+    });
     found
+}
+
+/// Where a quoted field that `record` (from a record's start to the end of the input) leaves
+/// open begins: its offset and the index of its field.
+fn open_quote(record: &[u8]) -> Option<(usize, usize)> {
+    let mut scanner = Scanner::new();
+    scanner.run(record, |_, _, _| true);
+    (scanner.state == State::Quoted).then_some((scanner.quote, scanner.field))
+}
+
+/// Whether a spreadsheet would run a cell that begins with `c` as a formula.
+fn formula_start(c: u8) -> bool {
+    matches!(c, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+}
+
+/// A plain decimal number (`-5`, `+1.5`), which a spreadsheet reads as a number, not a formula.
+fn is_number(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A value as a CSV writer writes it: with a `'` before it when a spreadsheet would run it as a
+/// formula, or when it begins with the `'` that a reader takes off (see the module docs).
+pub(crate) fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
+    let b = value.as_bytes();
+    let risky = match b.first() {
+        Some(&c) if formula_start(c) => !is_number(value),
+        Some(b'\'') => b.get(1).is_some_and(|&c| c == b'\'' || formula_start(c)),
+        _ => false,
+    };
+    if risky { std::borrow::Cow::Owned(format!("'{value}")) } else { std::borrow::Cow::Borrowed(value) }
+}
+
+/// A value as read: without the `'` that [`defuse`] puts before it.
+pub(crate) fn restore(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.bytes().next().is_some_and(|c| c == b'\'' || formula_start(c)) => rest,
+        _ => value,
+    }
+}
+
+/// Writes one record of values, each through [`defuse`].
+pub(crate) fn write_defused<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    values: impl IntoIterator<Item = impl AsRef<str>>,
+) -> csv::Result<()> {
+    for v in values {
+        w.write_field(defuse(v.as_ref()).as_bytes())?;
+    }
+    w.write_record(None::<&[u8]>)
 }
 
 /// Writes entries as CSV, with the `mines` column only when some entry has mines.
@@ -684,7 +986,7 @@ pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Res
     w.write_record(&crate::io::record::ENTRY_COLUMNS[..n]).map_err(io)?;
     for e in entries {
         let cells = crate::io::record::entry_cells(e);
-        w.write_record(&cells[..n]).map_err(io)?;
+        write_defused(&mut w, &cells[..n]).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
 }
@@ -695,7 +997,213 @@ pub(crate) fn write_reports(out: impl std::io::Write, reports: &[Report]) -> Res
     let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
     w.write_record(crate::io::record::REPORT_COLUMNS).map_err(io)?;
     for r in reports {
-        w.write_record(crate::io::record::report_cells(r)).map_err(io)?;
+        write_defused(&mut w, crate::io::record::report_cells(r)).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const HEADER: &str = "id,date,kind,quantity,unit,to,note\n";
+
+    /// What reading `bytes` in chunks of about `chunk` bytes gives: entries, reports and their
+    /// lines, or every problem as printed.
+    /// Entries, their lines, reports, their lines.
+    type ReadBack = (Vec<Entry>, Vec<u64>, Vec<Report>, Vec<u64>);
+
+    fn outcome(bytes: &[u8], chunk: usize) -> Result<ReadBack, Vec<String>> {
+        let file: Arc<str> = Arc::from("p.csv");
+        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk) {
+            Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
+            Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
+            Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),
+        }
+    }
+
+    /// Bytes from an alphabet rich in what CSV treats specially, with some whole rows.
+    fn csv_bytes(utf8_only: bool) -> impl Strategy<Value = Vec<u8>> {
+        let mut pieces: Vec<&'static [u8]> = vec![
+            b"\"",
+            b"\"",
+            b"\"\"",
+            b",",
+            b",",
+            b"\n",
+            b"\n",
+            b"\r",
+            b"\r\n",
+            b"a",
+            b"b",
+            b" ",
+            "\u{a0}".as_bytes(),
+            "é".as_bytes(),
+            b"#date",
+            b"e1,2021-01-01,cargo,5,t,NKR,x\n",
+            b"e2,2021-01-02,cargo,1,t,\"N,K\",\"a \"\"b\"\"\"\n",
+            b"'=1",
+        ];
+        if !utf8_only {
+            pieces.extend([b"\xff" as &[u8], b"\xef\xbb\xbf"]);
+        }
+        let headers: [&[u8]; 3] = [b"", HEADER.as_bytes(), b"Date,Amount,Kind\n#date,#output+num,#x_kind,#x_unit\n"];
+        (prop::sample::select(headers.to_vec()), prop::collection::vec(prop::sample::select(pieces), 0..120)).prop_map(
+            |(header, parts)| {
+                let mut bytes = header.to_vec();
+                bytes.extend(parts.concat());
+                bytes
+            },
+        )
+    }
+
+    /// Records as a parser hands them over.
+    #[derive(Default)]
+    struct Collect {
+        records: Vec<(Vec<String>, u64)>,
+        open: Option<(u64, usize)>,
+    }
+
+    impl Records for Collect {
+        fn record(&mut self, fields: &[&str], count: usize, line: u64) {
+            assert_eq!(fields.len(), count.min(MAX_FIELDS));
+            self.records.push((fields.iter().map(|f| f.to_string()).collect(), line));
+        }
+        fn open_quote(&mut self, line: u64, field: usize, _lines: u64) {
+            self.open = Some((line, field));
+        }
+    }
+
+    /// The records csv_core reads in one pass, blank ones too, each with
+    /// the line of its first byte (the csv crate gives the line where it began reading, before
+    /// the LF of a CRLF).
+    fn one_pass(text: &str) -> Vec<(Vec<String>, u64)> {
+        let mut core = csv_core::Reader::new();
+        let bytes = text.as_bytes();
+        let (mut out, mut ends) = (vec![0u8; bytes.len() + 1], vec![0usize; bytes.len() + 1]);
+        let mut records = Vec::new();
+        let mut pos = 0;
+        loop {
+            let start = pos + bytes[pos..].iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            let (mut nend, mut nout) = (0, 0);
+            let result = loop {
+                let (result, nin, o, n) = core.read_record(&bytes[pos..], &mut out[nout..], &mut ends[nend..]);
+                pos += nin;
+                nout += o;
+                nend += n;
+                if result != csv_core::ReadRecordResult::InputEmpty {
+                    break result;
+                }
+            };
+            match result {
+                csv_core::ReadRecordResult::Record => {}
+                csv_core::ReadRecordResult::End => break,
+                other => panic!("{other:?} with buffers as large as the input"),
+            }
+            let mut fields = Vec::new();
+            let mut from = 0;
+            for &e in &ends[..nend] {
+                fields.push(String::from_utf8(out[from..e].to_vec()).unwrap());
+                from = e;
+            }
+            fields.truncate(MAX_FIELDS);
+            records.push((fields, 1 + bytecount(&bytes[..start])));
+        }
+        records
+    }
+
+    fn blank(record: &(Vec<String>, u64)) -> bool {
+        record.0.len() == 1 && record.0[0].trim_ascii().is_empty()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Issue 7, item 1: whatever the bytes and the chunk size, the chunked reader gives what
+        /// one pass gives.
+        #[test]
+        fn chunks_read_as_one_pass_does(bytes in csv_bytes(false), chunk in 1usize..48) {
+            let whole = outcome(&bytes, bytes.len() + 1);
+            prop_assert_eq!(outcome(&bytes, chunk), whole);
+        }
+
+        /// The fast path (lines split at their commas) and the csv_core path together read what
+        /// csv_core reads in one pass; a quote still open at the end is said, not read.
+        #[test]
+        fn a_chunk_reads_as_csv_core_does(bytes in csv_bytes(true)) {
+            let text = std::str::from_utf8(&bytes).unwrap();
+            let mut got = Collect::default();
+            parse_text(text, 1, &mut got);
+            let mut want = one_pass(text);
+            if let Some((line, field)) = got.open {
+                // csv_core reads the open value to the end, as the last record: that one is refused.
+                let last = want.pop().unwrap();
+                prop_assert!(line >= last.1 && field < last.0.len(), "{:?} {:?}", got.open, last);
+            }
+            want.retain(|r| !blank(r));
+            prop_assert_eq!(got.records, want);
+        }
+    }
+
+    #[test]
+    fn the_scanner_follows_csv_core() {
+        // A quote inside an unquoted field is text; one after a comma opens a field; `""` is a quote.
+        assert_eq!(last_boundary(b"a,b\"c\nd,e\n"), Some(10));
+        assert_eq!(last_boundary(b"a,\"b\nc\"\nd"), Some(8));
+        assert_eq!(last_boundary(b"a,\"b\"\"\nc\"\"\"\nd"), Some(12));
+        // After a quoted field closes, more text makes it an unquoted one, where quotes are text.
+        assert_eq!(last_boundary(b"\"a\"b\"\nc\n"), Some(8));
+        assert_eq!(record_ends(b"a\r\rb\r\n\nc\n", 5), [2, 5, 9]);
+        assert_eq!(open_quote(b"x,y,\"open\nmore,rows\n"), Some((4, 2)));
+        assert_eq!(open_quote(b"x,y\"z,\"closed\"\n"), None);
+    }
+
+    #[test]
+    fn a_quote_never_closed_is_refused_where_it_opens() {
+        let text = format!(
+            "{HEADER}e1,2021-01-01,cargo,5,t,\"NKR\ne2,2021-01-02,cargo,1,t,NKR,\ne3,2021-01-03,cargo,1,t,NKR,\n"
+        );
+        for chunk in [1, 7, CHUNK] {
+            let problems = outcome(text.as_bytes(), chunk).unwrap_err();
+            assert_eq!(
+                problems,
+                [
+                    "p.csv: line 2, field to: the double quote that opens this value is never closed, so the value would run to the end of the file (3 lines on); close it with a double quote (a quote inside a value is written twice: \"\")"
+                ],
+                "chunks of {chunk} bytes"
+            );
+        }
+        // In the header.
+        let problems = outcome(b"id,date,\"kind,quantity,unit\n", CHUNK).unwrap_err();
+        assert!(
+            problems[0].starts_with("p.csv: line 1: the double quote that opens column 3 of this row is never closed"),
+            "{problems:?}"
+        );
+        // In a file that is not UTF-8.
+        let mut bytes = format!("{HEADER}e1,2021-01-01,cargo,5,t,NKR,").into_bytes();
+        bytes.extend(b"\xff\ne2,2021-01-01,cargo,5,t,NKR,\"x\n");
+        let problems = outcome(&bytes, CHUNK);
+        assert!(
+            problems
+                .unwrap_err()
+                .iter()
+                .any(|p| p.contains("line 3, field note: the double quote that opens this value is never closed"))
+        );
+    }
+
+    #[test]
+    fn cr_line_ends_are_named() {
+        let text = HEADER.replace('\n', "\r") + "e1,2021-01-01,cargo,5,t,NKR,x\r";
+        let problems = outcome(text.as_bytes(), CHUNK).unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "p.csv: line 1: the lines end with a carriage return alone (CR line ends, as old Mac files have), so the file reads as one long line; save it with LF or CRLF line ends"
+            ]
+        );
+        // CRLF is fine.
+        let text = HEADER.replace('\n', "\r\n") + "e1,2021-01-01,cargo,5,t,NKR,x\r\n";
+        assert_eq!(outcome(text.as_bytes(), CHUNK).unwrap().1, [2]);
+    }
 }

@@ -31,8 +31,36 @@
 //!
 //! Where a file says nothing of a field an entry needs (a returns table has no kind or unit
 //! column), [`Assumptions`](crate::Assumptions) give the value.
+//!
+//! # One column per field
+//!
+//! When several columns could fill a field, the most specific one does: the best-ranked tag
+//! in the table above (`#adm1+name` before `#adm1+code`), then the one with fewer extra
+//! attributes (a total `#affected+returnees` before its breakdown `#affected+returnees+f`); the
+//! others are ignored. Two columns that would fill a field equally well (the same hashtag twice,
+//! or `#org+origin` beside `#country+origin`) are refused, naming both: keeping one of them
+//! silently would drop the other's figures.
+//!
+//! # Which files are HXL
+//!
+//! A `.hxl` file is HXL: its hashtag row may be anywhere in the first 25 rows, and the rows above
+//! it are human headers. A `.csv` file is HXL when a hashtag row comes in its first 25 rows and
+//! its first row is not a plain header (human headers such as `Date,Region,Returnees`, or the
+//! hashtag row itself). A `.csv` whose first row names only our columns (`id,date,kind,...`)
+//! and which also has a hashtag row below is refused, naming both lines: read as HXL, the rows
+//! above the hashtags would be lost; read as CSV, the hashtag row would be a bad record.
+//!
+//! # Formulas
+//!
+//! Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (some also after a tab or a CR)
+//! as a formula. Following OWASP's advice on CSV injection, the HXL and CSV writers put a single
+//! quote `'` before such a value, unless it is a number such as `-5`; spreadsheets show it as
+//! text, without the quote. Readers take one leading `'` off a value when `=`, `+`, `-`, `@`, a
+//! tab, a CR or another `'` follows it, and writers also put a `'` before a value that begins with
+//! `'` and one of those, so that every value reads back exactly as it was written.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::io::csv::Header;
@@ -192,7 +220,12 @@ fn written_tag(table: Table, field: &str) -> Option<String> {
 
 /// Builds the header of an HXL file from its hashtag row (on `line`): which column fills which
 /// field, how each field is named in messages, and what the hashtags imply.
-pub(crate) fn header(cells: &[String], want: Option<Table>) -> Header {
+///
+/// # Errors
+///
+/// Two columns that fill one field equally well (the same hashtag twice, or two hashtags that
+/// mean the same field with the same specificity), naming both.
+pub(crate) fn header(cells: &[String], want: Option<Table>, file: &Arc<str>, line: u64) -> Result<Header, Error> {
     let tags: Vec<Option<Hashtag>> = cells.iter().map(|c| Hashtag::parse(c)).collect();
     let table = want.unwrap_or_else(|| {
         let reports = tags.iter().flatten().any(|h| {
@@ -216,13 +249,14 @@ pub(crate) fn header(cells: &[String], want: Option<Table>) -> Header {
     let mut map: Vec<Option<usize>> = vec![None; cells.len()];
     let mut labels: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
     let mut implied: Vec<(usize, String)> = Vec::new();
-    let mut filled = vec![false; columns.len()];
-    for (_, _, col, spec) in candidates {
+    // For each field, the column that fills it and how well (rank, extra attributes).
+    let mut filled: Vec<Option<(u8, usize, usize)>> = vec![None; columns.len()];
+    for &(rank, extra, col, spec) in &candidates {
         let Some(field) = table.index(spec.field) else { continue };
-        if filled[field] || map[col].is_some() {
+        if filled[field].is_some() || map[col].is_some() {
             continue;
         }
-        filled[field] = true;
+        filled[field] = Some((rank, extra, col));
         map[col] = Some(field);
         if let Some(h) = &tags[col] {
             labels[field] = h.text.clone();
@@ -233,7 +267,36 @@ pub(crate) fn header(cells: &[String], want: Option<Table>) -> Header {
             }
         }
     }
-    Header { table, map, labels, defaults: implied, hxl: true }
+    // A column that would fill a field as well as the column that does, and fills nothing else,
+    // would be dropped without a word: refuse it, naming both.
+    let mut problems = Vec::new();
+    for (field, won) in filled.iter().enumerate() {
+        let Some((rank, extra, col)) = *won else { continue };
+        let mut twins: Vec<usize> = candidates
+            .iter()
+            .filter(|&&(r, e, c, s)| {
+                (r, e) == (rank, extra) && c != col && map[c].is_none() && table.index(s.field) == Some(field)
+            })
+            .map(|&(_, _, c, _)| c)
+            .collect();
+        twins.dedup();
+        for twin in twins {
+            let name = |c: usize| tags[c].as_ref().map_or_else(String::new, |h| h.text.clone());
+            let message = format!(
+                "columns {} ({}) and {} ({}) both give the {}; keep one of them, or remove the other's hashtag (a column without one is ignored)",
+                col + 1,
+                name(col),
+                twin + 1,
+                name(twin),
+                columns[field]
+            );
+            problems.push(crate::error::Problem::general(message).located(file, Some(line), None, None));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid(problems));
+    }
+    Ok(Header { table, map, labels, defaults: implied, hxl: true })
 }
 
 /// The tags a reader would want for a field that no column gives, for messages.
@@ -263,7 +326,7 @@ pub(crate) fn write(out: impl Write, entries: &[&Entry], reports: &[Report]) -> 
     w.write_record(keep.iter().map(|&i| human(columns[i]))).map_err(io)?;
     w.write_record(keep.iter().map(|&i| written_tag(table, columns[i]).unwrap_or_default())).map_err(io)?;
     for r in &rows {
-        w.write_record(keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
+        crate::io::csv::write_defused(&mut w, keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
     }
     w.flush().map_err(|e| Error::io("output", e))
 }
@@ -271,6 +334,10 @@ pub(crate) fn write(out: impl Write, entries: &[&Entry], reports: &[Report]) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn header(cells: &[String], want: Option<Table>) -> Header {
+        super::header(cells, want, &Arc::from("test.csv"), 2).unwrap()
+    }
 
     fn cells(row: &[&str]) -> Vec<String> {
         row.iter().map(|s| s.to_string()).collect()
