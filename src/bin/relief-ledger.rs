@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use relief_ledger::{
-    Assumptions, Category, Dimension, Entry, Error, ErrorKind, Format, Key, KeyValue, Kind, Ledger, Loader,
-    PartialDate, Period, Problem, Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
+    Assumptions, Category, Dimension, Error, ErrorKind, Format, Key, KeyValue, Kind, Ledger, Loader, PartialDate,
+    Period, Problem, Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg,
 };
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -53,7 +53,9 @@ enum Command {
     /// Print totals, grouped by keys
     #[command(after_help = "Examples:\n  relief-ledger report entries.csv --by kind,to\n  \
         relief-ledger report entries.csv --kind cargo --by month --cumulative --unit kg\n  \
-        relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv")]
+        relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv\n\n\
+        Without --kind (or --category), totals are grouped by kind first: different kinds never add up.\n\n\
+        Exit status: 0 success; 2 bad input or usage.")]
     Report {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
@@ -61,6 +63,7 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
         /// Group by these keys, in order: kind,category,item,from,to,via,region,month,quarter,year
+        /// (kind comes first unless given, or one kind is in scope)
         #[arg(long, value_name = "KEYS")]
         by: Option<String>,
         #[command(flatten)]
@@ -77,7 +80,14 @@ enum Command {
     /// Compare published reports with the ledger
     #[command(after_help = "Examples:\n  relief-ledger verify entries.csv --reports reports.csv\n  \
         relief-ledger verify entries.csv --reports reports.csv --explain mfa-returned-arm\n  \
-        relief-ledger verify entries.csv --reports reports.csv --format json\n\n\
+        relief-ledger verify entries.csv --reports reports.csv --format json\n  \
+        relief-ledger verify entries.csv --claim \"about 53000 persons returnees since=2020-11-14 until=2021-11-09\"\n\n\
+        A claim is a report in one line: [QUALIFIER] VALUE UNIT KIND [key=value ...], keys id, published, \
+        category, item, from, to, via, region, since, until, tolerance, mode, source; until= or published= is \
+        required; claims without id= are named claim-1, claim-2, ... by their place.\n\n\
+        --explain ID prints the explanation of that report only: in words and a table; with --format json its \
+        outcome (the fields of --format json, filled among them) and the entries behind it; with --format csv \
+        those entries.\n\n\
         Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
     Verify {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
@@ -88,29 +98,37 @@ enum Command {
         /// Report files (.csv, .json, .jsonl, .hxl); files given before may hold reports too (name each file once)
         #[arg(long, num_args = 1.., value_name = "FILE")]
         reports: Vec<PathBuf>,
-        /// List the entries behind this report's figure
+        /// A report in one line, such as "about 53000 persons returnees since=2020-11-14 until=2021-11-09" (repeatable)
+        #[arg(long = "claim", value_name = "CLAIM")]
+        claims: Vec<String>,
+        /// Print only this report's outcome and the entries behind its figure
         #[arg(long, value_name = "ID")]
         explain: Option<String>,
         #[command(flatten)]
         output: Output,
     },
     /// Rewrite a file in another format
-    #[command(after_help = "Examples:\n  relief-ledger convert entries.csv --to json > entries.json\n  \
-        relief-ledger convert ledger.json --to jsonl --out ledger.jsonl\n  \
-        relief-ledger convert entries.csv --to hxl --out entries-hxl.csv\n  \
-        relief-ledger convert returns-hxl.csv --assume kind=returnees --assume to=NKR --to csv\n\n\
+    #[command(after_help = "Examples:\n  relief-ledger convert entries.csv --format json > entries.json\n  \
+        relief-ledger convert ledger.json --format jsonl --out ledger.jsonl\n  \
+        relief-ledger convert entries.csv --format hxl --out entries-hxl.csv\n  \
+        relief-ledger convert returns-hxl.csv --assume kind=returnees --assume to=NKR --format csv\n\n\
+        --to FORMAT is the old spelling of --format FORMAT (deprecated: --to names a party elsewhere).\n\n\
         --out writes the file whole or not at all: a temporary file in the same folder is renamed over FILE only \
         once everything is written, so a failure leaves FILE as it was. A symbolic link at FILE is replaced by the \
         new file; the file it points to is left as it is. FILE may not be the input (through a link either), and \
-        its extension must fit --to: .csv, .json, .jsonl, .hxl (or .csv for HXL).")]
+        its extension must fit --format: .csv, .json, .jsonl, .hxl (or .csv for HXL).\n\n\
+        Exit status: 0 success; 2 bad input or usage.")]
     Convert {
         /// The file to convert (.csv, .json, .jsonl, .hxl)
         file: PathBuf,
         #[command(flatten)]
         input: InputArgs,
         /// The format to write
-        #[arg(long, value_enum)]
-        to: ConvertTo,
+        #[arg(long, value_enum, required_unless_present = "to", value_name = "FORMAT")]
+        format: Option<ConvertTo>,
+        /// Deprecated: the old spelling of --format (elsewhere --to names a party)
+        #[arg(long, value_enum, conflicts_with = "format", value_name = "FORMAT")]
+        to: Option<ConvertTo>,
         /// Write here instead of to standard output (written whole or not at all; never over the input)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -121,7 +139,8 @@ enum Command {
         --out writes the file whole or not at all: a temporary file in the same folder is renamed over FILE.svg \
         only once the chart is drawn, so a failure leaves FILE.svg as it was. A symbolic link at FILE.svg is \
         replaced by the new file; the file it points to is left as it is. FILE.svg may not be an input (through \
-        a link either)."
+        a link either).\n\n\
+        Exit status: 0 success; 2 bad input or usage."
     )]
     Chart {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
@@ -222,6 +241,8 @@ enum Failure {
     Usage(String),
     /// Problems with the files named on the command line, every one of them (exit 2).
     Files(Vec<FileProblem>),
+    /// Problems of `--claim` values, each naming its claim (exit 2).
+    Claims(Vec<String>),
     Disagree,
     Quiet,
 }
@@ -258,6 +279,10 @@ fn main() -> ExitCode {
         }
         Err(Failure::Files(problems)) => {
             report_file_problems(&problems);
+            ExitCode::from(2)
+        }
+        Err(Failure::Claims(problems)) => {
+            report_input_error_lines(&problems);
             ExitCode::from(2)
         }
     }
@@ -332,14 +357,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             &mut out,
         )
         .map_err(|f| name_files(f, &files, SCOPE_HINT)),
-        Command::Verify { files, input, reports, explain, output } => {
-            verify(&files, &assumptions(&input)?, &reports, explain.as_deref(), output.format, &mut out).map_err(|f| {
-                let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
-                name_files(f, &all, "; check the figures of these files")
-            })
+        Command::Verify { files, input, reports, claims, explain, output } => {
+            let claims = claims_of(&claims)?;
+            verify(&files, &assumptions(&input)?, &reports, claims, explain.as_deref(), output.format, &mut out)
+                .map_err(|f| {
+                    let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
+                    name_files(f, &all, "; check the figures of these files")
+                })
         }
-        Command::Convert { file, input, to, out: target } => {
-            convert(&file, &assumptions(&input)?, to, target.as_deref(), &mut out)
+        Command::Convert { file, input, format, to, out: target } => {
+            // clap requires one of the two and refuses both.
+            let Some(format) = format.or(to) else {
+                return Err(Failure::Usage("convert: give the format to write with --format".into()));
+            };
+            convert(&file, &assumptions(&input)?, format, target.as_deref(), &mut out)
         }
         Command::Chart { files, input, by, scope, unit, step, title, out: target } => {
             chart(&files, &assumptions(&input)?, by.as_deref(), &scope, unit.as_deref(), step, title, &target, &mut out)
@@ -592,11 +623,11 @@ impl OutKind {
 
     fn of(format: Format) -> OutKind {
         match format {
-            Format::Csv => OutKind { what: "--to csv writes CSV", extensions: &["csv"] },
-            Format::Json => OutKind { what: "--to json writes a JSON document", extensions: &["json"] },
-            Format::Jsonl => OutKind { what: "--to jsonl writes JSON Lines", extensions: &["jsonl"] },
+            Format::Csv => OutKind { what: "--format csv writes CSV", extensions: &["csv"] },
+            Format::Json => OutKind { what: "--format json writes a JSON document", extensions: &["json"] },
+            Format::Jsonl => OutKind { what: "--format jsonl writes JSON Lines", extensions: &["jsonl"] },
             // HXL is CSV with a row of hashtags; readers take both names.
-            _ => OutKind { what: "--to hxl writes HXL", extensions: &["hxl", "csv"] },
+            _ => OutKind { what: "--format hxl writes HXL", extensions: &["hxl", "csv"] },
         }
     }
 }
@@ -810,7 +841,6 @@ fn check(files: &[PathBuf], assume: &Assumptions, format: OutFormat, out: &mut i
                 })
                 .collect();
             table(out, &["kind", "entries", "first", "last", "totals"], &body, &[false, true, false, false, false])?;
-            let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
             writeln!(
                 out,
                 "\n{}, {} ({} check, {} fill): valid",
@@ -882,8 +912,13 @@ fn report(
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let keys = keys_of(by)?;
+    let mut keys = keys_of(by)?;
     let scope = scope_of(scope)?;
+    // Different kinds never add up (returnees and detainees are both persons): without one kind in
+    // scope, totals are per kind.
+    if scope.kind.is_none() && scope.category.is_none() && !keys.contains(&Key::Kind) {
+        keys.insert(0, Key::Kind);
+    }
     let unit = unit_of(unit)?;
     let time = keys.iter().position(|k| is_time(*k));
     if cumulative && time.is_none() {
@@ -941,13 +976,10 @@ fn report(
         }
         OutFormat::Csv => csv_out(out, &header, &rows)?,
         OutFormat::Json => {
-            let items: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    Value::Object(header.iter().zip(r).map(|(h, c)| (h.to_string(), Value::from(c.as_str()))).collect())
-                })
-                .collect();
-            json_out(out, &Value::Array(items))?;
+            let items: Vec<OrderedRow> = rows.iter().map(|r| OrderedRow(&header, r)).collect();
+            serde_json::to_writer_pretty(&mut *out, &items)
+                .map_err(|e| Failure::Usage(format!("writing JSON: {e}")))?;
+            writeln!(out)?;
         }
     }
     leak(groups);
@@ -955,183 +987,132 @@ fn report(
     Ok(())
 }
 
-fn bound(b: std::ops::Bound<Decimal>) -> Option<String> {
-    match b {
-        std::ops::Bound::Included(d) | std::ops::Bound::Excluded(d) => Some(d.normalize().to_string()),
-        std::ops::Bound::Unbounded => None,
-    }
+/// The `--claim` values as reports; a problem names the claim by its place (`--claim 2, column 11, ...`).
+fn claims_of(claims: &[String]) -> Result<Vec<Report>, Failure> {
+    relief_ledger::parse_claims(claims).map_err(|e| {
+        let problems: Vec<String> = e
+            .problems()
+            .iter()
+            .map(|p| {
+                let text = p.to_string();
+                if text.starts_with("claim ") { format!("--{text}") } else { text }
+            })
+            .collect();
+        if problems.is_empty() { Failure::Input(e) } else { Failure::Claims(problems) }
+    })
 }
 
 fn verify(
     files: &[PathBuf],
     assume: &Assumptions,
     report_files: &[PathBuf],
+    claims: Vec<Report>,
     explain: Option<&str>,
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     // Positional files may hold reports too (a JSON document holds both).
-    let (ledger, reports) = load(files, assume, report_files, Role::Any)?;
+    let (ledger, mut reports) = load(files, assume, report_files, Role::Any)?;
+    reports.extend(claims);
     if reports.is_empty() {
         return Err(Failure::Usage(
-            "no reports to verify: give them with --reports FILE, or in a file that holds reports".into(),
+            "no reports to verify: give them with --reports FILE or --claim \"...\", or in a file that holds reports"
+                .into(),
         ));
     }
     let v = ledger.verify(&reports)?;
-    if let Some(id) = explain {
-        if v.outcome(id).is_none() {
-            let ids: Vec<&str> = reports.iter().map(|r| r.id()).collect();
-            let hint = nearest_id(id, &ids).map_or(String::new(), |n| format!("; did you mean {n:?}?"));
-            return Err(Failure::Usage(format!("--explain: no report {id:?}{hint}")));
-        }
-    }
-    let header =
-        ["id", "status", "reported", "qualifier", "unit", "low", "high", "ledger", "difference", "filled", "interval"];
-    // The fields for programs (csv and json), made only for those formats.
-    let records = || -> Vec<Vec<Option<String>>> {
-        v.outcomes()
-            .iter()
-            .map(|o| {
-                let r = v.report(o);
-                vec![
-                    Some(r.id().to_string()),
-                    Some(o.status().to_string()),
-                    Some(r.value().value().normalize().to_string()),
-                    Some(r.qualifier().to_string()),
-                    Some(r.value().unit().to_string()),
-                    bound(o.interval().low()),
-                    bound(o.interval().high()),
-                    Some(o.ledger().normalize().to_string()),
-                    Some(v.difference(o).to_string()),
-                    o.filled().map(|f| f.normalize().to_string()),
-                    Some(o.interval().to_string()),
-                ]
-            })
-            .collect()
+    let explained = match explain {
+        Some(id) => match v.outcome(id) {
+            Some(o) => Some(o),
+            None => {
+                let ids: Vec<&str> = reports.iter().map(|r| r.id()).collect();
+                let hint = nearest_id(id, &ids).map_or(String::new(), |n| format!("; did you mean {n:?}?"));
+                return Err(Failure::Usage(format!("--explain: no report {id:?}{hint}")));
+            }
+        },
+        None => None,
     };
-    let explained = explain.and_then(|id| v.outcome(id)).map(|o| (v.report(o), o, v.entries(o)));
-    match format {
-        OutFormat::Table => {
-            let colour = colour_stdout();
-            let paint = |s: Status| -> String {
-                let code = match s {
-                    Status::Ok => "32",
-                    Status::Filled => "36",
-                    Status::Short => "33",
-                    _ => "1;31",
-                };
-                if colour { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
-            };
-            let rows: Vec<Vec<String>> = v
-                .outcomes()
-                .iter()
-                .map(|o| {
-                    let r = v.report(o);
-                    let diff = v.difference(o);
-                    vec![
-                        r.id().to_string(),
-                        paint(o.status()),
-                        format!("{} {}", r.qualifier(), r.value()),
-                        o.interval().to_string(),
-                        o.ledger().normalize().to_string(),
-                        if diff > Decimal::ZERO { format!("+{diff}") } else { diff.to_string() },
-                        o.filled().map_or_else(|| "-".into(), |f| f.normalize().to_string()),
-                    ]
-                })
-                .collect();
-            table(
-                out,
-                &["report", "status", "reported", "interval", "ledger", "difference", "filled"],
-                &rows,
-                &[false, false, false, false, true, true, true],
-            )?;
-            let count = |s: Status| v.outcomes().iter().filter(|o| o.status() == s).count();
-            writeln!(
-                out,
-                "\n{} reports: {} ok, {} filled, {} short, {} over",
-                reports.len(),
-                count(Status::Ok),
-                count(Status::Filled),
-                count(Status::Short),
-                count(Status::Over)
-            )?;
-            if let Some((r, o, entries)) = &explained {
-                writeln!(
-                    out,
-                    "\n{}: {} {} of {}; the ledger holds {} {} in {} entries",
-                    r.id(),
-                    r.qualifier(),
-                    r.value(),
-                    r.scope(),
-                    o.ledger().normalize(),
-                    r.value().unit(),
-                    entries.len()
-                )?;
-                let unit = r.value().unit();
-                let rows: Vec<Vec<String>> = entries
-                    .iter()
-                    .map(|e| {
-                        let q = e.quantity().to_unit(unit).map_or_else(|_| e.quantity().to_string(), |q| q.to_string());
-                        let parties = format!("{} -> {}", e.from().unwrap_or("-"), e.to().unwrap_or("-"));
-                        let source = match e.unattributed() {
-                            Some(rid) => format!("unattributed (fill of {rid})"),
-                            None => e.source().unwrap_or("").to_string(),
-                        };
-                        vec![e.date().to_string(), e.id().to_string(), q, parties, source]
-                    })
-                    .collect();
-                table(
-                    out,
-                    &["date", "entry", "quantity", "parties", "source"],
-                    &rows,
-                    &[false, false, true, false, false],
-                )?;
-                if let Some(f) = o.filled() {
-                    writeln!(
-                        out,
-                        "its fill adds {} {unit} that no dated event explains, as the unattributed entry fill:{}",
-                        f.normalize(),
-                        r.id()
-                    )?;
-                }
-            }
-        }
-        OutFormat::Csv => {
-            if let Some((_, _, entries)) = explained {
-                let owned: Vec<Entry> = entries.into_iter().cloned().collect();
-                relief_ledger::write(&mut *out, Format::Csv, &owned, &[])?;
-            } else {
-                let rows: Vec<Vec<String>> =
-                    records().iter().map(|r| r.iter().map(|c| c.clone().unwrap_or_default()).collect()).collect();
-                csv_out(out, &header, &rows)?;
-            }
-        }
-        OutFormat::Json => {
-            if let Some((_, _, entries)) = explained {
-                let owned: Vec<Entry> = entries.into_iter().cloned().collect();
-                relief_ledger::write(&mut *out, Format::Json, &owned, &[])?;
-            } else {
-                let items: Vec<Value> = records()
-                    .iter()
-                    .map(|r| {
-                        Value::Object(
-                            header
-                                .iter()
-                                .zip(r)
-                                .map(|(h, c)| (h.to_string(), c.clone().map_or(Value::Null, Value::from)))
-                                .collect(),
-                        )
-                    })
-                    .collect();
-                json_out(out, &Value::Array(items))?;
-            }
-        }
+    // Explaining one report prints that report alone; the exit status is still that of every report.
+    match (format, explained) {
+        (OutFormat::Table, Some(o)) => writeln!(out, "{}", v.explain(o))?,
+        (OutFormat::Csv, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Csv, &v, o)?,
+        (OutFormat::Json, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Json, &v, o)?,
+        (OutFormat::Table, None) => verify_table(&v, reports.len(), out)?,
+        (OutFormat::Csv, None) => relief_ledger::write_outcomes(&mut *out, Format::Csv, &v)?,
+        (OutFormat::Json, None) => relief_ledger::write_outcomes(&mut *out, Format::Json, &v)?,
     }
     let success = v.is_success();
     leak(v);
     leak(reports);
     leak(ledger);
     if success { Ok(()) } else { Err(Failure::Disagree) }
+}
+
+/// Every outcome in a table, then a line that counts them by status.
+fn verify_table(v: &relief_ledger::Verification<'_>, reports: usize, out: &mut impl Write) -> Result<(), Failure> {
+    let colour = colour_stdout();
+    let paint = |s: Status| -> String {
+        let code = match s {
+            Status::Ok => "32",
+            Status::Filled => "36",
+            Status::Short => "33",
+            _ => "1;31",
+        };
+        if colour { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    };
+    let rows: Vec<Vec<String>> = v
+        .outcomes()
+        .iter()
+        .map(|o| {
+            let r = v.report(o);
+            let diff = v.difference(o);
+            vec![
+                r.id().to_string(),
+                paint(o.status()),
+                format!("{} {}", r.qualifier(), r.value()),
+                o.interval().to_string(),
+                o.ledger().normalize().to_string(),
+                if diff > Decimal::ZERO { format!("+{diff}") } else { diff.to_string() },
+                o.filled().map_or_else(|| "-".into(), |f| f.normalize().to_string()),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &["report", "status", "reported", "interval", "ledger", "difference", "filled"],
+        &rows,
+        &[false, false, false, false, true, true, true],
+    )?;
+    let count = |s: Status| v.outcomes().iter().filter(|o| o.status() == s).count();
+    writeln!(
+        out,
+        "\n{}: {} ok, {} filled, {} short, {} over",
+        plural(reports, "report", "reports"),
+        count(Status::Ok),
+        count(Status::Filled),
+        count(Status::Short),
+        count(Status::Over)
+    )?;
+    Ok(())
+}
+
+/// `1 line`, `2 lines`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A row of `report --format json`: its fields in the order of the columns (a JSON map would sort them).
+struct OrderedRow<'a>(&'a [&'a str], &'a [String]);
+
+impl serde::Serialize for OrderedRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0.iter().zip(self.1) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
 }
 
 fn nearest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
@@ -1207,7 +1188,7 @@ fn chart(
     let title = title.unwrap_or_else(|| format!("Running totals: {scope}"));
     let svg = chart_svg(&series, unit, &title)?;
     target_file.write(|w| Ok(w.write_all(svg.as_bytes())?))?;
-    writeln!(out, "wrote {} ({} lines, in {unit})", target.display(), series.len())?;
+    writeln!(out, "wrote {} ({}, in {unit})", target.display(), plural(series.len(), "line", "lines"))?;
     leak(ledger);
     Ok(())
 }
