@@ -90,9 +90,10 @@ fn bound(b: std::ops::Bound<rust_decimal::Decimal>) -> Option<String> {
 ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
 /// ])?;
 /// let claims = parse_claims([
-///     "exact 44 persons detainee-transfer to=ARM until=2020-12-31 id=dec",
+///     "more-than 40 persons detainee-transfer to=ARM until=2020-12-31 id=dec",
 ///     "exact 50 persons detainee-transfer to=ARM until=2020-12-31 id=fill mode=fill",
 /// ])?;
+/// // Checks see every fill: `dec` is verified against 44 dated and 6 filled.
 /// let v = ledger.verify(&claims)?;
 ///
 /// let mut csv = Vec::new();
@@ -100,7 +101,7 @@ fn bound(b: std::ops::Bound<rust_decimal::Decimal>) -> Option<String> {
 /// assert_eq!(
 ///     String::from_utf8(csv)?,
 ///     "id,status,reported,qualifier,unit,low,high,ledger,difference,filled,interval\n\
-///      dec,ok,44,exact,persons,44,44,44,0,,\"[44, 44]\"\n\
+///      dec,ok,40,more-than,persons,40,,50,10,,\"(40, ∞)\"\n\
 ///      fill,filled,50,exact,persons,50,50,44,-6,6,\"[50, 50]\"\n"
 /// );
 ///
@@ -164,7 +165,7 @@ pub fn write_outcomes(mut out: impl Write, format: Format, verification: &Verifi
 /// use relief_ledger::{Entry, Format, Ledger, parse_claim, write_explanation};
 ///
 /// let ledger = Ledger::from_entries([
-///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).id("dt-1").from("AZE").to("ARM").build()?,
 /// ])?;
 /// let claims = [parse_claim("exact 50 persons detainee-transfer to=ARM until=2020-12-31 id=arm mode=fill")?];
 /// let v = ledger.verify(&claims)?;
@@ -172,7 +173,7 @@ pub fn write_outcomes(mut out: impl Write, format: Format, verification: &Verifi
 /// write_explanation(&mut json, Format::Json, &v, &v.outcomes()[0])?;
 /// let json = String::from_utf8(json)?;
 /// assert!(json.contains("\"filled\": \"6\""));
-/// assert!(json.contains("\"entries\": [\n    {\"id\": \"ledger:1\", \"date\": \"2020-12-14\""), "{json}");
+/// assert!(json.contains("\"entries\": [\n    {\"id\": \"dt-1\", \"date\": \"2020-12-14\""), "{json}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_explanation(
