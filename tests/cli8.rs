@@ -229,6 +229,13 @@ fn a_bad_claim_is_named_and_exits_2() {
     let err = stderr(&out);
     assert!(err.contains(&format!("--claim 2, column {column}, field unit: \"persns\" is not a unit")), "{err}");
     assert!(stdout(&out).is_empty(), "nothing verified: {}", stdout(&out));
+
+    // A bad claim and a bad file: every problem at once.
+    let out = run(&["verify", "tests/data/errors/decimal-comma.csv", "--claim", bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(err.contains("--claim 1, column") && err.contains("decimal-comma.csv: line 2"), "{err}");
 }
 
 #[test]

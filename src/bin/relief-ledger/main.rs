@@ -30,10 +30,27 @@ pub(crate) enum Failure {
     Usage(String),
     /// Problems with the files named on the command line, every one of them (exit 2).
     Files(Vec<FileProblem>),
-    /// Problems of `--claim` values, each naming its claim (exit 2).
+    /// Problems of `--claim` values, each naming its claim, and of the files read with them (exit 2).
     Claims(Vec<String>),
     Disagree,
     Quiet,
+}
+
+impl Failure {
+    /// The problems of the claims, then those of `other` (the files), as one list; `other` alone
+    /// when it is not a list of problems.
+    fn and(self, other: Failure) -> Failure {
+        let Failure::Claims(mut problems) = self else { return other };
+        match other {
+            Failure::Claims(more) => problems.extend(more),
+            Failure::Files(files) => problems.extend(files.iter().map(ToString::to_string)),
+            Failure::Input(e) if !e.problems().is_empty() => {
+                problems.extend(e.problems().iter().map(ToString::to_string));
+            }
+            other => return other,
+        }
+        Failure::Claims(problems)
+    }
 }
 
 impl From<Error> for Failure {
@@ -147,7 +164,8 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         )
         .map_err(|f| name_files(f, &files, SCOPE_HINT)),
         Command::Verify { files, input, reports, claims, explain, output } => {
-            let claims = claims_of(&claims)?;
+            // A bad claim is reported with the problems of the files, if any, not alone.
+            let claims = claims_of(&claims);
             verify::verify(&files, &assumptions(&input)?, &reports, claims, explain.as_deref(), output.format, &mut out)
                 .map_err(|f| {
                     let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();

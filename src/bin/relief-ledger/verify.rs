@@ -15,14 +15,21 @@ pub(crate) fn verify(
     files: &[PathBuf],
     assume: &Assumptions,
     report_files: &[PathBuf],
-    claims: Vec<Report>,
+    claims: Result<Vec<Report>, Failure>,
     explain: Option<&str>,
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     // Positional files may hold reports too (a JSON document holds both).
-    let (ledger, mut reports) = load(files, assume, report_files, Role::Any)?;
-    reports.extend(claims);
+    let (ledger, reports) = match (load(files, assume, report_files, Role::Any), claims) {
+        (Ok(loaded), Ok(claims)) => {
+            let (ledger, mut reports) = loaded;
+            reports.extend(claims);
+            (ledger, reports)
+        }
+        (Err(f), Ok(_)) | (Ok(_), Err(f)) => return Err(f),
+        (Err(files), Err(claims)) => return Err(claims.and(files)),
+    };
     if reports.is_empty() {
         return Err(Failure::Usage(
             "no reports to verify: give them with --reports FILE or --claim \"...\", or in a file that holds reports"
