@@ -253,3 +253,26 @@ fn verify_records_are_the_library_s() {
         assert_eq!(out.stdout, expected, "--format {flag}");
     }
 }
+
+#[test]
+fn chart_without_kind_never_adds_kinds_together() {
+    let dir = std::env::temp_dir().join(format!("relief-ledger-cli8-chart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("persons.svg");
+    let out = run(&["chart", SEED_ENTRIES, "--unit", "persons", "--out", svg.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(2 lines, in persons)"), "{}", stdout(&out));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let totals = seed_totals_by_kind();
+    for kind in ["returnees", "detainee-transfer"] {
+        let n = totals[&(kind.to_string(), "persons".to_string())];
+        assert!(text.contains(&format!("{kind} ({n} persons)")), "a line for {kind}");
+    }
+    assert!(!text.contains("all ("), "no line adds the kinds together");
+    // Groups with nothing of the unit's dimension draw no line.
+    let svg = dir.join("kg.svg");
+    let out = run(&["chart", SEED_ENTRIES, "--unit", "kg", "--by", "to", "--out", svg.to_str().unwrap()]);
+    assert!(stdout(&out).contains("(1 line, in kg)"), "{}", stdout(&out));
+    assert!(!std::fs::read_to_string(&svg).unwrap().contains("(0 kg)"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

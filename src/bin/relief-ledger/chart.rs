@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use relief_ledger::{Assumptions, Dimension, Role, Step, chart_svg};
+use relief_ledger::{Assumptions, Dimension, Key, Role, Step, chart_svg};
 
 use crate::cli::*;
 use crate::files::*;
@@ -24,13 +24,17 @@ pub(crate) fn chart(
     target: &Path,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let keys = keys_of(by)?;
+    let mut keys = keys_of(by)?;
     if let Some(k) = keys.iter().find(|k| is_time(**k)) {
         return Err(Failure::Usage(format!(
             "--by {k}: a chart runs over time already; group by kind, to, ... instead"
         )));
     }
     let scope = scope_of(scope)?;
+    // As in `report`: different kinds never add up (returnees and detainees are both persons).
+    if scope.kind.is_none() && scope.category.is_none() && !keys.contains(&Key::Kind) {
+        keys.insert(0, Key::Kind);
+    }
     let unit = unit_of(unit)?;
     let inputs = opened(files, Role::Any, &[])?;
     let target_file = OutFile::prepare(target, &OutKind::SVG, &inputs)?;
@@ -52,7 +56,9 @@ pub(crate) fn chart(
         StepArg::Day => Step::Day,
         StepArg::Month => Step::Month,
     };
-    let series = ledger.running(&scope, &keys, step)?;
+    let mut series = ledger.running(&scope, &keys, step)?;
+    // A group with nothing of the unit's dimension (cargo in a chart of persons) is no line.
+    series.retain(|s| s.points().iter().any(|(_, t)| t.in_unit(unit).is_ok_and(|q| !q.value().is_zero())));
     let title = title.unwrap_or_else(|| format!("Running totals: {scope}"));
     let svg = chart_svg(&series, unit, &title)?;
     target_file.write(|w| Ok(w.write_all(svg.as_bytes())?))?;

@@ -128,6 +128,8 @@ pub(crate) enum Command {
         only once the chart is drawn, so a failure leaves FILE.svg as it was. A symbolic link at FILE.svg is \
         replaced by the new file; the file it points to is left as it is. FILE.svg may not be an input (through \
         a link either).\n\n\
+        Without --kind (or --category), lines are per kind first: different kinds never add up; groups with \
+        nothing of the unit's dimension draw no line.\n\n\
         Exit status: 0 success; 2 bad input or usage."
     )]
     Chart {
