@@ -12,7 +12,7 @@ n=${2:-1000000}
 k=${3:-10000}
 dir=${TMPDIR:-/tmp}/relief-ledger-scale-$n
 [ -f "$dir/entries_$n.csv" ] || python3 "$gen" "$n" "$dir" --reports "$k" >/dev/null
-cargo build --release --quiet
+cargo build --release --quiet --features cli
 bin=target/release/relief-ledger
 ls -l "$dir/entries_$n.csv"
 for run in 1 2 3; do

@@ -49,6 +49,8 @@
 //!   figures and how they compare with the ledger.
 //! - [`read`], [`write()`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
 //!   [HXL](hxl) files, with every problem of a file positioned and the file refused whole.
+//! - [`write_outcomes`], [`write_explanation`]: verification outcomes as the CSV, JSON and JSON
+//!   Lines records that `relief-ledger verify --format csv|json` prints.
 //! - [`chart_svg`]: running totals as an SVG chart.
 //! - [`claim`]: a [`Report`] in one line (`parse_claim`, [`Report::to_claim`]), and
 //!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
@@ -95,8 +97,8 @@ pub use claim::{parse_claim, parse_claims};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, Problems};
 pub use io::{
-    Assumptions, Document, ENTRY_COLUMNS, Format, Loader, REPORT_COLUMNS, Role, hxl, read, read_file, read_file_with,
-    read_with, write,
+    Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, REPORT_COLUMNS, Role, hxl, outcome_record,
+    read, read_file, read_file_with, read_with, write, write_explanation, write_outcomes,
 };
 pub use ledger::Ledger;
 pub use period::{PartialDate, Period, parse_date};

@@ -79,8 +79,8 @@ fn total(dir: &Path, files: &[&str]) -> String {
 fn the_same_file_named_twice_is_refused_not_counted_twice() {
     let dir = scratch();
     write(&dir, "a.csv", ENTRIES);
-    // The file alone: 300 t.
-    assert_eq!(total(&dir, &["a.csv"]), "unit,total\nt,300\n");
+    // The file alone: 300 t (grouped by kind: issue 8).
+    assert_eq!(total(&dir, &["a.csv"]), "kind,unit,total\ncargo,t,300\n");
     for (args, what) in [
         (vec!["report", "a.csv", "./a.csv"], "a.csv ./a.csv"),
         (vec!["report", "a.csv", "a.csv"], "a.csv a.csv"),

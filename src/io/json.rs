@@ -355,10 +355,9 @@ pub(crate) fn write_document(mut out: impl Write, entries: &[&Entry], reports: &
     writeln!(out, "{{").map_err(io)?;
     let mut sections: Vec<(&str, Vec<String>)> = Vec::new();
     sections.push(("entries", entries.iter().map(|e| object(&columns, &entry_cells(e))).collect()));
-    if !reports.is_empty() {
-        let cols = crate::io::record::REPORT_COLUMNS;
-        sections.push(("reports", reports.iter().map(|r| object(&cols, &report_cells(r))).collect()));
-    }
+    // Both keys always, so that a reader of the document need not ask whether one is there.
+    let cols = crate::io::record::REPORT_COLUMNS;
+    sections.push(("reports", reports.iter().map(|r| object(&cols, &report_cells(r))).collect()));
     let n = sections.len();
     for (s, (name, items)) in sections.into_iter().enumerate() {
         if items.is_empty() {

@@ -8,6 +8,7 @@
 mod csv;
 pub mod hxl;
 mod json;
+mod outcomes;
 pub(crate) mod record;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use crate::ledger::Ledger;
 use crate::report::Report;
 use record::Table;
 
+pub use outcomes::{OUTCOME_COLUMNS, outcome_record, write_explanation, write_outcomes};
 pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 
 /// A file format, recognised by the file's extension.

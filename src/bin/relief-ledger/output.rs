@@ -1,0 +1,90 @@
+//! Tables for people, CSV and JSON for programs.
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use crate::Failure;
+
+/// Aligned columns; `right` marks columns of figures.
+pub(crate) fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[bool]) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(strip_ansi(c).chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let pad = widths[i].saturating_sub(strip_ansi(c).chars().count());
+                if right.get(i).copied().unwrap_or(false) {
+                    format!("{}{c}", " ".repeat(pad))
+                } else {
+                    format!("{c}{}", " ".repeat(pad))
+                }
+            })
+            .collect();
+        parts.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(header.iter().map(|h| h.to_string()).collect()))?;
+    for r in rows {
+        writeln!(out, "{}", line(r.clone()))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub(crate) fn csv_out(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
+    let mut w = csv::Writer::from_writer(out);
+    let err = |e: csv::Error| Failure::Usage(format!("writing CSV: {e}"));
+    w.write_record(header).map_err(err)?;
+    for r in rows {
+        w.write_record(r).map_err(err)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub(crate) fn json_out(out: &mut impl Write, value: &Value) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|e| Failure::Usage(format!("writing JSON: {e}")))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// `1 line`, `2 lines`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A row of `report --format json`: its fields in the order of the columns (a JSON map would sort them).
+pub(crate) struct OrderedRow<'a>(pub(crate) &'a [&'a str], pub(crate) &'a [String]);
+
+impl serde::Serialize for OrderedRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in self.0.iter().zip(self.1) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
