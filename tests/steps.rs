@@ -2,7 +2,7 @@
 //! panics and whose size does not depend on the span, and entry ids from files hashed with a keyed
 //! hasher so that crafted ids cannot flood it.
 
-use relief_ledger::{Dimension, Entry, Format, Ledger, Loader, Role, Scope, Series, Step, Unit, chart_svg};
+use relief_ledger::{Dimension, Entry, Format, Kind, Ledger, Loader, Role, Scope, Series, Step, Unit, chart_svg};
 use rust_decimal::Decimal;
 
 const SEED_ENTRIES: &str = "examples/data/karabakh-2021/entries.csv";
@@ -198,8 +198,12 @@ mod cli {
         let size = std::fs::metadata(&svg).unwrap().len();
         assert!(size < 64 * 1024, "{size} bytes");
         let text = std::fs::read_to_string(&svg).unwrap();
-        let persons = super::seed().totals(&super::Scope::all()).unwrap().get(super::Dimension::Persons).unwrap();
-        assert!(text.contains(&format!("all ({persons})")), "the legend gives the seed's total of {persons}");
+        // One line per kind: persons returned home and detainees transferred never add up.
+        for kind in [super::Kind::Returnees, super::Kind::DetaineeTransfer] {
+            let scope = super::Scope::all().kind(kind);
+            let persons = super::seed().totals(&scope).unwrap().get(super::Dimension::Persons).unwrap();
+            assert!(text.contains(&format!("{kind} ({persons})")), "the legend gives the seed's {kind}: {persons}");
+        }
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
