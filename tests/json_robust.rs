@@ -8,7 +8,11 @@ use relief_ledger::{Error, Format, Role, read};
 
 fn refused(text: &str, name: &str, format: Format, role: Role) -> Error {
     match read(text.as_bytes(), name, format, role) {
-        Ok(doc) => panic!("{name} was read ({} entries, {} reports), it should be refused", doc.entries.len(), doc.reports.len()),
+        Ok(doc) => panic!(
+            "{name} was read ({} entries, {} reports), it should be refused",
+            doc.entries.len(),
+            doc.reports.len()
+        ),
         Err(e) => e,
     }
 }
@@ -156,7 +160,9 @@ fn figures_as_numbers_and_other_types_keep_their_messages() {
 fn a_huge_unknown_field_is_explained_briefly_and_quickly() {
     // The 100 MB column name, as a JSON Lines key.
     let name = "a".repeat(100 << 20);
-    let text = format!("{{\"{name}\": \"1\", \"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"1\", \"unit\": \"t\", \"to\": \"NKR\"}}\n");
+    let text = format!(
+        "{{\"{name}\": \"1\", \"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"1\", \"unit\": \"t\", \"to\": \"NKR\"}}\n"
+    );
     let start = Instant::now();
     let err = refused(&text, "huge.jsonl", Format::Jsonl, Role::Entries);
     let took = start.elapsed();
