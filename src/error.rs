@@ -220,11 +220,11 @@ impl fmt::Display for Problem {
         }
         if let Some(id) = &pos.id {
             if pos.line.is_none() {
-                parts.push(format!("entry {}", shown_name(id)));
+                parts.push(format!("entry {}", cut(id)));
             }
         }
         if let Some(field) = &self.field {
-            parts.push(format!("field {}", shown_name(field)));
+            parts.push(format!("field {}", cut(field)));
         }
         if !parts.is_empty() {
             write!(f, "{}: ", parts.join(", "))?;
@@ -250,9 +250,9 @@ pub(crate) fn echo(value: &str) -> String {
     }
 }
 
-/// A name from the input (a field, a column) as a position shows it, unquoted: cut like [`echo`]
-/// with an ellipsis, without the length.
-fn shown_name(name: &str) -> std::borrow::Cow<'_, str> {
+/// A name or a suggestion made from the input, unquoted (a field in a position, "write 1581"): cut
+/// like [`echo`], with an ellipsis and without the length.
+pub(crate) fn cut(name: &str) -> std::borrow::Cow<'_, str> {
     match name.char_indices().nth(ECHOED_CHARS) {
         None => std::borrow::Cow::Borrowed(name),
         Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", name.get(..cut).unwrap_or_default())),

@@ -191,3 +191,31 @@ fn long_kinds_in_many_records_are_explained_briefly_and_quickly() {
     assert!(first.contains("…\" (1000 characters) is not a kind; expected one of cargo, "), "{first}");
     assert!(took < Duration::from_secs(20), "took {took:?}");
 }
+
+#[test]
+fn a_huge_unknown_column_of_a_csv_file_is_explained_briefly() {
+    // The issue's input: a 100 MB column name in a CSV header (22 s and a 200 MB message before).
+    let name = "a".repeat(100 << 20);
+    let text = format!("id,date,kind,quantity,unit,to,{name}\nc1,2021-04-07,cargo,145,t,NKR,x\n");
+    let start = Instant::now();
+    let err = refused(&text, "huge.csv", Format::Csv, Role::Entries);
+    let took = start.elapsed();
+    let message = err.to_string();
+    assert!(message.len() < 1000, "a message of {} bytes", message.len());
+    let cut = format!("\"{}…\" (104857600 characters)", "a".repeat(40));
+    assert!(message.contains(&format!("unknown column {cut}; the columns are id, date,")), "{message}");
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+}
+
+#[test]
+fn a_huge_figure_with_a_separator_is_echoed_cut() {
+    let figure = format!("1{}", ",000".repeat(250_000));
+    let text = format!(
+        "{{\"date\": \"2021-04-07\", \"kind\": \"cargo\", \"quantity\": \"{figure}\", \"unit\": \"t\", \"to\": \"NKR\"}}"
+    );
+    let err = refused(&text, "figure.jsonl", Format::Jsonl, Role::Entries);
+    let message = err.to_string();
+    assert!(message.len() < 500, "a message of {} bytes", message.len());
+    assert!(message.contains("(1000001 characters) has a thousands separator; write 1000000000"), "{message}");
+    assert!(message.ends_with('…'), "{message}");
+}
