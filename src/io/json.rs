@@ -36,7 +36,7 @@ pub(crate) fn utf8(bytes: Vec<u8>, file: &Arc<str>) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count() as u64;
+        let line = 1 + memchr::memchr_iter(b'\n', bytes.get(..valid).unwrap_or_default()).count() as u64;
         let byte = bytes.get(valid).copied().unwrap_or(0);
         Error::invalid(vec![at(
             Problem::general(format!("invalid UTF-8 (byte 0x{byte:02x}); save the file as UTF-8")),
@@ -685,4 +685,61 @@ pub(crate) fn write_lines(mut out: impl Write, entries: &[&Entry], reports: &[Re
         writeln!(out, "{}", object(&cols, &report_cells(r))).map_err(io)?;
     }
     out.flush().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        let file: Arc<str> = Arc::from("t.json");
+        match read_document(text, &file, &Assumptions::new()) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems().to_vec(),
+        }
+    }
+
+    #[test]
+    fn what_only_a_record_parse_finds_is_placed_as_serde_json_places_it() {
+        // The first pass over the document skips values without converting them, so a number out
+        // of a float's range is found when its record is read; it must be placed in the document.
+        for text in [
+            "{\"entries\": [\n  {\"date\": \"2021-04-07\", \"quantity\": 1e400}\n]}",
+            "{\"entries\": [{\"date\": \"2021-04-07\", \"quantity\": 1e400}]}",
+            "{\"entries\": [\n  {\"date\": \"2021-04-07\",\n   \"quantity\": 1e400}\n]}",
+        ] {
+            let whole = serde_json::from_str::<Value>(text).unwrap_err();
+            let ps = problems(text);
+            assert_eq!(ps.len(), 1, "{text}: {ps:?}");
+            assert_eq!(ps[0].position.line, Some(whole.line() as u64), "{text}");
+            let column = format!("column {}", whole.column());
+            assert!(ps[0].message.starts_with("malformed JSON: number out of range"), "{}", ps[0].message);
+            assert!(ps[0].message.ends_with(&column), "{text}: {} vs {column}", ps[0].message);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_anywhere_is_an_error_not_a_crash() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for n in [200, 100_000] {
+            for text in [
+                deep(n),
+                format!("{{\"entries\": {}}}", deep(n)),
+                format!("{{\"entries\": [{{\"note\": {}}}]}}", deep(n)),
+                format!("{{\"colour\": {}}}", deep(n)),
+            ] {
+                assert!(!problems(&text).is_empty(), "nesting {n} in {}", &text[..20]);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_counted_forward_and_back() {
+        let text = "a\nbc\n\nd";
+        let mut lines = LineCursor::new(text);
+        assert_eq!(lines.at(0), (1, 0));
+        assert_eq!(lines.at(3), (2, 1));
+        assert_eq!(lines.at(6), (4, 0));
+        assert_eq!(lines.at(2), (2, 0), "a cursor asked to go back starts again");
+    }
 }
