@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Position, Problem, unknown_name};
+use crate::error::{Error, Position, Problem, echo, unknown_name};
 use crate::quantity::{Dimension, Quantity};
 
 /// The kind of an event, as written in files (`cargo`, `detainee-transfer`, …).
@@ -702,7 +702,7 @@ impl EntryBuilder {
                 if v.trim().is_empty() {
                     problems.push(Problem::new(name, "is empty; leave the field out instead"));
                 } else if name != "note" && name != "source" {
-                    problems.push(Problem::new(name, format!("{v:?} has spaces around it")));
+                    problems.push(Problem::new(name, format!("{} has spaces around it", echo(v))));
                 }
             }
         }

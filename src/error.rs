@@ -220,11 +220,11 @@ impl fmt::Display for Problem {
         }
         if let Some(id) = &pos.id {
             if pos.line.is_none() {
-                parts.push(format!("entry {id}"));
+                parts.push(format!("entry {}", cut(id)));
             }
         }
         if let Some(field) = &self.field {
-            parts.push(format!("field {field}"));
+            parts.push(format!("field {}", cut(field)));
         }
         if !parts.is_empty() {
             write!(f, "{}: ", parts.join(", "))?;
@@ -233,10 +233,46 @@ impl fmt::Display for Problem {
     }
 }
 
+/// How many characters of a value from the input a message echoes; past that, [`echo`] cuts it.
+pub(crate) const ECHOED_CHARS: usize = 40;
+
+/// A value from the input as a message shows it: quoted and escaped like `{:?}`, and cut after
+/// [`ECHOED_CHARS`] characters with an ellipsis and its length (`"aaaa…" (104857600 characters)`),
+/// so that a hostile value never makes a message as large as itself.
+pub(crate) fn echo(value: &str) -> String {
+    match value.char_indices().nth(ECHOED_CHARS) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => {
+            let quoted = format!("{:?}", value.get(..cut).unwrap_or_default());
+            let open = quoted.strip_suffix('"').unwrap_or(&quoted);
+            format!("{open}…\" ({} characters)", value.chars().count())
+        }
+    }
+}
+
+/// A name or a suggestion made from the input, unquoted (a field in a position, "write 1581"): cut
+/// like [`echo`], with an ellipsis and without the length.
+pub(crate) fn cut(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(ECHOED_CHARS) {
+        None => std::borrow::Cow::Borrowed(name),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", name.get(..cut).unwrap_or_default())),
+    }
+}
+
 /// The known name nearest to `found` (by edit distance, ignoring case), if it is near enough to be a typo.
+///
+/// The work is bounded by the known names, not by `found`: a value much longer than every known
+/// name cannot be a typo of one (its distance exceeds the limit), so it is not compared at all.
 pub(crate) fn nearest<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let found = found.to_lowercase();
     let known: Vec<&'a str> = known.into_iter().collect();
+    let longest = known.iter().map(|k| k.chars().count()).max().unwrap_or(0);
+    // A typo is at most `limit` edits away, `limit` being a third of its length (at least 2), and
+    // the distance is at least the difference in length; so a name of more than 3/2 of the
+    // longest known length, plus 2, is never near enough. A prefix is never longer than its name.
+    if found.chars().nth(longest + longest / 2 + 2).is_some() {
+        return None;
+    }
+    let found = found.to_lowercase();
     let prefixed: Vec<&'a str> =
         known.iter().copied().filter(|k| found.len() >= 3 && k.to_lowercase().starts_with(&found)).collect();
     if let [only] = prefixed[..] {
@@ -270,8 +306,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// `"x" is not a WHAT; did you mean "y"?` or `...; expected one of a, b, c`.
 pub(crate) fn unknown_name(what: &str, found: &str, known: &[&str]) -> String {
     match nearest(found, known.iter().copied()) {
-        Some(n) => format!("{found:?} is not a {what}; did you mean {n:?}?"),
-        None => format!("{found:?} is not a {what}; expected one of {}", known.join(", ")),
+        Some(n) => format!("{} is not a {what}; did you mean {n:?}?", echo(found)),
+        None => format!("{} is not a {what}; expected one of {}", echo(found), known.join(", ")),
     }
 }
 
@@ -302,5 +338,39 @@ mod tests {
         let text = Problems(list).to_string();
         assert!(text.ends_with("\nand 3 more"), "{text}");
         assert_eq!(text.lines().count(), PROBLEMS_SHOWN + 1);
+    }
+
+    #[test]
+    fn echo_quotes_short_values_and_cuts_long_ones() {
+        assert_eq!(echo("1,581"), "\"1,581\"");
+        assert_eq!(echo("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        let exact = "a".repeat(ECHOED_CHARS);
+        assert_eq!(echo(&exact), format!("{exact:?}"), "a value of the limit's length is shown whole");
+        let long = "a".repeat(104_857_600);
+        assert_eq!(echo(&long), format!("\"{}…\" (104857600 characters)", "a".repeat(ECHOED_CHARS)));
+        // Cut on characters, not bytes: no half of a letter, and the length counts letters.
+        let cyrillic = "Шуша".repeat(20);
+        assert_eq!(echo(&cyrillic), format!("\"{}…\" (80 characters)", "Шуша".repeat(10)));
+    }
+
+    #[test]
+    fn nearest_does_not_compare_what_cannot_be_a_typo() {
+        let known = ["quantity", "unit", "date"];
+        // Every name that could be near enough is still compared ("quantity" + 4 letters is 12,
+        // within a third of its length) ...
+        assert_eq!(nearest("quantityyyyy", known), Some("quantity"));
+        assert_eq!(nearest("quantityyyyyy", known), None);
+        // ... and a huge value is refused at once, without a comparison of 100 million letters.
+        let huge = "q".repeat(100 << 20);
+        let start = std::time::Instant::now();
+        assert_eq!(nearest(&huge, known), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn a_long_field_name_is_cut_in_the_position() {
+        let name = "b".repeat(1000);
+        let p = Problem::new(&name, "unknown");
+        assert_eq!(p.to_string(), format!("field {}…: unknown", "b".repeat(ECHOED_CHARS)));
     }
 }

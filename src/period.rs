@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::Error;
+use crate::error::{Error, echo};
 
 /// A date known to the year, the month or the day: `2020`, `2020-12` or `2020-12-02`.
 ///
@@ -72,7 +72,7 @@ pub(crate) fn last_of_month(y: i32, m: u32) -> NaiveDate {
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     match s.parse::<PartialDate>() {
         Ok(PartialDate::Day(d)) => Ok(d),
-        Ok(_) => Err(format!("{s:?} is not a day; write YYYY-MM-DD")),
+        Ok(_) => Err(format!("{} is not a day; write YYYY-MM-DD", echo(s))),
         Err(e) => Err(e.problems().first().map(|p| p.message.clone()).unwrap_or_default()),
     }
 }
@@ -81,7 +81,7 @@ impl FromStr for PartialDate {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<PartialDate, Error> {
-        let bad = || Error::problem("date", format!("{s:?} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"));
+        let bad = || Error::problem("date", format!("{} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", echo(s)));
         let parts: Vec<&str> = s.trim().split('-').collect();
         let num = |p: &str, len: usize| -> Option<u32> {
             (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
@@ -92,18 +92,18 @@ impl FromStr for PartialDate {
             [_, m] => {
                 let m = num(m, 2).ok_or_else(bad)?;
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem("date", format!("{s:?} has no month {m}; months run 01 to 12")));
+                    return Err(Error::problem("date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
                 }
                 Ok(PartialDate::Month(year, m))
             }
             [_, m, d] => {
                 let (m, d) = (num(m, 2).ok_or_else(bad)?, num(d, 2).ok_or_else(bad)?);
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem("date", format!("{s:?} has no month {m}; months run 01 to 12")));
+                    return Err(Error::problem("date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
                 }
                 NaiveDate::from_ymd_opt(year, m, d).map(PartialDate::Day).ok_or_else(|| {
                     let last = last_of_month(year, m).day();
-                    Error::problem("date", format!("{s:?} does not exist: {year}-{m:02} has {last} days"))
+                    Error::problem("date", format!("{} does not exist: {year}-{m:02} has {last} days", echo(s)))
                 })
             }
             _ => Err(bad()),

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ErrorKind, unknown_name};
+use crate::error::{Error, ErrorKind, cut, echo, unknown_name};
 
 /// What a quantity measures. Quantities of different dimensions never add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -214,7 +214,7 @@ impl FromStr for Unit {
         }
         let known: Vec<&str> = Unit::ALL.iter().map(|u| u.symbol()).collect();
         let message = match Unit::alias(&s.to_lowercase()) {
-            Some(u) => format!("{s:?} is not a unit; did you mean {:?}?", u.symbol()),
+            Some(u) => format!("{} is not a unit; did you mean {:?}?", echo(s), u.symbol()),
             None => unknown_name("unit", s, &known),
         };
         Err(Error::problem("unit", message))
@@ -284,14 +284,14 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
             && groups.iter().skip(1).all(|g| g.len() == 3 || (g.len() > 3 && g.as_bytes()[3] == b'.'))
             && groups.iter().skip(1).all(|g| g.get(..3).is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())));
         return Err(if thousands {
-            format!("{s:?} has a thousands separator; write {}", t.replace(',', ""))
+            format!("{} has a thousands separator; write {}", echo(s), cut(&t.replace(',', "")))
         } else {
-            format!("{s:?} uses a decimal comma; write {}", t.replace(',', "."))
+            format!("{} uses a decimal comma; write {}", echo(s), cut(&t.replace(',', ".")))
         });
     }
     if digits.contains([' ', '\u{a0}', '\u{202f}', '_', '\'']) {
         let clean: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'')).collect();
-        return Err(format!("{s:?} has a thousands separator; write {clean}"));
+        return Err(format!("{} has a thousands separator; write {}", echo(s), cut(&clean)));
     }
     let mut parts = digits.splitn(2, '.');
     let int = parts.next().unwrap_or("");
@@ -299,7 +299,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     let ok_int = int.bytes().all(|b| b.is_ascii_digit());
     let ok_frac = frac.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
     if !ok_int || !ok_frac || (int.is_empty() && frac.is_none_or(str::is_empty)) {
-        return Err(format!("{s:?} is not a decimal number; write digits with an optional . such as 1581 or 0.5"));
+        return Err(format!(
+            "{} is not a decimal number; write digits with an optional . such as 1581 or 0.5",
+            echo(s)
+        ));
     }
     // Leading zeros change nothing. Trailing zeros after the point are kept while they fit, so that a
     // figure reads back as it was written, and dropped only when they do not fit a decimal:
@@ -318,9 +321,9 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     };
     exact(written).or_else(|| exact(trimmed)).ok_or_else(|| {
         if trimmed.is_some_and(|f| f.len() > 28) {
-            format!("{s:?} has more than 28 decimal places; a decimal holds at most 28")
+            format!("{} has more than 28 decimal places; a decimal holds at most 28", echo(s))
         } else {
-            format!("{s:?} does not fit a decimal (at most 28 digits, up to {})", Decimal::MAX)
+            format!("{} does not fit a decimal (at most 28 digits, up to {})", echo(s), Decimal::MAX)
         }
     })
 }
@@ -439,7 +442,10 @@ impl FromStr for Quantity {
     fn from_str(s: &str) -> Result<Quantity, Error> {
         let s = s.trim();
         let Some((value, unit)) = s.rsplit_once(char::is_whitespace) else {
-            return Err(Error::problem("quantity", format!("{s:?} needs a number and a unit, such as \"145 t\"")));
+            return Err(Error::problem(
+                "quantity",
+                format!("{} needs a number and a unit, such as \"145 t\"", echo(s)),
+            ));
         };
         let value = parse_decimal(value).map_err(|m| Error::problem("quantity", m))?;
         Quantity::new(value, unit.parse()?)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
-use crate::error::{Error, Problem, nearest};
+use crate::error::{Error, Problem, echo, nearest};
 use crate::hash::TextMap;
 use crate::period::PartialDate;
 use crate::quantity::{Quantity, Unit, parse_decimal};
@@ -86,11 +86,11 @@ impl Table {
             Table::Reports => Table::Entries,
         };
         match nearest(name, self.columns().iter().copied()) {
-            Some(n) => format!("unknown column {name:?}; did you mean {n:?}?"),
+            Some(n) => format!("unknown column {}; did you mean {n:?}?", echo(name)),
             None if other.index(name).is_some() => {
-                format!("unknown column {name:?}: it belongs in {}, not {}", other.noun(), self.noun())
+                format!("unknown column {}: it belongs in {}, not {}", echo(name), other.noun(), self.noun())
             }
-            None => format!("unknown column {name:?}; the columns are {}", self.columns().join(", ")),
+            None => format!("unknown column {}; the columns are {}", echo(name), self.columns().join(", ")),
         }
     }
 }
@@ -168,7 +168,7 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
     }
     match s.parse::<PartialDate>()? {
         PartialDate::Day(d) => Ok(d),
-        _ => Err(Error::problem("date", format!("{s:?} is not a day; write YYYY-MM-DD"))),
+        _ => Err(Error::problem("date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
     }
 }
 
@@ -206,7 +206,7 @@ pub(crate) fn entry_from_cells(
     let value = parse_with(cells[5], "quantity", &mut problems, |s| parse_number(s, "quantity"));
     let unit = parse_with(cells[6], "unit", &mut problems, str::parse::<Unit>);
     let mines = parse_with(cells[13], "mines", &mut problems, |s| {
-        s.parse::<u64>().map_err(|_| Error::problem("mines", format!("{s:?} is not a whole number of mines")))
+        s.parse::<u64>().map_err(|_| Error::problem("mines", format!("{} is not a whole number of mines", echo(s))))
     });
     for (i, name) in [(1, "date"), (2, "kind"), (5, "quantity"), (6, "unit")] {
         if cells[i].is_none() {
