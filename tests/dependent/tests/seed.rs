@@ -3,7 +3,7 @@
 use relief_ledger::{Entry, Ledger, assert_claims};
 
 /// The four dated exchanges in public reports that returned detainees to Armenia
-/// (/work/shared/data/public-figures.md): 44, 5, 15 and 15 persons.
+/// (`shared/data/public-figures.md` of the project): 44, 5, 15 and 15 persons.
 fn exchanges() -> Ledger {
     let mut ledger = Ledger::new();
     for (date, n) in [("2020-12-14", 44), ("2021-02-10", 5), ("2021-06-12", 15), ("2021-07-03", 15)] {
