@@ -29,6 +29,9 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 
 /// A file format, recognised by the file's extension.
 ///
+/// The columns of CSV files and the fields of JSON records are those of the crate's file formats
+/// ([`ENTRY_COLUMNS`], [`REPORT_COLUMNS`]); HXL files map hashtags to them as [below](#hxl).
+///
 /// # Example
 ///
 /// ```
@@ -37,8 +40,91 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// assert_eq!(Format::from_path("data/entries.csv".as_ref())?, Format::Csv);
 /// assert_eq!(Format::from_path("ledger.JSONL".as_ref())?, Format::Jsonl);
 /// assert!(Format::from_path("entries.xlsx".as_ref()).is_err());
+/// // The names used on the command line (`--format`, `convert --to`) parse and print alike.
+/// assert_eq!("hxl".parse::<Format>()?, Format::Hxl);
+/// assert_eq!(Format::Json.to_string(), "json");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
+///
+/// # HXL
+///
+/// [HXL](https://hxlstandard.org), the Humanitarian Exchange Language, is CSV with a row of
+/// hashtags (`#date`, `#adm1+name`) under the human headers, anywhere in the first 25 rows.
+/// [`read`], [`read_file`] and [`Loader`] read it, [`write`] writes it, with this mapping.
+///
+/// ```
+/// use relief_ledger::{Assumptions, Format, Role, read_with};
+///
+/// // A returns table as a humanitarian data portal publishes it: no kind, unit or party column.
+/// let hxl = "Date,Region,Returned\n\
+///            #date,#adm1+name,#affected+returnees\n\
+///            2020-11-14,Stepanakert,250\n\
+///            2020-12-01,Stepanakert,1168\n";
+/// let mut assume = Assumptions::new();
+/// assume.add("to", "NKR")?; // `#affected+returnees` gives the kind and the unit, not the party
+/// let doc = read_with(hxl.as_bytes(), "returns.hxl", Format::Hxl, Role::Entries, &assume)?;
+/// assert_eq!(doc.entries[1].to_string(), "2020-12-01 returns.hxl:4 returnees 1168 persons to=NKR region=Stepanakert");
+///
+/// // Two columns that would fill one field are refused, naming both.
+/// let twice = "Returned,Again\n#affected+returnees,#affected+returnees\n250,3\n";
+/// let err = read_with(twice.as_bytes(), "twice.hxl", Format::Hxl, Role::Entries, &assume).unwrap_err();
+/// assert!(err.to_string().starts_with("twice.hxl: line 2: columns 1 (#affected+returnees) and 2 (#affected+returnees) both give the quantity"));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+///
+/// ## The mapping
+///
+/// Standard hashtags are used wherever one fits; `#x_` tags carry what the standard lacks.
+/// Writers use the first hashtag of each row; readers also take the others. Hashtags and
+/// attributes are case-insensitive, attribute order does not matter, and a column may carry
+/// attributes beyond those listed (`#adm1+name+i_en` is still the region). A column without a
+/// hashtag, or with a hashtag not listed here, is ignored.
+///
+/// | field | entries | reports | also read |
+/// |---|---|---|---|
+/// | `id` | `#meta+id` | `#meta+id` | |
+/// | `date` | `#date+occurred` | | any `#date` |
+/// | `published` | | `#date+reported` | any other `#date` |
+/// | `since`, `until` | | `#date+start`, `#date+end` | |
+/// | `kind` | `#x_kind` | `#x_kind` | |
+/// | `category` | `#x_category` | `#x_category` | |
+/// | `item` | `#item+name` | `#item+name` | any `#item` |
+/// | `quantity`, `value` | `#output+num` | `#output+num` | `#affected+returnees` (people returned: kind `returnees`, unit `persons`) |
+/// | `unit` | `#x_unit` | `#x_unit` | `#output+unit`, `#item+unit`, `#meta+unit` |
+/// | `from` | `#org+provider` | `#org+provider` | `#org+origin`, `#country+origin`, a plain `#org` |
+/// | `to` | `#org+dest` | `#org+dest` | `#org+recipient`, `#country+dest` |
+/// | `via` | `#org+impl` | `#org+impl` | `#org+partner` |
+/// | `region` | `#adm1+name` | `#adm1+name` | any `#adm1`, `#loc+name`, any `#loc`, `#adm2+name` |
+/// | `source` | `#meta+source` | `#meta+source` | |
+/// | `note` | `#description` | | `#meta+note` |
+/// | `mines` | `#x_mines` | | |
+/// | `qualifier`, `tolerance`, `mode` | | `#x_qualifier`, `#x_tolerance`, `#x_mode` | |
+///
+/// Where a file says nothing of a field an entry needs (a returns table has no kind or unit
+/// column), [`Assumptions`] give the value.
+///
+/// ## One column per field
+///
+/// When several columns could fill a field, the most specific one does: the best-ranked tag
+/// in the table above (`#adm1+name` before `#adm1+code`), then the one with fewer extra
+/// attributes (a total `#affected+returnees` before its breakdown `#affected+returnees+f`); the
+/// others are ignored. Two columns that would fill a field equally well (the same hashtag twice,
+/// or `#org+origin` beside `#country+origin`) are refused, naming both: keeping one of them
+/// silently would drop the other's figures.
+///
+/// ## Which files are HXL
+///
+/// A `.hxl` file is HXL: its hashtag row may be anywhere in the first 25 rows, and the rows above
+/// it are human headers. A `.csv` file is HXL when a hashtag row comes in its first 25 rows and
+/// its first row is not a plain header (human headers such as `Date,Region,Returnees`, or the
+/// hashtag row itself). A `.csv` whose first row names only our columns (`id,date,kind,...`)
+/// and which also has a hashtag row below is refused, naming both lines: read as HXL, the rows
+/// above the hashtags would be lost; read as CSV, the hashtag row would be a bad record.
+///
+/// ## Formulas
+///
+/// Values that a spreadsheet would run as formulas are written with a leading `'` and read back
+/// without it; see [`write`](write()#formulas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Format {
@@ -48,8 +134,10 @@ pub enum Format {
     Json,
     /// JSON Lines: one object per line.
     Jsonl,
-    /// HXL-tagged CSV: a row of hashtags under the human headers (see the [`hxl`] module).
-    /// Files named `.csv` are read as HXL too when they have a hashtag row.
+    /// HXL-tagged CSV: a row of hashtags under the human headers, with the mapping of hashtags to
+    /// fields [above](Format#hxl). Files named `.csv` are read as HXL too when they have a hashtag
+    /// row in their first 25 rows and their first row is not a header of the crate's own columns
+    /// (see [Which files are HXL](Format#which-files-are-hxl)).
     Hxl,
 }
 
@@ -363,9 +451,66 @@ pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<D
 
 /// Writes entries and reports in `format`. A CSV or HXL file holds entries or reports, not both.
 ///
+/// What is written reads back to equal entries and reports with [`read`]: the same ids, dates,
+/// figures (exact decimals, as strings in JSON), parties, sources and notes. CSV has a column for
+/// every field of [`ENTRY_COLUMNS`] or [`REPORT_COLUMNS`]; HXL only the columns that hold a value,
+/// tagged as in [`Format`'s mapping](Format#hxl); JSON is one document
+/// `{"entries": [...], "reports": [...]}`, JSON Lines one object per line.
+///
 /// # Errors
 ///
-/// When writing fails, or when CSV is asked to hold both entries and reports.
+/// When writing fails, or when CSV or HXL is asked to hold both entries and reports.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Format, Role, read, write};
+///
+/// let entries = [
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("cg-1").from("RU-EMERCOM").to("NKR").build()?,
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).id("cg-2").from("RU-EMERCOM").to("NKR").build()?,
+/// ];
+/// for format in Format::ALL {
+///     let mut out = Vec::new();
+///     write(&mut out, format, &entries, &[])?;
+///     let doc = read(out.as_slice(), "out", format, Role::Entries)?;
+///     assert_eq!(doc.entries, entries, "{format}");
+/// }
+///
+/// let mut csv = Vec::new();
+/// write(&mut csv, Format::Csv, &entries, &[])?;
+/// let csv = String::from_utf8(csv)?;
+/// assert!(csv.starts_with("id,date,kind,"));
+/// assert!(csv.contains("\ncg-1,2021-04-07,cargo,"));
+///
+/// // A CSV file holds entries or reports: write both to JSON, or to two files.
+/// let report = relief_ledger::parse_claim("300 t cargo id=mod since=2021-04 until=2021-05")?;
+/// assert!(write(Vec::new(), Format::Csv, &entries, &[report.clone()]).is_err());
+/// write(Vec::new(), Format::Json, &entries, &[report])?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Formulas
+///
+/// Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (some also after a tab or a CR)
+/// as a formula. Following OWASP's advice on CSV injection, the HXL and CSV writers put a single
+/// quote `'` before such a value, unless it is a number such as `-5`; spreadsheets show it as
+/// text, without the quote. Readers take one leading `'` off a value when `=`, `+`, `-`, `@`, a
+/// tab, a CR or another `'` follows it, and writers also put a `'` before a value that begins with
+/// `'` and one of those, so that every value reads back exactly as it was written.
+///
+/// ```
+/// use relief_ledger::{Entry, Format, Role, read, write};
+///
+/// let note = "=SUM(A2:A9)";
+/// let entry = Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("cg-1").to("NKR").note(note).build()?;
+/// let mut csv = Vec::new();
+/// write(&mut csv, Format::Csv, &[entry], &[])?;
+/// assert!(String::from_utf8(csv.clone())?.ends_with(",'=SUM(A2:A9)\n"));
+/// let doc = read(csv.as_slice(), "out.csv", Format::Csv, Role::Entries)?;
+/// assert_eq!(doc.entries[0].note(), Some(note));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Report]) -> Result<(), Error> {
     let entries: Vec<&Entry> = entries.iter().collect();
     let entries = &entries[..];
