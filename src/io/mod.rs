@@ -287,6 +287,27 @@ impl Assumptions {
 }
 
 /// What a file is expected to hold.
+///
+/// A file given as entries that holds reports (or the other way round) is refused, so that a
+/// reports file named in the wrong place is not silently counted as events.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Format, Role, read};
+///
+/// let entries = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n";
+/// // Any: the header tells entries from reports.
+/// assert_eq!(read(entries.as_bytes(), "a.csv", Format::Csv, Role::Any)?.entries.len(), 1);
+/// assert_eq!(read(entries.as_bytes(), "a.csv", Format::Csv, Role::Entries)?.entries.len(), 1);
+/// // Given as reports, it is refused, with a message that says why.
+/// let err = read(entries.as_bytes(), "a.csv", Format::Csv, Role::Reports).unwrap_err();
+/// assert!(err.to_string().contains("it belongs in an entries file, not a reports file"), "{err}");
+///
+/// let json = r#"{"entries": [{"date": "2021-04-07", "kind": "cargo", "quantity": "145", "unit": "t", "to": "NKR"}]}"#;
+/// assert!(read(json.as_bytes(), "a.json", Format::Json, Role::Reports).is_err());
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Role {
@@ -299,7 +320,39 @@ pub enum Role {
     Reports,
 }
 
-/// The entries and reports of one file.
+/// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write`]
+/// takes them.
+///
+/// Entries are not yet checked against each other: put them in a [`Ledger`] to refuse ids used
+/// twice, or read several files with a [`Loader`], which does it across files.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Document, Format, Ledger, Role, read, write};
+///
+/// let json = r#"{
+///   "entries": [
+///     {"id": "dt-1", "date": "2020-12-14", "kind": "detainee-transfer", "quantity": "44", "unit": "persons", "from": "AZE", "to": "ARM"}
+///   ],
+///   "reports": [
+///     {"id": "mfa", "published": "2021-11-09", "kind": "detainee-transfer", "to": "ARM", "since": "2020-12-02", "value": "105", "unit": "persons"}
+///   ]
+/// }"#;
+/// let Document { entries, reports } = read(json.as_bytes(), "seed.json", Format::Json, Role::Any)?;
+/// assert_eq!((entries.len(), reports.len()), (1, 1));
+/// assert_eq!(reports[0].value().to_string(), "105 persons");
+///
+/// // Written back as JSON Lines, one object per line, and read again.
+/// let mut jsonl = Vec::new();
+/// write(&mut jsonl, Format::Jsonl, &entries, &reports)?;
+/// let again = read(jsonl.as_slice(), "seed.jsonl", Format::Jsonl, Role::Any)?;
+/// assert_eq!(again, Document { entries: entries.clone(), reports });
+///
+/// let ledger = Ledger::from_entries(entries)?;
+/// assert_eq!(ledger.len(), 1);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// The entries, in file order.
@@ -385,6 +438,9 @@ fn read_content(
 
 /// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
 ///
+/// CSV and JSON records have the fields of [`ENTRY_COLUMNS`] and [`REPORT_COLUMNS`]; HXL files are
+/// read through the hashtag mapping documented with [`Format`](Format#hxl).
+///
 /// # Errors
 ///
 /// Every problem in the stream, each positioned; nothing is returned unless there are none.
@@ -417,6 +473,29 @@ pub fn read(input: impl Read, name: &str, format: Format, role: Role) -> Result<
 /// # Errors
 ///
 /// As [`read`]; and a field an entry or report needs that neither the stream nor `assume` gives.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Assumptions, Format, Role, read_with};
+///
+/// // A table of returns with dates and counts only.
+/// let csv = "date,quantity\n2020-11-14,250\n2020-12-01,1168\n";
+/// let mut assume = Assumptions::new();
+/// for pair in ["kind=returnees", "unit=persons", "to=NKR"] {
+///     assume.add_pair(pair)?;
+/// }
+/// let doc = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &assume)?;
+/// assert_eq!(doc.entries[1].quantity().to_string(), "1168 persons");
+///
+/// // Without the unit, the header says what is missing.
+/// let mut partial = Assumptions::new();
+/// partial.add_pair("kind=returnees")?;
+/// partial.add_pair("to=NKR")?;
+/// let err = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &partial).unwrap_err();
+/// assert!(err.to_string().starts_with("returns.csv: line 1, field unit"), "{err}");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 pub fn read_with(
     input: impl Read,
     name: &str,
@@ -428,16 +507,47 @@ pub fn read_with(
     Ok(Document { entries: c.entries.into_iter().flatten().collect(), reports: c.reports })
 }
 
-/// Reads a file, its format recognised by its extension.
+/// Reads a file, its format recognised by its extension (see [`Format::from_path`]); the file's
+/// path names it in messages and in default entry ids (`PATH:LINE`).
 ///
 /// # Errors
 ///
-/// As [`read`], and an I/O error when the file cannot be opened.
+/// As [`read`]; an I/O error when the file cannot be opened, and an error when the extension is
+/// not one of `.csv`, `.json`, `.jsonl`, `.hxl`.
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+///
+/// use relief_ledger::{Role, read_file};
+///
+/// let dir = std::env::temp_dir().join(format!("relief-ledger-doc-read-file-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("convoys.csv");
+/// std::fs::write(&path, "id,date,kind,category,quantity,unit,from,to\n\
+///                        cg-1,2021-04-07,cargo,humanitarian,145,t,RU-EMERCOM,NKR\n\
+///                        cg-2,2021-05-26,cargo,humanitarian,155,t,RU-EMERCOM,NKR\n")?;
+/// let doc = read_file(&path, Role::Entries)?;
+/// assert_eq!(doc.entries.len(), 2);
+/// assert_eq!(doc.entries[1].id(), "cg-2");
+///
+/// // A missing file is an I/O error that names it; a file with bad data, a data error.
+/// let err = read_file(&dir.join("missing.csv"), Role::Entries).unwrap_err();
+/// assert!(err.is_io() && err.to_string().contains("missing.csv"), "{err}");
+/// std::fs::write(&path, "id,date,kind,quantity,unit,to\ncg-1,2021-04-07,cargo,145,tons,NKR\n")?;
+/// let err = read_file(&path, Role::Entries).unwrap_err();
+/// assert!(err.is_data() && err.to_string().contains("line 2, field unit"), "{err}");
+/// assert!(read_file(Path::new("entries.xlsx"), Role::Entries).is_err());
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
     read_file_with(path, role, &Assumptions::new())
 }
 
-/// Reads a file like [`read_file`], taking what the file leaves out from `assume`.
+/// Reads a file like [`read_file`], taking what the file leaves out from `assume` (see
+/// [`read_with`] for an example).
 ///
 /// # Errors
 ///
@@ -573,11 +683,44 @@ impl Loader {
     }
 
     /// Takes what the files read from now on leave out from `assume`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Assumptions, Format, Loader, Role};
+    ///
+    /// let mut assume = Assumptions::new();
+    /// assume.add_pair("kind=returnees")?;
+    /// assume.add_pair("unit=persons")?;
+    /// let mut loader = Loader::new();
+    /// loader.assume(assume);
+    /// loader.read("date,quantity,to\n2020-11-14,250,NKR\n".as_bytes(), "returns.csv", Format::Csv, Role::Entries);
+    /// let (ledger, _) = loader.finish()?;
+    /// assert_eq!(ledger.iter().next().map(|e| e.quantity().to_string()), Some("250 persons".to_string()));
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     pub fn assume(&mut self, assume: Assumptions) {
         self.assume = assume;
     }
 
-    /// Reads one stream; its problems are kept for [`Loader::finish`].
+    /// Reads one stream; its problems are kept for [`Loader::finish`]. `name` names the stream in
+    /// messages and in default entry ids, as in [`read`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Format, Loader, Role};
+    ///
+    /// let mut loader = Loader::new();
+    /// // Two bad files: neither stops the loader, and finish() lists the problems of both.
+    /// loader.read("id,date,kind,quantity,unit,to\nc1,2021-02-30,cargo,1,t,NKR\n".as_bytes(), "a.csv", Format::Csv, Role::Entries);
+    /// loader.read("{\"entries\": [{\"id\": \"c2\"}]}".as_bytes(), "b.json", Format::Json, Role::Entries);
+    /// let err = loader.finish().unwrap_err();
+    /// let message = err.to_string();
+    /// assert!(message.starts_with("a.csv: line 2, field date"), "{message}");
+    /// assert!(message.contains("b.json: line 1"), "{message}");
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
         match read_content(input, &Arc::from(name), format, role, &self.assume) {
             Ok(c) => self.files.push(c),
@@ -591,7 +734,32 @@ impl Loader {
     /// Opens and reads a file, its format recognised by its extension.
     ///
     /// A file named a second time (`a.csv` then `./a.csv`, or through a link) is a problem, not
-    /// counted twice.
+    /// counted twice. A file that cannot be opened is kept as an I/O error for [`Loader::finish`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Loader, Role};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("relief-ledger-doc-read-path-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("entries.csv"), "id,date,kind,quantity,unit,from,to\ndt-1,2020-12-14,detainee-transfer,44,persons,AZE,ARM\n")?;
+    /// std::fs::write(dir.join("reports.csv"), "id,published,kind,to,since,value,unit,qualifier\nr1,2021-11-09,detainee-transfer,ARM,2020-12-02,40,persons,more-than\n")?;
+    ///
+    /// let mut loader = Loader::new();
+    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
+    /// loader.read_path(&dir.join("reports.csv"), Role::Reports);
+    /// let (ledger, reports) = loader.finish()?;
+    /// assert!(ledger.verify(&reports)?.is_success());
+    ///
+    /// let mut loader = Loader::new();
+    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
+    /// loader.read_path(&dir.join(".").join("entries.csv"), Role::Entries);
+    /// let err = loader.finish().unwrap_err();
+    /// assert!(err.to_string().ends_with("are the same file; name each file once"), "{err}");
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn read_path(&mut self, path: &Path, role: Role) {
         let name = path.display().to_string();
         if let Ok(canonical) = std::fs::canonicalize(path) {
