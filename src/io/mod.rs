@@ -50,7 +50,7 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 ///
 /// [HXL](https://hxlstandard.org), the Humanitarian Exchange Language, is CSV with a row of
 /// hashtags (`#date`, `#adm1+name`) under the human headers, anywhere in the first 25 rows.
-/// [`read`], [`read_file`] and [`Loader`] read it, [`write`] writes it, with this mapping.
+/// [`read`], [`read_file`] and [`Loader`] read it, [`write()`] writes it, with this mapping.
 ///
 /// ```
 /// use relief_ledger::{Assumptions, Format, Role, read_with};
@@ -320,7 +320,7 @@ pub enum Role {
     Reports,
 }
 
-/// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write`]
+/// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write()`]
 /// takes them.
 ///
 /// Entries are not yet checked against each other: put them in a [`Ledger`] to refuse ids used
