@@ -1,63 +1,13 @@
 //! HXL, the Humanitarian Exchange Language: CSV with a row of hashtags (`#date`, `#adm1+name`)
 //! under the human headers, anywhere in the first 25 rows.
 //!
-//! # The mapping
+//! HXL is one [`Format`](crate::Format) among the others: [`read`](crate::read),
+//! [`read_file`](crate::read_file) and [`Loader`](crate::Loader) read it and [`write`](crate::write())
+//! writes it. The mapping of hashtags to fields, which files are read as HXL, and which column fills a
+//! field when several could are documented with them, in [`Format`'s HXL section](crate::Format#hxl);
+//! how values that spreadsheets would run as formulas are written, in [`write`](crate::write()#formulas).
 //!
-//! Standard hashtags are used wherever one fits; `#x_` tags carry what the standard lacks.
-//! Writers use the first hashtag of each row; readers also take the others. Hashtags and
-//! attributes are case-insensitive, attribute order does not matter, and a column may carry
-//! attributes beyond those listed (`#adm1+name+i_en` is still the region). A column without a
-//! hashtag, or with a hashtag not listed here, is ignored.
-//!
-//! | field | entries | reports | also read |
-//! |---|---|---|---|
-//! | `id` | `#meta+id` | `#meta+id` | |
-//! | `date` | `#date+occurred` | | any `#date` |
-//! | `published` | | `#date+reported` | any other `#date` |
-//! | `since`, `until` | | `#date+start`, `#date+end` | |
-//! | `kind` | `#x_kind` | `#x_kind` | |
-//! | `category` | `#x_category` | `#x_category` | |
-//! | `item` | `#item+name` | `#item+name` | any `#item` |
-//! | `quantity`, `value` | `#output+num` | `#output+num` | `#affected+returnees` (people returned: kind `returnees`, unit `persons`) |
-//! | `unit` | `#x_unit` | `#x_unit` | `#output+unit`, `#item+unit`, `#meta+unit` |
-//! | `from` | `#org+provider` | `#org+provider` | `#org+origin`, `#country+origin`, a plain `#org` |
-//! | `to` | `#org+dest` | `#org+dest` | `#org+recipient`, `#country+dest` |
-//! | `via` | `#org+impl` | `#org+impl` | `#org+partner` |
-//! | `region` | `#adm1+name` | `#adm1+name` | any `#adm1`, `#loc+name`, any `#loc`, `#adm2+name` |
-//! | `source` | `#meta+source` | `#meta+source` | |
-//! | `note` | `#description` | | `#meta+note` |
-//! | `mines` | `#x_mines` | | |
-//! | `qualifier`, `tolerance`, `mode` | | `#x_qualifier`, `#x_tolerance`, `#x_mode` | |
-//!
-//! Where a file says nothing of a field an entry needs (a returns table has no kind or unit
-//! column), [`Assumptions`](crate::Assumptions) give the value.
-//!
-//! # One column per field
-//!
-//! When several columns could fill a field, the most specific one does: the best-ranked tag
-//! in the table above (`#adm1+name` before `#adm1+code`), then the one with fewer extra
-//! attributes (a total `#affected+returnees` before its breakdown `#affected+returnees+f`); the
-//! others are ignored. Two columns that would fill a field equally well (the same hashtag twice,
-//! or `#org+origin` beside `#country+origin`) are refused, naming both: keeping one of them
-//! silently would drop the other's figures.
-//!
-//! # Which files are HXL
-//!
-//! A `.hxl` file is HXL: its hashtag row may be anywhere in the first 25 rows, and the rows above
-//! it are human headers. A `.csv` file is HXL when a hashtag row comes in its first 25 rows and
-//! its first row is not a plain header (human headers such as `Date,Region,Returnees`, or the
-//! hashtag row itself). A `.csv` whose first row names only our columns (`id,date,kind,...`)
-//! and which also has a hashtag row below is refused, naming both lines: read as HXL, the rows
-//! above the hashtags would be lost; read as CSV, the hashtag row would be a bad record.
-//!
-//! # Formulas
-//!
-//! Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (some also after a tab or a CR)
-//! as a formula. Following OWASP's advice on CSV injection, the HXL and CSV writers put a single
-//! quote `'` before such a value, unless it is a number such as `-5`; spreadsheets show it as
-//! text, without the quote. Readers take one leading `'` off a value when `=`, `+`, `-`, `@`, a
-//! tab, a CR or another `'` follows it, and writers also put a `'` before a value that begins with
-//! `'` and one of those, so that every value reads back exactly as it was written.
+//! This module holds the hashtag matching of the reader and the HXL writer; it has no public items.
 
 use std::io::Write;
 use std::sync::Arc;

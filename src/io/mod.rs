@@ -29,6 +29,9 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 
 /// A file format, recognised by the file's extension.
 ///
+/// The columns of CSV files and the fields of JSON records are those of the crate's file formats
+/// ([`ENTRY_COLUMNS`], [`REPORT_COLUMNS`]); HXL files map hashtags to them as [below](#hxl).
+///
 /// # Example
 ///
 /// ```
@@ -37,8 +40,91 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// assert_eq!(Format::from_path("data/entries.csv".as_ref())?, Format::Csv);
 /// assert_eq!(Format::from_path("ledger.JSONL".as_ref())?, Format::Jsonl);
 /// assert!(Format::from_path("entries.xlsx".as_ref()).is_err());
+/// // The names used on the command line (`--format`, `convert --to`) parse and print alike.
+/// assert_eq!("hxl".parse::<Format>()?, Format::Hxl);
+/// assert_eq!(Format::Json.to_string(), "json");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
+///
+/// # HXL
+///
+/// [HXL](https://hxlstandard.org), the Humanitarian Exchange Language, is CSV with a row of
+/// hashtags (`#date`, `#adm1+name`) under the human headers, anywhere in the first 25 rows.
+/// [`read`], [`read_file`] and [`Loader`] read it, [`write()`] writes it, with this mapping.
+///
+/// ```
+/// use relief_ledger::{Assumptions, Format, Role, read_with};
+///
+/// // A returns table as a humanitarian data portal publishes it: no kind, unit or party column.
+/// let hxl = "Date,Region,Returned\n\
+///            #date,#adm1+name,#affected+returnees\n\
+///            2020-11-14,Stepanakert,250\n\
+///            2020-12-01,Stepanakert,1168\n";
+/// let mut assume = Assumptions::new();
+/// assume.add("to", "NKR")?; // `#affected+returnees` gives the kind and the unit, not the party
+/// let doc = read_with(hxl.as_bytes(), "returns.hxl", Format::Hxl, Role::Entries, &assume)?;
+/// assert_eq!(doc.entries[1].to_string(), "2020-12-01 returns.hxl:4 returnees 1168 persons to=NKR region=Stepanakert");
+///
+/// // Two columns that would fill one field are refused, naming both.
+/// let twice = "Returned,Again\n#affected+returnees,#affected+returnees\n250,3\n";
+/// let err = read_with(twice.as_bytes(), "twice.hxl", Format::Hxl, Role::Entries, &assume).unwrap_err();
+/// assert!(err.to_string().starts_with("twice.hxl: line 2: columns 1 (#affected+returnees) and 2 (#affected+returnees) both give the quantity"));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+///
+/// ## The mapping
+///
+/// Standard hashtags are used wherever one fits; `#x_` tags carry what the standard lacks.
+/// Writers use the first hashtag of each row; readers also take the others. Hashtags and
+/// attributes are case-insensitive, attribute order does not matter, and a column may carry
+/// attributes beyond those listed (`#adm1+name+i_en` is still the region). A column without a
+/// hashtag, or with a hashtag not listed here, is ignored.
+///
+/// | field | entries | reports | also read |
+/// |---|---|---|---|
+/// | `id` | `#meta+id` | `#meta+id` | |
+/// | `date` | `#date+occurred` | | any `#date` |
+/// | `published` | | `#date+reported` | any other `#date` |
+/// | `since`, `until` | | `#date+start`, `#date+end` | |
+/// | `kind` | `#x_kind` | `#x_kind` | |
+/// | `category` | `#x_category` | `#x_category` | |
+/// | `item` | `#item+name` | `#item+name` | any `#item` |
+/// | `quantity`, `value` | `#output+num` | `#output+num` | `#affected+returnees` (people returned: kind `returnees`, unit `persons`) |
+/// | `unit` | `#x_unit` | `#x_unit` | `#output+unit`, `#item+unit`, `#meta+unit` |
+/// | `from` | `#org+provider` | `#org+provider` | `#org+origin`, `#country+origin`, a plain `#org` |
+/// | `to` | `#org+dest` | `#org+dest` | `#org+recipient`, `#country+dest` |
+/// | `via` | `#org+impl` | `#org+impl` | `#org+partner` |
+/// | `region` | `#adm1+name` | `#adm1+name` | any `#adm1`, `#loc+name`, any `#loc`, `#adm2+name` |
+/// | `source` | `#meta+source` | `#meta+source` | |
+/// | `note` | `#description` | | `#meta+note` |
+/// | `mines` | `#x_mines` | | |
+/// | `qualifier`, `tolerance`, `mode` | | `#x_qualifier`, `#x_tolerance`, `#x_mode` | |
+///
+/// Where a file says nothing of a field an entry needs (a returns table has no kind or unit
+/// column), [`Assumptions`] give the value.
+///
+/// ## One column per field
+///
+/// When several columns could fill a field, the most specific one does: the best-ranked tag
+/// in the table above (`#adm1+name` before `#adm1+code`), then the one with fewer extra
+/// attributes (a total `#affected+returnees` before its breakdown `#affected+returnees+f`); the
+/// others are ignored. Two columns that would fill a field equally well (the same hashtag twice,
+/// or `#org+origin` beside `#country+origin`) are refused, naming both: keeping one of them
+/// silently would drop the other's figures.
+///
+/// ## Which files are HXL
+///
+/// A `.hxl` file is HXL: its hashtag row may be anywhere in the first 25 rows, and the rows above
+/// it are human headers. A `.csv` file is HXL when a hashtag row comes in its first 25 rows and
+/// its first row is not a plain header (human headers such as `Date,Region,Returnees`, or the
+/// hashtag row itself). A `.csv` whose first row names only our columns (`id,date,kind,...`)
+/// and which also has a hashtag row below is refused, naming both lines: read as HXL, the rows
+/// above the hashtags would be lost; read as CSV, the hashtag row would be a bad record.
+///
+/// ## Formulas
+///
+/// Values that a spreadsheet would run as formulas are written with a leading `'` and read back
+/// without it; see [`write`](write()#formulas).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Format {
@@ -48,8 +134,10 @@ pub enum Format {
     Json,
     /// JSON Lines: one object per line.
     Jsonl,
-    /// HXL-tagged CSV: a row of hashtags under the human headers (see the [`hxl`] module).
-    /// Files named `.csv` are read as HXL too when they have a hashtag row.
+    /// HXL-tagged CSV: a row of hashtags under the human headers, with the mapping of hashtags to
+    /// fields [above](Format#hxl). Files named `.csv` are read as HXL too when they have a hashtag
+    /// row in their first 25 rows and their first row is not a header of the crate's own columns
+    /// (see [Which files are HXL](Format#which-files-are-hxl)).
     Hxl,
 }
 
@@ -199,6 +287,27 @@ impl Assumptions {
 }
 
 /// What a file is expected to hold.
+///
+/// A file given as entries that holds reports (or the other way round) is refused, so that a
+/// reports file named in the wrong place is not silently counted as events.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Format, Role, read};
+///
+/// let entries = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n";
+/// // Any: the header tells entries from reports.
+/// assert_eq!(read(entries.as_bytes(), "a.csv", Format::Csv, Role::Any)?.entries.len(), 1);
+/// assert_eq!(read(entries.as_bytes(), "a.csv", Format::Csv, Role::Entries)?.entries.len(), 1);
+/// // Given as reports, it is refused, with a message that says why.
+/// let err = read(entries.as_bytes(), "a.csv", Format::Csv, Role::Reports).unwrap_err();
+/// assert!(err.to_string().contains("it belongs in an entries file, not a reports file"), "{err}");
+///
+/// let json = r#"{"entries": [{"date": "2021-04-07", "kind": "cargo", "quantity": "145", "unit": "t", "to": "NKR"}]}"#;
+/// assert!(read(json.as_bytes(), "a.json", Format::Json, Role::Reports).is_err());
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Role {
@@ -211,7 +320,39 @@ pub enum Role {
     Reports,
 }
 
-/// The entries and reports of one file.
+/// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write()`]
+/// takes them.
+///
+/// Entries are not yet checked against each other: put them in a [`Ledger`] to refuse ids used
+/// twice, or read several files with a [`Loader`], which does it across files.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Document, Format, Ledger, Role, read, write};
+///
+/// let json = r#"{
+///   "entries": [
+///     {"id": "dt-1", "date": "2020-12-14", "kind": "detainee-transfer", "quantity": "44", "unit": "persons", "from": "AZE", "to": "ARM"}
+///   ],
+///   "reports": [
+///     {"id": "mfa", "published": "2021-11-09", "kind": "detainee-transfer", "to": "ARM", "since": "2020-12-02", "value": "105", "unit": "persons"}
+///   ]
+/// }"#;
+/// let Document { entries, reports } = read(json.as_bytes(), "seed.json", Format::Json, Role::Any)?;
+/// assert_eq!((entries.len(), reports.len()), (1, 1));
+/// assert_eq!(reports[0].value().to_string(), "105 persons");
+///
+/// // Written back as JSON Lines, one object per line, and read again.
+/// let mut jsonl = Vec::new();
+/// write(&mut jsonl, Format::Jsonl, &entries, &reports)?;
+/// let again = read(jsonl.as_slice(), "seed.jsonl", Format::Jsonl, Role::Any)?;
+/// assert_eq!(again, Document { entries: entries.clone(), reports });
+///
+/// let ledger = Ledger::from_entries(entries)?;
+/// assert_eq!(ledger.len(), 1);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// The entries, in file order.
@@ -297,6 +438,9 @@ fn read_content(
 
 /// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
 ///
+/// CSV and JSON records have the fields of [`ENTRY_COLUMNS`] and [`REPORT_COLUMNS`]; HXL files are
+/// read through the hashtag mapping documented with [`Format`](Format#hxl).
+///
 /// # Errors
 ///
 /// Every problem in the stream, each positioned; nothing is returned unless there are none.
@@ -329,6 +473,29 @@ pub fn read(input: impl Read, name: &str, format: Format, role: Role) -> Result<
 /// # Errors
 ///
 /// As [`read`]; and a field an entry or report needs that neither the stream nor `assume` gives.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Assumptions, Format, Role, read_with};
+///
+/// // A table of returns with dates and counts only.
+/// let csv = "date,quantity\n2020-11-14,250\n2020-12-01,1168\n";
+/// let mut assume = Assumptions::new();
+/// for pair in ["kind=returnees", "unit=persons", "to=NKR"] {
+///     assume.add_pair(pair)?;
+/// }
+/// let doc = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &assume)?;
+/// assert_eq!(doc.entries[1].quantity().to_string(), "1168 persons");
+///
+/// // Without the unit, the header says what is missing.
+/// let mut partial = Assumptions::new();
+/// partial.add_pair("kind=returnees")?;
+/// partial.add_pair("to=NKR")?;
+/// let err = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &partial).unwrap_err();
+/// assert!(err.to_string().starts_with("returns.csv: line 1, field unit"), "{err}");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 pub fn read_with(
     input: impl Read,
     name: &str,
@@ -340,16 +507,47 @@ pub fn read_with(
     Ok(Document { entries: c.entries.into_iter().flatten().collect(), reports: c.reports })
 }
 
-/// Reads a file, its format recognised by its extension.
+/// Reads a file, its format recognised by its extension (see [`Format::from_path`]); the file's
+/// path names it in messages and in default entry ids (`PATH:LINE`).
 ///
 /// # Errors
 ///
-/// As [`read`], and an I/O error when the file cannot be opened.
+/// As [`read`]; an I/O error when the file cannot be opened, and an error when the extension is
+/// not one of `.csv`, `.json`, `.jsonl`, `.hxl`.
+///
+/// # Example
+///
+/// ```
+/// use std::path::Path;
+///
+/// use relief_ledger::{Role, read_file};
+///
+/// let dir = std::env::temp_dir().join(format!("relief-ledger-doc-read-file-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("convoys.csv");
+/// std::fs::write(&path, "id,date,kind,category,quantity,unit,from,to\n\
+///                        cg-1,2021-04-07,cargo,humanitarian,145,t,RU-EMERCOM,NKR\n\
+///                        cg-2,2021-05-26,cargo,humanitarian,155,t,RU-EMERCOM,NKR\n")?;
+/// let doc = read_file(&path, Role::Entries)?;
+/// assert_eq!(doc.entries.len(), 2);
+/// assert_eq!(doc.entries[1].id(), "cg-2");
+///
+/// // A missing file is an I/O error that names it; a file with bad data, a data error.
+/// let err = read_file(&dir.join("missing.csv"), Role::Entries).unwrap_err();
+/// assert!(err.is_io() && err.to_string().contains("missing.csv"), "{err}");
+/// std::fs::write(&path, "id,date,kind,quantity,unit,to\ncg-1,2021-04-07,cargo,145,tons,NKR\n")?;
+/// let err = read_file(&path, Role::Entries).unwrap_err();
+/// assert!(err.is_data() && err.to_string().contains("line 2, field unit"), "{err}");
+/// assert!(read_file(Path::new("entries.xlsx"), Role::Entries).is_err());
+/// std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
     read_file_with(path, role, &Assumptions::new())
 }
 
-/// Reads a file like [`read_file`], taking what the file leaves out from `assume`.
+/// Reads a file like [`read_file`], taking what the file leaves out from `assume` (see
+/// [`read_with`] for an example).
 ///
 /// # Errors
 ///
@@ -363,9 +561,66 @@ pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<D
 
 /// Writes entries and reports in `format`. A CSV or HXL file holds entries or reports, not both.
 ///
+/// What is written reads back to equal entries and reports with [`read`]: the same ids, dates,
+/// figures (exact decimals, as strings in JSON), parties, sources and notes. CSV has a column for
+/// every field of [`ENTRY_COLUMNS`] or [`REPORT_COLUMNS`]; HXL only the columns that hold a value,
+/// tagged as in [`Format`'s mapping](Format#hxl); JSON is one document
+/// `{"entries": [...], "reports": [...]}`, JSON Lines one object per line.
+///
 /// # Errors
 ///
-/// When writing fails, or when CSV is asked to hold both entries and reports.
+/// When writing fails, or when CSV or HXL is asked to hold both entries and reports.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Format, Role, read, write};
+///
+/// let entries = [
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("cg-1").from("RU-EMERCOM").to("NKR").build()?,
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).id("cg-2").from("RU-EMERCOM").to("NKR").build()?,
+/// ];
+/// for format in Format::ALL {
+///     let mut out = Vec::new();
+///     write(&mut out, format, &entries, &[])?;
+///     let doc = read(out.as_slice(), "out", format, Role::Entries)?;
+///     assert_eq!(doc.entries, entries, "{format}");
+/// }
+///
+/// let mut csv = Vec::new();
+/// write(&mut csv, Format::Csv, &entries, &[])?;
+/// let csv = String::from_utf8(csv)?;
+/// assert!(csv.starts_with("id,date,kind,"));
+/// assert!(csv.contains("\ncg-1,2021-04-07,cargo,"));
+///
+/// // A CSV file holds entries or reports: write both to JSON, or to two files.
+/// let report = relief_ledger::parse_claim("300 t cargo id=mod since=2021-04 until=2021-05")?;
+/// assert!(write(Vec::new(), Format::Csv, &entries, &[report.clone()]).is_err());
+/// write(Vec::new(), Format::Json, &entries, &[report])?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Formulas
+///
+/// Spreadsheets run a cell that begins with `=`, `+`, `-` or `@` (some also after a tab or a CR)
+/// as a formula. Following OWASP's advice on CSV injection, the HXL and CSV writers put a single
+/// quote `'` before such a value, unless it is a number such as `-5`; spreadsheets show it as
+/// text, without the quote. Readers take one leading `'` off a value when `=`, `+`, `-`, `@`, a
+/// tab, a CR or another `'` follows it, and writers also put a `'` before a value that begins with
+/// `'` and one of those, so that every value reads back exactly as it was written.
+///
+/// ```
+/// use relief_ledger::{Entry, Format, Role, read, write};
+///
+/// let note = "=SUM(A2:A9)";
+/// let entry = Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("cg-1").to("NKR").note(note).build()?;
+/// let mut csv = Vec::new();
+/// write(&mut csv, Format::Csv, &[entry], &[])?;
+/// assert!(String::from_utf8(csv.clone())?.ends_with(",'=SUM(A2:A9)\n"));
+/// let doc = read(csv.as_slice(), "out.csv", Format::Csv, Role::Entries)?;
+/// assert_eq!(doc.entries[0].note(), Some(note));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Report]) -> Result<(), Error> {
     let entries: Vec<&Entry> = entries.iter().collect();
     let entries = &entries[..];
@@ -428,11 +683,44 @@ impl Loader {
     }
 
     /// Takes what the files read from now on leave out from `assume`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Assumptions, Format, Loader, Role};
+    ///
+    /// let mut assume = Assumptions::new();
+    /// assume.add_pair("kind=returnees")?;
+    /// assume.add_pair("unit=persons")?;
+    /// let mut loader = Loader::new();
+    /// loader.assume(assume);
+    /// loader.read("date,quantity,to\n2020-11-14,250,NKR\n".as_bytes(), "returns.csv", Format::Csv, Role::Entries);
+    /// let (ledger, _) = loader.finish()?;
+    /// assert_eq!(ledger.iter().next().map(|e| e.quantity().to_string()), Some("250 persons".to_string()));
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     pub fn assume(&mut self, assume: Assumptions) {
         self.assume = assume;
     }
 
-    /// Reads one stream; its problems are kept for [`Loader::finish`].
+    /// Reads one stream; its problems are kept for [`Loader::finish`]. `name` names the stream in
+    /// messages and in default entry ids, as in [`read`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Format, Loader, Role};
+    ///
+    /// let mut loader = Loader::new();
+    /// // Two bad files: neither stops the loader, and finish() lists the problems of both.
+    /// loader.read("id,date,kind,quantity,unit,to\nc1,2021-02-30,cargo,1,t,NKR\n".as_bytes(), "a.csv", Format::Csv, Role::Entries);
+    /// loader.read("{\"entries\": [{\"id\": \"c2\"}]}".as_bytes(), "b.json", Format::Json, Role::Entries);
+    /// let err = loader.finish().unwrap_err();
+    /// let message = err.to_string();
+    /// assert!(message.starts_with("a.csv: line 2, field date"), "{message}");
+    /// assert!(message.contains("b.json: line 1"), "{message}");
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
         match read_content(input, &Arc::from(name), format, role, &self.assume) {
             Ok(c) => self.files.push(c),
@@ -446,7 +734,32 @@ impl Loader {
     /// Opens and reads a file, its format recognised by its extension.
     ///
     /// A file named a second time (`a.csv` then `./a.csv`, or through a link) is a problem, not
-    /// counted twice.
+    /// counted twice. A file that cannot be opened is kept as an I/O error for [`Loader::finish`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Loader, Role};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("relief-ledger-doc-read-path-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("entries.csv"), "id,date,kind,quantity,unit,from,to\ndt-1,2020-12-14,detainee-transfer,44,persons,AZE,ARM\n")?;
+    /// std::fs::write(dir.join("reports.csv"), "id,published,kind,to,since,value,unit,qualifier\nr1,2021-11-09,detainee-transfer,ARM,2020-12-02,40,persons,more-than\n")?;
+    ///
+    /// let mut loader = Loader::new();
+    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
+    /// loader.read_path(&dir.join("reports.csv"), Role::Reports);
+    /// let (ledger, reports) = loader.finish()?;
+    /// assert!(ledger.verify(&reports)?.is_success());
+    ///
+    /// let mut loader = Loader::new();
+    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
+    /// loader.read_path(&dir.join(".").join("entries.csv"), Role::Entries);
+    /// let err = loader.finish().unwrap_err();
+    /// assert!(err.to_string().ends_with("are the same file; name each file once"), "{err}");
+    /// std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn read_path(&mut self, path: &Path, role: Role) {
         let name = path.display().to_string();
         if let Ok(canonical) = std::fs::canonicalize(path) {
