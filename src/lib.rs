@@ -48,7 +48,7 @@
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
 //! - [`read`], [`write()`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
-//!   [HXL](hxl) files, with every problem of a file positioned and the file refused whole.
+//!   [HXL](Format#hxl) files, with every problem of a file positioned and the file refused whole.
 //! - [`write_outcomes`], [`write_explanation`]: verification outcomes as the CSV, JSON and JSON
 //!   Lines records that `relief-ledger verify --format csv|json` prints.
 //! - [`chart_svg`]: running totals as an SVG chart.
