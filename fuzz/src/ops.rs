@@ -4,7 +4,7 @@
 //! record, or a figure that contradicts another way of computing it.
 //!
 //! Setting `RELIEF_FUZZ_SKIP` to a comma-separated list of `running`, `chart`, `verify`, `derived`,
-//! `interval` skips those operations, to look past a known bug in a local run; unset, everything runs.
+//! `interval`, `empty-jsonl` (the round trip of nothing through JSON Lines) skips those operations, to look past a known bug in a local run; unset, everything runs.
 
 use std::sync::OnceLock;
 
@@ -132,6 +132,9 @@ pub fn round_trip(doc: &Document) {
 }
 
 fn write_and_read(format: Format, entries: &[Entry], reports: &[Report]) {
+    if format == Format::Jsonl && entries.is_empty() && reports.is_empty() && skip("empty-jsonl") {
+        return;
+    }
     let mut out = Vec::new();
     if let Err(e) = write(&mut out, format, entries, reports) {
         panic!("writing {format} failed: {e}");
