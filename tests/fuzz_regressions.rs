@@ -49,7 +49,8 @@ fn an_empty_document_round_trips_through_json_lines() {
 #[ignore = "issue 7 item 8: verify panics on a report near Decimal::MAX with a tolerance"]
 fn a_report_of_the_largest_decimal_with_a_tolerance_does_not_panic() {
     let day = "2021-01-01".parse().unwrap();
-    let ledger = Ledger::from_entries([Entry::cargo(day, "145 t".parse().unwrap()).to("NKR").build().unwrap()]).unwrap();
+    let ledger =
+        Ledger::from_entries([Entry::cargo(day, "145 t".parse().unwrap()).to("NKR").build().unwrap()]).unwrap();
     let value = Quantity::new(Decimal::MAX, Unit::Tonne).unwrap();
     let Ok(report) =
         Report::builder("r1", day, Kind::Cargo, value).qualifier(Qualifier::Exact).tolerance(Decimal::MAX).build()
@@ -60,5 +61,19 @@ fn a_report_of_the_largest_decimal_with_a_tolerance_does_not_panic() {
     if let Ok(v) = ledger.verify(&reports) {
         assert_eq!(v.outcomes().len(), 1);
         assert!(v.outcomes()[0].interval().contains(Decimal::from(145)), "145 lies within MAX ± MAX");
+    }
+}
+
+/// `values` (tests/data/fuzz/values-chart-huge-total): a running total of 70000000000000000000000000000 t
+/// made `chart_svg` panic in `nice_scale` (src/chart.rs, "Multiplication overflowed").
+#[test]
+#[ignore = "issue 7 item 9: chart panics on a total over about 6e28"]
+fn a_chart_of_a_total_near_decimal_max_does_not_panic() {
+    let value = Quantity::new("70000000000000000000000000000".parse().unwrap(), Unit::Tonne).unwrap();
+    let ledger =
+        Ledger::from_entries([Entry::cargo("2021-01-01".parse().unwrap(), value).to("NKR").build().unwrap()]).unwrap();
+    let series = ledger.running(&relief_ledger::Scope::all(), &[], relief_ledger::Step::Day).unwrap();
+    if let Ok(svg) = relief_ledger::chart_svg(&series, Unit::Tonne, "huge") {
+        assert!(svg.starts_with("<svg"), "{svg}");
     }
 }
