@@ -700,9 +700,9 @@ impl Records for Sink<'_> {
         let mut cells: Cells<'_> = [None; 17];
         for (field, target) in fields.iter().zip(&self.header.map) {
             let Some(i) = target else { continue };
-            let padded = field.as_bytes().first().is_some_and(u8::is_ascii_whitespace)
-                || field.as_bytes().last().is_some_and(u8::is_ascii_whitespace);
-            let s = restore(if padded { field.trim() } else { field });
+            // The same white space as the JSON reader and the builders' checks: Unicode's, which holds
+            // the vertical tab and the no-break space that ASCII's leaves out.
+            let s = restore(field.trim());
             if !s.is_empty() {
                 cells[*i] = Some(s);
             }
