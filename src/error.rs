@@ -43,9 +43,10 @@ pub struct Error(Box<ErrorKind>);
 ///
 /// ```
 /// use std::error::Error as _;
-/// use relief_ledger::{ErrorKind, ProblemKind, read_file};
+/// use std::path::Path;
+/// use relief_ledger::{ErrorKind, ProblemKind, Role, read_file};
 ///
-/// let err = read_file("no-such-file.csv").unwrap_err();
+/// let err = read_file(Path::new("no-such-file.csv"), Role::Any).unwrap_err();
 /// match err.kind() {
 ///     ErrorKind::Io { path, .. } => assert_eq!(path.to_str(), Some("no-such-file.csv")),
 ///     ErrorKind::Invalid(problems) => {
@@ -227,8 +228,8 @@ impl fmt::Display for Problems {
 /// ```
 /// use relief_ledger::{Entry, Kind, Ledger, ProblemKind};
 ///
-/// let day = "2021-01-10".parse()?;
-/// let a = Entry::builder(day, Kind::Returnees, "5 persons".parse()?).id("r1").to("ARM").build()?;
+/// let day = relief_ledger::parse_date("2021-01-10")?;
+/// let a = Entry::builder(Kind::Returnees, day, "5 persons".parse()?).id("r1").to("ARM").build()?;
 /// let err = Ledger::from_entries([a.clone(), a]).unwrap_err();
 /// assert_eq!(err.problems()[0].kind(), ProblemKind::DuplicateId);
 /// assert_eq!(ProblemKind::DuplicateId.to_string(), "duplicate-id");

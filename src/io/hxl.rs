@@ -291,7 +291,8 @@ pub(crate) fn header(cells: &[String], want: Option<Table>, file: &Arc<str>, lin
                 columns[field]
             );
             let p = crate::error::Problem::general(crate::error::ProblemKind::DuplicateColumn, message);
-            problems.push(p.in_column(twin as u64 + 1).located(file, Some(line), None, None));
+            // The message names both columns; the position does not repeat one of them.
+            problems.push(p.located(file, Some(line), None, None));
         }
     }
     if !problems.is_empty() {
