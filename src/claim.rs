@@ -329,7 +329,12 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
                 }
             }
             if !closed {
-                problems.push(at(ProblemKind::Malformed, value_col, &head, "the quote is not closed; end the value with \""));
+                problems.push(at(
+                    ProblemKind::Malformed,
+                    value_col,
+                    &head,
+                    "the quote is not closed; end the value with \"",
+                ));
             } else if chars.get(i).is_some_and(|c| !c.is_whitespace()) {
                 problems.push(at(
                     ProblemKind::Malformed,
@@ -349,7 +354,12 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
             value = chars.get(vstart..i).unwrap_or(&[]).iter().collect();
             if let Some(q) = value.find('"') {
                 let qcol = value_col + value.get(..q).map_or(0, |p| p.chars().count());
-                problems.push(at(ProblemKind::Malformed, qcol, &head, "a quote may only start a value; quote the whole value: key=\"…\""));
+                problems.push(at(
+                    ProblemKind::Malformed,
+                    qcol,
+                    &head,
+                    "a quote may only start a value; quote the whole value: key=\"…\"",
+                ));
             }
         }
         out.push(Word { col: start + 1, text: head, value: Some((value, value_col)) });
@@ -381,14 +391,24 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
             Ok(q) => qualifier = q,
             Err(_) => {
                 let known: Vec<&str> = Qualifier::ALL.iter().map(|q| q.as_str()).collect();
-                problems.push(at(ProblemKind::NotAllowed, w.col, "qualifier", unknown_name("qualifier", &w.text, &known)));
+                problems.push(at(
+                    ProblemKind::NotAllowed,
+                    w.col,
+                    "qualifier",
+                    unknown_name("qualifier", &w.text, &known),
+                ));
             }
         }
     }
     let mut expect = |what: &str, example: &str, problems: &mut Vec<Problem>| -> Option<&Word> {
         let w = head.next();
         if w.is_none() {
-            problems.push(at(ProblemKind::MissingField, end, what, format!("the claim ends where its {what} should be, such as {example}")));
+            problems.push(at(
+                ProblemKind::MissingField,
+                end,
+                what,
+                format!("the claim ends where its {what} should be, such as {example}"),
+            ));
         }
         w
     };
@@ -449,7 +469,12 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
             continue;
         };
         if let Some((_, first)) = key_cols.iter().find(|(k, _)| *k == key) {
-            problems.push(at(ProblemKind::DuplicateColumn, w.col, key, format!("is given twice (first at column {first}); give it once")));
+            problems.push(at(
+                ProblemKind::DuplicateColumn,
+                w.col,
+                key,
+                format!("is given twice (first at column {first}); give it once"),
+            ));
             continue;
         }
         key_cols.push((key, w.col));
@@ -463,9 +488,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     let text_of = |key: &str| given.iter().find(|(k, _, _)| *k == key).map(|(_, v, _)| *v);
     let parsed = |key: &str, problems: &mut Vec<Problem>| -> Option<PartialDate> {
         let (v, col) = (text_of(key)?, col_of(key)?);
-        v.parse::<PartialDate>()
-            .map_err(|e| problems.extend(e.problems().iter().map(|p| again(p, col, key))))
-            .ok()
+        v.parse::<PartialDate>().map_err(|e| problems.extend(e.problems().iter().map(|p| again(p, col, key)))).ok()
     };
     let since = parsed("since", &mut problems);
     let until = parsed("until", &mut problems);
@@ -473,7 +496,12 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         (Some(v), Some(col)) => match v.parse::<PartialDate>() {
             Ok(PartialDate::Day(d)) => Some(d),
             Ok(_) => {
-                problems.push(at(ProblemKind::BadDate, col, "published", format!("{v:?} is not a day; write YYYY-MM-DD")));
+                problems.push(at(
+                    ProblemKind::BadDate,
+                    col,
+                    "published",
+                    format!("{v:?} is not a day; write YYYY-MM-DD"),
+                ));
                 None
             }
             Err(e) => {

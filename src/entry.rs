@@ -657,7 +657,11 @@ impl EntryBuilder {
         let kind = self.kind;
         let mut problems = Vec::new();
         if self.quantity.value() <= rust_decimal::Decimal::ZERO {
-            problems.push(Problem::new(ProblemKind::OutOfRange, "quantity", format!("{} must be greater than zero", self.quantity.value())));
+            problems.push(Problem::new(
+                ProblemKind::OutOfRange,
+                "quantity",
+                format!("{} must be greater than zero", self.quantity.value()),
+            ));
         }
         let dim = self.quantity.dimension();
         if !kind.dimensions().contains(&dim) {
@@ -680,7 +684,11 @@ impl EntryBuilder {
             }
         }
         if self.mines.is_some() && kind != Kind::MinefieldMaps {
-            problems.push(Problem::new(ProblemKind::Inconsistent, "mines", format!("only minefield-maps entries cover mines, not {kind}")));
+            problems.push(Problem::new(
+                ProblemKind::Inconsistent,
+                "mines",
+                format!("only minefield-maps entries cover mines, not {kind}"),
+            ));
         }
         fn text(t: &Option<Text>) -> Option<&str> {
             t.as_deref().map(String::as_str)
@@ -710,19 +718,35 @@ impl EntryBuilder {
         if self.fills.is_none() {
             let (needs_from, needs_to) = kind.requires();
             if needs_from && self.from.is_none() {
-                problems.push(Problem::new(ProblemKind::MissingField, "from", format!("{kind} needs the party it comes from")));
+                problems.push(Problem::new(
+                    ProblemKind::MissingField,
+                    "from",
+                    format!("{kind} needs the party it comes from"),
+                ));
             }
             if needs_to && self.to.is_none() {
-                problems.push(Problem::new(ProblemKind::MissingField, "to", format!("{kind} needs the party it goes to")));
+                problems.push(Problem::new(
+                    ProblemKind::MissingField,
+                    "to",
+                    format!("{kind} needs the party it goes to"),
+                ));
             }
         }
         if let (Some(f), Some(t)) = (&self.from, &self.to) {
             if f == t && kind.is_transfer() {
-                problems.push(Problem::new(ProblemKind::Inconsistent, "to", format!("{t} is both from and to; a transfer needs two parties")));
+                problems.push(Problem::new(
+                    ProblemKind::Inconsistent,
+                    "to",
+                    format!("{t} is both from and to; a transfer needs two parties"),
+                ));
             }
         }
         if !problems.is_empty() {
-            let position = Position { id: self.id.as_ref().map(Id::to_string), record_kind: Some(RecordKind::Entry), ..Position::default() };
+            let position = Position {
+                id: self.id.as_ref().map(Id::to_string),
+                record_kind: Some(RecordKind::Entry),
+                ..Position::default()
+            };
             return Err(Error::invalid(problems).at(&position));
         }
         let category = self.category;

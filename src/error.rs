@@ -793,7 +793,8 @@ mod tests {
 
     #[test]
     fn problems_display_is_capped() {
-        let list: Vec<Problem> = (0..PROBLEMS_SHOWN + 3).map(|i| Problem::general(ProblemKind::Malformed, format!("p{i}"))).collect();
+        let list: Vec<Problem> =
+            (0..PROBLEMS_SHOWN + 3).map(|i| Problem::general(ProblemKind::Malformed, format!("p{i}"))).collect();
         let text = Problems(list).to_string();
         assert!(text.ends_with("\nand 3 more"), "{text}");
         assert_eq!(text.lines().count(), PROBLEMS_SHOWN + 1);

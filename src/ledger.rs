@@ -519,9 +519,12 @@ fn build_rows(
     let mut make = |e: &Entry, pos: u32, problems: &mut Vec<BatchProblem>| -> Option<Row> {
         let Some(canon) = e.quantity.canonical_value() else {
             let unit = e.quantity.dimension().canonical_unit();
-            let problem =
-                Problem::new(ProblemKind::Overflow, "quantity", format!("{} does not fit a decimal in {unit}", e.quantity))
-                    .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
+            let problem = Problem::new(
+                ProblemKind::Overflow,
+                "quantity",
+                format!("{} does not fit a decimal in {unit}", e.quantity),
+            )
+            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
             problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
             return None;
         };

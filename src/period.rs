@@ -102,7 +102,13 @@ impl FromStr for PartialDate {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<PartialDate, Error> {
-        let bad = || Error::problem(ProblemKind::BadDate, "date", format!("{} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", echo(s)));
+        let bad = || {
+            Error::problem(
+                ProblemKind::BadDate,
+                "date",
+                format!("{} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", echo(s)),
+            )
+        };
         let parts: Vec<&str> = s.trim().split('-').collect();
         let num = |p: &str, len: usize| -> Option<u32> {
             (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
@@ -113,18 +119,30 @@ impl FromStr for PartialDate {
             [_, m] => {
                 let m = num(m, 2).ok_or_else(bad)?;
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem(ProblemKind::BadDate, "date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
+                    return Err(Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} has no month {m}; months run 01 to 12", echo(s)),
+                    ));
                 }
                 Ok(PartialDate::Month(year, m))
             }
             [_, m, d] => {
                 let (m, d) = (num(m, 2).ok_or_else(bad)?, num(d, 2).ok_or_else(bad)?);
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem(ProblemKind::BadDate, "date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
+                    return Err(Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} has no month {m}; months run 01 to 12", echo(s)),
+                    ));
                 }
                 NaiveDate::from_ymd_opt(year, m, d).map(PartialDate::Day).ok_or_else(|| {
                     let last = last_of_month(year, m).day();
-                    Error::problem(ProblemKind::BadDate, "date", format!("{} does not exist: {year}-{m:02} has {last} days", echo(s)))
+                    Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} does not exist: {year}-{m:02} has {last} days", echo(s)),
+                    )
                 })
             }
             _ => Err(bad()),
@@ -210,7 +228,11 @@ impl Period {
         let p = Period { start: start.map(|d| d.first_day()), end: end.map(|d| d.last_day()) };
         if let (Some(s), Some(e)) = (p.start, p.end) {
             if e < s {
-                return Err(Error::problem(ProblemKind::Inconsistent, "until", format!("the period ends on {e}, before it starts on {s}")));
+                return Err(Error::problem(
+                    ProblemKind::Inconsistent,
+                    "until",
+                    format!("the period ends on {e}, before it starts on {s}"),
+                ));
             }
         }
         Ok(p)

@@ -563,7 +563,11 @@ impl Ledger {
     /// A time key among `keys`.
     pub fn running(&self, scope: &Scope, keys: &[Key], step: Step) -> Result<Vec<Series>, Error> {
         if let Some(k) = keys.iter().find(|k| matches!(k, Key::Month | Key::Quarter | Key::Year)) {
-            return Err(Error::problem(ProblemKind::Inconsistent, "by", format!("running totals are over time already; drop {k}")));
+            return Err(Error::problem(
+                ProblemKind::Inconsistent,
+                "by",
+                format!("running totals are over time already; drop {k}"),
+            ));
         }
         let groups = self.group(scope, keys)?;
         // Each group's entries are in date order.

@@ -572,7 +572,11 @@ impl ReportBuilder {
         }
         if let Some(c) = r.scope.category {
             if c.kind() != kind {
-                problems.push(Problem::new(ProblemKind::Inconsistent, "category", format!("{c} is a category of {}, not of {kind}", c.kind())));
+                problems.push(Problem::new(
+                    ProblemKind::Inconsistent,
+                    "category",
+                    format!("{c} is a category of {}, not of {kind}", c.kind()),
+                ));
             }
         }
         if let Some(t) = r.tolerance {

@@ -77,10 +77,11 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
         return Err(Error::invalid(vec![at(Problem::general(
             ProblemKind::Malformed,
             format!(
-            "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
-            table.noun(),
-            table.required().join(",")
-        )))]));
+                "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
+                table.noun(),
+                table.required().join(",")
+            ),
+        ))]));
     }
     let mut problems = Vec::new();
     let mut map = Vec::with_capacity(names.len());
@@ -94,7 +95,12 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
         }
         match table.index(name) {
             Some(i) if seen[i] => {
-                problems.push(at(Problem::new(ProblemKind::DuplicateColumn, name, format!("column {name:?} appears twice")).in_column(col)));
+                problems.push(at(Problem::new(
+                    ProblemKind::DuplicateColumn,
+                    name,
+                    format!("column {name:?} appears twice"),
+                )
+                .in_column(col)));
                 map.push(None);
             }
             Some(i) => {
@@ -102,7 +108,9 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
                 map.push(Some(i));
             }
             None => {
-                problems.push(at(Problem::new(ProblemKind::UnknownColumn, name, table.unknown_column(name)).in_column(col)));
+                problems.push(at(
+                    Problem::new(ProblemKind::UnknownColumn, name, table.unknown_column(name)).in_column(col)
+                ));
                 map.push(None);
             }
         }
@@ -439,7 +447,9 @@ fn bytecount(b: &[u8]) -> u64 {
 
 fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
     let line = e.position().map(|p| p.line() + first_line.saturating_sub(1));
-    Error::invalid(vec![Problem::general(ProblemKind::Malformed, format!("malformed CSV: {e}")).located(file, line, None, None)])
+    Error::invalid(vec![
+        Problem::general(ProblemKind::Malformed, format!("malformed CSV: {e}")).located(file, line, None, None),
+    ])
 }
 
 fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
@@ -643,9 +653,12 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                         format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
                     let record = Some(sink.out.records + 1);
                     sink.out.problems.push(
-                        Problem::new(ProblemKind::Encoding, name, message)
-                            .in_column(i as u64 + 1)
-                            .located(sink.file, Some(at), record, None),
+                        Problem::new(ProblemKind::Encoding, name, message).in_column(i as u64 + 1).located(
+                            sink.file,
+                            Some(at),
+                            record,
+                            None,
+                        ),
                     );
                 }
             }
@@ -693,8 +706,10 @@ impl Records for Sink<'_> {
             // Plain CSV: a value under a column without a name would be lost; say so.
             for (col, (field, target)) in fields.iter().zip(&self.header.map).enumerate() {
                 if target.is_none() && !field.trim().is_empty() {
-                    let message =
-                        format!("the value {} has no column name in the header row; name the column", echo(field.trim()));
+                    let message = format!(
+                        "the value {} has no column name in the header row; name the column",
+                        echo(field.trim())
+                    );
                     let p = Problem::general(ProblemKind::UnknownColumn, message).in_column(col as u64 + 1);
                     out.problems.push(at(p, None));
                 }

@@ -256,7 +256,13 @@ impl<'f> Sink<'f> {
             Shape::Object(fields) => fields,
             Shape::Not(other) => {
                 let msg = format!("expected an object for each record, found {}", other.kind());
-                self.problems.push(at(Problem::general(ProblemKind::Malformed, msg), file, line, Some(record_no), None));
+                self.problems.push(at(
+                    Problem::general(ProblemKind::Malformed, msg),
+                    file,
+                    line,
+                    Some(record_no),
+                    None,
+                ));
                 return;
             }
         };
@@ -346,12 +352,12 @@ impl<'f> Sink<'f> {
                 fields.iter().zip(&keys).find(|(_, k)| field.as_deref() == Some(k.as_ref())).map(|((raw, _), _)| *raw)
             };
             local.extend(
-                ps.into_iter()
-                    .filter(|p| !(p.message.starts_with("is empty") && refused.contains(&p.field)))
-                    .map(|p| match key_of(&p.field) {
+                ps.into_iter().filter(|p| !(p.message.starts_with("is empty") && refused.contains(&p.field))).map(
+                    |p| match key_of(&p.field) {
                         Some(raw) => keyed(p, raw),
                         None => (p, line),
-                    }),
+                    },
+                ),
             );
         }
         // A record built despite problems elsewhere in its object does no harm: a file with any

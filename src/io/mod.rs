@@ -75,9 +75,10 @@ impl Format {
     pub fn from_path(path: &Path) -> Result<Format, Error> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         ext.parse().map_err(|_| {
-            let mut p = Problem::general(ProblemKind::WrongFile, format!(
-                "cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"
-            ));
+            let mut p = Problem::general(
+                ProblemKind::WrongFile,
+                format!("cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"),
+            );
             p.position.file = Some(Arc::from(path.display().to_string()));
             Error::invalid(vec![p])
         })
@@ -381,13 +382,11 @@ pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Repo
         Format::Csv => csv::write_entries(out, entries),
         Format::Json => json::write_document(out, entries, reports),
         Format::Jsonl => json::write_lines(out, entries, reports),
-        Format::Hxl if !entries.is_empty() && !reports.is_empty() => {
-            Err(Error::problem(
-                ProblemKind::NotAllowed,
-                "format",
-                "an HXL file holds entries or reports, not both; write them to two files",
-            ))
-        }
+        Format::Hxl if !entries.is_empty() && !reports.is_empty() => Err(Error::problem(
+            ProblemKind::NotAllowed,
+            "format",
+            "an HXL file holds entries or reports, not both; write them to two files",
+        )),
         Format::Hxl => hxl::write(out, entries, reports),
     }
 }
@@ -496,7 +495,12 @@ impl Loader {
                 let id: Arc<str> = Arc::from(r.id());
                 if let Some((file, first)) = report_ids.get(&id) {
                     let message = format!("{id:?} is already used at {file}: line {first}; report ids must be unique");
-                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(&f.name, Some(line), None, Some(r.id())));
+                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
+                        &f.name,
+                        Some(line),
+                        None,
+                        Some(r.id()),
+                    ));
                 } else {
                     report_ids.insert(id, (f.name.clone(), line));
                 }
