@@ -42,7 +42,7 @@ fn load_case(dir: &Path, name: &str) -> Result<(), relief_ledger::Error> {
         let input = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().to_string()))
-            .find(|f| f.starts_with(&format!("{name}.")) && !f.ends_with(".expected") && !f.ends_with(".kinds"))
+            .find(|f| f.starts_with(&format!("{name}.")) && !f.ends_with(".expected"))
             .unwrap_or_else(|| panic!("no input for case {name}"));
         vec![input]
     };
@@ -74,7 +74,7 @@ fn every_catalogue_case_has_its_kinds() {
             continue;
         }
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap().to_string();
-        let kinds_file = dir.join(format!("{name}.kinds"));
+        let kinds_file = dir.join("kinds").join(format!("{name}.kinds"));
         let want: Vec<String> = std::fs::read_to_string(&kinds_file)
             .unwrap_or_else(|_| panic!("case {name} has no .kinds file"))
             .lines()
