@@ -71,7 +71,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Kind};
-use crate::error::{Error, Problem, unknown_name};
+use crate::error::{Error, Problem, ProblemKind, unknown_name};
 use crate::period::PartialDate;
 use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
@@ -123,7 +123,8 @@ pub fn parse_claim(text: &str) -> Result<Report, Error> {
 ///
 /// # Errors
 ///
-/// Every problem of every line at once, each message starting with `claim N, column C`; no report is
+/// Every problem of every line at once, each placed at its claim (`claim N, column C`: the
+/// position's record is N, of kind [`RecordKind::Claim`](crate::RecordKind::Claim)); no report is
 /// returned when any line has a problem.
 ///
 /// # Example
@@ -148,7 +149,8 @@ where
         match parse_numbered(text.as_ref(), i + 1) {
             Ok(r) => reports.push(r),
             Err(e) => problems.extend(e.problems().iter().cloned().map(|mut p| {
-                p.message = format!("claim {}, {}", i + 1, p.message);
+                p.position.record = Some(i as u64 + 1);
+                p.position.record_kind = Some(crate::error::RecordKind::Claim);
                 p
             })),
         }
@@ -254,8 +256,19 @@ struct Word {
     value: Option<(String, usize)>,
 }
 
-fn at(col: usize, field: &str, message: impl std::fmt::Display) -> Problem {
-    Problem::general(format!("column {col}, field {field}: {message}"))
+/// A problem of `field` at 1-based character column `col` of the line.
+fn at(kind: ProblemKind, col: usize, field: &str, message: impl std::fmt::Display) -> Problem {
+    Problem::new(kind, field, message.to_string()).in_column(col as u64)
+}
+
+/// A problem of the line found by another parser (`p`), placed at `col` in `field`.
+fn again(p: &Problem, col: usize, field: &str) -> Problem {
+    at(p.kind, col, field, &p.message)
+}
+
+/// A problem at column `col` that no field names (a word out of place).
+fn at_column(kind: ProblemKind, col: usize, message: impl Into<String>) -> Problem {
+    Problem::general(kind, message).in_column(col as u64)
 }
 
 /// Splits a line into words, unquoting values; an unclosed quote or a bad escape is a problem.
@@ -304,6 +317,7 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
                                 let shown =
                                     other.map_or_else(|| "the end of the line".to_string(), |c| format!("{c:?}"));
                                 problems.push(at(
+                                    ProblemKind::Malformed,
                                     i.saturating_sub(1).max(1),
                                     &head,
                                     format!("\\ is followed by {shown}; inside quotes write \\\" \\\\ \\n \\r or \\t"),
@@ -315,9 +329,19 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
                 }
             }
             if !closed {
-                problems.push(at(value_col, &head, "the quote is not closed; end the value with \""));
+                problems.push(at(
+                    ProblemKind::Malformed,
+                    value_col,
+                    &head,
+                    "the quote is not closed; end the value with \"",
+                ));
             } else if chars.get(i).is_some_and(|c| !c.is_whitespace()) {
-                problems.push(at(i + 1, &head, "a quoted value must be followed by a space or the end of the line"));
+                problems.push(at(
+                    ProblemKind::Malformed,
+                    i + 1,
+                    &head,
+                    "a quoted value must be followed by a space or the end of the line",
+                ));
                 while chars.get(i).is_some_and(|c| !c.is_whitespace()) {
                     i += 1;
                 }
@@ -330,7 +354,12 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
             value = chars.get(vstart..i).unwrap_or(&[]).iter().collect();
             if let Some(q) = value.find('"') {
                 let qcol = value_col + value.get(..q).map_or(0, |p| p.chars().count());
-                problems.push(at(qcol, &head, "a quote may only start a value; quote the whole value: key=\"…\""));
+                problems.push(at(
+                    ProblemKind::Malformed,
+                    qcol,
+                    &head,
+                    "a quote may only start a value; quote the whole value: key=\"…\"",
+                ));
             }
         }
         out.push(Word { col: start + 1, text: head, value: Some((value, value_col)) });
@@ -348,10 +377,11 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     let first_field = words.iter().position(|w| w.value.is_some()).unwrap_or(words.len());
     let (head, fields) = words.split_at(first_field);
     for w in fields.iter().filter(|w| w.value.is_none()) {
-        problems.push(Problem::general(format!(
-            "column {}: {:?} is not a key=value field; after the kind come only fields such as to=ARM",
-            w.col, w.text
-        )));
+        problems.push(at_column(
+            ProblemKind::Malformed,
+            w.col,
+            format!("{:?} is not a key=value field; after the kind come only fields such as to=ARM", w.text),
+        ));
     }
     let mut head = head.iter().peekable();
     let mut qualifier = Qualifier::Exact;
@@ -361,14 +391,24 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
             Ok(q) => qualifier = q,
             Err(_) => {
                 let known: Vec<&str> = Qualifier::ALL.iter().map(|q| q.as_str()).collect();
-                problems.push(at(w.col, "qualifier", unknown_name("qualifier", &w.text, &known)));
+                problems.push(at(
+                    ProblemKind::NotAllowed,
+                    w.col,
+                    "qualifier",
+                    unknown_name("qualifier", &w.text, &known),
+                ));
             }
         }
     }
     let mut expect = |what: &str, example: &str, problems: &mut Vec<Problem>| -> Option<&Word> {
         let w = head.next();
         if w.is_none() {
-            problems.push(at(end, what, format!("the claim ends where its {what} should be, such as {example}")));
+            problems.push(at(
+                ProblemKind::MissingField,
+                end,
+                what,
+                format!("the claim ends where its {what} should be, such as {example}"),
+            ));
         }
         w
     };
@@ -376,29 +416,30 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     let unit_word = expect("unit", "persons", &mut problems);
     let kind_word = expect("kind", "detainee-transfer", &mut problems);
     for w in head {
-        problems.push(Problem::general(format!(
-            "column {}: {:?} comes after the kind; write [qualifier] number unit kind, then key=value fields",
-            w.col, w.text
-        )));
+        problems.push(at_column(
+            ProblemKind::Malformed,
+            w.col,
+            format!("{:?} comes after the kind; write [qualifier] number unit kind, then key=value fields", w.text),
+        ));
     }
     let value = value_word.and_then(|w| match parse_decimal(&w.text) {
         Ok(d) => Some(d),
-        Err(m) => {
-            problems.push(at(w.col, "value", m));
+        Err(e) => {
+            problems.extend(e.problems().iter().map(|p| again(p, w.col, "value")));
             None
         }
     });
     let unit = unit_word.and_then(|w| match w.text.parse::<Unit>() {
         Ok(u) => Some(u),
         Err(e) => {
-            problems.extend(e.problems().iter().map(|p| at(w.col, "unit", &p.message)));
+            problems.extend(e.problems().iter().map(|p| again(p, w.col, "unit")));
             None
         }
     });
     let kind = kind_word.and_then(|w| match w.text.parse::<Kind>() {
         Ok(k) => Some(k),
         Err(e) => {
-            problems.extend(e.problems().iter().map(|p| at(w.col, "kind", &p.message)));
+            problems.extend(e.problems().iter().map(|p| again(p, w.col, "kind")));
             None
         }
     });
@@ -407,7 +448,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
             Ok(q) => Some(q),
             Err(e) => {
                 let col = value_word.map_or(1, |w| w.col);
-                problems.extend(e.problems().iter().map(|p| at(col, "value", &p.message)));
+                problems.extend(e.problems().iter().map(|p| again(p, col, "value")));
                 None
             }
         },
@@ -423,17 +464,22 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         let Some(key) = CLAIM_KEYS.iter().copied().find(|k| *k == w.text) else {
             let message = unknown_name("field of a claim", &w.text, &CLAIM_KEYS);
             let message = message.strip_prefix(&format!("{:?} ", w.text)).unwrap_or(&message).to_string();
-            problems.push(at(w.col, &w.text, message));
+            problems.push(at(ProblemKind::UnknownColumn, w.col, &w.text, message));
             unknown_keys = true;
             continue;
         };
         if let Some((_, first)) = key_cols.iter().find(|(k, _)| *k == key) {
-            problems.push(at(w.col, key, format!("is given twice (first at column {first}); give it once")));
+            problems.push(at(
+                ProblemKind::DuplicateColumn,
+                w.col,
+                key,
+                format!("is given twice (first at column {first}); give it once"),
+            ));
             continue;
         }
         key_cols.push((key, w.col));
         if v.trim().is_empty() {
-            problems.push(at(*vcol, key, "is empty; leave the field out to mean any"));
+            problems.push(at(ProblemKind::Empty, *vcol, key, "is empty; leave the field out to mean any"));
             continue;
         }
         given.push((key, v.as_str(), *vcol));
@@ -442,9 +488,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     let text_of = |key: &str| given.iter().find(|(k, _, _)| *k == key).map(|(_, v, _)| *v);
     let parsed = |key: &str, problems: &mut Vec<Problem>| -> Option<PartialDate> {
         let (v, col) = (text_of(key)?, col_of(key)?);
-        v.parse::<PartialDate>()
-            .map_err(|e| problems.extend(e.problems().iter().map(|p| at(col, key, &p.message))))
-            .ok()
+        v.parse::<PartialDate>().map_err(|e| problems.extend(e.problems().iter().map(|p| again(p, col, key)))).ok()
     };
     let since = parsed("since", &mut problems);
     let until = parsed("until", &mut problems);
@@ -452,11 +496,16 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         (Some(v), Some(col)) => match v.parse::<PartialDate>() {
             Ok(PartialDate::Day(d)) => Some(d),
             Ok(_) => {
-                problems.push(at(col, "published", format!("{v:?} is not a day; write YYYY-MM-DD")));
+                problems.push(at(
+                    ProblemKind::BadDate,
+                    col,
+                    "published",
+                    format!("{v:?} is not a day; write YYYY-MM-DD"),
+                ));
                 None
             }
             Err(e) => {
-                problems.extend(e.problems().iter().map(|p| at(col, "published", &p.message)));
+                problems.extend(e.problems().iter().map(|p| again(p, col, "published")));
                 None
             }
         },
@@ -465,21 +514,21 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     // A misspelt key may be the date; then its own problem says enough.
     if text_of("published").is_none() && text_of("until").is_none() && !unknown_keys {
         problems.push(at(
+            ProblemKind::MissingField,
             end,
             "until",
             "a claim must say when it was made; add until=YYYY-MM-DD (the end of the period) or published=YYYY-MM-DD",
         ));
     }
-    let field = |key: &str, parse: &dyn Fn(&str) -> Result<(), String>, problems: &mut Vec<Problem>| {
+    let field = |key: &str, parse: &dyn Fn(&str) -> Result<(), Error>, problems: &mut Vec<Problem>| {
         if let (Some(v), Some(col)) = (text_of(key), col_of(key)) {
-            if let Err(m) = parse(v) {
-                problems.push(at(col, key, m));
+            if let Err(e) = parse(v) {
+                problems.extend(e.problems().iter().map(|p| again(p, col, key)));
             }
         }
     };
-    let first = |e: Error| e.problems().first().map(|p| p.message.clone()).unwrap_or_else(|| e.to_string());
-    field("category", &|v| v.parse::<Category>().map(drop).map_err(first), &mut problems);
-    field("mode", &|v| v.parse::<Mode>().map(drop).map_err(first), &mut problems);
+    field("category", &|v| v.parse::<Category>().map(drop), &mut problems);
+    field("mode", &|v| v.parse::<Mode>().map(drop), &mut problems);
     field("tolerance", &|v| parse_decimal(v).map(drop), &mut problems);
     let category = text_of("category").and_then(|v| v.parse::<Category>().ok());
     let mode = text_of("mode").and_then(|v| v.parse::<Mode>().ok());
@@ -537,7 +586,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
                     "kind" => kind_word.map(|w| w.col),
                     other => col_of(other).or_else(|| key_cols.iter().find(|(k, _)| *k == other).map(|(_, c)| *c)),
                 };
-                at(col.unwrap_or(1), field, &p.message)
+                again(p, col.unwrap_or(1), field)
             })
             .collect();
         Error::invalid(problems)

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Position, Problem, echo, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::quantity::{Dimension, Quantity};
 
 /// The kind of an event, as written in files (`cargo`, `detainee-transfer`, …).
@@ -129,7 +129,7 @@ impl FromStr for Kind {
     fn from_str(s: &str) -> Result<Kind, Error> {
         Kind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
             let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-            Error::problem("kind", unknown_name("kind", s, &known))
+            Error::problem(ProblemKind::NotAllowed, "kind", unknown_name("kind", s, &known))
         })
     }
 }
@@ -221,7 +221,7 @@ impl FromStr for Category {
     fn from_str(s: &str) -> Result<Category, Error> {
         Category::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
             let known: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-            Error::problem("category", unknown_name("category", s, &known))
+            Error::problem(ProblemKind::NotAllowed, "category", unknown_name("category", s, &known))
         })
     }
 }
@@ -657,12 +657,17 @@ impl EntryBuilder {
         let kind = self.kind;
         let mut problems = Vec::new();
         if self.quantity.value() <= rust_decimal::Decimal::ZERO {
-            problems.push(Problem::new("quantity", format!("{} must be greater than zero", self.quantity.value())));
+            problems.push(Problem::new(
+                ProblemKind::OutOfRange,
+                "quantity",
+                format!("{} must be greater than zero", self.quantity.value()),
+            ));
         }
         let dim = self.quantity.dimension();
         if !kind.dimensions().contains(&dim) {
             let allowed: Vec<String> = kind.dimensions().iter().map(|d| format!("{d} ({})", units_of(*d))).collect();
             problems.push(Problem::new(
+                ProblemKind::WrongDimension,
                 "unit",
                 format!("{kind} is counted in {}, not {dim} ({})", allowed.join(" or "), self.quantity.unit()),
             ));
@@ -675,11 +680,15 @@ impl EntryBuilder {
                 } else {
                     format!("{c} is a category of {}; {kind} takes {}", c.kind(), known.join(", "))
                 };
-                problems.push(Problem::new("category", message));
+                problems.push(Problem::new(ProblemKind::Inconsistent, "category", message));
             }
         }
         if self.mines.is_some() && kind != Kind::MinefieldMaps {
-            problems.push(Problem::new("mines", format!("only minefield-maps entries cover mines, not {kind}")));
+            problems.push(Problem::new(
+                ProblemKind::Inconsistent,
+                "mines",
+                format!("only minefield-maps entries cover mines, not {kind}"),
+            ));
         }
         fn text(t: &Option<Text>) -> Option<&str> {
             t.as_deref().map(String::as_str)
@@ -700,28 +709,44 @@ impl EntryBuilder {
                     continue;
                 }
                 if v.trim().is_empty() {
-                    problems.push(Problem::new(name, "is empty; leave the field out instead"));
+                    problems.push(Problem::new(ProblemKind::Empty, name, "is empty; leave the field out instead"));
                 } else if name != "note" && name != "source" {
-                    problems.push(Problem::new(name, format!("{} has spaces around it", echo(v))));
+                    problems.push(Problem::new(ProblemKind::Padded, name, format!("{} has spaces around it", echo(v))));
                 }
             }
         }
         if self.fills.is_none() {
             let (needs_from, needs_to) = kind.requires();
             if needs_from && self.from.is_none() {
-                problems.push(Problem::new("from", format!("{kind} needs the party it comes from")));
+                problems.push(Problem::new(
+                    ProblemKind::MissingField,
+                    "from",
+                    format!("{kind} needs the party it comes from"),
+                ));
             }
             if needs_to && self.to.is_none() {
-                problems.push(Problem::new("to", format!("{kind} needs the party it goes to")));
+                problems.push(Problem::new(
+                    ProblemKind::MissingField,
+                    "to",
+                    format!("{kind} needs the party it goes to"),
+                ));
             }
         }
         if let (Some(f), Some(t)) = (&self.from, &self.to) {
             if f == t && kind.is_transfer() {
-                problems.push(Problem::new("to", format!("{t} is both from and to; a transfer needs two parties")));
+                problems.push(Problem::new(
+                    ProblemKind::Inconsistent,
+                    "to",
+                    format!("{t} is both from and to; a transfer needs two parties"),
+                ));
             }
         }
         if !problems.is_empty() {
-            let position = Position { id: self.id.as_ref().map(Id::to_string), ..Position::default() };
+            let position = Position {
+                id: self.id.as_ref().map(Id::to_string),
+                record_kind: Some(RecordKind::Entry),
+                ..Position::default()
+            };
             return Err(Error::invalid(problems).at(&position));
         }
         let category = self.category;

@@ -5,6 +5,7 @@
 //! which field is wrong.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::quantity::Dimension;
@@ -15,15 +16,18 @@ pub const PROBLEMS_SHOWN: usize = 50;
 /// The error of every fallible operation in this crate.
 ///
 /// It is one pointer wide, so `Result<T, Error>` stays small. Use [`Error::kind`] to inspect it,
-/// or the predicates [`Error::is_data`] and [`Error::is_io`] to choose what to do.
+/// the predicates [`Error::is_data`] and [`Error::is_io`] to choose what to do, and
+/// [`Error::problems`] with [`Problem::kind`] to tell one data problem from another without
+/// reading its text.
 ///
 /// # Example
 ///
 /// ```
-/// use relief_ledger::Unit;
+/// use relief_ledger::{ProblemKind, Unit};
 ///
 /// let err = "tons".parse::<Unit>().unwrap_err();
 /// assert!(err.is_data());
+/// assert_eq!(err.problems()[0].kind(), ProblemKind::BadUnit);
 /// assert_eq!(err.to_string(), r#"field unit: "tons" is not a unit; did you mean "t"?"#);
 /// ```
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +35,29 @@ pub const PROBLEMS_SHOWN: usize = 50;
 pub struct Error(Box<ErrorKind>);
 
 /// What went wrong.
+///
+/// # Example
+///
+/// Match on the kind to choose what to do; an I/O error keeps the path, and its operating
+/// system's reason is its [`source`](std::error::Error::source), printed once by a chain:
+///
+/// ```
+/// use std::error::Error as _;
+/// use std::path::Path;
+/// use relief_ledger::{ErrorKind, ProblemKind, Role, read_file};
+///
+/// let err = read_file(Path::new("no-such-file.csv"), Role::Any).unwrap_err();
+/// match err.kind() {
+///     ErrorKind::Io { path, .. } => assert_eq!(path.to_str(), Some("no-such-file.csv")),
+///     ErrorKind::Invalid(problems) => {
+///         let duplicates = problems.iter().filter(|p| p.kind() == ProblemKind::DuplicateId).count();
+///         println!("{duplicates} ids used twice");
+///     }
+///     other => println!("{other}"),
+/// }
+/// assert_eq!(err.to_string(), "no-such-file.csv: could not read the file");
+/// assert!(err.source().is_some(), "the reason is the source, not part of the message");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -48,12 +75,20 @@ pub enum ErrorKind {
     /// Input data was refused; every problem found is listed.
     #[error("{0}")]
     Invalid(Problems),
-    /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    /// A file could not be read. The message names the file; the operating system's reason is
+    /// the [`source`](std::error::Error::source), so that an error chain prints it once.
+    #[error("{}: could not read the file", path.display())]
     Io {
-        /// The file.
-        path: String,
+        /// The file, as the caller named it.
+        path: PathBuf,
         /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Output could not be written (to the writer the caller gave); the reason is the source.
+    #[error("could not write the output")]
+    Write {
+        /// The writer's error.
         #[source]
         source: std::io::Error,
     },
@@ -75,9 +110,9 @@ impl Error {
         matches!(*self.0, ErrorKind::Invalid(_) | ErrorKind::MixedDimensions { .. })
     }
 
-    /// True when a file could not be read or written.
+    /// True when a file could not be read or output could not be written.
     pub fn is_io(&self) -> bool {
-        matches!(*self.0, ErrorKind::Io { .. })
+        matches!(*self.0, ErrorKind::Io { .. } | ErrorKind::Write { .. })
     }
 
     /// The problems of an [`ErrorKind::Invalid`] error; empty for other kinds.
@@ -88,21 +123,41 @@ impl Error {
         }
     }
 
+    /// True when one of the problems is of `kind` (always false for errors other than
+    /// [`ErrorKind::Invalid`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{ProblemKind, parse_decimal};
+    ///
+    /// let err = parse_decimal("1,581").unwrap_err();
+    /// assert!(err.has(ProblemKind::BadNumber));
+    /// assert!(!err.has(ProblemKind::BadDate));
+    /// ```
+    pub fn has(&self, kind: ProblemKind) -> bool {
+        self.problems().iter().any(|p| p.kind == kind)
+    }
+
     pub(crate) fn invalid(problems: Vec<Problem>) -> Error {
         debug_assert!(!problems.is_empty());
         Error::from(ErrorKind::Invalid(Problems(problems)))
     }
 
-    pub(crate) fn problem(field: &str, message: impl Into<String>) -> Error {
-        Error::invalid(vec![Problem::new(field, message)])
+    pub(crate) fn problem(kind: ProblemKind, field: &str, message: impl Into<String>) -> Error {
+        Error::invalid(vec![Problem::new(kind, field, message)])
     }
 
     pub(crate) fn overflow(what: impl Into<String>) -> Error {
         Error::from(ErrorKind::Overflow(what.into()))
     }
 
-    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::from(ErrorKind::Io { path: path.into(), source })
+    }
+
+    pub(crate) fn write(source: std::io::Error) -> Error {
+        Error::from(ErrorKind::Write { source })
     }
 
     /// Sets a position on every problem that has none (used by readers and by the ledger).
@@ -110,6 +165,18 @@ impl Error {
         if let ErrorKind::Invalid(p) = &mut *self.0 {
             for problem in &mut p.0 {
                 problem.position.fill_from(position);
+            }
+        }
+        self
+    }
+
+    /// Names the field of every problem that names none (a value parsed before its field was known).
+    pub(crate) fn in_field(mut self, field: &str) -> Error {
+        if let ErrorKind::Invalid(p) = &mut *self.0 {
+            for problem in &mut p.0 {
+                if problem.field.is_none() {
+                    problem.field = Some(field.to_string());
+                }
             }
         }
         self
@@ -128,6 +195,14 @@ impl From<ErrorKind> for Error {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<Problem>);
 
+impl std::ops::Deref for Problems {
+    type Target = [Problem];
+
+    fn deref(&self) -> &[Problem] {
+        &self.0
+    }
+}
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, p) in self.0.iter().take(PROBLEMS_SHOWN).enumerate() {
@@ -143,20 +218,293 @@ impl fmt::Display for Problems {
     }
 }
 
-/// Where a problem is: any of file, line, record and entry id that are known.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What kind of thing is wrong with the input, so that a program can tell one problem from another
+/// without reading its message. Each [`Problem`] carries one; the list will grow.
+///
+/// It serializes (and prints, and parses) as its kebab-case name: `duplicate-id`, `bad-unit`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Kind, Ledger, ProblemKind};
+///
+/// let day = relief_ledger::parse_date("2021-01-10")?;
+/// let a = Entry::builder(Kind::Returnees, day, "5 persons".parse()?).id("r1").to("ARM").build()?;
+/// let err = Ledger::from_entries([a.clone(), a]).unwrap_err();
+/// assert_eq!(err.problems()[0].kind(), ProblemKind::DuplicateId);
+/// assert_eq!(ProblemKind::DuplicateId.to_string(), "duplicate-id");
+/// assert_eq!("bad-unit".parse::<ProblemKind>()?, ProblemKind::BadUnit);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ProblemKind {
+    /// An id used by two entries or two reports, in one file or across files.
+    DuplicateId,
+    /// A column (or JSON key, or HXL hashtag) the format does not know, or one with no name.
+    UnknownColumn,
+    /// A column (or key, or hashtag) given twice.
+    DuplicateColumn,
+    /// A required column is absent from the header (or an HXL file has no hashtag for it).
+    MissingColumn,
+    /// A record lacks a value it needs: an empty required cell, a party its kind needs.
+    MissingField,
+    /// A value that is not a date, or a day that does not exist (`2021-02-30`).
+    BadDate,
+    /// A value that is not a decimal number as files write them: thousands separators, decimal
+    /// commas, letters, exponents.
+    BadNumber,
+    /// A number of the right form but out of the range allowed: zero or negative quantities,
+    /// negative tolerances, fractional counts of persons, packages or items.
+    OutOfRange,
+    /// A unit that does not exist (`tons`).
+    BadUnit,
+    /// A unit of a dimension the kind (or the operation) does not allow: tonnes of returnees.
+    WrongDimension,
+    /// A name outside the values allowed: an unknown kind, category, qualifier, mode, grouping key,
+    /// format or field.
+    NotAllowed,
+    /// Values that contradict each other: the same party as from and to, a period that ends before it
+    /// starts, a category of another kind, a fill with a bound qualifier.
+    Inconsistent,
+    /// An empty value where a field should be left out, or an empty file.
+    Empty,
+    /// A value with spaces around it.
+    Padded,
+    /// Text that is not well-formed CSV, JSON or claim syntax: an unterminated quote, rows of
+    /// different lengths, no header, a JSON number where a string is expected.
+    Malformed,
+    /// Bytes that are not UTF-8.
+    Encoding,
+    /// A value or an exact result that does not fit a decimal.
+    Overflow,
+    /// A file of the wrong format or role: an extension that names no format, entries in a reports
+    /// file, the same file named twice.
+    WrongFile,
+    /// An input beyond what the crate holds: more entries than a ledger can index, nesting too deep.
+    TooLarge,
+}
+
+impl ProblemKind {
+    /// Every kind, in the order of the enum.
+    pub const ALL: [ProblemKind; 19] = [
+        ProblemKind::DuplicateId,
+        ProblemKind::UnknownColumn,
+        ProblemKind::DuplicateColumn,
+        ProblemKind::MissingColumn,
+        ProblemKind::MissingField,
+        ProblemKind::BadDate,
+        ProblemKind::BadNumber,
+        ProblemKind::OutOfRange,
+        ProblemKind::BadUnit,
+        ProblemKind::WrongDimension,
+        ProblemKind::NotAllowed,
+        ProblemKind::Inconsistent,
+        ProblemKind::Empty,
+        ProblemKind::Padded,
+        ProblemKind::Malformed,
+        ProblemKind::Encoding,
+        ProblemKind::Overflow,
+        ProblemKind::WrongFile,
+        ProblemKind::TooLarge,
+    ];
+
+    /// The kebab-case name, as `Display` prints it and serde writes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::DuplicateId => "duplicate-id",
+            ProblemKind::UnknownColumn => "unknown-column",
+            ProblemKind::DuplicateColumn => "duplicate-column",
+            ProblemKind::MissingColumn => "missing-column",
+            ProblemKind::MissingField => "missing-field",
+            ProblemKind::BadDate => "bad-date",
+            ProblemKind::BadNumber => "bad-number",
+            ProblemKind::OutOfRange => "out-of-range",
+            ProblemKind::BadUnit => "bad-unit",
+            ProblemKind::WrongDimension => "wrong-dimension",
+            ProblemKind::NotAllowed => "not-allowed",
+            ProblemKind::Inconsistent => "inconsistent",
+            ProblemKind::Empty => "empty",
+            ProblemKind::Padded => "padded",
+            ProblemKind::Malformed => "malformed",
+            ProblemKind::Encoding => "encoding",
+            ProblemKind::Overflow => "overflow",
+            ProblemKind::WrongFile => "wrong-file",
+            ProblemKind::TooLarge => "too-large",
+        }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ProblemKind {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<ProblemKind, Error> {
+        ProblemKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = ProblemKind::ALL.iter().map(|k| k.as_str()).collect();
+            Error::problem(ProblemKind::NotAllowed, "kind", unknown_name("problem kind", s, &known))
+        })
+    }
+}
+
+/// What the record of a [`Position`] is: an entry, a report, or a report written as a one-line claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RecordKind {
+    /// An entry (an event of the ledger).
+    Entry,
+    /// A report (a published figure) read from a file or built in code.
+    Report,
+    /// A report written as a one-line claim; its position's record is the claim's place in its list.
+    Claim,
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RecordKind::Entry => "entry",
+            RecordKind::Report => "report",
+            RecordKind::Claim => "claim",
+        })
+    }
+}
+
+/// Where a problem is: any of file, line, column, record and id that are known.
+///
+/// Fields are public to read; build one with [`Position::new`] and the `with_*` methods.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Position, ProblemKind, RecordKind, read_with, Assumptions, Format, Role};
+///
+/// let csv = "date,kind,quantity,unit,to\n2021-01-10,returnees,5,tons,ARM\n";
+/// let err = read_with(csv.as_bytes(), "r.csv", Format::Csv, Role::Entries, &Assumptions::new()).unwrap_err();
+/// let p = &err.problems()[0];
+/// assert_eq!(p.kind(), ProblemKind::BadUnit);
+/// assert_eq!((p.position.line(), p.position.column(), p.field()), (Some(2), Some(4), Some("unit")));
+///
+/// let built = Position::new().with_id("r1", RecordKind::Report);
+/// assert_eq!(built.to_string(), "report r1");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Position {
     /// The file, as the user named it.
+    #[serde(default, with = "arc_str")]
     pub file: Option<Arc<str>>,
-    /// The 1-based line where the record starts.
+    /// The 1-based line where the record starts (or where the problem is, when a reader knows it).
+    #[serde(default)]
     pub line: Option<u64>,
+    /// The 1-based column: the field's index in a CSV row, the character in a JSON line or a claim.
+    #[serde(default)]
+    pub column: Option<u64>,
     /// The 1-based record number (data rows, not counting the header).
+    #[serde(default)]
     pub record: Option<u64>,
     /// The id of the entry or report.
+    #[serde(default)]
     pub id: Option<String>,
+    /// What the record is: an entry, a report or a claim.
+    #[serde(default)]
+    pub record_kind: Option<RecordKind>,
 }
 
 impl Position {
+    /// A position that knows nothing yet.
+    #[must_use]
+    pub fn new() -> Position {
+        Position::default()
+    }
+
+    /// In a file.
+    #[must_use]
+    pub fn with_file(mut self, file: impl Into<Arc<str>>) -> Position {
+        self.file = Some(file.into());
+        self
+    }
+
+    /// At a 1-based line.
+    #[must_use]
+    pub fn with_line(mut self, line: u64) -> Position {
+        self.line = Some(line);
+        self
+    }
+
+    /// At a 1-based column.
+    #[must_use]
+    pub fn with_column(mut self, column: u64) -> Position {
+        self.column = Some(column);
+        self
+    }
+
+    /// At a 1-based record.
+    #[must_use]
+    pub fn with_record(mut self, record: u64) -> Position {
+        self.record = Some(record);
+        self
+    }
+
+    /// The entry or report of this id.
+    #[must_use]
+    pub fn with_id(mut self, id: impl Into<String>, of: RecordKind) -> Position {
+        self.id = Some(id.into());
+        self.record_kind = Some(of);
+        self
+    }
+
+    /// The claim at this 1-based place of a list of claims.
+    #[must_use]
+    pub fn with_claim(mut self, n: u64) -> Position {
+        self.record = Some(n);
+        self.record_kind = Some(RecordKind::Claim);
+        self
+    }
+
+    /// The file, as the user named it.
+    #[must_use]
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+
+    /// The 1-based line.
+    #[must_use]
+    pub fn line(&self) -> Option<u64> {
+        self.line
+    }
+
+    /// The 1-based column.
+    #[must_use]
+    pub fn column(&self) -> Option<u64> {
+        self.column
+    }
+
+    /// The 1-based record number.
+    #[must_use]
+    pub fn record(&self) -> Option<u64> {
+        self.record
+    }
+
+    /// The id of the entry or report.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// What the record is: an entry, a report or a claim.
+    #[must_use]
+    pub fn record_kind(&self) -> Option<RecordKind> {
+        self.record_kind
+    }
+
     fn fill_from(&mut self, other: &Position) {
         if self.file.is_none() {
             self.file = other.file.clone();
@@ -164,18 +512,98 @@ impl Position {
         if self.line.is_none() {
             self.line = other.line;
         }
+        if self.column.is_none() {
+            self.column = other.column;
+        }
         if self.record.is_none() {
             self.record = other.record;
         }
         if self.id.is_none() {
             self.id = other.id.clone();
         }
+        if self.record_kind.is_none() {
+            self.record_kind = other.record_kind;
+        }
+    }
+
+    /// The parts after the file: the line, or the claim's place in its list; the column (shown
+    /// when no field names the place, or no line does); the id of the entry or report (when no
+    /// line places the record).
+    fn parts(&self, field: Option<&str>) -> Vec<String> {
+        let mut parts: Vec<String> = Vec::new();
+        let kind = self.record_kind.map_or_else(|| "record".to_string(), |k| k.to_string());
+        let claim = self.record_kind == Some(RecordKind::Claim);
+        if let Some(line) = self.line {
+            parts.push(format!("line {line}"));
+        } else if let (Some(n), true) = (self.record, claim) {
+            parts.push(format!("claim {n}"));
+        }
+        if let Some(column) = self.column {
+            if field.is_none() || self.line.is_none() {
+                parts.push(format!("column {column}"));
+            }
+        }
+        if let Some(id) = &self.id {
+            if self.line.is_none() && !(claim && self.record.is_some()) {
+                parts.push(format!("{kind} {}", cut(id)));
+            }
+        }
+        if let Some(field) = field {
+            parts.push(format!("field {}", cut(field)));
+        }
+        parts
     }
 }
 
-/// One thing wrong with the input: where, which field, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = self.parts(None);
+        match (&self.file, parts.is_empty()) {
+            (Some(file), true) => write!(f, "{file}"),
+            (Some(file), false) => write!(f, "{file}: {}", parts.join(", ")),
+            (None, _) => write!(f, "{}", parts.join(", ")),
+        }
+    }
+}
+
+/// Serde for `Option<Arc<str>>` as an optional string (serde's `rc` feature is not needed for this one field).
+mod arc_str {
+    use std::sync::Arc;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(value: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(v) => s.serialize_some(&**v),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Arc<str>>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(Arc::from))
+    }
+}
+
+/// One thing wrong with the input: what kind of problem, where, which field, and what.
+///
+/// # Example
+///
+/// Tell problems apart by [`kind`](Problem::kind), not by their text:
+///
+/// ```
+/// use relief_ledger::{ProblemKind, parse_claim};
+///
+/// let err = parse_claim("exact 105 tons detainee-transfer").unwrap_err();
+/// let p = &err.problems()[0];
+/// assert_eq!(p.kind(), ProblemKind::BadUnit);
+/// assert_eq!((p.position.column(), p.field()), (Some(11), Some("unit")));
+/// assert!(p.to_string().starts_with("column 11, field unit: "), "{p}");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Problem {
+    /// What kind of problem it is.
+    pub kind: ProblemKind,
     /// Where the problem is.
     pub position: Position,
     /// The column or field, when one is to blame.
@@ -186,8 +614,46 @@ pub struct Problem {
 
 impl Problem {
     /// A problem with a field, not yet positioned.
-    pub fn new(field: &str, message: impl Into<String>) -> Problem {
-        Problem { position: Position::default(), field: Some(field.to_string()), message: message.into() }
+    #[must_use]
+    pub fn new(kind: ProblemKind, field: &str, message: impl Into<String>) -> Problem {
+        Problem { kind, position: Position::default(), field: Some(field.to_string()), message: message.into() }
+    }
+
+    /// A problem with no particular field.
+    #[must_use]
+    pub fn general(kind: ProblemKind, message: impl Into<String>) -> Problem {
+        Problem { kind, position: Position::default(), field: None, message: message.into() }
+    }
+
+    /// The same problem, at `position`.
+    #[must_use]
+    pub fn at(mut self, position: Position) -> Problem {
+        self.position = position;
+        self
+    }
+
+    /// What kind of problem it is.
+    #[must_use]
+    pub fn kind(&self) -> ProblemKind {
+        self.kind
+    }
+
+    /// Where it is.
+    #[must_use]
+    pub fn position(&self) -> &Position {
+        &self.position
+    }
+
+    /// The column or field to blame, if one is.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// What is wrong and how to fix it, without the position.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
     }
 
     /// Places the problem in a file: at a line, a record and an entry, where known.
@@ -198,13 +664,17 @@ impl Problem {
         record: Option<u64>,
         id: Option<&str>,
     ) -> Problem {
-        self.position = Position { file: Some(file.clone()), line, record, id: id.map(str::to_string) };
+        let column = self.position.column;
+        let record_kind = self.position.record_kind;
+        self.position =
+            Position { file: Some(file.clone()), line, column, record, id: id.map(str::to_string), record_kind };
         self
     }
 
-    /// A problem with no particular field.
-    pub fn general(message: impl Into<String>) -> Problem {
-        Problem { position: Position::default(), field: None, message: message.into() }
+    /// Sets the 1-based column.
+    pub(crate) fn in_column(mut self, column: u64) -> Problem {
+        self.position.column = Some(column);
+        self
     }
 }
 
@@ -214,18 +684,7 @@ impl fmt::Display for Problem {
         if let Some(file) = &pos.file {
             write!(f, "{file}: ")?;
         }
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(line) = pos.line {
-            parts.push(format!("line {line}"));
-        }
-        if let Some(id) = &pos.id {
-            if pos.line.is_none() {
-                parts.push(format!("entry {}", cut(id)));
-            }
-        }
-        if let Some(field) = &self.field {
-            parts.push(format!("field {}", cut(field)));
-        }
+        let parts = pos.parts(self.field.as_deref());
         if !parts.is_empty() {
             write!(f, "{}: ", parts.join(", "))?;
         }
@@ -326,7 +785,7 @@ mod tests {
 
     #[test]
     fn problem_display_goes_from_where_to_what() {
-        let mut p = Problem::new("quantity", "must be greater than zero");
+        let mut p = Problem::new(ProblemKind::OutOfRange, "quantity", "must be greater than zero");
         p.position.file = Some("entries.csv".into());
         p.position.line = Some(13);
         assert_eq!(p.to_string(), "entries.csv: line 13, field quantity: must be greater than zero");
@@ -334,7 +793,8 @@ mod tests {
 
     #[test]
     fn problems_display_is_capped() {
-        let list: Vec<Problem> = (0..PROBLEMS_SHOWN + 3).map(|i| Problem::general(format!("p{i}"))).collect();
+        let list: Vec<Problem> =
+            (0..PROBLEMS_SHOWN + 3).map(|i| Problem::general(ProblemKind::Malformed, format!("p{i}"))).collect();
         let text = Problems(list).to_string();
         assert!(text.ends_with("\nand 3 more"), "{text}");
         assert_eq!(text.lines().count(), PROBLEMS_SHOWN + 1);
@@ -370,7 +830,7 @@ mod tests {
     #[test]
     fn a_long_field_name_is_cut_in_the_position() {
         let name = "b".repeat(1000);
-        let p = Problem::new(&name, "unknown");
+        let p = Problem::new(ProblemKind::UnknownColumn, &name, "unknown");
         assert_eq!(p.to_string(), format!("field {}…: unknown", "b".repeat(ECHOED_CHARS)));
     }
 }

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::entry::{Entry, Text};
-use crate::error::{Error, Position, Problem};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind};
 use crate::hash::{FxHashMap, TextMap};
 use crate::quantity::Dimension;
 
@@ -415,7 +415,7 @@ impl Ledger {
         let base = self.store.len;
         let total: usize = segments.iter().map(Vec::len).sum();
         if base + total >= u32::MAX as usize {
-            let problem = Problem::general("a ledger holds at most 4294967294 entries");
+            let problem = Problem::general(ProblemKind::TooLarge, "a ledger holds at most 4294967294 entries");
             return Err(vec![BatchProblem { index: 0, first: None, problem }]);
         }
         let segments_before = self.store.segments.len();
@@ -519,8 +519,12 @@ fn build_rows(
     let mut make = |e: &Entry, pos: u32, problems: &mut Vec<BatchProblem>| -> Option<Row> {
         let Some(canon) = e.quantity.canonical_value() else {
             let unit = e.quantity.dimension().canonical_unit();
-            let mut problem = Problem::new("quantity", format!("{} does not fit a decimal in {unit}", e.quantity));
-            problem.position.id = Some(e.id.to_string());
+            let problem = Problem::new(
+                ProblemKind::Overflow,
+                "quantity",
+                format!("{} does not fit a decimal in {unit}", e.quantity),
+            )
+            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
             problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
             return None;
         };
@@ -608,7 +612,7 @@ fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<Batc
         .into_iter()
         .map(|(pos, first)| {
             let id = id_of(pos).unwrap_or("");
-            let position = Position { id: Some(id.to_string()), ..Position::default() };
+            let position = Position::new().with_id(id, RecordKind::Entry);
             let (msg, first) = if first as usize >= base {
                 let n = first as usize - base;
                 (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
@@ -621,9 +625,7 @@ fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<Batc
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
-    let mut p = Problem::new("id", format!("{id:?} {what}; ids must be unique"));
-    p.position = position.clone();
-    p
+    Problem::new(ProblemKind::DuplicateId, "id", format!("{id:?} {what}; ids must be unique")).at(position.clone())
 }
 
 /// A stable counting sort by day, done in place: rows of one day keep their relative order, which

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::{Error, echo};
+use crate::error::{Error, Problem, ProblemKind, echo};
 
 /// A date known to the year, the month or the day: `2020`, `2020-12` or `2020-12-02`.
 ///
@@ -64,16 +64,37 @@ pub(crate) fn last_of_month(y: i32, m: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
 }
 
-/// Parses a `YYYY-MM-DD` date, with a message that says what is wrong.
+/// Parses a `YYYY-MM-DD` date (spaces around it are ignored), with a message that says what is wrong.
 ///
 /// # Errors
 ///
-/// A message naming the problem: not of the form `YYYY-MM-DD`, or a day that does not exist.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+/// An [`Error`] with one problem of kind [`ProblemKind::BadDate`] and no field (the caller knows
+/// it): not of the form `YYYY-MM-DD` (a month or a year alone is not a day), or a day that does not exist.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{ProblemKind, parse_date};
+///
+/// assert_eq!(parse_date("2021-11-09")?.to_string(), "2021-11-09");
+/// let err = parse_date("2021-11").unwrap_err();
+/// assert_eq!(err.problems()[0].kind(), ProblemKind::BadDate);
+/// assert_eq!(err.to_string(), r#""2021-11" is not a day; write YYYY-MM-DD"#);
+/// assert_eq!(parse_date("2021-02-30").unwrap_err().to_string(), r#""2021-02-30" does not exist: 2021-02 has 28 days"#);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+pub fn parse_date(s: &str) -> Result<NaiveDate, Error> {
+    let bad = |message: String| Error::invalid(vec![Problem::general(ProblemKind::BadDate, message)]);
+    let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
+    let shaped = matches!(s.trim().split('-').collect::<Vec<_>>()[..], [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2));
     match s.parse::<PartialDate>() {
         Ok(PartialDate::Day(d)) => Ok(d),
-        Ok(_) => Err(format!("{} is not a day; write YYYY-MM-DD", echo(s))),
-        Err(e) => Err(e.problems().first().map(|p| p.message.clone()).unwrap_or_default()),
+        Ok(_) => Err(bad(format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
+        // The day's own problem (no month 13, no 30 February), without PartialDate's field.
+        Err(e) if shaped => Err(Error::invalid(
+            e.problems().iter().map(|p| Problem::general(ProblemKind::BadDate, p.message.clone())).collect(),
+        )),
+        Err(_) => Err(bad(format!("{} is not a date; write YYYY-MM-DD", echo(s)))),
     }
 }
 
@@ -81,7 +102,13 @@ impl FromStr for PartialDate {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<PartialDate, Error> {
-        let bad = || Error::problem("date", format!("{} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", echo(s)));
+        let bad = || {
+            Error::problem(
+                ProblemKind::BadDate,
+                "date",
+                format!("{} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD", echo(s)),
+            )
+        };
         let parts: Vec<&str> = s.trim().split('-').collect();
         let num = |p: &str, len: usize| -> Option<u32> {
             (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
@@ -92,18 +119,30 @@ impl FromStr for PartialDate {
             [_, m] => {
                 let m = num(m, 2).ok_or_else(bad)?;
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem("date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
+                    return Err(Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} has no month {m}; months run 01 to 12", echo(s)),
+                    ));
                 }
                 Ok(PartialDate::Month(year, m))
             }
             [_, m, d] => {
                 let (m, d) = (num(m, 2).ok_or_else(bad)?, num(d, 2).ok_or_else(bad)?);
                 if !(1..=12).contains(&m) {
-                    return Err(Error::problem("date", format!("{} has no month {m}; months run 01 to 12", echo(s))));
+                    return Err(Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} has no month {m}; months run 01 to 12", echo(s)),
+                    ));
                 }
                 NaiveDate::from_ymd_opt(year, m, d).map(PartialDate::Day).ok_or_else(|| {
                     let last = last_of_month(year, m).day();
-                    Error::problem("date", format!("{} does not exist: {year}-{m:02} has {last} days", echo(s)))
+                    Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} does not exist: {year}-{m:02} has {last} days", echo(s)),
+                    )
                 })
             }
             _ => Err(bad()),
@@ -189,7 +228,11 @@ impl Period {
         let p = Period { start: start.map(|d| d.first_day()), end: end.map(|d| d.last_day()) };
         if let (Some(s), Some(e)) = (p.start, p.end) {
             if e < s {
-                return Err(Error::problem("until", format!("the period ends on {e}, before it starts on {s}")));
+                return Err(Error::problem(
+                    ProblemKind::Inconsistent,
+                    "until",
+                    format!("the period ends on {e}, before it starts on {s}"),
+                ));
             }
         }
         Ok(p)

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, ErrorKind, cut, echo, unknown_name};
+use crate::error::{Error, ErrorKind, ProblemKind, cut, echo, unknown_name};
 
 /// What a quantity measures. Quantities of different dimensions never add up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -217,7 +217,7 @@ impl FromStr for Unit {
             Some(u) => format!("{} is not a unit; did you mean {:?}?", echo(s), u.symbol()),
             None => unknown_name("unit", s, &known),
         };
-        Err(Error::problem("unit", message))
+        Err(Error::problem(ProblemKind::BadUnit, "unit", message))
     }
 }
 
@@ -253,11 +253,13 @@ pub(crate) fn scale_pow10(d: Decimal, exp: i32) -> Option<Decimal> {
 }
 
 /// Parses a decimal as written in files: digits, an optional sign and `.` for decimals; no exponent,
-/// no thousands separator. The error message says how to write the value.
+/// no thousands separator; spaces around it are ignored. The error message says how to write the value.
 ///
 /// # Errors
 ///
-/// A message naming what is wrong, such as a thousands separator in `1,581`.
+/// An [`Error`] with one problem, of kind [`ProblemKind::BadNumber`] (an empty value, a thousands
+/// separator in `1,581`, a decimal comma, a letter) or [`ProblemKind::Overflow`] (more than 28
+/// decimal places, or beyond `Decimal::MAX`). The problem names no field: the caller knows it.
 ///
 /// # Example
 ///
@@ -266,16 +268,22 @@ pub(crate) fn scale_pow10(d: Decimal, exp: i32) -> Option<Decimal> {
 ///
 /// assert_eq!(parse_decimal("1581")?.to_string(), "1581");
 /// assert_eq!(parse_decimal("0.5")?.to_string(), "0.5");
-/// assert_eq!(
-///     parse_decimal("1,581").unwrap_err(),
-///     r#""1,581" has a thousands separator; write 1581"#
-/// );
-/// # Ok::<(), String>(())
+/// assert_eq!(parse_decimal("-2")?.to_string(), "-2");
+/// let err = parse_decimal("1,581").unwrap_err();
+/// assert_eq!(err.problems()[0].kind(), relief_ledger::ProblemKind::BadNumber);
+/// assert_eq!(err.to_string(), r#""1,581" has a thousands separator; write 1581"#);
+/// # Ok::<(), relief_ledger::Error>(())
 /// ```
-pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
+pub fn parse_decimal(s: &str) -> Result<Decimal, Error> {
+    decimal_text(s).map_err(|(kind, message)| Error::invalid(vec![crate::error::Problem::general(kind, message)]))
+}
+
+/// [`parse_decimal`], with the kind and message of what is wrong.
+fn decimal_text(s: &str) -> Result<Decimal, (ProblemKind, String)> {
+    let bad = |m: String| (ProblemKind::BadNumber, m);
     let t = s.trim();
     if t.is_empty() {
-        return Err("is empty; expected a decimal number".into());
+        return Err(bad("is empty; expected a decimal number".into()));
     }
     let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
     if digits.contains(',') {
@@ -283,15 +291,15 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         let thousands = groups.len() > 1
             && groups.iter().skip(1).all(|g| g.len() == 3 || (g.len() > 3 && g.as_bytes()[3] == b'.'))
             && groups.iter().skip(1).all(|g| g.get(..3).is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())));
-        return Err(if thousands {
+        return Err(bad(if thousands {
             format!("{} has a thousands separator; write {}", echo(s), cut(&t.replace(',', "")))
         } else {
             format!("{} uses a decimal comma; write {}", echo(s), cut(&t.replace(',', ".")))
-        });
+        }));
     }
     if digits.contains([' ', '\u{a0}', '\u{202f}', '_', '\'']) {
         let clean: String = t.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '_' | '\'')).collect();
-        return Err(format!("{} has a thousands separator; write {}", echo(s), cut(&clean)));
+        return Err(bad(format!("{} has a thousands separator; write {}", echo(s), cut(&clean))));
     }
     let mut parts = digits.splitn(2, '.');
     let int = parts.next().unwrap_or("");
@@ -299,10 +307,10 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
     let ok_int = int.bytes().all(|b| b.is_ascii_digit());
     let ok_frac = frac.is_none_or(|f| f.bytes().all(|b| b.is_ascii_digit()));
     if !ok_int || !ok_frac || (int.is_empty() && frac.is_none_or(str::is_empty)) {
-        return Err(format!(
-            "{} is not a decimal number; write digits with an optional . such as 1581 or 0.5",
+        return Err(bad(format!(
+            "{} is not a decimal number; write digits with an optional sign and . such as 1581, -2 or 0.5",
             echo(s)
-        ));
+        )));
     }
     // Leading zeros change nothing. Trailing zeros after the point are kept while they fit, so that a
     // figure reads back as it was written, and dropped only when they do not fit a decimal:
@@ -320,11 +328,12 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
         Decimal::from_str_exact(&text).ok()
     };
     exact(written).or_else(|| exact(trimmed)).ok_or_else(|| {
-        if trimmed.is_some_and(|f| f.len() > 28) {
+        let message = if trimmed.is_some_and(|f| f.len() > 28) {
             format!("{} has more than 28 decimal places; a decimal holds at most 28", echo(s))
         } else {
-            format!("{} does not fit a decimal (at most 28 digits, up to {})", echo(s), Decimal::MAX)
-        }
+            format!("{} does not fit a decimal; write at most {}", echo(s), Decimal::MAX)
+        };
+        (ProblemKind::Overflow, message)
     })
 }
 
@@ -359,6 +368,7 @@ impl Quantity {
     pub fn new(value: Decimal, unit: Unit) -> Result<Quantity, Error> {
         if unit.dimension().is_count() && !value.fract().is_zero() {
             return Err(Error::problem(
+                ProblemKind::OutOfRange,
                 "quantity",
                 format!("{value} {unit} is not a whole number; {unit} are counted in whole numbers"),
             ));
@@ -443,11 +453,12 @@ impl FromStr for Quantity {
         let s = s.trim();
         let Some((value, unit)) = s.rsplit_once(char::is_whitespace) else {
             return Err(Error::problem(
+                ProblemKind::Malformed,
                 "quantity",
                 format!("{} needs a number and a unit, such as \"145 t\"", echo(s)),
             ));
         };
-        let value = parse_decimal(value).map_err(|m| Error::problem("quantity", m))?;
+        let value = parse_decimal(value).map_err(|e| e.in_field("quantity"))?;
         Quantity::new(value, unit.parse()?)
     }
 }
@@ -821,10 +832,10 @@ mod tests {
 
     #[test]
     fn decimals_parse_strictly() {
-        assert_eq!(parse_decimal("1,581").unwrap_err(), r#""1,581" has a thousands separator; write 1581"#);
-        assert_eq!(parse_decimal("1,5").unwrap_err(), r#""1,5" uses a decimal comma; write 1.5"#);
+        assert_eq!(parse_decimal("1,581").unwrap_err().to_string(), r#""1,581" has a thousands separator; write 1581"#);
+        assert_eq!(parse_decimal("1,5").unwrap_err().to_string(), r#""1,5" uses a decimal comma; write 1.5"#);
         assert!(parse_decimal("1e3").is_err());
-        assert!(parse_decimal("1 581").unwrap_err().contains("write 1581"));
+        assert!(parse_decimal("1 581").unwrap_err().to_string().contains("write 1581"));
         assert!(parse_decimal(".").is_err());
         assert!(parse_decimal("").is_err());
         assert_eq!(parse_decimal("-0.25").unwrap(), Decimal::new(-25, 2));

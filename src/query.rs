@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use crate::entry::{Category, Entry, Kind};
-use crate::error::{Error, unknown_name};
+use crate::error::{Error, ProblemKind, unknown_name};
 use crate::hash::FxHashMap;
 use crate::ledger::{Ledger, Row, row_dimension};
 use crate::period::{Period, last_of_month};
@@ -274,7 +274,7 @@ impl Key {
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let k: Key = part.parse()?;
             if keys.contains(&k) {
-                return Err(Error::problem("by", format!("{part:?} is given twice")));
+                return Err(Error::problem(ProblemKind::Inconsistent, "by", format!("{part:?} is given twice")));
             }
             keys.push(k);
         }
@@ -328,7 +328,7 @@ impl FromStr for Key {
     fn from_str(s: &str) -> Result<Key, Error> {
         Key::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
             let known: Vec<&str> = Key::ALL.iter().map(|k| k.as_str()).collect();
-            Error::problem("by", unknown_name("grouping key", s, &known))
+            Error::problem(ProblemKind::NotAllowed, "by", unknown_name("grouping key", s, &known))
         })
     }
 }
@@ -563,7 +563,11 @@ impl Ledger {
     /// A time key among `keys`.
     pub fn running(&self, scope: &Scope, keys: &[Key], step: Step) -> Result<Vec<Series>, Error> {
         if let Some(k) = keys.iter().find(|k| matches!(k, Key::Month | Key::Quarter | Key::Year)) {
-            return Err(Error::problem("by", format!("running totals are over time already; drop {k}")));
+            return Err(Error::problem(
+                ProblemKind::Inconsistent,
+                "by",
+                format!("running totals are over time already; drop {k}"),
+            ));
         }
         let groups = self.group(scope, keys)?;
         // Each group's entries are in date order.

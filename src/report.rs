@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind};
-use crate::error::{Error, Position, Problem, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, unknown_name};
 use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
@@ -206,7 +206,7 @@ impl FromStr for Qualifier {
     fn from_str(s: &str) -> Result<Qualifier, Error> {
         Qualifier::ALL.into_iter().find(|q| q.as_str() == s).ok_or_else(|| {
             let known: Vec<&str> = Qualifier::ALL.iter().map(|q| q.as_str()).collect();
-            Error::problem("qualifier", unknown_name("qualifier", s, &known))
+            Error::problem(ProblemKind::NotAllowed, "qualifier", unknown_name("qualifier", s, &known))
         })
     }
 }
@@ -250,7 +250,7 @@ impl FromStr for Mode {
         match s {
             "check" => Ok(Mode::Check),
             "fill" => Ok(Mode::Fill),
-            _ => Err(Error::problem("mode", unknown_name("mode", s, &["check", "fill"]))),
+            _ => Err(Error::problem(ProblemKind::NotAllowed, "mode", unknown_name("mode", s, &["check", "fill"]))),
         }
     }
 }
@@ -555,12 +555,13 @@ impl ReportBuilder {
         let kind = r.kind();
         let mut problems = Vec::new();
         if r.id.trim().is_empty() {
-            problems.push(Problem::new("id", "is empty; every report needs an id"));
+            problems.push(Problem::new(ProblemKind::Empty, "id", "is empty; every report needs an id"));
         }
         let dim = r.value.dimension();
         if !kind.dimensions().contains(&dim) {
             let allowed: Vec<&str> = kind.dimensions().iter().map(|d| d.as_str()).collect();
             problems.push(Problem::new(
+                ProblemKind::WrongDimension,
                 "unit",
                 format!(
                     "{kind} is counted in {}; a figure in {} ({dim}) cannot be checked against it",
@@ -571,14 +572,19 @@ impl ReportBuilder {
         }
         if let Some(c) = r.scope.category {
             if c.kind() != kind {
-                problems.push(Problem::new("category", format!("{c} is a category of {}, not of {kind}", c.kind())));
+                problems.push(Problem::new(
+                    ProblemKind::Inconsistent,
+                    "category",
+                    format!("{c} is a category of {}, not of {kind}", c.kind()),
+                ));
             }
         }
         if let Some(t) = r.tolerance {
             if t < Decimal::ZERO {
-                problems.push(Problem::new("tolerance", format!("{t} is negative")));
+                problems.push(Problem::new(ProblemKind::OutOfRange, "tolerance", format!("{t} is negative")));
             } else if !r.qualifier.can_fill() {
                 problems.push(Problem::new(
+                    ProblemKind::Inconsistent,
                     "tolerance",
                     format!("a tolerance applies to exact and about figures, not {}", r.qualifier),
                 ));
@@ -587,6 +593,7 @@ impl ReportBuilder {
         let value = r.value.value();
         if value.is_sign_negative() && !value.is_zero() {
             problems.push(Problem::new(
+                ProblemKind::OutOfRange,
                 "value",
                 format!(
                     "{:?} is negative; a published figure counts what happened, so it is zero or more",
@@ -600,6 +607,7 @@ impl ReportBuilder {
                 _ => String::new(),
             };
             problems.push(Problem::new(
+                ProblemKind::Overflow,
                 "value",
                 format!(
                     "{} {:?}{by} stands for figures past {}, the largest a decimal holds; give a smaller figure{}",
@@ -612,6 +620,7 @@ impl ReportBuilder {
         }
         if r.mode == Mode::Fill && !r.qualifier.can_fill() {
             problems.push(Problem::new(
+                ProblemKind::Inconsistent,
                 "mode",
                 format!(
                     "only exact and about figures can fill; {} {} figure is a bound, not an amount",
@@ -622,7 +631,7 @@ impl ReportBuilder {
         }
         for (name, v) in ["item", "from", "to", "via", "region"].iter().zip(r.scope.texts()) {
             if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
-                problems.push(Problem::new(name, "is empty; leave the field out to mean any"));
+                problems.push(Problem::new(ProblemKind::Empty, name, "is empty; leave the field out to mean any"));
             }
         }
         match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::Day(r.published)))) {
@@ -639,7 +648,7 @@ impl ReportBuilder {
         if problems.is_empty() {
             Ok(r)
         } else {
-            let position = Position { id: Some(r.id.to_string()), ..Position::default() };
+            let position = Position::new().with_id(r.id.to_string(), RecordKind::Report);
             Err(Error::invalid(problems).at(&position))
         }
     }
@@ -838,8 +847,12 @@ impl Ledger {
         let mut by_id: TextMap<&str, usize> = TextMap::default();
         for (i, r) in reports.iter().enumerate() {
             if by_id.insert(r.id(), i).is_some() {
-                let mut p = Problem::new("id", format!("{:?} is used by two reports; ids must be unique", r.id()));
-                p.position.id = Some(r.id().to_string());
+                let p = Problem::new(
+                    ProblemKind::DuplicateId,
+                    "id",
+                    format!("{:?} is used by two reports; ids must be unique", r.id()),
+                )
+                .at(Position::new().with_id(r.id(), RecordKind::Report));
                 problems.push(p);
             }
         }
@@ -903,16 +916,17 @@ impl Verification<'_> {
             }
         }
         let overflow = || {
-            let mut p = Problem::new(
+            let p = Problem::new(
+                ProblemKind::Overflow,
                 "value",
                 format!(
-                    "the ledger's figure for report {} does not fit a decimal (at most 28 digits, up to {}); \
+                    "the ledger's figure for report {} does not fit a decimal (the largest is {}); \
                      look for a misplaced decimal point among the quantities in its scope",
                     r.id,
                     Decimal::MAX
                 ),
-            );
-            p.position.id = Some(r.id.to_string());
+            )
+            .at(Position::new().with_id(r.id.to_string(), RecordKind::Report));
             Error::invalid(vec![p])
         };
         let canon = sum.value().ok_or_else(overflow)?;
@@ -938,14 +952,15 @@ impl Verification<'_> {
 /// The error for report `r` when an exact `a − b` (`what`) has more digits than a decimal holds:
 /// it is refused rather than rounded.
 fn too_wide(r: &Report, what: &str, a: Decimal, b: Decimal) -> Error {
-    let mut p = Problem::new(
+    let p = Problem::new(
+        ProblemKind::Overflow,
         "value",
         format!(
             "{what} between {a} and {b} does not fit a decimal (more than 28 digits); \
              the ledger's figure and the report's differ too far in scale to compare exactly"
         ),
-    );
-    p.position.id = Some(r.id.to_string());
+    )
+    .at(Position::new().with_id(r.id.to_string(), RecordKind::Report));
     Error::invalid(vec![p])
 }
 
@@ -968,7 +983,7 @@ fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
         note: Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
         fills: Some(Arc::new(r.id.to_string())),
     };
-    builder.build().map_err(|e| e.at(&Position { id: Some(r.id.to_string()), ..Position::default() }))
+    builder.build().map_err(|e| e.at(&Position::new().with_id(r.id.to_string(), RecordKind::Report)))
 }
 
 /// Which scope fields a report names: bits for kind, category, item, from, to, via, region.

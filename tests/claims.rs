@@ -170,7 +170,7 @@ fn missing_words_are_placed_at_the_end_of_the_line() {
     let line = "about 53000";
     let err = parse_claim(line).unwrap_err();
     let end = line.chars().count() + 1;
-    let messages: Vec<String> = err.problems().iter().map(|p| p.message.clone()).collect();
+    let messages: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
     assert_eq!(
         messages[0],
         format!("column {end}, field unit: the claim ends where its unit should be, such as persons")
@@ -329,7 +329,7 @@ fn every_problem_of_a_line_is_listed() {
     let line = "abuot 53,000 persns returnees to= untill=2021";
     let err = parse_claim(line).unwrap_err();
     let cols: Vec<String> =
-        err.problems().iter().map(|p| p.message.split(',').next().unwrap_or("").to_string()).collect();
+        err.problems().iter().map(|p| p.to_string().split(',').next().unwrap_or("").to_string()).collect();
     let want: Vec<String> = ["abuot", "53,000", "persns", "to=", "untill"]
         .iter()
         .map(|w| format!("column {}", col(line, w) + usize::from(*w == "to=") * 3))
@@ -341,7 +341,7 @@ fn every_problem_of_a_line_is_listed() {
 fn parse_claims_names_the_claim_and_lists_every_line() {
     let err = parse_claims(["44 persns detainee-transfer until=2020-12-14", "5 persons detainee-transfer", "ok"])
         .unwrap_err();
-    let messages: Vec<&str> = err.problems().iter().map(|p| p.message.as_str()).collect();
+    let messages: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
     assert!(messages[0].starts_with("claim 1, column 4, field unit:"), "{messages:?}");
     assert!(messages[1].starts_with("claim 2, column 28, field until:"), "{messages:?}");
     assert!(messages.iter().skip(2).all(|m| m.starts_with("claim 3, ")), "{messages:?}");

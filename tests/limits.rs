@@ -263,11 +263,11 @@ fn fill_reports_at_the_limit_fill_exactly() {
 
 #[test]
 fn decimals_with_trailing_zeros_past_28_places_are_exact() {
-    assert_eq!(parse_decimal("9.0000000000000000000000000000"), Ok(Decimal::from(9)));
-    assert_eq!(parse_decimal("9.00000000000000000000000000000000000"), Ok(Decimal::from(9)));
+    assert_eq!(parse_decimal("9.0000000000000000000000000000").ok(), Some(Decimal::from(9)));
+    assert_eq!(parse_decimal("9.00000000000000000000000000000000000").ok(), Some(Decimal::from(9)));
     assert_eq!(parse_decimal("-0.50000000000000000000000000000000").unwrap().to_string(), "-0.5");
     assert_eq!(parse_decimal("0000000000000000000000000000000012.5").unwrap().to_string(), "12.5");
-    let e = parse_decimal("9.00000000000000000000000000001").unwrap_err();
+    let e = parse_decimal("9.00000000000000000000000000001").unwrap_err().to_string();
     assert!(e.contains("28"), "{e}");
     assert!(parse_decimal("79228162514264337593543950336").is_err(), "one past the largest decimal");
 }

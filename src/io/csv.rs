@@ -18,7 +18,7 @@ use std::io::Read;
 use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, ProblemKind, echo};
 use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
 use crate::report::Report;
@@ -71,19 +71,22 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
                 let message = format!(
                     "the columns are separated by {what} ({first:?}); relief-ledger reads comma-separated files: save the file as CSV with commas"
                 );
-                return Err(Error::invalid(vec![at(Problem::general(message))]));
+                return Err(Error::invalid(vec![at(Problem::general(ProblemKind::Malformed, message))]));
             }
         }
-        return Err(Error::invalid(vec![at(Problem::general(format!(
-            "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
-            table.noun(),
-            table.required().join(",")
-        )))]));
+        return Err(Error::invalid(vec![at(Problem::general(
+            ProblemKind::Malformed,
+            format!(
+                "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
+                table.noun(),
+                table.required().join(",")
+            ),
+        ))]));
     }
     let mut problems = Vec::new();
     let mut map = Vec::with_capacity(names.len());
     let mut seen = vec![false; table.columns().len()];
-    for raw in names {
+    for (col, raw) in (1u64..).zip(names) {
         let name = raw.trim();
         if name.is_empty() {
             // An unnamed column, as a trailing comma makes: fine while it holds nothing.
@@ -92,7 +95,12 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
         }
         match table.index(name) {
             Some(i) if seen[i] => {
-                problems.push(at(Problem::new(name, format!("column {name:?} appears twice"))));
+                problems.push(at(Problem::new(
+                    ProblemKind::DuplicateColumn,
+                    name,
+                    format!("column {name:?} appears twice"),
+                )
+                .in_column(col)));
                 map.push(None);
             }
             Some(i) => {
@@ -100,7 +108,9 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
                 map.push(Some(i));
             }
             None => {
-                problems.push(at(Problem::new(name, table.unknown_column(name))));
+                problems.push(at(
+                    Problem::new(ProblemKind::UnknownColumn, name, table.unknown_column(name)).in_column(col)
+                ));
                 map.push(None);
             }
         }
@@ -155,7 +165,7 @@ fn complete(
         } else {
             format!("no column {req:?}; {} needs the columns {}", table.noun(), table.required().join(", "))
         };
-        let mut p = Problem::new(req, message).located(file, Some(line), None, None);
+        let mut p = Problem::new(ProblemKind::MissingColumn, req, message).located(file, Some(line), None, None);
         if header.hxl {
             p.field = None;
         }
@@ -239,8 +249,8 @@ fn read_chunked(
 ) -> Result<Content, Error> {
     let chunk = chunk.max(1);
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
-    let refuse = |line: Option<u64>, message: String| {
-        Err(Error::invalid(vec![Problem::general(message).located(file, line, None, None)]))
+    let refuse = |kind: ProblemKind, line: Option<u64>, message: String| {
+        Err(Error::invalid(vec![Problem::general(kind, message).located(file, line, None, None)]))
     };
     // The top of the file: enough for the rows where an HXL hashtag row may be.
     let mut buf: Vec<u8> = Vec::new();
@@ -258,11 +268,11 @@ fn read_chunked(
         let table = want.unwrap_or(Table::Entries);
         let message =
             format!("the file is empty; {} needs a header row, such as {}", table.noun(), table.required().join(","));
-        return refuse(None, message);
+        return refuse(ProblemKind::Empty, None, message);
     }
     if let Some(line) = cr_line_ends(text) {
         let message = "the lines end with a carriage return alone (CR line ends, as old Mac files have), so the file reads as one long line; save it with LF or CRLF line ends".to_string();
-        return refuse(Some(line), message);
+        return refuse(ProblemKind::Malformed, Some(line), message);
     }
     let top = top_rows(text, file)?;
     // A quoted value still open at the end of the file, in a row read as a header (or above it).
@@ -273,14 +283,12 @@ fn read_chunked(
         Some((top.len() - 1, row.line + bytecount(before), field, bytecount(after)))
     });
     let open_quote_error = |(_, line, field, lines): (usize, u64, usize, u64)| {
-        refuse(
-            Some(line),
-            format!(
-                "the double quote that opens column {} of this row is never closed, so the row would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
-                field + 1,
-                lines_on(lines)
-            ),
-        )
+        let message = format!(
+            "the double quote that opens this value is never closed, so the row would run to the end of the file ({}); close it with a double quote (a quote inside a value is written twice: \"\")",
+            lines_on(lines)
+        );
+        let p = Problem::general(ProblemKind::Malformed, message).in_column(field as u64 + 1);
+        Err(Error::invalid(vec![p.located(file, Some(line), None, None)]))
     };
     let hashtag_row = top.iter().take(HXL_ROWS).position(|row| crate::io::hxl::is_hashtag_row(&row.cells));
     let (header, header_end) = match (hashtag_row, dialect) {
@@ -298,7 +306,7 @@ fn read_chunked(
                         row.line,
                         first.line
                     );
-                    return refuse(Some(row.line), message);
+                    return refuse(ProblemKind::WrongFile, Some(row.line), message);
                 }
             }
             let header = crate::io::hxl::header(&row.cells, want, file, row.line)?;
@@ -311,14 +319,14 @@ fn read_chunked(
             let message = format!(
                 "no hashtag row in the first {HXL_ROWS} rows; HXL tags each column in a row under the headers, such as #date,#adm1+name,#affected+returnees"
             );
-            return refuse(None, message);
+            return refuse(ProblemKind::Malformed, None, message);
         }
         (None, Dialect::Auto) => {
             if let Some(o) = open.filter(|o| o.0 == 0) {
                 return open_quote_error(o);
             }
             let Some(row) = top.first() else {
-                return refuse(Some(1), "the file has no header row".to_string());
+                return refuse(ProblemKind::Malformed, Some(1), "the file has no header row".to_string());
             };
             let names: Vec<&str> = row.cells.iter().map(String::as_str).collect();
             let header = parse_header(&names, file, want)?;
@@ -439,7 +447,9 @@ fn bytecount(b: &[u8]) -> u64 {
 
 fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
     let line = e.position().map(|p| p.line() + first_line.saturating_sub(1));
-    Error::invalid(vec![Problem::general(format!("malformed CSV: {e}")).located(file, line, None, None)])
+    Error::invalid(vec![
+        Problem::general(ProblemKind::Malformed, format!("malformed CSV: {e}")).located(file, line, None, None),
+    ])
 }
 
 fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
@@ -642,7 +652,14 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                     let message =
                         format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
                     let record = Some(sink.out.records + 1);
-                    sink.out.problems.push(Problem::new(name, message).located(sink.file, Some(at), record, None));
+                    sink.out.problems.push(
+                        Problem::new(ProblemKind::Encoding, name, message).in_column(i as u64 + 1).located(
+                            sink.file,
+                            Some(at),
+                            record,
+                            None,
+                        ),
+                    );
                 }
             }
         }
@@ -664,9 +681,10 @@ impl Records for Sink<'_> {
         );
         let label = self.header.map.get(field).copied().flatten().and_then(|i| self.header.labels.get(i));
         let problem = match label {
-            Some(name) => Problem::new(name, message),
-            None => Problem::general(format!("column {}: {message}", field + 1)),
-        };
+            Some(name) => Problem::new(ProblemKind::Malformed, name, message),
+            None => Problem::general(ProblemKind::Malformed, message),
+        }
+        .in_column(field as u64 + 1);
         out.problems.push(problem.located(self.file, Some(line), Some(out.records), None));
     }
 
@@ -681,7 +699,7 @@ impl Records for Sink<'_> {
             let message = format!(
                 "has {count} fields, but the header has {width}; a comma inside a value needs the value in double quotes"
             );
-            out.problems.push(at(Problem::general(message), None));
+            out.problems.push(at(Problem::general(ProblemKind::Malformed, message), None));
             return;
         }
         if !self.header.hxl {
@@ -689,11 +707,11 @@ impl Records for Sink<'_> {
             for (col, (field, target)) in fields.iter().zip(&self.header.map).enumerate() {
                 if target.is_none() && !field.trim().is_empty() {
                     let message = format!(
-                        "column {} has the value {:?} but no name in the header row; name the column",
-                        col + 1,
-                        field.trim()
+                        "the value {} has no column name in the header row; name the column",
+                        echo(field.trim())
                     );
-                    out.problems.push(at(Problem::general(message), None));
+                    let p = Problem::general(ProblemKind::UnknownColumn, message).in_column(col as u64 + 1);
+                    out.problems.push(at(p, None));
                 }
             }
         }
@@ -738,6 +756,9 @@ impl Records for Sink<'_> {
                         }
                         // Name the field as the file does: in HXL, by its column's hashtag.
                         p.field = labels.get(i).cloned();
+                        if let Some(col) = header.map.iter().position(|c| *c == Some(i)) {
+                            p.position.column = Some(col as u64 + 1);
+                        }
                     }
                     at(p, id)
                 }));
@@ -773,8 +794,9 @@ fn top_rows(buf: &[u8], file: &Arc<str>) -> Result<Vec<Row>, Error> {
             match std::str::from_utf8(f) {
                 Ok(c) => cells.push(c.to_string()),
                 Err(_) if rows.is_empty() => {
-                    let message = format!("column {} of the header is not valid UTF-8; save the file as UTF-8", i + 1);
-                    return Err(Error::invalid(vec![Problem::general(message).located(file, Some(line), None, None)]));
+                    let message = "the header is not valid UTF-8; save the file as UTF-8";
+                    let p = Problem::general(ProblemKind::Encoding, message).in_column(i as u64 + 1);
+                    return Err(Error::invalid(vec![p.located(file, Some(line), None, None)]));
                 }
                 // Rows under the first can only be human headers or data: text enough to spot hashtags.
                 Err(_) => cells.push(String::from_utf8_lossy(f).into_owned()),
@@ -982,24 +1004,24 @@ pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Res
     let with_mines = entries.iter().any(|e| e.event().mines().is_some());
     let n = if with_mines { 14 } else { 13 };
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    let io = |e: csv::Error| Error::write(e.into());
     w.write_record(&crate::io::record::ENTRY_COLUMNS[..n]).map_err(io)?;
     for e in entries {
         let cells = crate::io::record::entry_cells(e);
         write_defused(&mut w, &cells[..n]).map_err(io)?;
     }
-    w.flush().map_err(|e| Error::io("output", e))
+    w.flush().map_err(Error::write)
 }
 
 /// Writes reports as CSV.
 pub(crate) fn write_reports(out: impl std::io::Write, reports: &[Report]) -> Result<(), Error> {
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    let io = |e: csv::Error| Error::write(e.into());
     w.write_record(crate::io::record::REPORT_COLUMNS).map_err(io)?;
     for r in reports {
         write_defused(&mut w, crate::io::record::report_cells(r)).map_err(io)?;
     }
-    w.flush().map_err(|e| Error::io("output", e))
+    w.flush().map_err(Error::write)
 }
 
 #[cfg(test)]
@@ -1177,7 +1199,7 @@ mod tests {
         // In the header.
         let problems = outcome(b"id,date,\"kind,quantity,unit\n", CHUNK).unwrap_err();
         assert!(
-            problems[0].starts_with("p.csv: line 1: the double quote that opens column 3 of this row is never closed"),
+            problems[0].starts_with("p.csv: line 1, column 3: the double quote that opens this value is never closed"),
             "{problems:?}"
         );
         // In a file that is not UTF-8.

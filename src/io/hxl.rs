@@ -240,7 +240,9 @@ pub(crate) fn header(cells: &[String], want: Option<Table>, file: &Arc<str>, lin
                 name(twin),
                 columns[field]
             );
-            problems.push(crate::error::Problem::general(message).located(file, Some(line), None, None));
+            let p = crate::error::Problem::general(crate::error::ProblemKind::DuplicateColumn, message);
+            // The message names both columns; the position does not repeat one of them.
+            problems.push(p.located(file, Some(line), None, None));
         }
     }
     if !problems.is_empty() {
@@ -272,13 +274,13 @@ pub(crate) fn write(out: impl Write, entries: &[&Entry], reports: &[Report]) -> 
         .filter(|&i| table.required().contains(&columns[i]) || rows.iter().any(|r| !r[i].is_empty()))
         .collect();
     let mut w = csv::WriterBuilder::new().from_writer(out);
-    let io = |e: csv::Error| Error::io("output", std::io::Error::other(e.to_string()));
+    let io = |e: csv::Error| Error::write(e.into());
     w.write_record(keep.iter().map(|&i| human(columns[i]))).map_err(io)?;
     w.write_record(keep.iter().map(|&i| written_tag(table, columns[i]).unwrap_or_default())).map_err(io)?;
     for r in &rows {
         crate::io::csv::write_defused(&mut w, keep.iter().map(|&i| r[i].as_str())).map_err(io)?;
     }
-    w.flush().map_err(|e| Error::io("output", e))
+    w.flush().map_err(Error::write)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::entry::Entry;
-use crate::error::{Error, Position, Problem, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, unknown_name};
 use crate::hash::TextMap;
 use crate::ledger::Ledger;
 use crate::report::Report;
@@ -163,9 +163,10 @@ impl Format {
     pub fn from_path(path: &Path) -> Result<Format, Error> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         ext.parse().map_err(|_| {
-            let mut p = Problem::general(format!(
-                "cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"
-            ));
+            let mut p = Problem::general(
+                ProblemKind::WrongFile,
+                format!("cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"),
+            );
             p.position.file = Some(Arc::from(path.display().to_string()));
             Error::invalid(vec![p])
         })
@@ -184,7 +185,7 @@ impl FromStr for Format {
     fn from_str(s: &str) -> Result<Format, Error> {
         Format::ALL.into_iter().find(|f| f.as_str() == s).ok_or_else(|| {
             let known: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
-            Error::problem("format", unknown_name("format", s, &known))
+            Error::problem(ProblemKind::NotAllowed, "format", unknown_name("format", s, &known))
         })
     }
 }
@@ -234,13 +235,13 @@ impl Assumptions {
         let mut known: Vec<&str> = ENTRY_COLUMNS.to_vec();
         known.extend(REPORT_COLUMNS.iter().filter(|c| !ENTRY_COLUMNS.contains(c)));
         if !known.contains(&field) {
-            return Err(Error::problem("assume", unknown_name("field", field, &known)));
+            return Err(Error::problem(ProblemKind::NotAllowed, "assume", unknown_name("field", field, &known)));
         }
         if self.values.iter().any(|(f, _)| f == field) {
-            return Err(Error::problem("assume", format!("{field} is assumed twice")));
+            return Err(Error::problem(ProblemKind::Inconsistent, "assume", format!("{field} is assumed twice")));
         }
         if value.is_empty() {
-            return Err(Error::problem("assume", format!("{field}= needs a value")));
+            return Err(Error::problem(ProblemKind::Empty, "assume", format!("{field}= needs a value")));
         }
         let checked: Result<(), Error> = match field {
             "kind" => value.parse::<crate::Kind>().map(drop),
@@ -248,10 +249,10 @@ impl Assumptions {
             "unit" => value.parse::<crate::Unit>().map(drop),
             "qualifier" => value.parse::<crate::Qualifier>().map(drop),
             "mode" => value.parse::<crate::Mode>().map(drop),
-            "date" | "published" => crate::period::parse_date(value).map(drop).map_err(|m| Error::problem(field, m)),
+            "date" | "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
             "since" | "until" => value.parse::<crate::PartialDate>().map(drop),
             "quantity" | "value" | "tolerance" => {
-                crate::quantity::parse_decimal(value).map(drop).map_err(|m| Error::problem(field, m))
+                crate::quantity::parse_decimal(value).map(drop).map_err(|e| e.in_field(field))
             }
             _ => Ok(()),
         };
@@ -268,6 +269,7 @@ impl Assumptions {
     pub fn add_pair(&mut self, pair: &str) -> Result<(), Error> {
         let Some((field, value)) = pair.split_once('=') else {
             return Err(Error::problem(
+                ProblemKind::Malformed,
                 "assume",
                 format!("{pair:?} needs the form FIELD=VALUE, such as kind=returnees"),
             ));
@@ -408,6 +410,7 @@ fn read_content(
             let c = if format == Format::Json {
                 if text.trim().is_empty() {
                     let p = Problem::general(
+                        ProblemKind::Empty,
                         "the file is empty; a JSON document is {\"entries\": [...], \"reports\": [...]}",
                     );
                     return Err(
@@ -424,7 +427,7 @@ fn read_content(
                 _ => None,
             };
             if let Some((what, expected)) = wrong {
-                let p = Problem::general(format!("holds {what}, but was given as {expected}"));
+                let p = Problem::general(ProblemKind::WrongFile, format!("holds {what}, but was given as {expected}"));
                 return Err(Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() }));
             }
             content.entries = vec![c.entries];
@@ -555,7 +558,7 @@ pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
 pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<Document, Error> {
     let format = Format::from_path(path)?;
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(name.clone(), e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     read_with(file, &name, format, role, assume)
 }
 
@@ -626,6 +629,7 @@ pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Repo
     let entries = &entries[..];
     match format {
         Format::Csv if !entries.is_empty() && !reports.is_empty() => Err(Error::problem(
+            ProblemKind::NotAllowed,
             "format",
             "a CSV file holds entries or reports, not both; write them to two files, or use json",
         )),
@@ -633,9 +637,11 @@ pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Repo
         Format::Csv => csv::write_entries(out, entries),
         Format::Json => json::write_document(out, entries, reports),
         Format::Jsonl => json::write_lines(out, entries, reports),
-        Format::Hxl if !entries.is_empty() && !reports.is_empty() => {
-            Err(Error::problem("format", "an HXL file holds entries or reports, not both; write them to two files"))
-        }
+        Format::Hxl if !entries.is_empty() && !reports.is_empty() => Err(Error::problem(
+            ProblemKind::NotAllowed,
+            "format",
+            "an HXL file holds entries or reports, not both; write them to two files",
+        )),
         Format::Hxl => hxl::write(out, entries, reports),
     }
 }
@@ -764,7 +770,7 @@ impl Loader {
         let name = path.display().to_string();
         if let Ok(canonical) = std::fs::canonicalize(path) {
             if let Some((_, first)) = self.paths.iter().find(|(p, _)| *p == canonical) {
-                self.problems.push(Problem::general(same_file(first, &name)));
+                self.problems.push(Problem::general(ProblemKind::WrongFile, same_file(first, &name)));
                 return;
             }
             self.paths.push((canonical, name.clone()));
@@ -779,7 +785,7 @@ impl Loader {
         match std::fs::File::open(path) {
             Ok(file) => self.read(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role),
             Err(e) => {
-                self.io.get_or_insert(Error::io(name, e));
+                self.io.get_or_insert(Error::io(path, e));
             }
         }
     }
@@ -802,7 +808,12 @@ impl Loader {
                 let id: Arc<str> = Arc::from(r.id());
                 if let Some((file, first)) = report_ids.get(&id) {
                     let message = format!("{id:?} is already used at {file}: line {first}; report ids must be unique");
-                    problems.push(Problem::new("id", message).located(&f.name, Some(line), None, Some(r.id())));
+                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
+                        &f.name,
+                        Some(line),
+                        None,
+                        Some(r.id()),
+                    ));
                 } else {
                     report_ids.insert(id, (f.name.clone(), line));
                 }

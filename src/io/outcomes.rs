@@ -7,7 +7,7 @@ use std::io::Write;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::entry::Entry;
-use crate::error::Error;
+use crate::error::{Error, ProblemKind};
 use crate::io::Format;
 use crate::report::{Outcome, Verification};
 
@@ -137,6 +137,7 @@ pub fn write_outcomes(mut out: impl Write, format: Format, verification: &Verifi
         }
         Format::Hxl => {
             return Err(Error::problem(
+                ProblemKind::NotAllowed,
                 "format",
                 "outcomes are written as csv, json or jsonl; hxl holds entries and reports",
             ));
@@ -188,6 +189,7 @@ pub fn write_explanation(
         Format::Csv => return crate::io::write(out, Format::Csv, &entries, &[]),
         Format::Hxl => {
             return Err(Error::problem(
+                ProblemKind::NotAllowed,
                 "format",
                 "an explanation is written as csv, json or jsonl; hxl holds entries and reports",
             ));
@@ -236,7 +238,7 @@ impl Serialize for Record {
 }
 
 fn io(e: std::io::Error) -> Error {
-    Error::io("output", e)
+    Error::write(e)
 }
 
 fn csv_error(e: csv::Error) -> Error {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
-use crate::error::{Error, Problem, echo, nearest};
+use crate::error::{Error, Problem, ProblemKind, echo, nearest};
 use crate::hash::TextMap;
 use crate::period::PartialDate;
 use crate::quantity::{Quantity, Unit, parse_decimal};
@@ -121,12 +121,8 @@ impl Interner {
     }
 }
 
-fn field_problem(field: &str, message: impl Into<String>) -> Problem {
-    Problem::new(field, message)
-}
-
 fn missing(field: &str, table: Table) -> Problem {
-    field_problem(field, format!("is empty; {} needs a {field} in every row", table.noun()))
+    Problem::new(ProblemKind::MissingField, field, format!("is empty; {} needs a {field} in every row", table.noun()))
 }
 
 /// Moves the problems of a parse error into `problems`, naming `field` where the error did not.
@@ -168,12 +164,12 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
     }
     match s.parse::<PartialDate>()? {
         PartialDate::Day(d) => Ok(d),
-        _ => Err(Error::problem("date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
+        _ => Err(Error::problem(ProblemKind::BadDate, "date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
     }
 }
 
 fn parse_number(s: &str, field: &str) -> Result<Decimal, Error> {
-    parse_decimal(s).map_err(|m| Error::problem(field, m))
+    parse_decimal(s).map_err(|e| e.in_field(field))
 }
 
 fn parse_quantity(
@@ -206,7 +202,9 @@ pub(crate) fn entry_from_cells(
     let value = parse_with(cells[5], "quantity", &mut problems, |s| parse_number(s, "quantity"));
     let unit = parse_with(cells[6], "unit", &mut problems, str::parse::<Unit>);
     let mines = parse_with(cells[13], "mines", &mut problems, |s| {
-        s.parse::<u64>().map_err(|_| Error::problem("mines", format!("{} is not a whole number of mines", echo(s))))
+        s.parse::<u64>().map_err(|_| {
+            Error::problem(ProblemKind::BadNumber, "mines", format!("{} is not a whole number of mines", echo(s)))
+        })
     });
     for (i, name) in [(1, "date"), (2, "kind"), (5, "quantity"), (6, "unit")] {
         if cells[i].is_none() {

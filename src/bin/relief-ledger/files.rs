@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use relief_ledger::{Assumptions, Format, Ledger, Loader, Problem, Report, Role};
+use relief_ledger::{Assumptions, Format, Ledger, Loader, Problem, ProblemKind, Report, Role};
 
 use crate::Failure;
 
@@ -148,7 +148,7 @@ pub(crate) fn open_inputs(files: &[(&Path, Role)]) -> Result<Vec<Input>, Failure
         };
         let id = file_id(path, &meta);
         if let Some(first) = inputs.iter().find(|i| i.id == id) {
-            problems.push(FileProblem::Data(Problem::general(same_file(&first.name, &name))));
+            problems.push(FileProblem::Data(Problem::general(ProblemKind::WrongFile, same_file(&first.name, &name))));
             continue;
         }
         inputs.push(Input { name, format, role, file, size: meta.len(), id });

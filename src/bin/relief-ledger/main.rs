@@ -115,7 +115,14 @@ pub(crate) fn report_error(message: &str) {
 pub(crate) fn report_input_error(e: &Error) {
     let problems = e.problems();
     if problems.is_empty() {
-        return report_error(&e.to_string());
+        // The chain, each cause once: "a.csv: could not read the file: Permission denied (os error 13)".
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message = format!("{message}: {s}");
+            source = s.source();
+        }
+        return report_error(&message);
     }
     report_input_error_lines(&problems.iter().map(ToString::to_string).collect::<Vec<_>>());
 }
