@@ -643,13 +643,27 @@ impl Wide {
             f /= 10;
             needed -= 1;
         }
+        // The scale above the first that fits, where the mantissa was too large: the largest
+        // mantissa there may lie nearer the number, on the right side, than anything at fewer places
+        // (7922816251426433759354395.0336 floors to ...395.0335, not to ...395.033).
+        let mut crowded = None;
         for s in (0..=needed.min(28)).rev() {
             let step = 10i128.checked_pow(30 - s)?;
             let (down, rest) = (self.frac / step, self.frac % step);
             let part = if toward == Toward::Ceil && rest != 0 { down + 1 } else { down };
             let m = self.int.checked_mul(pow10(s)?).and_then(|i| i.checked_add(part));
-            if let Some(d) = m.and_then(|m| Decimal::try_from_i128_with_scale(m, s).ok()) {
-                return Some(d);
+            match m.and_then(|m| Decimal::try_from_i128_with_scale(m, s).ok()) {
+                Some(d) => {
+                    let edge = |sign: i128| {
+                        crowded.and_then(|c| Decimal::try_from_i128_with_scale(sign * Decimal::MAX.mantissa(), c).ok())
+                    };
+                    return Some(match toward {
+                        Toward::Floor if self.int >= 0 => edge(1).map_or(d, |e| e.max(d)),
+                        Toward::Ceil if self.int < 0 => edge(-1).map_or(d, |e| e.min(d)),
+                        _ => d,
+                    });
+                }
+                None => crowded = Some(s),
             }
         }
         None

@@ -390,3 +390,15 @@ proptest! {
         prop_assert_eq!(i.contains(v), inside, "{} {} {:?}: {}", q, v, t, i);
     }
 }
+
+#[test]
+fn an_interval_of_a_figure_with_28_digits_and_a_tolerance_holds_the_figure() {
+    // Found by `intervals_never_panic`: 28 significant digits, 4 of them decimals, ± 0.0001.
+    let v: Decimal = "7922816251426433759354395.0335".parse().unwrap();
+    let t: Decimal = "0.0001".parse().unwrap();
+    for q in Qualifier::ALL {
+        let i = q.interval(v, Some(t));
+        let inside = !matches!(q, Qualifier::MoreThan | Qualifier::Nearly);
+        assert_eq!(i.contains(v), inside, "{q} {v} ± {t}: {i}");
+    }
+}
