@@ -232,3 +232,19 @@ fn a_quote_before_a_formula_is_taken_off() {
     assert_eq!((doc[0].id(), doc[0].note()), ("=e1", Some("-note")));
     assert_eq!(doc[1].note(), Some("'plain"), "a quote before other text is kept");
 }
+
+#[test]
+fn a_row_of_one_field_says_one_field() {
+    let err = entries(b"id,date,kind,quantity,unit,to\nlonely\n").unwrap_err().to_string();
+    assert!(err.contains("line 2: has 1 field, but the header has 6"), "{err}");
+}
+
+#[test]
+fn a_huge_first_line_is_echoed_cut_to_a_few_characters() {
+    // 10 MB of one word where a header should be: the message names it, cut, with its length.
+    let mut file = "x".repeat(10_000_000).into_bytes();
+    file.extend_from_slice(b"\nc1,2021-04-07,cargo,145,t,NKR\n");
+    let err = entries(&file).unwrap_err().to_string();
+    assert!(err.len() < 1_000, "{} bytes of message", err.len());
+    assert!(err.contains("(10000000 characters)"), "{err}");
+}

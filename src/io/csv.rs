@@ -69,7 +69,8 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
                 >= 2
             {
                 let message = format!(
-                    "the columns are separated by {what} ({first:?}); relief-ledger reads comma-separated files: save the file as CSV with commas"
+                    "the columns are separated by {what} ({}); relief-ledger reads comma-separated files: save the file as CSV with commas",
+                    echo(first)
                 );
                 return Err(Error::invalid(vec![at(Problem::general(ProblemKind::Malformed, message))]));
             }
@@ -77,7 +78,8 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
         return Err(Error::invalid(vec![at(Problem::general(
             ProblemKind::Malformed,
             format!(
-                "no header row: the first line starts with {first:?}, not a column name; {} starts with a line naming its columns, such as {}",
+                "no header row: the first line starts with {}, not a column name; {} starts with a line naming its columns, such as {}",
+                echo(first),
                 table.noun(),
                 table.required().join(",")
             ),
@@ -98,7 +100,7 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
                 problems.push(at(Problem::new(
                     ProblemKind::DuplicateColumn,
                     name,
-                    format!("column {name:?} appears twice"),
+                    format!("column {} appears twice", echo(name)),
                 )
                 .in_column(col)));
                 map.push(None);
@@ -649,8 +651,10 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                     let (valid, invalid) = field.split_at(e.valid_up_to());
                     let before = String::from_utf8_lossy(valid);
                     let byte = invalid.first().copied().unwrap_or(0);
-                    let message =
-                        format!("is not valid UTF-8: byte 0x{byte:02x} after {before:?}; save the file as UTF-8");
+                    let message = format!(
+                        "is not valid UTF-8: byte 0x{byte:02x} after {}; save the file as UTF-8",
+                        echo(&before)
+                    );
                     let record = Some(sink.out.records + 1);
                     sink.out.problems.push(
                         Problem::new(ProblemKind::Encoding, name, message).in_column(i as u64 + 1).located(
@@ -697,7 +701,8 @@ impl Records for Sink<'_> {
         let width = self.width;
         if count != width {
             let message = format!(
-                "has {count} fields, but the header has {width}; a comma inside a value needs the value in double quotes"
+                "has {count} field{}, but the header has {width}; a comma inside a value needs the value in double quotes",
+                if count == 1 { "" } else { "s" }
             );
             out.problems.push(at(Problem::general(ProblemKind::Malformed, message), None));
             return;

@@ -18,7 +18,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::entry::Entry;
-use crate::error::{Error, Position, Problem, ProblemKind, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, echo, unknown_name};
 use crate::hash::TextMap;
 use crate::ledger::Ledger;
 use crate::report::Report;
@@ -165,7 +165,10 @@ impl Format {
         ext.parse().map_err(|_| {
             let mut p = Problem::general(
                 ProblemKind::WrongFile,
-                format!("cannot tell the format from the extension {ext:?}; name the file .csv, .json, .jsonl or .hxl"),
+                format!(
+                    "cannot tell the format from the extension {}; name the file .csv, .json, .jsonl or .hxl",
+                    echo(&ext)
+                ),
             );
             p.position.file = Some(Arc::from(path.display().to_string()));
             Error::invalid(vec![p])
@@ -271,7 +274,7 @@ impl Assumptions {
             return Err(Error::problem(
                 ProblemKind::Malformed,
                 "assume",
-                format!("{pair:?} needs the form FIELD=VALUE, such as kind=returnees"),
+                format!("{} needs the form FIELD=VALUE, such as kind=returnees", echo(pair)),
             ));
         };
         self.add(field, value)
@@ -807,7 +810,8 @@ impl Loader {
             for (r, &line) in f.reports.iter().zip(&f.report_lines) {
                 let id: Arc<str> = Arc::from(r.id());
                 if let Some((file, first)) = report_ids.get(&id) {
-                    let message = format!("{id:?} is already used at {file}: line {first}; report ids must be unique");
+                    let message =
+                        format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
                     problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
                         &f.name,
                         Some(line),
@@ -840,7 +844,7 @@ impl Loader {
                     p.position.line = Some(line);
                 }
                 if let (Some(&(file, line)), Some(id)) = (b.first.and_then(|i| places.get(i)), &p.position.id) {
-                    p.message = format!("{id:?} is already used at {file}: line {line}; ids must be unique");
+                    p.message = format!("{} is already used at {file}: line {line}; ids must be unique", echo(id));
                 }
                 problems.push(p);
             }
