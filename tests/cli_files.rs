@@ -371,3 +371,17 @@ fn the_fields_of_assume_are_named_once() {
         assert_eq!(fields.iter().filter(|x| **x == f).count(), 1, "{f} once in {list}");
     }
 }
+
+#[test]
+fn csv_printed_by_report_and_verify_never_holds_a_formula() {
+    let dir = scratch();
+    write(&dir, "e.csv", "id,date,kind,quantity,unit,to,item\ne1,2021-01-01,cargo,5,t,NKR,=cmd|' /C calc'!A0\n");
+    write(&dir, "r.csv", "id,published,kind,value,unit\n@sum,2021-02-01,cargo,5,t\n");
+    let report = run_in(&dir, &["report", "e.csv", "--by", "item", "--format", "csv"]);
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert_eq!(stdout(&report), "kind,item,unit,total\ncargo,'=cmd|' /C calc'!A0,t,5\n");
+    let verify = run_in(&dir, &["verify", "e.csv", "--reports", "r.csv", "--format", "csv"]);
+    assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
+    let line = stdout(&verify).lines().nth(1).unwrap_or_default().to_string();
+    assert!(line.starts_with("'@sum,ok,"), "{line}");
+}

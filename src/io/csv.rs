@@ -973,8 +973,26 @@ fn is_number(s: &str) -> bool {
         && fraction.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A value as a CSV writer writes it: with a `'` before it when a spreadsheet would run it as a
-/// formula, or when it begins with the `'` that a reader takes off (see the module docs).
+/// A value as this crate's CSV writers write it: with a `'` before it when a spreadsheet would run it
+/// as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return, and is not a plain
+/// number), or when it begins with a `'` followed by one of those or by another `'`, which the readers
+/// take off again. This is what OWASP advises against CSV injection; use it for CSV of your own that
+/// holds text from files.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::defuse_formula;
+///
+/// assert_eq!(defuse_formula("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(defuse_formula("-5"), "-5"); // a number, not a formula
+/// assert_eq!(defuse_formula("NKR"), "NKR");
+/// ```
+pub fn defuse_formula(value: &str) -> std::borrow::Cow<'_, str> {
+    defuse(value)
+}
+
+/// See [`defuse_formula`].
 pub(crate) fn defuse(value: &str) -> std::borrow::Cow<'_, str> {
     let b = value.as_bytes();
     let risky = match b.first() {

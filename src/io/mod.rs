@@ -24,6 +24,7 @@ use crate::ledger::Ledger;
 use crate::report::Report;
 use record::Table;
 
+pub use csv::defuse_formula;
 pub use outcomes::{OUTCOME_COLUMNS, outcome_record, write_explanation, write_outcomes};
 pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 

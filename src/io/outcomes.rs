@@ -120,7 +120,8 @@ pub fn write_outcomes(mut out: impl Write, format: Format, verification: &Verifi
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(OUTCOME_COLUMNS).map_err(csv_error)?;
             for Record(r) in records {
-                w.write_record(r.iter().map(|c| c.as_deref().unwrap_or(""))).map_err(csv_error)?;
+                crate::io::csv::write_defused(&mut w, r.iter().map(|c| c.as_deref().unwrap_or("")))
+                    .map_err(csv_error)?;
             }
             w.flush().map_err(io)?;
         }

@@ -58,7 +58,8 @@ pub(crate) fn csv_out(out: &mut impl Write, header: &[&str], rows: &[Vec<String>
     let err = |e: csv::Error| Failure::Usage(format!("writing CSV: {e}"));
     w.write_record(header).map_err(err)?;
     for r in rows {
-        w.write_record(r).map_err(err)?;
+        // Keys are texts from files: a spreadsheet must not run them as formulas.
+        w.write_record(r.iter().map(|v| relief_ledger::defuse_formula(v).into_owned())).map_err(err)?;
     }
     w.flush()?;
     Ok(())
