@@ -101,7 +101,7 @@ pub use io::{
     read, read_file, read_file_with, read_with, write, write_explanation, write_outcomes,
 };
 pub use ledger::Ledger;
-pub use period::{PartialDate, Period, parse_date};
+pub use period::{PartialDate, Period, Precision, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
 pub use query::{Group, Key, KeyValue, Scope, Series, Step};
 pub use report::{Interval, Mode, Outcome, Qualifier, Report, ReportBuilder, Status, Verification, rounding_unit};

@@ -598,7 +598,7 @@ impl Ledger {
 fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
     match step {
         Step::Day => d,
-        Step::Month => last_of_month(d.year(), d.month()),
+        Step::Month => last_of_month(d.year(), d.month()).unwrap_or(NaiveDate::MAX),
     }
 }
 

@@ -625,7 +625,7 @@ impl ReportBuilder {
                 problems.push(Problem::new(name, "is empty; leave the field out to mean any"));
             }
         }
-        match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::Day(r.published)))) {
+        match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::day(r.published)))) {
             Ok(p) => r.scope.period = p,
             Err(e) => problems.extend(e.problems().iter().cloned()),
         }

@@ -76,12 +76,12 @@ fn report() -> impl Strategy<Value = Report> {
             let mut r =
                 Report::builder(format!("r-{k}-{q}-{m}-{day}"), published, kind, Quantity::new(v, unit).unwrap())
                     .qualifier(qualifier)
-                    .since(PartialDate::Month(2020, 12));
+                    .since(PartialDate::month(2020, 12).unwrap());
             if flags[0] {
                 r = r.to(t.clone());
             }
             if flags[1] {
-                r = r.until(PartialDate::Year(2022));
+                r = r.until(PartialDate::year(2022).unwrap());
             }
             if flags[2] && qualifier.can_fill() {
                 r = r.mode(Mode::Fill).tolerance(Decimal::new(5, 1));

@@ -166,9 +166,9 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
             }
         }
     }
-    match s.parse::<PartialDate>()? {
-        PartialDate::Day(d) => Ok(d),
-        _ => Err(Error::problem("date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
+    match s.parse::<PartialDate>()?.as_day() {
+        Some(d) => Ok(d),
+        None => Err(Error::problem("date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
     }
 }
 
