@@ -16,7 +16,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Position, Problem, echo, unknown_name};
 use crate::quantity::{Dimension, Quantity};
@@ -226,22 +225,7 @@ impl FromStr for Category {
     }
 }
 
-macro_rules! serde_as_str {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    )*};
-}
-serde_as_str!(Kind, Category);
+serde_via_str!(Kind, Category);
 
 /// What happened, with the fields that each kind needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -335,6 +319,33 @@ impl Event {
 ///     .build()
 ///     .unwrap_err();
 /// assert_eq!(err.problems().len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Serde
+///
+/// An entry serializes to the record of the JSON file format: an object of the columns of
+/// [`ENTRY_COLUMNS`](crate::ENTRY_COLUMNS) that have a value, in that order, every value a string
+/// (decimals as written, dates `YYYY-MM-DD`). Deserializing reads such a record as the file readers
+/// do (a count of `mines` may be a JSON number; any other number is refused, never passed through a
+/// float) and validates it as [`EntryBuilder::build`] does, every problem in one message. An
+/// unattributed entry of a fill is written as a plain entry: the mark is the verification's.
+///
+/// ```
+/// use relief_ledger::Entry;
+///
+/// let e = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).id("dt-1").from("AZE").to("ARM").build()?;
+/// let json = serde_json::to_string(&e)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"dt-1","date":"2020-12-14","kind":"detainee-transfer","quantity":"44","unit":"persons","from":"AZE","to":"ARM"}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Entry>(&json)?, e);
+///
+/// let bad = r#"{"date":"2020-12-14","kind":"detainee-transfer","quantity":"44","unit":"t","from":"AZE"}"#;
+/// let err = serde_json::from_str::<Entry>(bad).unwrap_err().to_string();
+/// assert!(err.contains("field unit"), "{err}");
+/// assert!(err.contains("field to"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]

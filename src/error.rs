@@ -144,7 +144,7 @@ impl fmt::Display for Problems {
 }
 
 /// Where a problem is: any of file, line, record and entry id that are known.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Position {
     /// The file, as the user named it.
     pub file: Option<Arc<str>>,
@@ -174,7 +174,7 @@ impl Position {
 }
 
 /// One thing wrong with the input: where, which field, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// Where the problem is.
     pub position: Position,

@@ -78,6 +78,24 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Serde for a type through its text: serialized as [`Display`](std::fmt::Display) writes it,
+/// deserialized as [`FromStr`](std::str::FromStr) reads it (the crate's message becomes serde's).
+macro_rules! serde_via_str {
+    ($($t:ty),* $(,)?) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
 mod assert;
 mod chart;
 pub mod claim;

@@ -240,6 +240,8 @@ impl fmt::Display for PartialDate {
     }
 }
 
+serde_via_str!(PartialDate);
+
 impl From<NaiveDate> for PartialDate {
     fn from(d: NaiveDate) -> PartialDate {
         PartialDate::day(d)
@@ -263,10 +265,56 @@ impl From<NaiveDate> for PartialDate {
 /// assert!(!since.contains("2020-12-01".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+///
+/// # Serde
+///
+/// An object of the first and last days, `null` for an open end:
+/// `{"start": "2020-12-01", "end": null}`. Deserializing refuses a period that ends before it starts.
+///
+/// ```
+/// use relief_ledger::Period;
+///
+/// let p: Period = "2020-12..".parse()?;
+/// assert_eq!(serde_json::to_string(&p)?, r#"{"start":"2020-12-01","end":null}"#);
+/// assert_eq!(serde_json::from_str::<Period>(r#"{"start":"2020-12-01","end":null}"#)?, p);
+/// assert!(serde_json::from_str::<Period>(r#"{"start":"2021-01-01","end":"2020-01-01"}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "PeriodRecord")]
 pub struct Period {
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
+}
+
+/// The ends of a period as serde reads them, before they are checked.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodRecord {
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl TryFrom<PeriodRecord> for Period {
+    type Error = Error;
+
+    fn try_from(r: PeriodRecord) -> Result<Period, Error> {
+        Period::from_bounds(r.start.map(PartialDate::day), r.end.map(PartialDate::day))
+    }
+}
+
+impl From<NaiveDate> for Period {
+    /// The one day.
+    fn from(d: NaiveDate) -> Period {
+        Period::of(PartialDate::day(d))
+    }
+}
+
+impl From<PartialDate> for Period {
+    /// The span of the date.
+    fn from(d: PartialDate) -> Period {
+        Period::of(d)
+    }
 }
 
 impl Period {

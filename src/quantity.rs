@@ -221,20 +221,8 @@ impl FromStr for Unit {
     }
 }
 
-impl Serialize for Unit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.symbol())
-    }
-}
+serde_via_str!(Unit);
 
-impl<'de> Deserialize<'de> for Unit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Multiplies `d` by `10^exp` exactly, or `None` when the result does not fit a decimal.
 pub(crate) fn scale_pow10(d: Decimal, exp: i32) -> Option<Decimal> {
     if exp == 0 {
         return Some(d);
@@ -344,13 +332,103 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, String> {
 /// assert!("3 persons".parse::<Quantity>()?.checked_add(&a).is_err());
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// # Equality
+///
+/// Two quantities are equal when they have the same unit and the same value: `1.50 t` equals
+/// `1.5 t`, but `1.5 t` does not equal `1500 kg`. To compare across units, compare
+/// [`Quantity::canonical`] values.
+///
+/// ```
+/// use relief_ledger::Quantity;
+///
+/// let t: Quantity = "1.5 t".parse()?;
+/// assert_eq!(t, "1.50 t".parse()?);
+/// assert_ne!(t, "1500 kg".parse()?);
+/// assert_eq!(t.canonical()?, "1500 kg".parse::<Quantity>()?.canonical()?);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+///
+/// # Serde
+///
+/// An object of the value, a decimal as a string, and the unit's symbol:
+/// `{"value": "145.5", "unit": "t"}`. Deserializing checks the value as the files' readers do (no
+/// JSON number, which would have passed through a float; no thousands separator) and the quantity as
+/// [`Quantity::new`] does.
+///
+/// ```
+/// use relief_ledger::Quantity;
+///
+/// let q: Quantity = "145.5 t".parse()?;
+/// assert_eq!(serde_json::to_string(&q)?, r#"{"value":"145.5","unit":"t"}"#);
+/// assert_eq!(serde_json::from_str::<Quantity>(r#"{"value": "145.5", "unit": "t"}"#)?, q);
+/// assert!(serde_json::from_str::<Quantity>(r#"{"value": "2.5", "unit": "persons"}"#).is_err());
+/// assert!(serde_json::from_str::<Quantity>(r#"{"value": 145.5, "unit": "t"}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "QuantityRecord")]
 pub struct Quantity {
+    #[serde(serialize_with = "decimal_str::serialize")]
     value: Decimal,
     unit: Unit,
 }
 
+/// The fields of a quantity as serde reads them, before [`Quantity::new`] checks them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuantityRecord {
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    value: Decimal,
+    unit: Unit,
+}
+
+impl TryFrom<QuantityRecord> for Quantity {
+    type Error = Error;
+
+    fn try_from(r: QuantityRecord) -> Result<Quantity, Error> {
+        Quantity::new(r.value, r.unit)
+    }
+}
+
+/// Decimals in serde formats: strings, read as the files' readers read them.
+pub(crate) mod decimal_str {
+    use std::borrow::Cow;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the decimal as a string.
+    pub(crate) fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    /// Reads a decimal from a string, refusing numbers (a float would have rounded them).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let s = <Cow<'de, str>>::deserialize(d)?;
+        super::parse_decimal(&s).map_err(serde::de::Error::custom)
+    }
+
+    /// An optional decimal: a string or null.
+    pub(crate) mod option {
+        use super::*;
+
+        /// Reads a decimal from a string, or null.
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            match <Option<Cow<'de, str>>>::deserialize(d)? {
+                Some(s) => super::super::parse_decimal(&s).map(Some).map_err(serde::de::Error::custom),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
 impl Quantity {
+    /// A quantity known to be valid (a figure computed from valid quantities of its unit).
+    pub(crate) fn unchecked(value: Decimal, unit: Unit) -> Quantity {
+        Quantity { value, unit }
+    }
+
     /// A quantity of `value` in `unit`.
     ///
     /// # Errors
@@ -661,6 +739,24 @@ impl Wide {
 /// assert_eq!(totals.to_string(), "145.5 t, 12 persons");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
+///
+/// # Serde
+///
+/// A list of the figures, one [`Quantity`] per dimension in its canonical unit, in
+/// [`Dimension::ALL`] order: `[{"value": "145.5", "unit": "t"}, {"value": "12", "unit": "persons"}]`.
+/// Deserializing refuses two figures of one dimension. Totals too large for a decimal do not serialize.
+///
+/// ```
+/// use relief_ledger::{Quantity, Totals};
+///
+/// let mut totals = Totals::new();
+/// totals.add(&"145.5 t".parse()?)?;
+/// totals.add(&"12 persons".parse()?)?;
+/// let json = serde_json::to_string(&totals)?;
+/// assert_eq!(json, r#"[{"value":"145.5","unit":"t"},{"value":"12","unit":"persons"}]"#);
+/// assert_eq!(serde_json::from_str::<Totals>(&json)?, totals);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
     sums: [ExactSum; 7],
@@ -735,6 +831,30 @@ impl Totals {
     /// True when nothing was added.
     pub fn is_empty(&self) -> bool {
         self.present == 0
+    }
+}
+
+impl Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let qs = self.quantities().map_err(serde::ser::Error::custom)?;
+        qs.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Totals {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Totals, D::Error> {
+        let qs = Vec::<Quantity>::deserialize(d)?;
+        let mut totals = Totals::new();
+        for q in &qs {
+            if totals.present & (1 << q.dimension().index()) != 0 {
+                return Err(serde::de::Error::custom(format!(
+                    "{q}: totals hold one figure of {}; add them up or keep one",
+                    q.dimension()
+                )));
+            }
+            totals.add(q).map_err(serde::de::Error::custom)?;
+        }
+        Ok(totals)
     }
 }
 

@@ -32,7 +32,26 @@ use crate::quantity::Totals;
 /// assert_eq!(scope.to_string(), "kind=cargo category=humanitarian to=NKR period=2020-12-01..2021-06-30");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+///
+/// # Serde
+///
+/// An object of every field, `null` for any: kind and category in their file spelling, texts as
+/// written, the period as [`Period`] serializes it.
+///
+/// ```
+/// use relief_ledger::{Kind, Scope};
+///
+/// let scope = Scope::all().kind(Kind::Cargo).to("NKR");
+/// let json = serde_json::to_string(&scope)?;
+/// assert_eq!(
+///     json,
+///     r#"{"kind":"cargo","category":null,"item":null,"from":null,"to":"NKR","via":null,"region":null,"period":{"start":null,"end":null}}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Scope>(&json)?, scope);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scope {
     /// The kind.
     pub kind: Option<Kind>,
@@ -335,7 +354,33 @@ impl FromStr for Key {
 
 /// The value of one grouping key for a group. Displays as written in files: `2021-06`, `2021-Q2`,
 /// `2021`, and an absent party or region as the empty string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Compares with text as it displays (`key == "ARM"`, `key == "2021-06"`).
+///
+/// # Serde
+///
+/// An object of one field named for the variant: `{"kind": "cargo"}`, `{"category": null}`,
+/// `{"text": "ARM"}`, `{"month": [2021, 6]}`, `{"quarter": [2021, 2]}`, `{"year": 2021}`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Key, KeyValue, Ledger, Scope};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2021-06-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+/// ])?;
+/// let groups = ledger.group(&Scope::all(), &[Key::To, Key::Month])?;
+/// let key = groups[0].key();
+/// assert_eq!(key[0], "NKR");
+/// assert_eq!(key[0].text(), Some("NKR"));
+/// assert_eq!(key[1], "2021-06");
+/// assert_eq!(key[1].year(), Some(2021));
+/// assert_eq!(serde_json::to_string(&key[1])?, r#"{"month":[2021,6]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum KeyValue {
     /// A kind.
@@ -352,6 +397,91 @@ pub enum KeyValue {
     Year(i32),
 }
 
+impl KeyValue {
+    /// The kind, for a value of [`Key::Kind`].
+    #[must_use]
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            KeyValue::Kind(k) => Some(*k),
+            _ => None,
+        }
+    }
+
+    /// The category, for a value of [`Key::Category`] that has one.
+    #[must_use]
+    pub fn category(&self) -> Option<Category> {
+        match self {
+            KeyValue::Category(c) => *c,
+            _ => None,
+        }
+    }
+
+    /// The text, for a value of an item, party or region that has one.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            KeyValue::Text(t) => t.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The year, for a value of [`Key::Month`], [`Key::Quarter`] or [`Key::Year`].
+    #[must_use]
+    pub fn year(&self) -> Option<i32> {
+        match self {
+            KeyValue::Month(y, _) | KeyValue::Quarter(y, _) | KeyValue::Year(y) => Some(*y),
+            _ => None,
+        }
+    }
+
+    /// The month (1–12), for a value of [`Key::Month`].
+    #[must_use]
+    pub fn month(&self) -> Option<u32> {
+        match self {
+            KeyValue::Month(_, m) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The quarter (1–4), for a value of [`Key::Quarter`].
+    #[must_use]
+    pub fn quarter(&self) -> Option<u32> {
+        match self {
+            KeyValue::Quarter(_, q) => Some(*q),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq<str> for KeyValue {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            KeyValue::Text(t) => t.as_deref().unwrap_or("") == other,
+            KeyValue::Kind(k) => k.as_str() == other,
+            KeyValue::Category(c) => c.map_or("", Category::as_str) == other,
+            _ => self.to_string() == other,
+        }
+    }
+}
+
+impl PartialEq<&str> for KeyValue {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<KeyValue> for str {
+    fn eq(&self, other: &KeyValue) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<KeyValue> for &str {
+    fn eq(&self, other: &KeyValue) -> bool {
+        other == *self
+    }
+}
+
 impl fmt::Display for KeyValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -366,7 +496,13 @@ impl fmt::Display for KeyValue {
 }
 
 /// One group of a grouped query: its key values, its totals and its entries.
-#[derive(Debug, Clone)]
+///
+/// # Serde
+///
+/// A group serializes (it borrows its entries from a ledger, so it does not deserialize) as an
+/// object of its key values, its totals and its entries as records of the JSON file format:
+/// `{"key": [{"month": [2021, 6]}], "totals": [{"value": "145", "unit": "t"}], "entries": [{"id": "c1", …}]}`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group<'a> {
     key: Vec<KeyValue>,
     totals: Totals,
@@ -391,21 +527,60 @@ impl<'a> Group<'a> {
 }
 
 /// How finely a running total is dated: each change is dated at the end of its day or its month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Step {
     /// Changes dated on their day.
+    #[default]
     Day,
     /// Changes dated on the last day of their month.
     Month,
 }
+
+impl Step {
+    /// Every step.
+    pub const ALL: [Step; 2] = [Step::Day, Step::Month];
+
+    /// The name used on the command line: `day`, `month`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Day => "day",
+            Step::Month => "month",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Step {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Step, Error> {
+        Step::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Step::ALL.iter().map(|k| k.as_str()).collect();
+            Error::problem("step", unknown_name("step", s, &known))
+        })
+    }
+}
+
+serde_via_str!(Key, Step);
 
 /// A running total of one group, kept as steps: a point only where the total changes.
 ///
 /// The total is zero before the first point, and from each point on it is that point's total until
 /// the next one; after the last point it stays. The size of a series is therefore at most the number
 /// of its entries, however long the span it covers.
-#[derive(Debug, Clone)]
+///
+/// # Serde
+///
+/// An object of the key values, the span and the points, each point a date and its totals:
+/// `{"key": [{"text": "NKR"}], "span": ["2021-04-07", "2021-05-26"], "points": [["2021-04-07", [{"value": "145", "unit": "t"}]], …]}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     key: Vec<KeyValue>,
     span: (NaiveDate, NaiveDate),

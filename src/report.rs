@@ -15,11 +15,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind};
-use crate::error::{Error, Position, Problem, unknown_name};
+use crate::error::{Error, Position, Problem, echo, unknown_name};
 use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
-use crate::quantity::{ExactSum, Quantity, Toward, Wide, exact_sub, pow10};
+use crate::quantity::{ExactSum, Quantity, Toward, Unit, Wide, decimal_str, exact_sub, pow10};
 use crate::query::Scope;
 
 /// How exact a reported figure is.
@@ -315,6 +315,49 @@ impl fmt::Display for Interval {
     }
 }
 
+impl FromStr for Interval {
+    type Err = Error;
+
+    /// Parses an interval as [`Display`](fmt::Display) writes it: `[40, 50]`, `(40, ∞)`, `(-∞, 50]`,
+    /// `[2000, 2100)`.
+    fn from_str(s: &str) -> Result<Interval, Error> {
+        let bad = |why: &str| {
+            Error::problem(
+                "interval",
+                format!(
+                    "{} is not an interval: {why}; write [low, high], with ( or ) for an open end and ∞ for none",
+                    echo(s)
+                ),
+            )
+        };
+        let t = s.trim();
+        let (Some(open), Some(close)) = (t.chars().next(), t.chars().last()) else {
+            return Err(bad("it is empty"));
+        };
+        let inner = t.get(open.len_utf8()..t.len() - close.len_utf8()).ok_or_else(|| bad("it has no ends"))?;
+        let (a, b) = inner.split_once(',').ok_or_else(|| bad("it has no comma between its ends"))?;
+        let number = |x: &str| x.trim().parse::<Decimal>().map_err(|_| bad("an end is not a decimal"));
+        let low = match (open, a.trim()) {
+            ('(', "-∞") => Bound::Unbounded,
+            ('[', _) => Bound::Included(number(a)?),
+            ('(', _) => Bound::Excluded(number(a)?),
+            _ => return Err(bad("it does not start with [ or (")),
+        };
+        let high = match (close, b.trim()) {
+            (')', "∞") => Bound::Unbounded,
+            (']', _) => Bound::Included(number(b)?),
+            (')', _) => Bound::Excluded(number(b)?),
+            _ => return Err(bad("it does not end with ] or )")),
+        };
+        if let (Bound::Included(l) | Bound::Excluded(l), Bound::Included(h) | Bound::Excluded(h)) = (low, high) {
+            if h < l {
+                return Err(bad("its high end is below its low end"));
+            }
+        }
+        Ok(Interval { low, high })
+    }
+}
+
 /// A figure that a source published about a scope over a period (a "claim").
 ///
 /// # Example
@@ -335,6 +378,27 @@ impl fmt::Display for Interval {
 /// // A report in tonnes about people is refused.
 /// let bad = Report::builder("x", "2021-11-09".parse()?, Kind::Returnees, "5 t".parse()?).build();
 /// assert!(bad.unwrap_err().to_string().contains("returnees is counted in persons"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Serde
+///
+/// A report serializes to the record of the JSON file format: an object of the columns of
+/// [`REPORT_COLUMNS`](crate::REPORT_COLUMNS) that have a value, in that order, every value a string
+/// (decimals as written, dates as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `mode` only when it is `fill`).
+/// Deserializing reads such a record as the file readers do and validates it as
+/// [`ReportBuilder::build`] does.
+///
+/// ```
+/// use relief_ledger::{Report, parse_claim};
+///
+/// let r = parse_claim("about 53000 persons returnees since=2020-11-14 until=2021-11-09 id=mfa")?;
+/// let json = serde_json::to_string(&r)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"mfa","published":"2021-11-09","kind":"returnees","since":"2020-11-14","until":"2021-11-09","value":"53000","unit":"persons","qualifier":"about"}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Report>(&json)?, r);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -660,6 +724,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 4] = [Status::Ok, Status::Short, Status::Over, Status::Filled];
+
     /// The spelling used in output.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -682,10 +749,66 @@ impl fmt::Display for Status {
     }
 }
 
+impl FromStr for Status {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Status, Error> {
+        Status::ALL.into_iter().find(|q| q.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Status::ALL.iter().map(|q| q.as_str()).collect();
+            Error::problem("status", unknown_name("status", s, &known))
+        })
+    }
+}
+
+serde_via_str!(Qualifier, Mode, Status, Interval);
+
 /// What verification found for one report; figures are in the report's unit.
-#[derive(Debug, Clone)]
+///
+/// An outcome knows its report's id, figure and qualifier, so that it stands alone once the
+/// [`Verification`] is gone.
+///
+/// # Serde
+///
+/// An outcome serializes to the record `relief-ledger verify --format json` prints (see
+/// [`OUTCOME_COLUMNS`](crate::OUTCOME_COLUMNS) and [`outcome_record`](crate::outcome_record)): every
+/// field in that order, figures as strings, `null` where a field has none. Deserializing reads the
+/// same record back and checks it (known status and qualifier, figures that are decimals, an interval
+/// whose ends match `low` and `high`); a deserialized outcome belongs to no verification, so
+/// [`Outcome::report_index`] is `None` and [`Verification::entries`] finds no entries for it.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, Outcome, Status, parse_claim};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+/// ])?;
+/// let claims = [parse_claim("more-than 40 persons detainee-transfer to=ARM until=2020-12-31 id=dec")?];
+/// let v = ledger.verify(&claims)?;
+/// let outcome = &v.outcomes()[0];
+/// assert_eq!(outcome.report_id(), "dec");
+/// assert_eq!(outcome.ledger_quantity().to_string(), "44 persons");
+/// assert_eq!(outcome.reported().to_string(), "40 persons");
+///
+/// let json = serde_json::to_string(outcome)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"dec","status":"ok","reported":"40","qualifier":"more-than","unit":"persons","low":"40","high":null,"ledger":"44","difference":"4","filled":null,"interval":"(40, ∞)"}"#
+/// );
+/// let back: Outcome = serde_json::from_str(&json)?;
+/// assert_eq!(back.status(), Status::Ok);
+/// assert_eq!(back.report_id(), "dec");
+/// assert_eq!(back.interval(), outcome.interval());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
+    /// The report's position in the slice verified; `usize::MAX` for an outcome read from a record.
     report: usize,
+    report_id: Arc<str>,
+    reported: Quantity,
+    qualifier: Qualifier,
     status: Status,
     interval: Interval,
     ledger: Decimal,
@@ -695,8 +818,67 @@ pub struct Outcome {
     span: Span,
 }
 
+/// The fields of an outcome record as serde reads them (see [`OUTCOME_COLUMNS`](crate::OUTCOME_COLUMNS)).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeRecord {
+    id: String,
+    status: Status,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    reported: Decimal,
+    qualifier: Qualifier,
+    unit: Unit,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    low: Option<Decimal>,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    high: Option<Decimal>,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    ledger: Decimal,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    difference: Decimal,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    filled: Option<Decimal>,
+    interval: Interval,
+}
+
+impl<'de> serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Outcome, D::Error> {
+        use serde::de::Error as _;
+        let r = OutcomeRecord::deserialize(d)?;
+        let end = |b: Bound<Decimal>| match b {
+            Bound::Included(x) | Bound::Excluded(x) => Some(x),
+            Bound::Unbounded => None,
+        };
+        if end(r.interval.low) != r.low || end(r.interval.high) != r.high {
+            return Err(D::Error::custom(format!(
+                "field interval: {} does not have the ends low and high give; write them alike",
+                r.interval
+            )));
+        }
+        if exact_sub(r.ledger, r.reported) != Some(r.difference) {
+            return Err(D::Error::custom(format!(
+                "field difference: {} is not ledger − reported ({} − {}); write the exact difference",
+                r.difference, r.ledger, r.reported
+            )));
+        }
+        let reported = Quantity::new(r.reported, r.unit).map_err(D::Error::custom)?;
+        Ok(Outcome {
+            report: usize::MAX,
+            report_id: r.id.into(),
+            reported,
+            qualifier: r.qualifier,
+            status: r.status,
+            interval: r.interval,
+            ledger: r.ledger,
+            difference: r.difference,
+            filled: r.filled,
+            span: Span::default(),
+        })
+    }
+}
+
 /// Where an outcome's contributing entries are: a range of one index bucket, and some fill entries.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
     fills: Vec<usize>,
@@ -704,8 +886,45 @@ struct Span {
 
 impl Outcome {
     /// The outcome.
+    #[must_use]
     pub fn status(&self) -> Status {
         self.status
+    }
+
+    /// The id of the report the outcome is about.
+    #[must_use]
+    pub fn report_id(&self) -> &str {
+        &self.report_id
+    }
+
+    /// The reported figure, with its unit.
+    #[must_use]
+    pub fn reported(&self) -> Quantity {
+        self.reported
+    }
+
+    /// The report's qualifier.
+    #[must_use]
+    pub fn qualifier(&self) -> Qualifier {
+        self.qualifier
+    }
+
+    /// The ledger's figure before this report's own fill, in the report's unit.
+    #[must_use]
+    pub fn ledger_quantity(&self) -> Quantity {
+        Quantity::unchecked(self.ledger, self.reported.unit())
+    }
+
+    /// The quantity added by this report's fill, in the report's unit, if it filled.
+    #[must_use]
+    pub fn filled_quantity(&self) -> Option<Quantity> {
+        self.filled.map(|f| Quantity::unchecked(f, self.reported.unit()))
+    }
+
+    /// The ledger's figure minus the reported one, exact, in the report's unit.
+    #[must_use]
+    pub fn difference(&self) -> Decimal {
+        self.difference
     }
 
     /// The interval the reported figure stands for.
@@ -723,9 +942,11 @@ impl Outcome {
         self.filled
     }
 
-    /// The position of the report in the slice given to [`Ledger::verify`].
-    pub fn report_index(&self) -> usize {
-        self.report
+    /// The position of the report in the slice given to [`Ledger::verify`]; `None` for an outcome
+    /// deserialized from a record.
+    #[must_use]
+    pub fn report_index(&self) -> Option<usize> {
+        (self.report != usize::MAX).then_some(self.report)
     }
 }
 
@@ -753,9 +974,15 @@ impl<'a> Verification<'a> {
         self.by_id.get(report_id).and_then(|&i| self.outcomes.get(i))
     }
 
-    /// The report an outcome is about.
-    pub fn report(&self, outcome: &Outcome) -> &'a Report {
-        &self.reports[outcome.report]
+    /// The report an outcome is about; `None` for an outcome of another verification (one whose
+    /// report is not among this verification's reports, or one deserialized from a record, whose
+    /// report is found by id).
+    #[must_use]
+    pub fn report(&self, outcome: &Outcome) -> Option<&'a Report> {
+        match self.reports.get(outcome.report) {
+            Some(r) if r.id() == outcome.report_id() => Some(r),
+            _ => self.by_id.get(outcome.report_id()).and_then(|&i| self.reports.get(i)),
+        }
     }
 
     /// The difference between the ledger's figure and the reported one (ledger − reported).
@@ -931,7 +1158,18 @@ impl Verification<'_> {
         let value = r.value.value();
         let difference =
             exact_sub(ledger, value).ok_or_else(|| too_wide(r, "the difference", ledger, value))?.normalize();
-        Ok(Outcome { report: i, status, interval, ledger, difference, filled: None, span })
+        Ok(Outcome {
+            report: i,
+            report_id: r.id.clone(),
+            reported: r.value,
+            qualifier: r.qualifier,
+            status,
+            interval,
+            ledger,
+            difference,
+            filled: None,
+            span,
+        })
     }
 }
 
