@@ -353,6 +353,59 @@ pub struct Ledger {
     pub(crate) symbols: Symbols,
 }
 
+/// The entries of a ledger in date order: see [`Ledger::iter`]; `for entry in &ledger` does the same.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+/// ])?;
+/// let mut dates = Vec::new();
+/// for entry in &ledger {
+///     dates.push(entry.date().to_string());
+/// }
+/// assert_eq!(dates, ["2021-04-07", "2021-05-26"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Entries<'a> {
+    ledger: &'a Ledger,
+    rows: std::slice::Iter<'a, Row>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = &'a Entry;
+
+    fn next(&mut self) -> Option<&'a Entry> {
+        self.rows.next().map(|r| self.ledger.entry_at(r.pos))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+impl<'a> DoubleEndedIterator for Entries<'a> {
+    fn next_back(&mut self) -> Option<&'a Entry> {
+        self.rows.next_back().map(|r| self.ledger.entry_at(r.pos))
+    }
+}
+
+impl<'a> IntoIterator for &'a Ledger {
+    type Item = &'a Entry;
+    type IntoIter = Entries<'a>;
+
+    fn into_iter(self) -> Entries<'a> {
+        self.iter()
+    }
+}
+
 /// A problem with one entry of a batch.
 pub(crate) struct BatchProblem {
     /// The entry's position in the batch.
@@ -470,8 +523,8 @@ impl Ledger {
     }
 
     /// The entries in date order (entries of one day in the order they were inserted).
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        self.rows.iter().map(|r| self.entry_at(r.pos))
+    pub fn iter(&self) -> Entries<'_> {
+        Entries { ledger: self, rows: self.rows.iter() }
     }
 
     /// The entries in the order they were inserted.

@@ -109,6 +109,11 @@ mod quantity;
 mod query;
 mod report;
 
+/// The date types of the crate's API, re-exported so that a dependent crate needs no second version.
+pub use chrono;
+/// The decimal type of the crate's API, re-exported so that a dependent crate needs no second version.
+pub use rust_decimal;
+
 pub use assert::{ClaimsFailed, assert_claims};
 pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims};
@@ -118,7 +123,7 @@ pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, REPORT_COLUMNS, Role, hxl, outcome_record,
     read, read_file, read_file_with, read_with, write, write_explanation, write_outcomes,
 };
-pub use ledger::Ledger;
+pub use ledger::{Entries, Ledger};
 pub use period::{PartialDate, Period, Precision, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
 pub use query::{Group, Key, KeyValue, Scope, Series, Step};

@@ -500,7 +500,7 @@ mod tests {
     #[test]
     fn dates_order_by_first_day_then_length() {
         let p = |s: &str| s.parse::<PartialDate>().unwrap();
-        let mut dates = vec![p("2020-01-02"), p("2020"), p("2020-01"), p("2020-01-01"), p("2019-12")];
+        let mut dates = [p("2020-01-02"), p("2020"), p("2020-01"), p("2020-01-01"), p("2019-12")];
         dates.sort();
         let text: Vec<String> = dates.iter().map(ToString::to_string).collect();
         assert_eq!(text, ["2019-12", "2020-01-01", "2020-01", "2020", "2020-01-02"]);

@@ -92,6 +92,17 @@ impl fmt::Display for Dimension {
     }
 }
 
+impl FromStr for Dimension {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Dimension, Error> {
+        Dimension::ALL.into_iter().find(|d| d.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.as_str()).collect();
+            Error::problem("dimension", crate::error::unknown_name("dimension", s, &known))
+        })
+    }
+}
+
 /// A unit as written in files: `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items`.
 ///
 /// # Example

@@ -459,7 +459,11 @@ impl PartialEq<str> for KeyValue {
             KeyValue::Text(t) => t.as_deref().unwrap_or("") == other,
             KeyValue::Kind(k) => k.as_str() == other,
             KeyValue::Category(c) => c.map_or("", Category::as_str) == other,
-            _ => self.to_string() == other,
+            // Dates are short: their text is made to compare.
+            _ => {
+                let text = self.to_string();
+                text == other
+            }
         }
     }
 }

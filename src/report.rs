@@ -952,7 +952,31 @@ impl Outcome {
 
 /// The result of [`Ledger::verify`]: an outcome per report, in the reports' order, the unattributed
 /// entries that `fill` reports added, and the entries behind each figure.
-#[derive(Debug)]
+///
+/// Two verifications are equal when they hold equal outcomes and fills (whatever ledger they came from).
+///
+/// # Serde
+///
+/// Serializes (it borrows the ledger and the reports, so it does not deserialize) as an object of
+/// the outcomes, each as [`Outcome`] serializes, and the fills' entries as records of the JSON file
+/// format: `{"outcomes": [{"id": "mfa", "status": "filled", …}], "fills": [{"id": "fill:mfa", …}]}`.
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, parse_claim};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+/// ])?;
+/// let claims = [parse_claim("exact 50 persons detainee-transfer to=ARM until=2020-12-31 id=arm mode=fill")?];
+/// let v = ledger.verify(&claims)?;
+/// let json = serde_json::to_value(&v)?;
+/// assert_eq!(json["outcomes"][0]["status"], "filled");
+/// assert_eq!(json["outcomes"][0]["filled"], "6");
+/// assert_eq!(json["fills"][0]["id"], "fill:arm");
+/// assert_eq!(json["fills"][0]["quantity"], "6");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
 pub struct Verification<'a> {
     ledger: &'a Ledger,
     reports: &'a [Report],
@@ -961,6 +985,12 @@ pub struct Verification<'a> {
     by_id: TextMap<&'a str, usize>,
     fills: Vec<Entry>,
     index: Index,
+}
+
+impl PartialEq for Verification<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.outcomes == other.outcomes && self.fills == other.fills
+    }
 }
 
 impl<'a> Verification<'a> {
@@ -1215,21 +1245,21 @@ type Shape = u8;
 type BucketKey = [u64; 4];
 
 /// Per scope shape, the ledger's rows bucketed by key, for the reports being verified.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Index {
     shapes: Vec<ShapeIndex>,
     /// Per report: its shape slot and bucket key, or `None` when its scope names a value no entry has.
     keys: Vec<Option<(usize, BucketKey)>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct ShapeIndex {
     buckets: Vec<Bucket>,
     by_key: FxHashMap<BucketKey, usize>,
 }
 
 /// Date-ordered rows of one key, with their dates and exact prefix sums at the bucket's largest scale.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Bucket {
     rows: Vec<u32>,
     dates: Vec<NaiveDate>,
@@ -1240,7 +1270,7 @@ struct Bucket {
 }
 
 /// Prefix sums in 64 bits while they fit (half the memory), in 128 once they do not.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Sums {
     Narrow(Vec<i64>),
     Wide(Vec<i128>),

@@ -73,7 +73,8 @@ impl Format {
     /// # Errors
     ///
     /// When the extension is missing or not one of these.
-    pub fn from_path(path: &Path) -> Result<Format, Error> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Format, Error> {
+        let path = path.as_ref();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         ext.parse().map_err(|_| {
             let mut p = Problem::general(format!(
@@ -212,6 +213,38 @@ pub enum Role {
     Reports,
 }
 
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Any, Role::Entries, Role::Reports];
+
+    /// The name of the role: `any`, `entries`, `reports`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Any => "any",
+            Role::Entries => "entries",
+            Role::Reports => "reports",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Role, Error> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            Error::problem("role", unknown_name("role", s, &known))
+        })
+    }
+}
+
 /// The entries and reports of one file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
@@ -346,7 +379,7 @@ pub fn read_with(
 /// # Errors
 ///
 /// As [`read`], and an I/O error when the file cannot be opened.
-pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
+pub fn read_file(path: impl AsRef<Path>, role: Role) -> Result<Document, Error> {
     read_file_with(path, role, &Assumptions::new())
 }
 
@@ -355,7 +388,8 @@ pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
 /// # Errors
 ///
 /// As [`read_with`], and an I/O error when the file cannot be opened.
-pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<Document, Error> {
+pub fn read_file_with(path: impl AsRef<Path>, role: Role, assume: &Assumptions) -> Result<Document, Error> {
+    let path = path.as_ref();
     let format = Format::from_path(path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(name.clone(), e))?;
@@ -448,7 +482,8 @@ impl Loader {
     ///
     /// A file named a second time (`a.csv` then `./a.csv`, or through a link) is a problem, not
     /// counted twice.
-    pub fn read_path(&mut self, path: &Path, role: Role) {
+    pub fn read_path(&mut self, path: impl AsRef<Path>, role: Role) {
+        let path = path.as_ref();
         let name = path.display().to_string();
         if let Ok(canonical) = std::fs::canonicalize(path) {
             if let Some((_, first)) = self.paths.iter().find(|(p, _)| *p == canonical) {
