@@ -135,8 +135,8 @@ proptest! {
 fn the_seed_files_hold_the_ledger_of_the_example() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut loader = Loader::new();
-    loader.read_path(&root.join("examples/data/karabakh-2021/entries.csv"), Role::Entries);
-    loader.read_path(&root.join("examples/data/karabakh-2021/reports.csv"), Role::Reports);
+    loader.read_path(root.join("examples/data/karabakh-2021/entries.csv"), Role::Entries);
+    loader.read_path(root.join("examples/data/karabakh-2021/reports.csv"), Role::Reports);
     let (ledger, reports) = loader.finish().unwrap();
     let from_code = relief_ledger::Ledger::from_entries(data::entries().unwrap()).unwrap();
     let files: Vec<&Entry> = ledger.iter_inserted().collect();

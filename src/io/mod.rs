@@ -35,9 +35,9 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// ```
 /// use relief_ledger::Format;
 ///
-/// assert_eq!(Format::from_path("data/entries.csv".as_ref())?, Format::Csv);
-/// assert_eq!(Format::from_path("ledger.JSONL".as_ref())?, Format::Jsonl);
-/// assert!(Format::from_path("entries.xlsx".as_ref()).is_err());
+/// assert_eq!(Format::from_path("data/entries.csv")?, Format::Csv);
+/// assert_eq!(Format::from_path("ledger.JSONL")?, Format::Jsonl);
+/// assert!(Format::from_path("entries.xlsx").is_err());
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
