@@ -62,6 +62,7 @@ impl Kind {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Cargo => "cargo",
@@ -74,6 +75,7 @@ impl Kind {
     }
 
     /// The dimensions a quantity of this kind may have.
+    #[must_use]
     pub fn dimensions(self) -> &'static [Dimension] {
         use Dimension::*;
         match self {
@@ -85,6 +87,7 @@ impl Kind {
     }
 
     /// The categories an entry of this kind may have (none for some kinds).
+    #[must_use]
     pub fn categories(self) -> &'static [Category] {
         use Category::*;
         match self {
@@ -96,6 +99,7 @@ impl Kind {
     }
 
     /// Whether an entry of this kind must name the party it comes from and the one it goes to.
+    #[must_use]
     pub fn requires(self) -> (bool, bool) {
         match self {
             Kind::Cargo | Kind::Returnees => (false, true),
@@ -107,6 +111,7 @@ impl Kind {
     /// True for kinds whose `from` and `to` are two parties of a handover (detainees, remains,
     /// minefield maps), which must differ. For cargo, returnees and demining they may be places,
     /// and people may return from one area of a country to another.
+    #[must_use]
     pub fn is_transfer(self) -> bool {
         matches!(self, Kind::DetaineeTransfer | Kind::RemainsTransfer | Kind::MinefieldMaps)
     }
@@ -181,6 +186,7 @@ impl Category {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Humanitarian => "humanitarian",
@@ -199,6 +205,7 @@ impl Category {
     }
 
     /// The kind this category belongs to.
+    #[must_use]
     pub fn kind(self) -> Kind {
         Kind::ALL.into_iter().find(|k| k.categories().contains(&self)).unwrap_or(Kind::Cargo)
     }
@@ -259,6 +266,7 @@ pub enum Event {
 
 impl Event {
     /// The kind of event.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         match self {
             Event::Cargo { .. } => Kind::Cargo,
@@ -271,6 +279,7 @@ impl Event {
     }
 
     /// The category, for kinds that have one.
+    #[must_use]
     pub fn category(&self) -> Option<Category> {
         match *self {
             Event::Cargo { category } | Event::DetaineeTransfer { category } | Event::Demining { category } => category,
@@ -279,6 +288,7 @@ impl Event {
     }
 
     /// The number of mines covered, for minefield maps.
+    #[must_use]
     pub fn mines(&self) -> Option<u64> {
         match *self {
             Event::MinefieldMaps { mines } => mines,
@@ -348,7 +358,7 @@ impl Event {
 /// assert!(err.contains("field to"), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     pub(crate) id: Id,
     pub(crate) date: NaiveDate,
@@ -365,7 +375,7 @@ pub struct Entry {
 
 /// An entry id. Ids are short (`e123456`, `dt-2020-12-14-arm`), so most are kept inline: a ledger
 /// of a million entries makes no allocation for them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) enum Id {
     #[default]
     Empty,
@@ -415,7 +425,7 @@ impl fmt::Display for Id {
 pub(crate) type Text = Arc<String>;
 
 /// Fields most entries leave empty, kept out of line to keep entries small.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) struct Extra {
     pub(crate) note: Option<Text>,
     pub(crate) fills: Option<Text>,
@@ -473,31 +483,37 @@ impl Entry {
     }
 
     /// The id; unique within a ledger. Empty until the entry is given one or inserted into a ledger.
+    #[must_use]
     pub fn id(&self) -> &str {
         self.id.as_str()
     }
 
     /// The day it happened.
+    #[must_use]
     pub fn date(&self) -> NaiveDate {
         self.date
     }
 
     /// What happened, with the kind's own fields.
+    #[must_use]
     pub fn event(&self) -> &Event {
         &self.event
     }
 
     /// The kind of event.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         self.event.kind()
     }
 
     /// The category, if any.
+    #[must_use]
     pub fn category(&self) -> Option<Category> {
         self.event.category()
     }
 
     /// How much.
+    #[must_use]
     pub fn quantity(&self) -> Quantity {
         self.quantity
     }

@@ -417,6 +417,7 @@ pub(crate) struct BatchProblem {
 
 impl Ledger {
     /// An empty ledger.
+    #[must_use]
     pub fn new() -> Ledger {
         Ledger::default()
     }
@@ -507,22 +508,26 @@ impl Ledger {
     }
 
     /// The number of entries.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.store.len
     }
 
     /// True when the ledger holds no entry.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.store.len == 0
     }
 
     /// The entry with this id.
+    #[must_use]
     pub fn get(&self, id: &str) -> Option<&Entry> {
         let pos = self.ids.get(|p| self.store.get(p).map(Entry::id), id)?;
         self.store.get(pos)
     }
 
     /// The entries in date order (entries of one day in the order they were inserted).
+    #[must_use]
     pub fn iter(&self) -> Entries<'_> {
         Entries { ledger: self, rows: self.rows.iter() }
     }
@@ -546,11 +551,13 @@ impl Ledger {
     }
 
     /// The entries' dates, first and last.
+    #[must_use]
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         Some((self.rows.first()?.date, self.rows.last()?.date))
     }
 
     /// Takes the entries out, in insertion order.
+    #[must_use]
     pub fn into_entries(self) -> Vec<Entry> {
         self.store.segments.into_iter().flatten().collect()
     }

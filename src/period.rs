@@ -319,6 +319,7 @@ impl From<PartialDate> for Period {
 
 impl Period {
     /// All time.
+    #[must_use]
     pub fn all() -> Period {
         Period::default()
     }
@@ -333,16 +334,19 @@ impl Period {
     }
 
     /// From the first day of `start` on.
+    #[must_use]
     pub fn since(start: PartialDate) -> Period {
         Period { start: Some(start.first_day()), end: None }
     }
 
     /// Up to the last day of `end`.
+    #[must_use]
     pub fn until(end: PartialDate) -> Period {
         Period { start: None, end: Some(end.last_day()) }
     }
 
     /// The span of one date: a day, a whole month or a whole year.
+    #[must_use]
     pub fn of(date: PartialDate) -> Period {
         Period { start: Some(date.first_day()), end: Some(date.last_day()) }
     }
@@ -363,27 +367,32 @@ impl Period {
     }
 
     /// The first day, if the start is not open.
+    #[must_use]
     pub fn start(&self) -> Option<NaiveDate> {
         self.start
     }
 
     /// The last day, if the end is not open.
+    #[must_use]
     pub fn end(&self) -> Option<NaiveDate> {
         self.end
     }
 
     /// True when `date` lies in the period.
     #[inline]
+    #[must_use]
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start.is_none_or(|s| s <= date) && self.end.is_none_or(|e| date <= e)
     }
 
     /// True when the period has neither start nor end.
+    #[must_use]
     pub fn is_all(&self) -> bool {
         self.start.is_none() && self.end.is_none()
     }
 
     /// The days common to both periods, or `None` when they do not meet.
+    #[must_use]
     pub fn intersect(&self, other: &Period) -> Option<Period> {
         let start = match (self.start, other.start) {
             (Some(a), Some(b)) => Some(a.max(b)),

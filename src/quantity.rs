@@ -51,6 +51,7 @@ impl Dimension {
     /// use relief_ledger::{Dimension, Unit};
     /// assert_eq!(Dimension::Area.canonical_unit(), Unit::Hectare);
     /// ```
+    #[must_use]
     pub fn canonical_unit(self) -> Unit {
         match self {
             Dimension::Mass => Unit::Tonne,
@@ -64,6 +65,7 @@ impl Dimension {
     }
 
     /// True for dimensions counted in whole numbers (persons, packages, items).
+    #[must_use]
     pub fn is_count(self) -> bool {
         matches!(self, Dimension::Persons | Dimension::Packages | Dimension::Items)
     }
@@ -73,6 +75,7 @@ impl Dimension {
     }
 
     /// The dimension's name as written in messages (`mass`, `persons`).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Mass => "mass",
@@ -160,6 +163,7 @@ impl Unit {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn symbol(self) -> &'static str {
         match self {
             Unit::Tonne => "t",
@@ -177,6 +181,7 @@ impl Unit {
     }
 
     /// What the unit measures.
+    #[must_use]
     pub fn dimension(self) -> Dimension {
         match self {
             Unit::Tonne | Unit::Kilogram => Dimension::Mass,
@@ -456,16 +461,19 @@ impl Quantity {
     }
 
     /// The number, in [`Quantity::unit`].
+    #[must_use]
     pub fn value(&self) -> Decimal {
         self.value
     }
 
     /// The unit.
+    #[must_use]
     pub fn unit(&self) -> Unit {
         self.unit
     }
 
     /// The dimension of the unit.
+    #[must_use]
     pub fn dimension(&self) -> Dimension {
         self.unit.dimension()
     }
@@ -776,6 +784,7 @@ pub struct Totals {
 
 impl Totals {
     /// Empty totals.
+    #[must_use]
     pub fn new() -> Totals {
         Totals::default()
     }
@@ -801,6 +810,7 @@ impl Totals {
     /// The figure for one dimension, in its canonical unit; `None` when nothing of it was added.
     ///
     /// A figure too large for a decimal reads as `None` too; [`Totals::checked_get`] tells the two apart.
+    #[must_use]
     pub fn get(&self, dim: Dimension) -> Option<Quantity> {
         self.checked_get(dim).ok().flatten()
     }
@@ -840,6 +850,7 @@ impl Totals {
     }
 
     /// True when nothing was added.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.present == 0
     }
@@ -878,6 +889,16 @@ impl PartialEq for Totals {
 }
 
 impl Eq for Totals {}
+
+/// Hashes the figures that equality compares, so that equal totals hash alike.
+impl std::hash::Hash for Totals {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.present.hash(state);
+        for d in Dimension::ALL {
+            self.checked_get(d).ok().flatten().map(|q| q.value().normalize()).hash(state);
+        }
+    }
+}
 
 impl fmt::Display for Totals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

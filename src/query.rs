@@ -73,17 +73,20 @@ pub struct Scope {
 
 impl Scope {
     /// Every entry.
+    #[must_use]
     pub fn all() -> Scope {
         Scope::default()
     }
 
     /// Only entries of `kind`.
+    #[must_use]
     pub fn kind(mut self, kind: Kind) -> Scope {
         self.kind = Some(kind);
         self
     }
 
     /// Only entries of `category`.
+    #[must_use]
     pub fn category(mut self, category: Category) -> Scope {
         self.category = Some(category);
         self
@@ -120,12 +123,14 @@ impl Scope {
     }
 
     /// Only entries dated in `period`.
+    #[must_use]
     pub fn period(mut self, period: Period) -> Scope {
         self.period = period;
         self
     }
 
     /// True when `entry` is in scope.
+    #[must_use]
     pub fn matches(&self, entry: &Entry) -> bool {
         self.kind.is_none_or(|k| k == entry.kind())
             && self.category.is_none_or(|c| Some(c) == entry.category())
@@ -268,6 +273,7 @@ impl Key {
     ];
 
     /// The name used on the command line and as a column header.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Key::Kind => "kind",
@@ -506,7 +512,7 @@ impl fmt::Display for KeyValue {
 /// A group serializes (it borrows its entries from a ledger, so it does not deserialize) as an
 /// object of its key values, its totals and its entries as records of the JSON file format:
 /// `{"key": [{"month": [2021, 6]}], "totals": [{"value": "145", "unit": "t"}], "entries": [{"id": "c1", …}]}`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Group<'a> {
     key: Vec<KeyValue>,
     totals: Totals,
@@ -515,16 +521,19 @@ pub struct Group<'a> {
 
 impl<'a> Group<'a> {
     /// The group's value of each key, in the order the keys were given.
+    #[must_use]
     pub fn key(&self) -> &[KeyValue] {
         &self.key
     }
 
     /// The group's totals, one figure per dimension.
+    #[must_use]
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
 
     /// The entries that make up the totals, in date order.
+    #[must_use]
     pub fn entries(&self) -> &[&'a Entry] {
         &self.entries
     }
@@ -584,7 +593,7 @@ serde_via_str!(Key, Step);
 ///
 /// An object of the key values, the span and the points, each point a date and its totals:
 /// `{"key": [{"text": "NKR"}], "span": ["2021-04-07", "2021-05-26"], "points": [["2021-04-07", [{"value": "145", "unit": "t"}]], …]}`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     key: Vec<KeyValue>,
     span: (NaiveDate, NaiveDate),
@@ -593,18 +602,21 @@ pub struct Series {
 
 impl Series {
     /// The group's value of each key.
+    #[must_use]
     pub fn key(&self) -> &[KeyValue] {
         &self.key
     }
 
     /// The first and last dates the running total covers (each at the end of its step); every
     /// series of one query has the same span, so that they can be drawn together.
+    #[must_use]
     pub fn span(&self) -> (NaiveDate, NaiveDate) {
         self.span
     }
 
     /// The cumulative totals where they change, in date order: each point is dated at the end of
     /// the step (day or month) in which its entries fall, and holds the total from then on.
+    #[must_use]
     pub fn points(&self) -> &[(NaiveDate, Totals)] {
         &self.points
     }

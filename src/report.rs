@@ -76,6 +76,7 @@ impl Qualifier {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Qualifier::Exact => "exact",
@@ -104,6 +105,7 @@ impl Qualifier {
     /// assert_eq!(i.to_string(), "[79228162514264337593543950334, 79228162514264337593543950335]");
     /// assert!(Qualifier::Exact.checked_interval(Decimal::MAX, Some(Decimal::ONE)).is_none());
     /// ```
+    #[must_use]
     pub fn interval(self, value: Decimal, tolerance: Option<Decimal>) -> Interval {
         let (low, high) = self.ends(value, tolerance);
         Interval {
@@ -114,6 +116,7 @@ impl Qualifier {
 
     /// The interval a figure stands for, as [`Qualifier::interval`]; `None` when an end lies past
     /// the range of a decimal (`about 78000000000000000000000000000`: 2 % above it is too large).
+    #[must_use]
     pub fn checked_interval(self, value: Decimal, tolerance: Option<Decimal>) -> Option<Interval> {
         let (low, high) = self.ends(value, tolerance);
         let open = |b: Bound<Option<Decimal>>| match b {
@@ -162,6 +165,7 @@ impl Qualifier {
     }
 
     /// True for the qualifiers a `fill` report may have.
+    #[must_use]
     pub fn can_fill(self) -> bool {
         matches!(self, Qualifier::Exact | Qualifier::About)
     }
@@ -177,6 +181,7 @@ impl Qualifier {
 /// assert_eq!(rounding_unit(Decimal::from(1581)), Decimal::ONE);
 /// assert_eq!(rounding_unit(Decimal::new(25, 1)), Decimal::new(1, 1));
 /// ```
+#[must_use]
 pub fn rounding_unit(v: Decimal) -> Decimal {
     let v = v.normalize();
     if v.is_zero() {
@@ -229,6 +234,7 @@ pub enum Mode {
 
 impl Mode {
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Check => "check",
@@ -256,7 +262,7 @@ impl FromStr for Mode {
 }
 
 /// A range of figures, each end open, inclusive or exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
     low: Bound<Decimal>,
     high: Bound<Decimal>,
@@ -264,16 +270,19 @@ pub struct Interval {
 
 impl Interval {
     /// The lower end.
+    #[must_use]
     pub fn low(&self) -> Bound<Decimal> {
         self.low
     }
 
     /// The upper end.
+    #[must_use]
     pub fn high(&self) -> Bound<Decimal> {
         self.high
     }
 
     /// Where `x` lies: `Less` below the interval, `Equal` inside, `Greater` above.
+    #[must_use]
     pub fn locate(&self, x: Decimal) -> Ordering {
         let below = match self.low {
             Bound::Included(l) => x < l,
@@ -295,6 +304,7 @@ impl Interval {
     }
 
     /// True when `x` lies in the interval.
+    #[must_use]
     pub fn contains(&self, x: Decimal) -> bool {
         self.locate(x) == Ordering::Equal
     }
@@ -401,7 +411,7 @@ impl FromStr for Interval {
 /// assert_eq!(serde_json::from_str::<Report>(&json)?, r);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Report {
     id: Arc<str>,
     published: NaiveDate,
@@ -435,61 +445,73 @@ impl Report {
     }
 
     /// The id.
+    #[must_use]
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The day the figure was published.
+    #[must_use]
     pub fn published(&self) -> NaiveDate {
         self.published
     }
 
     /// The citation.
+    #[must_use]
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
     }
 
     /// What the figure is about, its period included.
+    #[must_use]
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
 
     /// The kind the figure is about.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         self.scope.kind.unwrap_or(Kind::Cargo)
     }
 
     /// The start of the period as given, if any.
+    #[must_use]
     pub fn since(&self) -> Option<PartialDate> {
         self.since
     }
 
     /// The end of the period as given, if any (the published date otherwise).
+    #[must_use]
     pub fn until(&self) -> Option<PartialDate> {
         self.until
     }
 
     /// The figure and its unit.
+    #[must_use]
     pub fn value(&self) -> Quantity {
         self.value
     }
 
     /// How exact the figure is.
+    #[must_use]
     pub fn qualifier(&self) -> Qualifier {
         self.qualifier
     }
 
     /// The explicit tolerance, in the figure's unit.
+    #[must_use]
     pub fn tolerance(&self) -> Option<Decimal> {
         self.tolerance
     }
 
     /// Check or fill.
+    #[must_use]
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
     /// The interval the figure stands for.
+    #[must_use]
     pub fn interval(&self) -> Interval {
         self.qualifier.interval(self.value.value(), self.tolerance)
     }
@@ -728,6 +750,7 @@ impl Status {
     pub const ALL: [Status; 4] = [Status::Ok, Status::Short, Status::Over, Status::Filled];
 
     /// The spelling used in output.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -738,6 +761,7 @@ impl Status {
     }
 
     /// True for `ok` and `filled`.
+    #[must_use]
     pub fn is_success(self) -> bool {
         matches!(self, Status::Ok | Status::Filled)
     }
@@ -802,7 +826,7 @@ serde_via_str!(Qualifier, Mode, Status, Interval);
 /// assert_eq!(back.interval(), outcome.interval());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Outcome {
     /// The report's position in the slice verified; `usize::MAX` for an outcome read from a record.
     report: usize,
@@ -878,7 +902,7 @@ impl<'de> serde::Deserialize<'de> for Outcome {
 }
 
 /// Where an outcome's contributing entries are: a range of one index bucket, and some fill entries.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
     fills: Vec<usize>,
@@ -928,16 +952,19 @@ impl Outcome {
     }
 
     /// The interval the reported figure stands for.
+    #[must_use]
     pub fn interval(&self) -> Interval {
         self.interval
     }
 
     /// The ledger's figure, before this report's own fill.
+    #[must_use]
     pub fn ledger(&self) -> Decimal {
         self.ledger
     }
 
     /// The quantity added by this report's fill, if it filled.
+    #[must_use]
     pub fn filled(&self) -> Option<Decimal> {
         self.filled
     }
@@ -995,11 +1022,13 @@ impl PartialEq for Verification<'_> {
 
 impl<'a> Verification<'a> {
     /// The outcomes, one per report, in the order the reports were given.
+    #[must_use]
     pub fn outcomes(&self) -> &[Outcome] {
         &self.outcomes
     }
 
     /// The outcome of the report with this id.
+    #[must_use]
     pub fn outcome(&self, report_id: &str) -> Option<&Outcome> {
         self.by_id.get(report_id).and_then(|&i| self.outcomes.get(i))
     }
@@ -1016,22 +1045,26 @@ impl<'a> Verification<'a> {
     }
 
     /// The difference between the ledger's figure and the reported one (ledger − reported).
+    #[must_use]
     pub fn difference(&self, outcome: &Outcome) -> Decimal {
         outcome.difference
     }
 
     /// The unattributed entries added by `fill` reports, in the order they were applied.
+    #[must_use]
     pub fn fills(&self) -> &[Entry] {
         &self.fills
     }
 
     /// True when every report is `ok` or `filled`.
+    #[must_use]
     pub fn is_success(&self) -> bool {
         self.outcomes.iter().all(|o| o.status.is_success())
     }
 
     /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
     /// entries, and unattributed entries of earlier fills.
+    #[must_use]
     pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
         if let Some((shape, bucket, lo, hi)) = outcome.span.bucket {
