@@ -456,6 +456,21 @@ pub struct Loader {
     paths: Vec<(std::path::PathBuf, String)>,
 }
 
+/// What a loader holds so far: the files read, the records and problems, never the records themselves.
+impl fmt::Debug for Loader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.files.iter().map(|c| &*c.name).collect();
+        f.debug_struct("Loader")
+            .field("files", &names)
+            .field("entries", &self.files.iter().map(|c| c.entry_lines.len()).sum::<usize>())
+            .field("reports", &self.files.iter().map(|c| c.reports.len()).sum::<usize>())
+            .field("problems", &self.problems.len())
+            .field("io", &self.io)
+            .field("assume", &self.assume)
+            .finish()
+    }
+}
+
 impl Loader {
     /// A loader with nothing read yet.
     pub fn new() -> Loader {
