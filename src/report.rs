@@ -571,13 +571,16 @@ impl ReportBuilder {
         self
     }
 
-    /// The period starts with this date (the beginning of time otherwise).
+    /// The period starts with this date (the beginning of time otherwise). A `chrono` day converts:
+    /// `.since(day.into())`; the argument stays a [`PartialDate`] so that `.since("2020-12".parse()?)`
+    /// needs no annotation.
     pub fn since(mut self, since: PartialDate) -> ReportBuilder {
         self.report.since = Some(since);
         self
     }
 
-    /// The period ends with this date (the published date otherwise).
+    /// The period ends with this date (the published date otherwise); `.until(day.into())` for a
+    /// `chrono` day.
     pub fn until(mut self, until: PartialDate) -> ReportBuilder {
         self.report.until = Some(until);
         self
