@@ -28,8 +28,8 @@ fn main() -> ExitCode {
 fn run(format: Format) -> Result<(), Error> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/karabakh-2021");
     let mut loader = Loader::new();
-    loader.read_path(&dir.join("entries.csv"), Role::Entries);
-    loader.read_path(&dir.join("reports.csv"), Role::Reports);
+    loader.read_path(dir.join("entries.csv"), Role::Entries);
+    loader.read_path(dir.join("reports.csv"), Role::Reports);
     let (ledger, reports) = loader.finish()?;
     let verification = ledger.verify(&reports)?;
 

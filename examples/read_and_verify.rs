@@ -44,8 +44,7 @@ fn run(entries: &Path, reports: &Path) -> Result<bool, Error> {
     println!("{} entries, {} reports", ledger.len(), reports.len());
 
     let verification = ledger.verify(&reports)?;
-    for outcome in verification.outcomes() {
-        let report = verification.report(outcome);
+    for (outcome, report) in verification.outcomes().iter().zip(&reports) {
         let filled = outcome.filled().map_or_else(String::new, |f| format!(", filled {f}"));
         println!(
             "{}: {} {} {} in {}; ledger {}{filled}",

@@ -130,7 +130,7 @@ impl Ledger {
             message.push_str("\n\n");
             message.push_str(&v.explain(o));
         }
-        let failed = failing.iter().map(|o| v.report(o).id().to_string()).collect();
+        let failed = failing.iter().map(|o| o.report_id().to_string()).collect();
         Err(ClaimsFailed { message, failed, error: None })
     }
 }
@@ -160,10 +160,21 @@ impl Verification<'_> {
     #[must_use]
     pub fn explain(&self, outcome: &Outcome) -> String {
         let r = self.report(outcome);
-        let unit = r.value().unit();
+        let unit = outcome.reported().unit();
         let entries = self.entries(outcome);
         let mut out = String::new();
-        let _ = writeln!(out, "{}: {}: {} {} of {}", r.id(), outcome.status(), r.qualifier(), r.value(), r.scope());
+        let _ = write!(
+            out,
+            "{}: {}: {} {}",
+            outcome.report_id(),
+            outcome.status(),
+            outcome.qualifier(),
+            outcome.reported()
+        );
+        let _ = match r {
+            Some(r) => writeln!(out, " of {}", r.scope()),
+            None => writeln!(out),
+        };
         let diff = self.difference(outcome);
         let _ = write!(
             out,
@@ -174,7 +185,7 @@ impl Verification<'_> {
             if entries.len() == 1 { "y" } else { "ies" },
             if diff > rust_decimal::Decimal::ZERO { "+" } else { "" },
         );
-        if let Some(s) = r.source() {
+        if let Some(s) = r.and_then(Report::source) {
             let _ = write!(out, "\nsource: {s}");
         }
         if !entries.is_empty() {
@@ -198,7 +209,7 @@ impl Verification<'_> {
                 out,
                 "\nits fill adds {} {unit} that no dated event explains, as the unattributed entry fill:{}",
                 f.normalize(),
-                r.id()
+                outcome.report_id()
             );
         }
         out

@@ -494,7 +494,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
     let until = parsed("until", &mut problems);
     let published: Option<NaiveDate> = match (text_of("published"), col_of("published")) {
         (Some(v), Some(col)) => match v.parse::<PartialDate>() {
-            Ok(PartialDate::Day(d)) => Some(d),
+            Ok(date) if date.as_day().is_some() => date.as_day(),
             Ok(_) => {
                 problems.push(at(
                     ProblemKind::BadDate,

@@ -16,7 +16,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::quantity::{Dimension, Quantity};
@@ -63,6 +62,7 @@ impl Kind {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Cargo => "cargo",
@@ -75,6 +75,7 @@ impl Kind {
     }
 
     /// The dimensions a quantity of this kind may have.
+    #[must_use]
     pub fn dimensions(self) -> &'static [Dimension] {
         use Dimension::*;
         match self {
@@ -86,6 +87,7 @@ impl Kind {
     }
 
     /// The categories an entry of this kind may have (none for some kinds).
+    #[must_use]
     pub fn categories(self) -> &'static [Category] {
         use Category::*;
         match self {
@@ -97,6 +99,7 @@ impl Kind {
     }
 
     /// Whether an entry of this kind must name the party it comes from and the one it goes to.
+    #[must_use]
     pub fn requires(self) -> (bool, bool) {
         match self {
             Kind::Cargo | Kind::Returnees => (false, true),
@@ -108,6 +111,7 @@ impl Kind {
     /// True for kinds whose `from` and `to` are two parties of a handover (detainees, remains,
     /// minefield maps), which must differ. For cargo, returnees and demining they may be places,
     /// and people may return from one area of a country to another.
+    #[must_use]
     pub fn is_transfer(self) -> bool {
         matches!(self, Kind::DetaineeTransfer | Kind::RemainsTransfer | Kind::MinefieldMaps)
     }
@@ -182,6 +186,7 @@ impl Category {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Humanitarian => "humanitarian",
@@ -200,6 +205,7 @@ impl Category {
     }
 
     /// The kind this category belongs to.
+    #[must_use]
     pub fn kind(self) -> Kind {
         Kind::ALL.into_iter().find(|k| k.categories().contains(&self)).unwrap_or(Kind::Cargo)
     }
@@ -226,22 +232,7 @@ impl FromStr for Category {
     }
 }
 
-macro_rules! serde_as_str {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    )*};
-}
-serde_as_str!(Kind, Category);
+serde_via_str!(Kind, Category);
 
 /// What happened, with the fields that each kind needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -275,6 +266,7 @@ pub enum Event {
 
 impl Event {
     /// The kind of event.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         match self {
             Event::Cargo { .. } => Kind::Cargo,
@@ -287,6 +279,7 @@ impl Event {
     }
 
     /// The category, for kinds that have one.
+    #[must_use]
     pub fn category(&self) -> Option<Category> {
         match *self {
             Event::Cargo { category } | Event::DetaineeTransfer { category } | Event::Demining { category } => category,
@@ -295,6 +288,7 @@ impl Event {
     }
 
     /// The number of mines covered, for minefield maps.
+    #[must_use]
     pub fn mines(&self) -> Option<u64> {
         match *self {
             Event::MinefieldMaps { mines } => mines,
@@ -337,7 +331,34 @@ impl Event {
 /// assert_eq!(err.problems().len(), 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Serde
+///
+/// An entry serializes to the record of the JSON file format: an object of the columns of
+/// [`ENTRY_COLUMNS`](crate::ENTRY_COLUMNS) that have a value, in that order, every value a string
+/// (decimals as written, dates `YYYY-MM-DD`). Deserializing reads such a record as the file readers
+/// do (a count of `mines` may be a JSON number; any other number is refused, never passed through a
+/// float) and validates it as [`EntryBuilder::build`] does, every problem in one message. An
+/// unattributed entry of a fill is written as a plain entry: the mark is the verification's.
+///
+/// ```
+/// use relief_ledger::Entry;
+///
+/// let e = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).id("dt-1").from("AZE").to("ARM").build()?;
+/// let json = serde_json::to_string(&e)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"dt-1","date":"2020-12-14","kind":"detainee-transfer","quantity":"44","unit":"persons","from":"AZE","to":"ARM"}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Entry>(&json)?, e);
+///
+/// let bad = r#"{"date":"2020-12-14","kind":"detainee-transfer","quantity":"44","unit":"t","from":"AZE"}"#;
+/// let err = serde_json::from_str::<Entry>(bad).unwrap_err().to_string();
+/// assert!(err.contains("field unit"), "{err}");
+/// assert!(err.contains("field to"), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     pub(crate) id: Id,
     pub(crate) date: NaiveDate,
@@ -354,7 +375,7 @@ pub struct Entry {
 
 /// An entry id. Ids are short (`e123456`, `dt-2020-12-14-arm`), so most are kept inline: a ledger
 /// of a million entries makes no allocation for them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) enum Id {
     #[default]
     Empty,
@@ -404,7 +425,7 @@ impl fmt::Display for Id {
 pub(crate) type Text = Arc<String>;
 
 /// Fields most entries leave empty, kept out of line to keep entries small.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub(crate) struct Extra {
     pub(crate) note: Option<Text>,
     pub(crate) fills: Option<Text>,
@@ -462,31 +483,37 @@ impl Entry {
     }
 
     /// The id; unique within a ledger. Empty until the entry is given one or inserted into a ledger.
+    #[must_use]
     pub fn id(&self) -> &str {
         self.id.as_str()
     }
 
     /// The day it happened.
+    #[must_use]
     pub fn date(&self) -> NaiveDate {
         self.date
     }
 
     /// What happened, with the kind's own fields.
+    #[must_use]
     pub fn event(&self) -> &Event {
         &self.event
     }
 
     /// The kind of event.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         self.event.kind()
     }
 
     /// The category, if any.
+    #[must_use]
     pub fn category(&self) -> Option<Category> {
         self.event.category()
     }
 
     /// How much.
+    #[must_use]
     pub fn quantity(&self) -> Quantity {
         self.quantity
     }

@@ -353,6 +353,59 @@ pub struct Ledger {
     pub(crate) symbols: Symbols,
 }
 
+/// The entries of a ledger in date order: see [`Ledger::iter`]; `for entry in &ledger` does the same.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+/// ])?;
+/// let mut dates = Vec::new();
+/// for entry in &ledger {
+///     dates.push(entry.date().to_string());
+/// }
+/// assert_eq!(dates, ["2021-04-07", "2021-05-26"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Entries<'a> {
+    ledger: &'a Ledger,
+    rows: std::slice::Iter<'a, Row>,
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = &'a Entry;
+
+    fn next(&mut self) -> Option<&'a Entry> {
+        self.rows.next().map(|r| self.ledger.entry_at(r.pos))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+impl<'a> DoubleEndedIterator for Entries<'a> {
+    fn next_back(&mut self) -> Option<&'a Entry> {
+        self.rows.next_back().map(|r| self.ledger.entry_at(r.pos))
+    }
+}
+
+impl<'a> IntoIterator for &'a Ledger {
+    type Item = &'a Entry;
+    type IntoIter = Entries<'a>;
+
+    fn into_iter(self) -> Entries<'a> {
+        self.iter()
+    }
+}
+
 /// A problem with one entry of a batch.
 pub(crate) struct BatchProblem {
     /// The entry's position in the batch.
@@ -364,6 +417,7 @@ pub(crate) struct BatchProblem {
 
 impl Ledger {
     /// An empty ledger.
+    #[must_use]
     pub fn new() -> Ledger {
         Ledger::default()
     }
@@ -454,24 +508,28 @@ impl Ledger {
     }
 
     /// The number of entries.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.store.len
     }
 
     /// True when the ledger holds no entry.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.store.len == 0
     }
 
     /// The entry with this id.
+    #[must_use]
     pub fn get(&self, id: &str) -> Option<&Entry> {
         let pos = self.ids.get(|p| self.store.get(p).map(Entry::id), id)?;
         self.store.get(pos)
     }
 
     /// The entries in date order (entries of one day in the order they were inserted).
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = &Entry> + '_ {
-        self.rows.iter().map(|r| self.entry_at(r.pos))
+    #[must_use]
+    pub fn iter(&self) -> Entries<'_> {
+        Entries { ledger: self, rows: self.rows.iter() }
     }
 
     /// The entries in the order they were inserted.
@@ -493,11 +551,13 @@ impl Ledger {
     }
 
     /// The entries' dates, first and last.
+    #[must_use]
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         Some((self.rows.first()?.date, self.rows.last()?.date))
     }
 
     /// Takes the entries out, in insertion order.
+    #[must_use]
     pub fn into_entries(self) -> Vec<Entry> {
         self.store.segments.into_iter().flatten().collect()
     }

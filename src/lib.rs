@@ -42,8 +42,9 @@
 //! - [`Quantity`], [`Unit`], [`Dimension`], [`Totals`]: exact decimals with units; different
 //!   dimensions never add up.
 //! - [`Entry`], [`Kind`], [`Event`], [`Category`]: what happened, validated when built.
-//! - [`PartialDate`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive ranges of them.
-//! - [`Ledger`]: entries with unique ids, in date order.
+//! - [`PartialDate`], [`Precision`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive
+//!   ranges of them; only real spans of days can be built.
+//! - [`Ledger`], [`Entries`]: entries with unique ids, in date order (`for entry in &ledger`).
 //! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
@@ -56,6 +57,44 @@
 //!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
 //!   with its position.
+//!
+//! # Serde
+//!
+//! Every value a program stores or sends serializes, decimals always as strings (never through a
+//! float) and dates as `YYYY-MM-DD`; deserializing validates as the builders do. The shapes, in JSON:
+//!
+//! | value | JSON |
+//! |---|---|
+//! | [`Entry`], [`Report`] | the record of the JSON file format: `{"id": "dt-1", "date": "2020-12-14", "kind": "detainee-transfer", "quantity": "44", "unit": "persons", "from": "AZE", "to": "ARM"}` |
+//! | [`Outcome`] | the record `verify --format json` prints ([`OUTCOME_COLUMNS`]): `{"id": "mfa", "status": "short", "reported": "105", …, "interval": "[105, 105]"}` |
+//! | [`Verification`] (serialize only) | `{"outcomes": [outcome, …], "fills": [entry, …]}` |
+//! | [`Quantity`] | `{"value": "145.5", "unit": "t"}` |
+//! | [`Totals`] | `[{"value": "145.5", "unit": "t"}, {"value": "12", "unit": "persons"}]` |
+//! | [`PartialDate`] | `"2020"`, `"2020-12"`, `"2020-12-02"` |
+//! | [`Period`] | `{"start": "2020-12-01", "end": null}` |
+//! | [`Qualifier`], [`Mode`], [`Status`], [`Kind`], [`Category`], [`Unit`], [`Dimension`], [`Key`], [`Step`] | their file spelling: `"more-than"`, `"fill"`, `"short"`, `"t"` |
+//! | [`Interval`] | its text: `"[51940, 54060]"`, `"(40, ∞)"` |
+//! | [`Scope`] | `{"kind": "cargo", "category": null, "item": null, "from": null, "to": "NKR", "via": null, "region": null, "period": period}` |
+//! | [`KeyValue`] | `{"kind": "cargo"}`, `{"text": "NKR"}`, `{"month": [2021, 6]}`, `{"quarter": [2021, 2]}`, `{"year": 2021}` |
+//! | [`Group`] (serialize only) | `{"key": [key value, …], "totals": totals, "entries": [entry, …]}` |
+//! | [`Series`] | `{"key": [key value, …], "span": ["2021-04-30", "2021-05-31"], "points": [["2021-04-30", totals], …]}` |
+//! | [`Problem`], [`Position`] | `{"position": {"file": "entries.csv", "line": 3, "record": 2, "id": null}, "field": "date", "message": "…"}` |
+//!
+//! ```
+//! use relief_ledger::{Entry, Ledger, Outcome, parse_claim};
+//!
+//! let entry: Entry = serde_json::from_str(
+//!     r#"{"date": "2020-12-14", "kind": "detainee-transfer", "quantity": "44", "unit": "persons", "from": "AZE", "to": "ARM"}"#,
+//! )?;
+//! let ledger = Ledger::from_entries([entry])?;
+//! let claims = [parse_claim("exact 105 persons detainee-transfer to=ARM since=2020-12-02 until=2021-11-09 id=mfa")?];
+//! let v = ledger.verify(&claims)?;
+//! let sent = serde_json::to_string(&v.outcomes()[0])?;
+//! let received: Outcome = serde_json::from_str(&sent)?;
+//! assert_eq!(received.report_id(), "mfa");
+//! assert_eq!(received.ledger_quantity().to_string(), "44 persons");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Reading files
 //!
@@ -78,6 +117,24 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+/// Serde for a type through its text: serialized as [`Display`](std::fmt::Display) writes it,
+/// deserialized as [`FromStr`](std::str::FromStr) reads it (the crate's message becomes serde's).
+macro_rules! serde_via_str {
+    ($($t:ty),* $(,)?) => {$(
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$t, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
 mod assert;
 mod chart;
 pub mod claim;
@@ -91,6 +148,11 @@ mod quantity;
 mod query;
 mod report;
 
+/// The date types of the crate's API, re-exported so that a dependent crate needs no second version.
+pub use chrono;
+/// The decimal type of the crate's API, re-exported so that a dependent crate needs no second version.
+pub use rust_decimal;
+
 pub use assert::{ClaimsFailed, assert_claims};
 pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims};
@@ -100,8 +162,8 @@ pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, REPORT_COLUMNS, Role, defuse_formula, hxl,
     outcome_record, read, read_file, read_file_with, read_with, write, write_explanation, write_outcomes,
 };
-pub use ledger::Ledger;
-pub use period::{PartialDate, Period, parse_date};
+pub use ledger::{Entries, Ledger};
+pub use period::{PartialDate, Period, Precision, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
 pub use query::{Group, Key, KeyValue, Scope, Series, Step};
 pub use report::{Interval, Mode, Outcome, Qualifier, Report, ReportBuilder, Status, Verification, rounding_unit};

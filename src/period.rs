@@ -12,19 +12,66 @@ use crate::error::{Error, Problem, ProblemKind, echo};
 
 /// A date known to the year, the month or the day: `2020`, `2020-12` or `2020-12-02`.
 ///
+/// Every value is a real span of days: the constructors refuse a month 13 or a year past the range
+/// of [`NaiveDate`], so [`PartialDate::first_day`] and [`PartialDate::last_day`] never fail. To tell
+/// the precisions apart, match on [`PartialDate::precision`].
+///
+/// Dates are ordered by their first day, then by their length: a day before the month it starts,
+/// the month before its year (`2020-01-01 < 2020-01 < 2020 < 2020-01-02`).
+///
+/// In serde formats a date is its text, as [`Display`](fmt::Display) writes it and [`FromStr`]
+/// reads it: `"2020"`, `"2020-12"`, `"2020-12-02"`.
+///
 /// # Example
 ///
 /// ```
-/// use relief_ledger::PartialDate;
+/// use relief_ledger::{PartialDate, Precision};
 ///
 /// let june: PartialDate = "2021-06".parse()?;
 /// assert_eq!(june.first_day().to_string(), "2021-06-01");
 /// assert_eq!(june.last_day().to_string(), "2021-06-30");
+/// assert_eq!(june.precision(), Precision::Month(2021, 6));
+/// assert_eq!(PartialDate::month(2021, 6)?, june);
+/// assert!(PartialDate::month(2021, 13).is_err());
 /// assert!("2021-02-30".parse::<PartialDate>().is_err());
+/// assert_eq!(serde_json::to_string(&june)?, r#""2021-06""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PartialDate {
+    // Field order gives the documented order: first day, then length.
+    first: NaiveDate,
+    span: Span,
+}
+
+/// How much a [`PartialDate`] covers; ordered shortest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Span {
+    Day,
+    Month,
+    Year,
+}
+
+/// The parts of a [`PartialDate`], to match on: a view of a valid date, given by
+/// [`PartialDate::precision`] (to build a date, use [`PartialDate::year`], [`PartialDate::month`],
+/// [`PartialDate::day`]).
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{PartialDate, Precision};
+///
+/// let d: PartialDate = "2020".parse()?;
+/// let text = match d.precision() {
+///     Precision::Year(y) => format!("the year {y}"),
+///     Precision::Month(y, m) => format!("month {m} of {y}"),
+///     Precision::Day(d) => format!("the day {d}"),
+/// };
+/// assert_eq!(text, "the year 2020");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PartialDate {
+pub enum Precision {
     /// A whole year.
     Year(i32),
     /// A whole month: year and month (1–12).
@@ -34,34 +81,111 @@ pub enum PartialDate {
 }
 
 impl PartialDate {
-    /// The first day the date covers.
-    pub fn first_day(&self) -> NaiveDate {
-        match *self {
-            PartialDate::Year(y) => ymd(y, 1, 1),
-            PartialDate::Month(y, m) => ymd(y, m, 1),
-            PartialDate::Day(d) => d,
+    /// One day.
+    #[must_use]
+    pub const fn day(date: NaiveDate) -> PartialDate {
+        PartialDate { first: date, span: Span::Day }
+    }
+
+    /// A whole month: year and month (1–12).
+    ///
+    /// # Errors
+    ///
+    /// When the month is not 1 to 12, or the month lies outside the dates [`NaiveDate`] holds.
+    pub fn month(year: i32, month: u32) -> Result<PartialDate, Error> {
+        if !(1..=12).contains(&month) {
+            return Err(Error::problem(
+                ProblemKind::BadDate,
+                "date",
+                format!("{year}-{month:02} has no month {month}; months run 01 to 12"),
+            ));
         }
+        match (NaiveDate::from_ymd_opt(year, month, 1), last_of_month(year, month)) {
+            (Some(first), Some(_)) => Ok(PartialDate { first, span: Span::Month }),
+            _ => Err(out_of_range(&format!("{year}-{month:02}"))),
+        }
+    }
+
+    /// A whole year.
+    ///
+    /// # Errors
+    ///
+    /// When the year lies outside the dates [`NaiveDate`] holds, or only part of it does.
+    pub fn year(year: i32) -> Result<PartialDate, Error> {
+        match (NaiveDate::from_ymd_opt(year, 1, 1), NaiveDate::from_ymd_opt(year, 12, 31)) {
+            (Some(first), Some(_)) => Ok(PartialDate { first, span: Span::Year }),
+            _ => Err(out_of_range(&year.to_string())),
+        }
+    }
+
+    /// The year, month or day, to match on.
+    #[must_use]
+    pub fn precision(&self) -> Precision {
+        match self.span {
+            Span::Year => Precision::Year(self.first.year()),
+            Span::Month => Precision::Month(self.first.year(), self.first.month()),
+            Span::Day => Precision::Day(self.first),
+        }
+    }
+
+    /// The day, when the date is known to the day.
+    #[must_use]
+    pub fn as_day(&self) -> Option<NaiveDate> {
+        (self.span == Span::Day).then_some(self.first)
+    }
+
+    /// The first day the date covers.
+    #[must_use]
+    pub fn first_day(&self) -> NaiveDate {
+        self.first
     }
 
     /// The last day the date covers.
+    #[must_use]
     pub fn last_day(&self) -> NaiveDate {
-        match *self {
-            PartialDate::Year(y) => ymd(y, 12, 31),
-            PartialDate::Month(y, m) => last_of_month(y, m),
-            PartialDate::Day(d) => d,
+        let (y, m) = (self.first.year(), self.first.month());
+        // The constructors checked that the last day exists; the fallbacks never show.
+        match self.span {
+            Span::Year => NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(NaiveDate::MAX),
+            Span::Month => last_of_month(y, m).unwrap_or(NaiveDate::MAX),
+            Span::Day => self.first,
         }
     }
 }
 
-/// A valid date; callers pass only checked parts, and the fallback never shows.
-fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+impl TryFrom<Precision> for PartialDate {
+    type Error = Error;
+
+    /// The date of the parts, validated as [`PartialDate::year`] and [`PartialDate::month`] do.
+    fn try_from(p: Precision) -> Result<PartialDate, Error> {
+        match p {
+            Precision::Year(y) => PartialDate::year(y),
+            Precision::Month(y, m) => PartialDate::month(y, m),
+            Precision::Day(d) => Ok(PartialDate::day(d)),
+        }
+    }
 }
 
-/// The last day of a month.
-pub(crate) fn last_of_month(y: i32, m: u32) -> NaiveDate {
-    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    NaiveDate::from_ymd_opt(ny, nm, 1).and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+fn out_of_range(s: &str) -> Error {
+    Error::problem(
+        ProblemKind::OutOfRange,
+        "date",
+        format!(
+            "{s} lies outside the dates this crate holds; write a year from {} to {}",
+            NaiveDate::MIN.year(),
+            NaiveDate::MAX.year()
+        ),
+    )
+}
+
+/// The last day of a month, if the dates hold it.
+pub(crate) fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    let (ny, nm) = if m == 12 { (y.checked_add(1)?, 1) } else { (y, m + 1) };
+    match NaiveDate::from_ymd_opt(ny, nm, 1) {
+        Some(d) => d.pred_opt(),
+        // The month after the last one the dates hold: the last day is NaiveDate::MAX when it is in the month.
+        None => (NaiveDate::MAX.year() == y && NaiveDate::MAX.month() == m).then_some(NaiveDate::MAX),
+    }
 }
 
 /// Parses a `YYYY-MM-DD` date (spaces around it are ignored), with a message that says what is wrong.
@@ -88,7 +212,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, Error> {
     let digits = |p: &str, len: usize| p.len() == len && p.bytes().all(|b| b.is_ascii_digit());
     let shaped = matches!(s.trim().split('-').collect::<Vec<_>>()[..], [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2));
     match s.parse::<PartialDate>() {
-        Ok(PartialDate::Day(d)) => Ok(d),
+        Ok(date) if date.as_day().is_some() => Ok(date.first_day()),
         Ok(_) => Err(bad(format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
         // The day's own problem (no month 13, no 30 February), without PartialDate's field.
         Err(e) if shaped => Err(Error::invalid(
@@ -115,7 +239,7 @@ impl FromStr for PartialDate {
         };
         let year = parts.first().and_then(|p| num(p, 4)).ok_or_else(bad)? as i32;
         match parts[..] {
-            [_] => Ok(PartialDate::Year(year)),
+            [_] => PartialDate::year(year),
             [_, m] => {
                 let m = num(m, 2).ok_or_else(bad)?;
                 if !(1..=12).contains(&m) {
@@ -125,7 +249,7 @@ impl FromStr for PartialDate {
                         format!("{} has no month {m}; months run 01 to 12", echo(s)),
                     ));
                 }
-                Ok(PartialDate::Month(year, m))
+                PartialDate::month(year, m)
             }
             [_, m, d] => {
                 let (m, d) = (num(m, 2).ok_or_else(bad)?, num(d, 2).ok_or_else(bad)?);
@@ -136,8 +260,8 @@ impl FromStr for PartialDate {
                         format!("{} has no month {m}; months run 01 to 12", echo(s)),
                     ));
                 }
-                NaiveDate::from_ymd_opt(year, m, d).map(PartialDate::Day).ok_or_else(|| {
-                    let last = last_of_month(year, m).day();
+                NaiveDate::from_ymd_opt(year, m, d).map(PartialDate::day).ok_or_else(|| {
+                    let last = last_of_month(year, m).map_or(31, |d| d.day());
                     Error::problem(
                         ProblemKind::BadDate,
                         "date",
@@ -152,17 +276,19 @@ impl FromStr for PartialDate {
 
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PartialDate::Year(y) => write!(f, "{y:04}"),
-            PartialDate::Month(y, m) => write!(f, "{y:04}-{m:02}"),
-            PartialDate::Day(d) => write!(f, "{d}"),
+        match self.precision() {
+            Precision::Year(y) => write!(f, "{y:04}"),
+            Precision::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            Precision::Day(d) => write!(f, "{d}"),
         }
     }
 }
 
+serde_via_str!(PartialDate);
+
 impl From<NaiveDate> for PartialDate {
     fn from(d: NaiveDate) -> PartialDate {
-        PartialDate::Day(d)
+        PartialDate::day(d)
     }
 }
 
@@ -183,14 +309,61 @@ impl From<NaiveDate> for PartialDate {
 /// assert!(!since.contains("2020-12-01".parse()?));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+///
+/// # Serde
+///
+/// An object of the first and last days, `null` for an open end:
+/// `{"start": "2020-12-01", "end": null}`. Deserializing refuses a period that ends before it starts.
+///
+/// ```
+/// use relief_ledger::Period;
+///
+/// let p: Period = "2020-12..".parse()?;
+/// assert_eq!(serde_json::to_string(&p)?, r#"{"start":"2020-12-01","end":null}"#);
+/// assert_eq!(serde_json::from_str::<Period>(r#"{"start":"2020-12-01","end":null}"#)?, p);
+/// assert!(serde_json::from_str::<Period>(r#"{"start":"2021-01-01","end":"2020-01-01"}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "PeriodRecord")]
 pub struct Period {
     start: Option<NaiveDate>,
     end: Option<NaiveDate>,
 }
 
+/// The ends of a period as serde reads them, before they are checked.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodRecord {
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+}
+
+impl TryFrom<PeriodRecord> for Period {
+    type Error = Error;
+
+    fn try_from(r: PeriodRecord) -> Result<Period, Error> {
+        Period::from_bounds(r.start.map(PartialDate::day), r.end.map(PartialDate::day))
+    }
+}
+
+impl From<NaiveDate> for Period {
+    /// The one day.
+    fn from(d: NaiveDate) -> Period {
+        Period::of(PartialDate::day(d))
+    }
+}
+
+impl From<PartialDate> for Period {
+    /// The span of the date.
+    fn from(d: PartialDate) -> Period {
+        Period::of(d)
+    }
+}
+
 impl Period {
     /// All time.
+    #[must_use]
     pub fn all() -> Period {
         Period::default()
     }
@@ -205,16 +378,19 @@ impl Period {
     }
 
     /// From the first day of `start` on.
+    #[must_use]
     pub fn since(start: PartialDate) -> Period {
         Period { start: Some(start.first_day()), end: None }
     }
 
     /// Up to the last day of `end`.
+    #[must_use]
     pub fn until(end: PartialDate) -> Period {
         Period { start: None, end: Some(end.last_day()) }
     }
 
     /// The span of one date: a day, a whole month or a whole year.
+    #[must_use]
     pub fn of(date: PartialDate) -> Period {
         Period { start: Some(date.first_day()), end: Some(date.last_day()) }
     }
@@ -239,27 +415,32 @@ impl Period {
     }
 
     /// The first day, if the start is not open.
+    #[must_use]
     pub fn start(&self) -> Option<NaiveDate> {
         self.start
     }
 
     /// The last day, if the end is not open.
+    #[must_use]
     pub fn end(&self) -> Option<NaiveDate> {
         self.end
     }
 
     /// True when `date` lies in the period.
     #[inline]
+    #[must_use]
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start.is_none_or(|s| s <= date) && self.end.is_none_or(|e| date <= e)
     }
 
     /// True when the period has neither start nor end.
+    #[must_use]
     pub fn is_all(&self) -> bool {
         self.start.is_none() && self.end.is_none()
     }
 
     /// The days common to both periods, or `None` when they do not meet.
+    #[must_use]
     pub fn intersect(&self, other: &Period) -> Option<Period> {
         let start = match (self.start, other.start) {
             (Some(a), Some(b)) => Some(a.max(b)),
@@ -335,9 +516,9 @@ mod tests {
         let p: Period = "2020-12..2021-06".parse().unwrap();
         assert_eq!(p.start(), Some(d("2020-12-01")));
         assert_eq!(p.end(), Some(d("2021-06-30")));
-        let y = Period::of(PartialDate::Year(2020));
+        let y = Period::of(PartialDate::year(2020).unwrap());
         assert!(y.contains(d("2020-12-31")) && !y.contains(d("2021-01-01")));
-        assert_eq!(Period::of(PartialDate::Month(2024, 2)).end(), Some(d("2024-02-29")));
+        assert_eq!(Period::of(PartialDate::month(2024, 2).unwrap()).end(), Some(d("2024-02-29")));
     }
 
     #[test]
@@ -353,6 +534,32 @@ mod tests {
         let until: Period = "..2021".parse().unwrap();
         let both = since.intersect(&until).unwrap();
         assert_eq!(both.to_string(), "2020-12-02..2021-12-31");
-        assert!(Period::of(PartialDate::Year(2019)).intersect(&since).is_none());
+        assert!(Period::of(PartialDate::year(2019).unwrap()).intersect(&since).is_none());
+    }
+
+    #[test]
+    fn invalid_months_and_years_are_not_representable() {
+        assert!(PartialDate::month(2021, 13).is_err());
+        assert!(PartialDate::month(2021, 0).is_err());
+        assert!(PartialDate::year(i32::MAX).is_err());
+        assert!(PartialDate::year(i32::MIN).is_err());
+        assert!(PartialDate::month(NaiveDate::MAX.year() + 1, 1).is_err());
+        for y in [NaiveDate::MIN.year(), NaiveDate::MAX.year()] {
+            let year = PartialDate::year(y).unwrap();
+            assert_eq!(year.first_day(), NaiveDate::from_ymd_opt(y, 1, 1).unwrap());
+            assert_eq!(year.last_day(), NaiveDate::from_ymd_opt(y, 12, 31).unwrap());
+        }
+        let last = PartialDate::month(NaiveDate::MAX.year(), 12).unwrap();
+        assert_eq!(last.last_day(), NaiveDate::MAX);
+        assert_eq!(PartialDate::day(NaiveDate::MIN).last_day(), NaiveDate::MIN);
+    }
+
+    #[test]
+    fn dates_order_by_first_day_then_length() {
+        let p = |s: &str| s.parse::<PartialDate>().unwrap();
+        let mut dates = [p("2020-01-02"), p("2020"), p("2020-01"), p("2020-01-01"), p("2019-12")];
+        dates.sort();
+        let text: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(text, ["2019-12", "2020-01-01", "2020-01", "2020", "2020-01-02"]);
     }
 }

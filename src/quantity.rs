@@ -51,6 +51,7 @@ impl Dimension {
     /// use relief_ledger::{Dimension, Unit};
     /// assert_eq!(Dimension::Area.canonical_unit(), Unit::Hectare);
     /// ```
+    #[must_use]
     pub fn canonical_unit(self) -> Unit {
         match self {
             Dimension::Mass => Unit::Tonne,
@@ -64,6 +65,7 @@ impl Dimension {
     }
 
     /// True for dimensions counted in whole numbers (persons, packages, items).
+    #[must_use]
     pub fn is_count(self) -> bool {
         matches!(self, Dimension::Persons | Dimension::Packages | Dimension::Items)
     }
@@ -73,6 +75,7 @@ impl Dimension {
     }
 
     /// The dimension's name as written in messages (`mass`, `persons`).
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Mass => "mass",
@@ -89,6 +92,17 @@ impl Dimension {
 impl fmt::Display for Dimension {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Dimension {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Dimension, Error> {
+        Dimension::ALL.into_iter().find(|d| d.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.as_str()).collect();
+            Error::problem(ProblemKind::NotAllowed, "dimension", crate::error::unknown_name("dimension", s, &known))
+        })
     }
 }
 
@@ -149,6 +163,7 @@ impl Unit {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn symbol(self) -> &'static str {
         match self {
             Unit::Tonne => "t",
@@ -166,6 +181,7 @@ impl Unit {
     }
 
     /// What the unit measures.
+    #[must_use]
     pub fn dimension(self) -> Dimension {
         match self {
             Unit::Tonne | Unit::Kilogram => Dimension::Mass,
@@ -221,20 +237,8 @@ impl FromStr for Unit {
     }
 }
 
-impl Serialize for Unit {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.symbol())
-    }
-}
+serde_via_str!(Unit);
 
-impl<'de> Deserialize<'de> for Unit {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-/// Multiplies `d` by `10^exp` exactly, or `None` when the result does not fit a decimal.
 pub(crate) fn scale_pow10(d: Decimal, exp: i32) -> Option<Decimal> {
     if exp == 0 {
         return Some(d);
@@ -353,13 +357,103 @@ fn decimal_text(s: &str) -> Result<Decimal, (ProblemKind, String)> {
 /// assert!("3 persons".parse::<Quantity>()?.checked_add(&a).is_err());
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// # Equality
+///
+/// Two quantities are equal when they have the same unit and the same value: `1.50 t` equals
+/// `1.5 t`, but `1.5 t` does not equal `1500 kg`. To compare across units, compare
+/// [`Quantity::canonical`] values.
+///
+/// ```
+/// use relief_ledger::Quantity;
+///
+/// let t: Quantity = "1.5 t".parse()?;
+/// assert_eq!(t, "1.50 t".parse()?);
+/// assert_ne!(t, "1500 kg".parse()?);
+/// assert_eq!(t.canonical()?, "1500 kg".parse::<Quantity>()?.canonical()?);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+///
+/// # Serde
+///
+/// An object of the value, a decimal as a string, and the unit's symbol:
+/// `{"value": "145.5", "unit": "t"}`. Deserializing checks the value as the files' readers do (no
+/// JSON number, which would have passed through a float; no thousands separator) and the quantity as
+/// [`Quantity::new`] does.
+///
+/// ```
+/// use relief_ledger::Quantity;
+///
+/// let q: Quantity = "145.5 t".parse()?;
+/// assert_eq!(serde_json::to_string(&q)?, r#"{"value":"145.5","unit":"t"}"#);
+/// assert_eq!(serde_json::from_str::<Quantity>(r#"{"value": "145.5", "unit": "t"}"#)?, q);
+/// assert!(serde_json::from_str::<Quantity>(r#"{"value": "2.5", "unit": "persons"}"#).is_err());
+/// assert!(serde_json::from_str::<Quantity>(r#"{"value": 145.5, "unit": "t"}"#).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "QuantityRecord")]
 pub struct Quantity {
+    #[serde(serialize_with = "decimal_str::serialize")]
     value: Decimal,
     unit: Unit,
 }
 
+/// The fields of a quantity as serde reads them, before [`Quantity::new`] checks them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuantityRecord {
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    value: Decimal,
+    unit: Unit,
+}
+
+impl TryFrom<QuantityRecord> for Quantity {
+    type Error = Error;
+
+    fn try_from(r: QuantityRecord) -> Result<Quantity, Error> {
+        Quantity::new(r.value, r.unit)
+    }
+}
+
+/// Decimals in serde formats: strings, read as the files' readers read them.
+pub(crate) mod decimal_str {
+    use std::borrow::Cow;
+
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the decimal as a string.
+    pub(crate) fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(d)
+    }
+
+    /// Reads a decimal from a string, refusing numbers (a float would have rounded them).
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let s = <Cow<'de, str>>::deserialize(d)?;
+        super::parse_decimal(&s).map_err(serde::de::Error::custom)
+    }
+
+    /// An optional decimal: a string or null.
+    pub(crate) mod option {
+        use super::*;
+
+        /// Reads a decimal from a string, or null.
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+            match <Option<Cow<'de, str>>>::deserialize(d)? {
+                Some(s) => super::super::parse_decimal(&s).map(Some).map_err(serde::de::Error::custom),
+                None => Ok(None),
+            }
+        }
+    }
+}
+
 impl Quantity {
+    /// A quantity known to be valid (a figure computed from valid quantities of its unit).
+    pub(crate) fn unchecked(value: Decimal, unit: Unit) -> Quantity {
+        Quantity { value, unit }
+    }
+
     /// A quantity of `value` in `unit`.
     ///
     /// # Errors
@@ -377,16 +471,19 @@ impl Quantity {
     }
 
     /// The number, in [`Quantity::unit`].
+    #[must_use]
     pub fn value(&self) -> Decimal {
         self.value
     }
 
     /// The unit.
+    #[must_use]
     pub fn unit(&self) -> Unit {
         self.unit
     }
 
     /// The dimension of the unit.
+    #[must_use]
     pub fn dimension(&self) -> Dimension {
         self.unit.dimension()
     }
@@ -686,6 +783,24 @@ impl Wide {
 /// assert_eq!(totals.to_string(), "145.5 t, 12 persons");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
+///
+/// # Serde
+///
+/// A list of the figures, one [`Quantity`] per dimension in its canonical unit, in
+/// [`Dimension::ALL`] order: `[{"value": "145.5", "unit": "t"}, {"value": "12", "unit": "persons"}]`.
+/// Deserializing refuses two figures of one dimension. Totals too large for a decimal do not serialize.
+///
+/// ```
+/// use relief_ledger::{Quantity, Totals};
+///
+/// let mut totals = Totals::new();
+/// totals.add(&"145.5 t".parse()?)?;
+/// totals.add(&"12 persons".parse()?)?;
+/// let json = serde_json::to_string(&totals)?;
+/// assert_eq!(json, r#"[{"value":"145.5","unit":"t"},{"value":"12","unit":"persons"}]"#);
+/// assert_eq!(serde_json::from_str::<Totals>(&json)?, totals);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
     sums: [ExactSum; 7],
@@ -694,6 +809,7 @@ pub struct Totals {
 
 impl Totals {
     /// Empty totals.
+    #[must_use]
     pub fn new() -> Totals {
         Totals::default()
     }
@@ -719,6 +835,7 @@ impl Totals {
     /// The figure for one dimension, in its canonical unit; `None` when nothing of it was added.
     ///
     /// A figure too large for a decimal reads as `None` too; [`Totals::checked_get`] tells the two apart.
+    #[must_use]
     pub fn get(&self, dim: Dimension) -> Option<Quantity> {
         self.checked_get(dim).ok().flatten()
     }
@@ -758,8 +875,33 @@ impl Totals {
     }
 
     /// True when nothing was added.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.present == 0
+    }
+}
+
+impl Serialize for Totals {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let qs = self.quantities().map_err(serde::ser::Error::custom)?;
+        qs.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Totals {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Totals, D::Error> {
+        let qs = Vec::<Quantity>::deserialize(d)?;
+        let mut totals = Totals::new();
+        for q in &qs {
+            if totals.present & (1 << q.dimension().index()) != 0 {
+                return Err(serde::de::Error::custom(format!(
+                    "{q}: totals hold one figure of {}; add them up or keep one",
+                    q.dimension()
+                )));
+            }
+            totals.add(q).map_err(serde::de::Error::custom)?;
+        }
+        Ok(totals)
     }
 }
 
@@ -772,6 +914,16 @@ impl PartialEq for Totals {
 }
 
 impl Eq for Totals {}
+
+/// Hashes the figures that equality compares, so that equal totals hash alike.
+impl std::hash::Hash for Totals {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.present.hash(state);
+        for d in Dimension::ALL {
+            self.checked_get(d).ok().flatten().map(|q| q.value().normalize()).hash(state);
+        }
+    }
+}
 
 impl fmt::Display for Totals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -32,7 +32,26 @@ use crate::quantity::Totals;
 /// assert_eq!(scope.to_string(), "kind=cargo category=humanitarian to=NKR period=2020-12-01..2021-06-30");
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+///
+/// # Serde
+///
+/// An object of every field, `null` for any: kind and category in their file spelling, texts as
+/// written, the period as [`Period`] serializes it.
+///
+/// ```
+/// use relief_ledger::{Kind, Scope};
+///
+/// let scope = Scope::all().kind(Kind::Cargo).to("NKR");
+/// let json = serde_json::to_string(&scope)?;
+/// assert_eq!(
+///     json,
+///     r#"{"kind":"cargo","category":null,"item":null,"from":null,"to":"NKR","via":null,"region":null,"period":{"start":null,"end":null}}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Scope>(&json)?, scope);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Scope {
     /// The kind.
     pub kind: Option<Kind>,
@@ -54,17 +73,20 @@ pub struct Scope {
 
 impl Scope {
     /// Every entry.
+    #[must_use]
     pub fn all() -> Scope {
         Scope::default()
     }
 
     /// Only entries of `kind`.
+    #[must_use]
     pub fn kind(mut self, kind: Kind) -> Scope {
         self.kind = Some(kind);
         self
     }
 
     /// Only entries of `category`.
+    #[must_use]
     pub fn category(mut self, category: Category) -> Scope {
         self.category = Some(category);
         self
@@ -101,12 +123,14 @@ impl Scope {
     }
 
     /// Only entries dated in `period`.
+    #[must_use]
     pub fn period(mut self, period: Period) -> Scope {
         self.period = period;
         self
     }
 
     /// True when `entry` is in scope.
+    #[must_use]
     pub fn matches(&self, entry: &Entry) -> bool {
         self.kind.is_none_or(|k| k == entry.kind())
             && self.category.is_none_or(|c| Some(c) == entry.category())
@@ -249,6 +273,7 @@ impl Key {
     ];
 
     /// The name used on the command line and as a column header.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Key::Kind => "kind",
@@ -335,7 +360,33 @@ impl FromStr for Key {
 
 /// The value of one grouping key for a group. Displays as written in files: `2021-06`, `2021-Q2`,
 /// `2021`, and an absent party or region as the empty string.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Compares with text as it displays (`key == "ARM"`, `key == "2021-06"`).
+///
+/// # Serde
+///
+/// An object of one field named for the variant: `{"kind": "cargo"}`, `{"category": null}`,
+/// `{"text": "ARM"}`, `{"month": [2021, 6]}`, `{"quarter": [2021, 2]}`, `{"year": 2021}`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Key, KeyValue, Ledger, Scope};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2021-06-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+/// ])?;
+/// let groups = ledger.group(&Scope::all(), &[Key::To, Key::Month])?;
+/// let key = groups[0].key();
+/// assert_eq!(key[0], "NKR");
+/// assert_eq!(key[0].text(), Some("NKR"));
+/// assert_eq!(key[1], "2021-06");
+/// assert_eq!(key[1].year(), Some(2021));
+/// assert_eq!(serde_json::to_string(&key[1])?, r#"{"month":[2021,6]}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum KeyValue {
     /// A kind.
@@ -352,6 +403,95 @@ pub enum KeyValue {
     Year(i32),
 }
 
+impl KeyValue {
+    /// The kind, for a value of [`Key::Kind`].
+    #[must_use]
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            KeyValue::Kind(k) => Some(*k),
+            _ => None,
+        }
+    }
+
+    /// The category, for a value of [`Key::Category`] that has one.
+    #[must_use]
+    pub fn category(&self) -> Option<Category> {
+        match self {
+            KeyValue::Category(c) => *c,
+            _ => None,
+        }
+    }
+
+    /// The text, for a value of an item, party or region that has one.
+    #[must_use]
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            KeyValue::Text(t) => t.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The year, for a value of [`Key::Month`], [`Key::Quarter`] or [`Key::Year`].
+    #[must_use]
+    pub fn year(&self) -> Option<i32> {
+        match self {
+            KeyValue::Month(y, _) | KeyValue::Quarter(y, _) | KeyValue::Year(y) => Some(*y),
+            _ => None,
+        }
+    }
+
+    /// The month (1–12), for a value of [`Key::Month`].
+    #[must_use]
+    pub fn month(&self) -> Option<u32> {
+        match self {
+            KeyValue::Month(_, m) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// The quarter (1–4), for a value of [`Key::Quarter`].
+    #[must_use]
+    pub fn quarter(&self) -> Option<u32> {
+        match self {
+            KeyValue::Quarter(_, q) => Some(*q),
+            _ => None,
+        }
+    }
+}
+
+impl PartialEq<str> for KeyValue {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            KeyValue::Text(t) => t.as_deref().unwrap_or("") == other,
+            KeyValue::Kind(k) => k.as_str() == other,
+            KeyValue::Category(c) => c.map_or("", Category::as_str) == other,
+            // Dates are short: their text is made to compare.
+            _ => {
+                let text = self.to_string();
+                text == other
+            }
+        }
+    }
+}
+
+impl PartialEq<&str> for KeyValue {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<KeyValue> for str {
+    fn eq(&self, other: &KeyValue) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<KeyValue> for &str {
+    fn eq(&self, other: &KeyValue) -> bool {
+        other == *self
+    }
+}
+
 impl fmt::Display for KeyValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -366,7 +506,13 @@ impl fmt::Display for KeyValue {
 }
 
 /// One group of a grouped query: its key values, its totals and its entries.
-#[derive(Debug, Clone)]
+///
+/// # Serde
+///
+/// A group serializes (it borrows its entries from a ledger, so it does not deserialize) as an
+/// object of its key values, its totals and its entries as records of the JSON file format:
+/// `{"key": [{"month": [2021, 6]}], "totals": [{"value": "145", "unit": "t"}], "entries": [{"id": "c1", …}]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Group<'a> {
     key: Vec<KeyValue>,
     totals: Totals,
@@ -375,37 +521,79 @@ pub struct Group<'a> {
 
 impl<'a> Group<'a> {
     /// The group's value of each key, in the order the keys were given.
+    #[must_use]
     pub fn key(&self) -> &[KeyValue] {
         &self.key
     }
 
     /// The group's totals, one figure per dimension.
+    #[must_use]
     pub fn totals(&self) -> &Totals {
         &self.totals
     }
 
     /// The entries that make up the totals, in date order.
+    #[must_use]
     pub fn entries(&self) -> &[&'a Entry] {
         &self.entries
     }
 }
 
 /// How finely a running total is dated: each change is dated at the end of its day or its month.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Step {
     /// Changes dated on their day.
+    #[default]
     Day,
     /// Changes dated on the last day of their month.
     Month,
 }
+
+impl Step {
+    /// Every step.
+    pub const ALL: [Step; 2] = [Step::Day, Step::Month];
+
+    /// The name used on the command line: `day`, `month`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Day => "day",
+            Step::Month => "month",
+        }
+    }
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Step {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Step, Error> {
+        Step::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Step::ALL.iter().map(|k| k.as_str()).collect();
+            Error::problem(ProblemKind::NotAllowed, "step", unknown_name("step", s, &known))
+        })
+    }
+}
+
+serde_via_str!(Key, Step);
 
 /// A running total of one group, kept as steps: a point only where the total changes.
 ///
 /// The total is zero before the first point, and from each point on it is that point's total until
 /// the next one; after the last point it stays. The size of a series is therefore at most the number
 /// of its entries, however long the span it covers.
-#[derive(Debug, Clone)]
+///
+/// # Serde
+///
+/// An object of the key values, the span and the points, each point a date and its totals:
+/// `{"key": [{"text": "NKR"}], "span": ["2021-04-07", "2021-05-26"], "points": [["2021-04-07", [{"value": "145", "unit": "t"}]], …]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     key: Vec<KeyValue>,
     span: (NaiveDate, NaiveDate),
@@ -414,18 +602,21 @@ pub struct Series {
 
 impl Series {
     /// The group's value of each key.
+    #[must_use]
     pub fn key(&self) -> &[KeyValue] {
         &self.key
     }
 
     /// The first and last dates the running total covers (each at the end of its step); every
     /// series of one query has the same span, so that they can be drawn together.
+    #[must_use]
     pub fn span(&self) -> (NaiveDate, NaiveDate) {
         self.span
     }
 
     /// The cumulative totals where they change, in date order: each point is dated at the end of
     /// the step (day or month) in which its entries fall, and holds the total from then on.
+    #[must_use]
     pub fn points(&self) -> &[(NaiveDate, Totals)] {
         &self.points
     }
@@ -602,7 +793,7 @@ impl Ledger {
 fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
     match step {
         Step::Day => d,
-        Step::Month => last_of_month(d.year(), d.month()),
+        Step::Month => last_of_month(d.year(), d.month()).unwrap_or(NaiveDate::MAX),
     }
 }
 

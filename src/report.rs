@@ -15,11 +15,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind};
-use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
 use crate::period::{PartialDate, Period};
-use crate::quantity::{ExactSum, Quantity, Toward, Wide, exact_sub, pow10};
+use crate::quantity::{ExactSum, Quantity, Toward, Unit, Wide, decimal_str, exact_sub, pow10};
 use crate::query::Scope;
 
 /// How exact a reported figure is.
@@ -76,6 +76,7 @@ impl Qualifier {
     ];
 
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Qualifier::Exact => "exact",
@@ -104,6 +105,7 @@ impl Qualifier {
     /// assert_eq!(i.to_string(), "[79228162514264337593543950334, 79228162514264337593543950335]");
     /// assert!(Qualifier::Exact.checked_interval(Decimal::MAX, Some(Decimal::ONE)).is_none());
     /// ```
+    #[must_use]
     pub fn interval(self, value: Decimal, tolerance: Option<Decimal>) -> Interval {
         let (low, high) = self.ends(value, tolerance);
         Interval {
@@ -114,6 +116,7 @@ impl Qualifier {
 
     /// The interval a figure stands for, as [`Qualifier::interval`]; `None` when an end lies past
     /// the range of a decimal (`about 78000000000000000000000000000`: 2 % above it is too large).
+    #[must_use]
     pub fn checked_interval(self, value: Decimal, tolerance: Option<Decimal>) -> Option<Interval> {
         let (low, high) = self.ends(value, tolerance);
         let open = |b: Bound<Option<Decimal>>| match b {
@@ -162,6 +165,7 @@ impl Qualifier {
     }
 
     /// True for the qualifiers a `fill` report may have.
+    #[must_use]
     pub fn can_fill(self) -> bool {
         matches!(self, Qualifier::Exact | Qualifier::About)
     }
@@ -177,6 +181,7 @@ impl Qualifier {
 /// assert_eq!(rounding_unit(Decimal::from(1581)), Decimal::ONE);
 /// assert_eq!(rounding_unit(Decimal::new(25, 1)), Decimal::new(1, 1));
 /// ```
+#[must_use]
 pub fn rounding_unit(v: Decimal) -> Decimal {
     let v = v.normalize();
     if v.is_zero() {
@@ -229,6 +234,7 @@ pub enum Mode {
 
 impl Mode {
     /// The spelling used in files.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Check => "check",
@@ -256,7 +262,7 @@ impl FromStr for Mode {
 }
 
 /// A range of figures, each end open, inclusive or exclusive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
     low: Bound<Decimal>,
     high: Bound<Decimal>,
@@ -264,16 +270,19 @@ pub struct Interval {
 
 impl Interval {
     /// The lower end.
+    #[must_use]
     pub fn low(&self) -> Bound<Decimal> {
         self.low
     }
 
     /// The upper end.
+    #[must_use]
     pub fn high(&self) -> Bound<Decimal> {
         self.high
     }
 
     /// Where `x` lies: `Less` below the interval, `Equal` inside, `Greater` above.
+    #[must_use]
     pub fn locate(&self, x: Decimal) -> Ordering {
         let below = match self.low {
             Bound::Included(l) => x < l,
@@ -295,6 +304,7 @@ impl Interval {
     }
 
     /// True when `x` lies in the interval.
+    #[must_use]
     pub fn contains(&self, x: Decimal) -> bool {
         self.locate(x) == Ordering::Equal
     }
@@ -312,6 +322,50 @@ impl fmt::Display for Interval {
             Bound::Excluded(h) => write!(f, "{h})"),
             Bound::Unbounded => f.write_str("∞)"),
         }
+    }
+}
+
+impl FromStr for Interval {
+    type Err = Error;
+
+    /// Parses an interval as [`Display`](fmt::Display) writes it: `[40, 50]`, `(40, ∞)`, `(-∞, 50]`,
+    /// `[2000, 2100)`.
+    fn from_str(s: &str) -> Result<Interval, Error> {
+        let bad = |why: &str| {
+            Error::problem(
+                ProblemKind::Malformed,
+                "interval",
+                format!(
+                    "{} is not an interval: {why}; write [low, high], with ( or ) for an open end and ∞ for none",
+                    echo(s)
+                ),
+            )
+        };
+        let t = s.trim();
+        let (Some(open), Some(close)) = (t.chars().next(), t.chars().last()) else {
+            return Err(bad("it is empty"));
+        };
+        let inner = t.get(open.len_utf8()..t.len() - close.len_utf8()).ok_or_else(|| bad("it has no ends"))?;
+        let (a, b) = inner.split_once(',').ok_or_else(|| bad("it has no comma between its ends"))?;
+        let number = |x: &str| x.trim().parse::<Decimal>().map_err(|_| bad("an end is not a decimal"));
+        let low = match (open, a.trim()) {
+            ('(', "-∞") => Bound::Unbounded,
+            ('[', _) => Bound::Included(number(a)?),
+            ('(', _) => Bound::Excluded(number(a)?),
+            _ => return Err(bad("it does not start with [ or (")),
+        };
+        let high = match (close, b.trim()) {
+            (')', "∞") => Bound::Unbounded,
+            (']', _) => Bound::Included(number(b)?),
+            (')', _) => Bound::Excluded(number(b)?),
+            _ => return Err(bad("it does not end with ] or )")),
+        };
+        if let (Bound::Included(l) | Bound::Excluded(l), Bound::Included(h) | Bound::Excluded(h)) = (low, high) {
+            if h < l {
+                return Err(bad("its high end is below its low end"));
+            }
+        }
+        Ok(Interval { low, high })
     }
 }
 
@@ -337,7 +391,28 @@ impl fmt::Display for Interval {
 /// assert!(bad.unwrap_err().to_string().contains("returnees is counted in persons"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// # Serde
+///
+/// A report serializes to the record of the JSON file format: an object of the columns of
+/// [`REPORT_COLUMNS`](crate::REPORT_COLUMNS) that have a value, in that order, every value a string
+/// (decimals as written, dates as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; `mode` only when it is `fill`).
+/// Deserializing reads such a record as the file readers do and validates it as
+/// [`ReportBuilder::build`] does.
+///
+/// ```
+/// use relief_ledger::{Report, parse_claim};
+///
+/// let r = parse_claim("about 53000 persons returnees since=2020-11-14 until=2021-11-09 id=mfa")?;
+/// let json = serde_json::to_string(&r)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"mfa","published":"2021-11-09","kind":"returnees","since":"2020-11-14","until":"2021-11-09","value":"53000","unit":"persons","qualifier":"about"}"#
+/// );
+/// assert_eq!(serde_json::from_str::<Report>(&json)?, r);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Report {
     id: Arc<str>,
     published: NaiveDate,
@@ -371,61 +446,73 @@ impl Report {
     }
 
     /// The id.
+    #[must_use]
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The day the figure was published.
+    #[must_use]
     pub fn published(&self) -> NaiveDate {
         self.published
     }
 
     /// The citation.
+    #[must_use]
     pub fn source(&self) -> Option<&str> {
         self.source.as_deref()
     }
 
     /// What the figure is about, its period included.
+    #[must_use]
     pub fn scope(&self) -> &Scope {
         &self.scope
     }
 
     /// The kind the figure is about.
+    #[must_use]
     pub fn kind(&self) -> Kind {
         self.scope.kind.unwrap_or(Kind::Cargo)
     }
 
     /// The start of the period as given, if any.
+    #[must_use]
     pub fn since(&self) -> Option<PartialDate> {
         self.since
     }
 
     /// The end of the period as given, if any (the published date otherwise).
+    #[must_use]
     pub fn until(&self) -> Option<PartialDate> {
         self.until
     }
 
     /// The figure and its unit.
+    #[must_use]
     pub fn value(&self) -> Quantity {
         self.value
     }
 
     /// How exact the figure is.
+    #[must_use]
     pub fn qualifier(&self) -> Qualifier {
         self.qualifier
     }
 
     /// The explicit tolerance, in the figure's unit.
+    #[must_use]
     pub fn tolerance(&self) -> Option<Decimal> {
         self.tolerance
     }
 
     /// Check or fill.
+    #[must_use]
     pub fn mode(&self) -> Mode {
         self.mode
     }
 
     /// The interval the figure stands for.
+    #[must_use]
     pub fn interval(&self) -> Interval {
         self.qualifier.interval(self.value.value(), self.tolerance)
     }
@@ -485,13 +572,16 @@ impl ReportBuilder {
         self
     }
 
-    /// The period starts with this date (the beginning of time otherwise).
+    /// The period starts with this date (the beginning of time otherwise). A `chrono` day converts:
+    /// `.since(day.into())`; the argument stays a [`PartialDate`] so that `.since("2020-12".parse()?)`
+    /// needs no annotation.
     pub fn since(mut self, since: PartialDate) -> ReportBuilder {
         self.report.since = Some(since);
         self
     }
 
-    /// The period ends with this date (the published date otherwise).
+    /// The period ends with this date (the published date otherwise); `.until(day.into())` for a
+    /// `chrono` day.
     pub fn until(mut self, until: PartialDate) -> ReportBuilder {
         self.report.until = Some(until);
         self
@@ -634,7 +724,7 @@ impl ReportBuilder {
                 problems.push(Problem::new(ProblemKind::Empty, name, "is empty; leave the field out to mean any"));
             }
         }
-        match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::Day(r.published)))) {
+        match Period::from_bounds(r.since, Some(r.until.unwrap_or(PartialDate::day(r.published)))) {
             Ok(p) => r.scope.period = p,
             Err(e) => problems.extend(e.problems().iter().cloned()),
         }
@@ -669,7 +759,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 4] = [Status::Ok, Status::Short, Status::Over, Status::Filled];
+
     /// The spelling used in output.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Ok => "ok",
@@ -680,6 +774,7 @@ impl Status {
     }
 
     /// True for `ok` and `filled`.
+    #[must_use]
     pub fn is_success(self) -> bool {
         matches!(self, Status::Ok | Status::Filled)
     }
@@ -691,10 +786,66 @@ impl fmt::Display for Status {
     }
 }
 
+impl FromStr for Status {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Status, Error> {
+        Status::ALL.into_iter().find(|q| q.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Status::ALL.iter().map(|q| q.as_str()).collect();
+            Error::problem(ProblemKind::NotAllowed, "status", unknown_name("status", s, &known))
+        })
+    }
+}
+
+serde_via_str!(Qualifier, Mode, Status, Interval);
+
 /// What verification found for one report; figures are in the report's unit.
-#[derive(Debug, Clone)]
+///
+/// An outcome knows its report's id, figure and qualifier, so that it stands alone once the
+/// [`Verification`] is gone.
+///
+/// # Serde
+///
+/// An outcome serializes to the record `relief-ledger verify --format json` prints (see
+/// [`OUTCOME_COLUMNS`](crate::OUTCOME_COLUMNS) and [`outcome_record`](crate::outcome_record)): every
+/// field in that order, figures as strings, `null` where a field has none. Deserializing reads the
+/// same record back and checks it (known status and qualifier, figures that are decimals, an interval
+/// whose ends match `low` and `high`); a deserialized outcome belongs to no verification, so
+/// [`Outcome::report_index`] is `None` and [`Verification::entries`] finds no entries for it.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, Outcome, Status, parse_claim};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+/// ])?;
+/// let claims = [parse_claim("more-than 40 persons detainee-transfer to=ARM until=2020-12-31 id=dec")?];
+/// let v = ledger.verify(&claims)?;
+/// let outcome = &v.outcomes()[0];
+/// assert_eq!(outcome.report_id(), "dec");
+/// assert_eq!(outcome.ledger_quantity().to_string(), "44 persons");
+/// assert_eq!(outcome.reported().to_string(), "40 persons");
+///
+/// let json = serde_json::to_string(outcome)?;
+/// assert_eq!(
+///     json,
+///     r#"{"id":"dec","status":"ok","reported":"40","qualifier":"more-than","unit":"persons","low":"40","high":null,"ledger":"44","difference":"4","filled":null,"interval":"(40, ∞)"}"#
+/// );
+/// let back: Outcome = serde_json::from_str(&json)?;
+/// assert_eq!(back.status(), Status::Ok);
+/// assert_eq!(back.report_id(), "dec");
+/// assert_eq!(back.interval(), outcome.interval());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Outcome {
+    /// The report's position in the slice verified; `usize::MAX` for an outcome read from a record.
     report: usize,
+    report_id: Arc<str>,
+    reported: Quantity,
+    qualifier: Qualifier,
     status: Status,
     interval: Interval,
     ledger: Decimal,
@@ -704,8 +855,67 @@ pub struct Outcome {
     span: Span,
 }
 
+/// The fields of an outcome record as serde reads them (see [`OUTCOME_COLUMNS`](crate::OUTCOME_COLUMNS)).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeRecord {
+    id: String,
+    status: Status,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    reported: Decimal,
+    qualifier: Qualifier,
+    unit: Unit,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    low: Option<Decimal>,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    high: Option<Decimal>,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    ledger: Decimal,
+    #[serde(deserialize_with = "decimal_str::deserialize")]
+    difference: Decimal,
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    filled: Option<Decimal>,
+    interval: Interval,
+}
+
+impl<'de> serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Outcome, D::Error> {
+        use serde::de::Error as _;
+        let r = OutcomeRecord::deserialize(d)?;
+        let end = |b: Bound<Decimal>| match b {
+            Bound::Included(x) | Bound::Excluded(x) => Some(x),
+            Bound::Unbounded => None,
+        };
+        if end(r.interval.low) != r.low || end(r.interval.high) != r.high {
+            return Err(D::Error::custom(format!(
+                "field interval: {} does not have the ends low and high give; write them alike",
+                r.interval
+            )));
+        }
+        if exact_sub(r.ledger, r.reported) != Some(r.difference) {
+            return Err(D::Error::custom(format!(
+                "field difference: {} is not ledger − reported ({} − {}); write the exact difference",
+                r.difference, r.ledger, r.reported
+            )));
+        }
+        let reported = Quantity::new(r.reported, r.unit).map_err(D::Error::custom)?;
+        Ok(Outcome {
+            report: usize::MAX,
+            report_id: r.id.into(),
+            reported,
+            qualifier: r.qualifier,
+            status: r.status,
+            interval: r.interval,
+            ledger: r.ledger,
+            difference: r.difference,
+            filled: r.filled,
+            span: Span::default(),
+        })
+    }
+}
+
 /// Where an outcome's contributing entries are: a range of one index bucket, and some fill entries.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
     fills: Vec<usize>,
@@ -713,34 +923,100 @@ struct Span {
 
 impl Outcome {
     /// The outcome.
+    #[must_use]
     pub fn status(&self) -> Status {
         self.status
     }
 
+    /// The id of the report the outcome is about.
+    #[must_use]
+    pub fn report_id(&self) -> &str {
+        &self.report_id
+    }
+
+    /// The reported figure, with its unit.
+    #[must_use]
+    pub fn reported(&self) -> Quantity {
+        self.reported
+    }
+
+    /// The report's qualifier.
+    #[must_use]
+    pub fn qualifier(&self) -> Qualifier {
+        self.qualifier
+    }
+
+    /// The ledger's figure before this report's own fill, in the report's unit.
+    #[must_use]
+    pub fn ledger_quantity(&self) -> Quantity {
+        Quantity::unchecked(self.ledger, self.reported.unit())
+    }
+
+    /// The quantity added by this report's fill, in the report's unit, if it filled.
+    #[must_use]
+    pub fn filled_quantity(&self) -> Option<Quantity> {
+        self.filled.map(|f| Quantity::unchecked(f, self.reported.unit()))
+    }
+
+    /// The ledger's figure minus the reported one, exact, in the report's unit.
+    #[must_use]
+    pub fn difference(&self) -> Decimal {
+        self.difference
+    }
+
     /// The interval the reported figure stands for.
+    #[must_use]
     pub fn interval(&self) -> Interval {
         self.interval
     }
 
     /// The ledger's figure, before this report's own fill.
+    #[must_use]
     pub fn ledger(&self) -> Decimal {
         self.ledger
     }
 
     /// The quantity added by this report's fill, if it filled.
+    #[must_use]
     pub fn filled(&self) -> Option<Decimal> {
         self.filled
     }
 
-    /// The position of the report in the slice given to [`Ledger::verify`].
-    pub fn report_index(&self) -> usize {
-        self.report
+    /// The position of the report in the slice given to [`Ledger::verify`]; `None` for an outcome
+    /// deserialized from a record.
+    #[must_use]
+    pub fn report_index(&self) -> Option<usize> {
+        (self.report != usize::MAX).then_some(self.report)
     }
 }
 
 /// The result of [`Ledger::verify`]: an outcome per report, in the reports' order, the unattributed
 /// entries that `fill` reports added, and the entries behind each figure.
-#[derive(Debug)]
+///
+/// Two verifications are equal when they hold equal outcomes and fills (whatever ledger they came from).
+///
+/// # Serde
+///
+/// Serializes (it borrows the ledger and the reports, so it does not deserialize) as an object of
+/// the outcomes, each as [`Outcome`] serializes, and the fills' entries as records of the JSON file
+/// format: `{"outcomes": [{"id": "mfa", "status": "filled", …}], "fills": [{"id": "fill:mfa", …}]}`.
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, parse_claim};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+/// ])?;
+/// let claims = [parse_claim("exact 50 persons detainee-transfer to=ARM until=2020-12-31 id=arm mode=fill")?];
+/// let v = ledger.verify(&claims)?;
+/// let json = serde_json::to_value(&v)?;
+/// assert_eq!(json["outcomes"][0]["status"], "filled");
+/// assert_eq!(json["outcomes"][0]["filled"], "6");
+/// assert_eq!(json["fills"][0]["id"], "fill:arm");
+/// assert_eq!(json["fills"][0]["quantity"], "6");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
 pub struct Verification<'a> {
     ledger: &'a Ledger,
     reports: &'a [Report],
@@ -751,39 +1027,57 @@ pub struct Verification<'a> {
     index: Index,
 }
 
+impl PartialEq for Verification<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.outcomes == other.outcomes && self.fills == other.fills
+    }
+}
+
 impl<'a> Verification<'a> {
     /// The outcomes, one per report, in the order the reports were given.
+    #[must_use]
     pub fn outcomes(&self) -> &[Outcome] {
         &self.outcomes
     }
 
     /// The outcome of the report with this id.
+    #[must_use]
     pub fn outcome(&self, report_id: &str) -> Option<&Outcome> {
         self.by_id.get(report_id).and_then(|&i| self.outcomes.get(i))
     }
 
-    /// The report an outcome is about.
-    pub fn report(&self, outcome: &Outcome) -> &'a Report {
-        &self.reports[outcome.report]
+    /// The report an outcome is about; `None` for an outcome of another verification (one whose
+    /// report is not among this verification's reports, or one deserialized from a record, whose
+    /// report is found by id).
+    #[must_use]
+    pub fn report(&self, outcome: &Outcome) -> Option<&'a Report> {
+        match self.reports.get(outcome.report) {
+            Some(r) if r.id() == outcome.report_id() => Some(r),
+            _ => self.by_id.get(outcome.report_id()).and_then(|&i| self.reports.get(i)),
+        }
     }
 
     /// The difference between the ledger's figure and the reported one (ledger − reported).
+    #[must_use]
     pub fn difference(&self, outcome: &Outcome) -> Decimal {
         outcome.difference
     }
 
     /// The unattributed entries added by `fill` reports, in the order they were applied.
+    #[must_use]
     pub fn fills(&self) -> &[Entry] {
         &self.fills
     }
 
     /// True when every report is `ok` or `filled`.
+    #[must_use]
     pub fn is_success(&self) -> bool {
         self.outcomes.iter().all(|o| o.status.is_success())
     }
 
     /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
     /// entries, and unattributed entries of earlier fills.
+    #[must_use]
     pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
         if let Some((shape, bucket, lo, hi)) = outcome.span.bucket {
@@ -945,7 +1239,18 @@ impl Verification<'_> {
         let value = r.value.value();
         let difference =
             exact_sub(ledger, value).ok_or_else(|| too_wide(r, "the difference", ledger, value))?.normalize();
-        Ok(Outcome { report: i, status, interval, ledger, difference, filled: None, span })
+        Ok(Outcome {
+            report: i,
+            report_id: r.id.clone(),
+            reported: r.value,
+            qualifier: r.qualifier,
+            status,
+            interval,
+            ledger,
+            difference,
+            filled: None,
+            span,
+        })
     }
 }
 
@@ -992,21 +1297,21 @@ type Shape = u8;
 type BucketKey = [u64; 4];
 
 /// Per scope shape, the ledger's rows bucketed by key, for the reports being verified.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Index {
     shapes: Vec<ShapeIndex>,
     /// Per report: its shape slot and bucket key, or `None` when its scope names a value no entry has.
     keys: Vec<Option<(usize, BucketKey)>>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct ShapeIndex {
     buckets: Vec<Bucket>,
     by_key: FxHashMap<BucketKey, usize>,
 }
 
 /// Date-ordered rows of one key, with their dates and exact prefix sums at the bucket's largest scale.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Bucket {
     rows: Vec<u32>,
     dates: Vec<NaiveDate>,
@@ -1017,7 +1322,7 @@ struct Bucket {
 }
 
 /// Prefix sums in 64 bits while they fit (half the memory), in 128 once they do not.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Sums {
     Narrow(Vec<i64>),
     Wide(Vec<i128>),

@@ -77,8 +77,8 @@ fn every_field_is_read() {
         (s.from.as_deref(), s.to.as_deref(), s.via.as_deref(), s.region.as_deref()),
         (Some("RU-EMERCOM"), Some("NKR"), Some("RUS"), Some("Stepanakert"))
     );
-    assert_eq!(r.since(), Some(PartialDate::Month(2020, 12)));
-    assert_eq!(r.until(), Some(PartialDate::Month(2021, 6)));
+    assert_eq!(r.since(), PartialDate::month(2020, 12).ok());
+    assert_eq!(r.until(), PartialDate::month(2021, 6).ok());
     assert_eq!(r.tolerance(), Some(Decimal::from(20)));
     assert_eq!(r.mode(), Mode::Fill);
     assert_eq!(r.id(), "r1");
@@ -378,9 +378,9 @@ fn report() -> impl Strategy<Value = Report> {
     ];
     let date = (2000i32..2030, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y, m, d));
     let partial = prop_oneof![
-        (2000i32..2030).prop_map(PartialDate::Year),
-        (2000i32..2030, 1u32..=12).prop_map(|(y, m)| PartialDate::Month(y, m)),
-        date.clone().prop_filter_map("a day", |d| d.map(PartialDate::Day)),
+        (2000i32..2030).prop_filter_map("a year", |y| PartialDate::year(y).ok()),
+        (2000i32..2030, 1u32..=12).prop_filter_map("a month", |(y, m)| PartialDate::month(y, m).ok()),
+        date.clone().prop_filter_map("a day", |d| d.map(PartialDate::day)),
     ];
     (
         (

@@ -242,8 +242,8 @@ fn a_bad_claim_is_named_and_exits_2() {
 fn verify_records_are_the_library_s() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut loader = Loader::new();
-    loader.read_path(&root.join(SEED_ENTRIES), Role::Any);
-    loader.read_path(&root.join(SEED_REPORTS), Role::Reports);
+    loader.read_path(root.join(SEED_ENTRIES), Role::Any);
+    loader.read_path(root.join(SEED_REPORTS), Role::Reports);
     let (ledger, reports) = loader.finish().unwrap();
     let v = ledger.verify(&reports).unwrap();
     for (flag, format) in [("csv", Format::Csv), ("json", Format::Json)] {

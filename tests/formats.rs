@@ -76,12 +76,12 @@ fn report() -> impl Strategy<Value = Report> {
             let mut r =
                 Report::builder(format!("r-{k}-{q}-{m}-{day}"), published, kind, Quantity::new(v, unit).unwrap())
                     .qualifier(qualifier)
-                    .since(PartialDate::Month(2020, 12));
+                    .since(PartialDate::month(2020, 12).unwrap());
             if flags[0] {
                 r = r.to(t.clone());
             }
             if flags[1] {
-                r = r.until(PartialDate::Year(2022));
+                r = r.until(PartialDate::year(2022).unwrap());
             }
             if flags[2] && qualifier.can_fill() {
                 r = r.mode(Mode::Fill).tolerance(Decimal::new(5, 1));
@@ -135,8 +135,8 @@ proptest! {
 fn the_seed_files_hold_the_ledger_of_the_example() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut loader = Loader::new();
-    loader.read_path(&root.join("examples/data/karabakh-2021/entries.csv"), Role::Entries);
-    loader.read_path(&root.join("examples/data/karabakh-2021/reports.csv"), Role::Reports);
+    loader.read_path(root.join("examples/data/karabakh-2021/entries.csv"), Role::Entries);
+    loader.read_path(root.join("examples/data/karabakh-2021/reports.csv"), Role::Reports);
     let (ledger, reports) = loader.finish().unwrap();
     let from_code = relief_ledger::Ledger::from_entries(data::entries().unwrap()).unwrap();
     let files: Vec<&Entry> = ledger.iter_inserted().collect();

@@ -115,7 +115,7 @@ fn the_cli_reads_hxl_and_writes_it_back() {
     std::fs::write(&hxl, &text).unwrap();
     let back = relief_ledger::read_file(&hxl, Role::Entries).unwrap();
     let original =
-        relief_ledger::read_file(&root().join("examples/data/karabakh-2021/entries.csv"), Role::Entries).unwrap();
+        relief_ledger::read_file(root().join("examples/data/karabakh-2021/entries.csv"), Role::Entries).unwrap();
     assert_eq!(back.entries, original.entries);
 }
 

@@ -214,7 +214,7 @@ fn fills_apply_in_order_of_period_end_whatever_the_input_order() {
         ]
     );
     // Outcomes come back in the reports' order.
-    let ids: Vec<&str> = v.outcomes().iter().map(|o| v.report(o).id()).collect();
+    let ids: Vec<&str> = v.outcomes().iter().map(|o| o.report_id()).collect();
     assert_eq!(ids, ["mfa", "sputnik", "tass"]);
     assert_eq!(v.outcomes()[1].ledger(), Decimal::from(10_168));
 }

@@ -114,8 +114,8 @@ pub fn reports(n: usize, seed: u64) -> Vec<Report> {
             let mut b =
                 Report::builder(format!("r{}", j + 1), NaiveDate::from_ymd_opt(year + 1, 1, 15).unwrap(), kind, value)
                     .to(*rng.pick(&PARTIES))
-                    .since(relief_ledger::PartialDate::Year(year))
-                    .until(relief_ledger::PartialDate::Year(year))
+                    .since(relief_ledger::PartialDate::year(year).unwrap())
+                    .until(relief_ledger::PartialDate::year(year).unwrap())
                     .qualifier(*rng.pick(&[relief_ledger::Qualifier::AtLeast, relief_ledger::Qualifier::AtMost]));
             if let Some(c) = kind.categories().first() {
                 b = b.category(*rng.pick(kind.categories()).max(c));

@@ -28,10 +28,9 @@ fn run() -> Result<()> {
     println!("Verification (ledger: the figure explained by dated events and earlier fills)");
     let mut rows = vec![row(&["report", "reported", "interval", "ledger", "filled", "status"])];
     for o in verification.outcomes() {
-        let r = verification.report(o);
         rows.push(vec![
-            r.id().to_string(),
-            format!("{} {}", r.qualifier(), r.value()),
+            o.report_id().to_string(),
+            format!("{} {}", o.qualifier(), o.reported()),
             o.interval().to_string(),
             o.ledger().to_string(),
             o.filled().map_or_else(|| "-".to_string(), |f| f.to_string()),

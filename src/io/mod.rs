@@ -10,6 +10,7 @@ pub mod hxl;
 mod json;
 mod outcomes;
 pub(crate) mod record;
+mod serde;
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -38,9 +39,9 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// ```
 /// use relief_ledger::Format;
 ///
-/// assert_eq!(Format::from_path("data/entries.csv".as_ref())?, Format::Csv);
-/// assert_eq!(Format::from_path("ledger.JSONL".as_ref())?, Format::Jsonl);
-/// assert!(Format::from_path("entries.xlsx".as_ref()).is_err());
+/// assert_eq!(Format::from_path("data/entries.csv")?, Format::Csv);
+/// assert_eq!(Format::from_path("ledger.JSONL")?, Format::Jsonl);
+/// assert!(Format::from_path("entries.xlsx").is_err());
 /// // The names used on the command line (`--format`, `convert --to`) parse and print alike.
 /// assert_eq!("hxl".parse::<Format>()?, Format::Hxl);
 /// assert_eq!(Format::Json.to_string(), "json");
@@ -161,7 +162,8 @@ impl Format {
     /// # Errors
     ///
     /// When the extension is missing or not one of these.
-    pub fn from_path(path: &Path) -> Result<Format, Error> {
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Format, Error> {
+        let path = path.as_ref();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
         ext.parse().map_err(|_| {
             let mut p = Problem::general(
@@ -324,6 +326,38 @@ pub enum Role {
     Entries,
     /// Reports only.
     Reports,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 3] = [Role::Any, Role::Entries, Role::Reports];
+
+    /// The name of the role: `any`, `entries`, `reports`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Any => "any",
+            Role::Entries => "entries",
+            Role::Reports => "reports",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Role, Error> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            Error::problem(ProblemKind::NotAllowed, "role", unknown_name("role", s, &known))
+        })
+    }
 }
 
 /// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write()`]
@@ -549,7 +583,7 @@ pub fn read_with(
 /// std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
+pub fn read_file(path: impl AsRef<Path>, role: Role) -> Result<Document, Error> {
     read_file_with(path, role, &Assumptions::new())
 }
 
@@ -559,7 +593,8 @@ pub fn read_file(path: &Path, role: Role) -> Result<Document, Error> {
 /// # Errors
 ///
 /// As [`read_with`], and an I/O error when the file cannot be opened.
-pub fn read_file_with(path: &Path, role: Role, assume: &Assumptions) -> Result<Document, Error> {
+pub fn read_file_with(path: impl AsRef<Path>, role: Role, assume: &Assumptions) -> Result<Document, Error> {
+    let path = path.as_ref();
     let format = Format::from_path(path)?;
     let name = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
@@ -686,6 +721,21 @@ pub struct Loader {
     paths: Vec<(std::path::PathBuf, String)>,
 }
 
+/// What a loader holds so far: the files read, the records and problems, never the records themselves.
+impl fmt::Debug for Loader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.files.iter().map(|c| &*c.name).collect();
+        f.debug_struct("Loader")
+            .field("files", &names)
+            .field("entries", &self.files.iter().map(|c| c.entry_lines.len()).sum::<usize>())
+            .field("reports", &self.files.iter().map(|c| c.reports.len()).sum::<usize>())
+            .field("problems", &self.problems.len())
+            .field("io", &self.io)
+            .field("assume", &self.assume)
+            .finish()
+    }
+}
+
 impl Loader {
     /// A loader with nothing read yet.
     pub fn new() -> Loader {
@@ -770,7 +820,8 @@ impl Loader {
     /// std::fs::remove_dir_all(&dir)?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn read_path(&mut self, path: &Path, role: Role) {
+    pub fn read_path(&mut self, path: impl AsRef<Path>, role: Role) {
+        let path = path.as_ref();
         let name = path.display().to_string();
         if let Ok(canonical) = std::fs::canonicalize(path) {
             if let Some((_, first)) = self.paths.iter().find(|(p, _)| *p == canonical) {

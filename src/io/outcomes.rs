@@ -42,20 +42,29 @@ pub const OUTCOME_COLUMNS: [&str; 11] =
 /// assert_eq!(field("difference"), Some("-25582"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// The record is the one an [`Outcome`] serializes to; the verification is not needed for it (an
+/// outcome knows its report), and is taken for callers written when it was.
 #[must_use]
 pub fn outcome_record(verification: &Verification<'_>, outcome: &Outcome) -> [Option<String>; 11] {
-    let r = verification.report(outcome);
+    let _ = verification;
+    outcome_fields(outcome)
+}
+
+/// The record of an outcome: a value per field of [`OUTCOME_COLUMNS`].
+pub(crate) fn outcome_fields(outcome: &Outcome) -> [Option<String>; 11] {
     let interval = outcome.interval();
+    let reported = outcome.reported();
     [
-        Some(r.id().to_string()),
+        Some(outcome.report_id().to_string()),
         Some(outcome.status().to_string()),
-        Some(r.value().value().normalize().to_string()),
-        Some(r.qualifier().to_string()),
-        Some(r.value().unit().to_string()),
+        Some(reported.value().normalize().to_string()),
+        Some(outcome.qualifier().to_string()),
+        Some(reported.unit().to_string()),
         bound(interval.low()),
         bound(interval.high()),
         Some(outcome.ledger().normalize().to_string()),
-        Some(verification.difference(outcome).to_string()),
+        Some(outcome.difference().to_string()),
         outcome.filled().map(|f| f.normalize().to_string()),
         Some(interval.to_string()),
     ]
@@ -114,7 +123,7 @@ fn bound(b: std::ops::Bound<rust_decimal::Decimal>) -> Option<String> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_outcomes(mut out: impl Write, format: Format, verification: &Verification<'_>) -> Result<(), Error> {
-    let records = verification.outcomes().iter().map(|o| Record(outcome_record(verification, o)));
+    let records = verification.outcomes().iter().map(|o| Record(outcome_fields(o)));
     match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
@@ -185,7 +194,7 @@ pub fn write_explanation(
     outcome: &Outcome,
 ) -> Result<(), Error> {
     let entries: Vec<Entry> = verification.entries(outcome).into_iter().cloned().collect();
-    let record = Record(outcome_record(verification, outcome));
+    let record = Record(outcome_fields(outcome));
     match format {
         Format::Csv => return crate::io::write(out, Format::Csv, &entries, &[]),
         Format::Hxl => {
@@ -226,7 +235,7 @@ pub fn write_explanation(
 }
 
 /// A record whose fields serialize in the order of [`OUTCOME_COLUMNS`] (a JSON map would sort them).
-struct Record([Option<String>; 11]);
+pub(crate) struct Record(pub(crate) [Option<String>; 11]);
 
 impl Serialize for Record {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

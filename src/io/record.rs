@@ -162,9 +162,11 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
             }
         }
     }
-    match s.parse::<PartialDate>()? {
-        PartialDate::Day(d) => Ok(d),
-        _ => Err(Error::problem(ProblemKind::BadDate, "date", format!("{} is not a day; write YYYY-MM-DD", echo(s)))),
+    match s.parse::<PartialDate>()?.as_day() {
+        Some(d) => Ok(d),
+        None => {
+            Err(Error::problem(ProblemKind::BadDate, "date", format!("{} is not a day; write YYYY-MM-DD", echo(s))))
+        }
     }
 }
 
@@ -188,7 +190,8 @@ fn parse_quantity(
     }
 }
 
-/// Builds an entry from its cells; `default_id` names it when the id cell is empty.
+/// Builds an entry from its cells; `default_id` names it when the id cell is empty (no id when
+/// it gives the empty string).
 pub(crate) fn entry_from_cells(
     cells: &Cells<'_>,
     interner: &mut Interner,
@@ -222,7 +225,8 @@ pub(crate) fn entry_from_cells(
         kind,
         date,
         quantity,
-        id: Some(cells[0].map_or_else(|| Id::new(&default_id()), Id::new)),
+        // An empty default leaves the entry without an id, as the builder makes it (serde's records).
+        id: cells[0].map(Id::new).or_else(|| Some(default_id()).filter(|d| !d.is_empty()).map(|d| Id::new(&d))),
         category,
         mines,
         item: text(4),

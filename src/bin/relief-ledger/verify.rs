@@ -84,12 +84,11 @@ pub(crate) fn verify_table(
         .outcomes()
         .iter()
         .map(|o| {
-            let r = v.report(o);
-            let diff = v.difference(o);
+            let diff = o.difference();
             vec![
-                r.id().to_string(),
+                o.report_id().to_string(),
                 paint(o.status()),
-                format!("{} {}", r.qualifier(), r.value()),
+                format!("{} {}", o.qualifier(), o.reported()),
                 o.interval().to_string(),
                 o.ledger().normalize().to_string(),
                 if diff > Decimal::ZERO { format!("+{diff}") } else { diff.to_string() },
