@@ -71,7 +71,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Category, Kind};
-use crate::error::{Error, Problem, ProblemKind, unknown_name};
+use crate::error::{Error, Problem, ProblemKind, echo, unknown_name};
 use crate::period::PartialDate;
 use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
@@ -380,7 +380,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         problems.push(at_column(
             ProblemKind::Malformed,
             w.col,
-            format!("{:?} is not a key=value field; after the kind come only fields such as to=ARM", w.text),
+            format!("{} is not a key=value field; after the kind come only fields such as to=ARM", echo(&w.text)),
         ));
     }
     let mut head = head.iter().peekable();
@@ -419,7 +419,10 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         problems.push(at_column(
             ProblemKind::Malformed,
             w.col,
-            format!("{:?} comes after the kind; write [qualifier] number unit kind, then key=value fields", w.text),
+            format!(
+                "{} comes after the kind; write [qualifier] number unit kind, then key=value fields",
+                echo(&w.text)
+            ),
         ));
     }
     let value = value_word.and_then(|w| match parse_decimal(&w.text) {
@@ -500,7 +503,7 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
                     ProblemKind::BadDate,
                     col,
                     "published",
-                    format!("{v:?} is not a day; write YYYY-MM-DD"),
+                    format!("{} is not a day; write YYYY-MM-DD", echo(v)),
                 ));
                 None
             }

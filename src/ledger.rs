@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::entry::{Entry, Text};
-use crate::error::{Error, Position, Problem, ProblemKind, RecordKind};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, TextMap};
 use crate::quantity::Dimension;
 
@@ -685,7 +685,8 @@ fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<Batc
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
-    Problem::new(ProblemKind::DuplicateId, "id", format!("{id:?} {what}; ids must be unique")).at(position.clone())
+    Problem::new(ProblemKind::DuplicateId, "id", format!("{} {what}; ids must be unique", echo(id)))
+        .at(position.clone())
 }
 
 /// A stable counting sort by day, done in place: rows of one day keep their relative order, which

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use crate::entry::{Category, Entry, Kind};
-use crate::error::{Error, ProblemKind, unknown_name};
+use crate::error::{Error, ProblemKind, echo, unknown_name};
 use crate::hash::FxHashMap;
 use crate::ledger::{Ledger, Row, row_dimension};
 use crate::period::{Period, last_of_month};
@@ -299,7 +299,7 @@ impl Key {
         for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let k: Key = part.parse()?;
             if keys.contains(&k) {
-                return Err(Error::problem(ProblemKind::Inconsistent, "by", format!("{part:?} is given twice")));
+                return Err(Error::problem(ProblemKind::Inconsistent, "by", format!("{} is given twice", echo(part))));
             }
             keys.push(k);
         }

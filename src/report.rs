@@ -1144,7 +1144,7 @@ impl Ledger {
                 let p = Problem::new(
                     ProblemKind::DuplicateId,
                     "id",
-                    format!("{:?} is used by two reports; ids must be unique", r.id()),
+                    format!("{} is used by two reports; ids must be unique", echo(r.id())),
                 )
                 .at(Position::new().with_id(r.id(), RecordKind::Report));
                 problems.push(p);

@@ -248,3 +248,15 @@ fn a_huge_first_line_is_echoed_cut_to_a_few_characters() {
     assert!(err.len() < 1_000, "{} bytes of message", err.len());
     assert!(err.contains("(10000000 characters)"), "{err}");
 }
+
+#[test]
+fn a_long_id_used_twice_is_echoed_cut() {
+    let id = "i".repeat(100_000);
+    let file =
+        format!("id,date,kind,quantity,unit,to\n{id},2021-04-07,cargo,145,t,NKR\n{id},2021-04-08,cargo,5,t,NKR\n");
+    let mut loader = relief_ledger::Loader::new();
+    loader.read(file.as_bytes(), "ids.csv", relief_ledger::Format::Csv, relief_ledger::Role::Entries);
+    let err = loader.finish().unwrap_err().to_string();
+    assert!(err.len() < 1_000, "{} bytes of message", err.len());
+    assert!(err.contains("(100000 characters)") && err.contains("ids must be unique"), "{err}");
+}
