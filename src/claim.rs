@@ -56,8 +56,9 @@
 //! | `mode=` | `check` or `fill` | `check` |
 //! | `source=` | the citation | none |
 //!
-//! A claim must say when it was made: give `until=` or `published=` (there is no "today" default,
-//! so that a claim means the same tomorrow). Each key may be given once.
+//! A claim must say when it was made: give `until=` or `published=`, so that it means the same
+//! tomorrow; [`parse_claims_as_of`] reads a claim without them as made on a day you give (the command
+//! line's `--claim` gives the day it runs). Each key may be given once.
 //!
 //! # Errors
 //!
@@ -116,7 +117,7 @@ pub const CLAIM_KEYS: [&str; 13] = [
 /// # Ok::<(), relief_ledger::Error>(())
 /// ```
 pub fn parse_claim(text: &str) -> Result<Report, Error> {
-    parse_numbered(text, 1)
+    parse_numbered(text, 1, None)
 }
 
 /// Parses claim lines into reports, with ids `claim-1`, `claim-2`, … (by place) where a line gives no `id=`.
@@ -143,10 +144,49 @@ where
     I: IntoIterator,
     I::Item: AsRef<str>,
 {
+    parse_all(claims, None)
+}
+
+/// Parses claim lines as [`parse_claims`] does, taking a claim that gives neither `until=` nor
+/// `published=` as published on `today` and covering the record up to that day: "about 53000 persons
+/// have returned since 2020-11-14", checked now. The command line's `--claim` reads claims this way,
+/// as of the day it runs (UTC).
+///
+/// # Errors
+///
+/// As [`parse_claims`], except that a claim without a date is no error.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{chrono::NaiveDate, parse_claims_as_of};
+///
+/// let today = NaiveDate::from_ymd_opt(2021, 11, 9).unwrap();
+/// let reports = parse_claims_as_of(["about 53000 persons returnees since=2020-11-14"], today)?;
+/// assert_eq!(reports[0].published(), today);
+/// assert_eq!(reports[0].scope().period.to_string(), "2020-11-14..2021-11-09");
+/// // A claim that says when it was made keeps its own date.
+/// let reports = parse_claims_as_of(["3 packages minefield-maps to=AZE until=2021-06-12"], today)?;
+/// assert_eq!(reports[0].published().to_string(), "2021-06-12");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+pub fn parse_claims_as_of<I>(claims: I, today: NaiveDate) -> Result<Vec<Report>, Error>
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
+    parse_all(claims, Some(today))
+}
+
+fn parse_all<I>(claims: I, today: Option<NaiveDate>) -> Result<Vec<Report>, Error>
+where
+    I: IntoIterator,
+    I::Item: AsRef<str>,
+{
     let mut reports = Vec::new();
     let mut problems = Vec::new();
     for (i, text) in claims.into_iter().enumerate() {
-        match parse_numbered(text.as_ref(), i + 1) {
+        match parse_numbered(text.as_ref(), i + 1, today) {
             Ok(r) => reports.push(r),
             Err(e) => problems.extend(e.problems().iter().cloned().map(|mut p| {
                 p.position.record = Some(i as u64 + 1);
@@ -368,7 +408,7 @@ fn words(text: &str, problems: &mut Vec<Problem>) -> Vec<Word> {
 }
 
 /// Parses `text`, naming the report `claim-{n}` unless it gives `id=`.
-fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
+fn parse_numbered(text: &str, n: usize, today: Option<NaiveDate>) -> Result<Report, Error> {
     let mut problems = Vec::new();
     let words = words(text, &mut problems);
     let end = text.chars().count() + 1;
@@ -514,8 +554,10 @@ fn parse_numbered(text: &str, n: usize) -> Result<Report, Error> {
         },
         _ => None,
     };
+    // Without a date, a claim read "as of" a day is published that day and covers up to it.
+    let published = published.or(today.filter(|_| text_of("published").is_none() && text_of("until").is_none()));
     // A misspelt key may be the date; then its own problem says enough.
-    if text_of("published").is_none() && text_of("until").is_none() && !unknown_keys {
+    if published.is_none() && text_of("published").is_none() && text_of("until").is_none() && !unknown_keys {
         problems.push(at(
             ProblemKind::MissingField,
             end,

@@ -155,7 +155,7 @@ pub use rust_decimal;
 
 pub use assert::{ClaimsFailed, assert_claims};
 pub use chart::chart_svg;
-pub use claim::{parse_claim, parse_claims};
+pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
 pub use io::{

@@ -276,3 +276,25 @@ fn chart_without_kind_never_adds_kinds_together() {
     assert!(!std::fs::read_to_string(&svg).unwrap().contains("(0 kg)"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_claim_without_a_date_is_checked_as_of_today() {
+    // The issue's own example: about 53,000 returnees since 2020-11-14 (the MFA statement of 2021-11-09);
+    // the seed's dated entries hold 250 + 1168 = 1418 returnees, so the claim is short, not refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_relief-ledger"))
+        .args([
+            "verify",
+            "examples/data/karabakh-2021/entries.csv",
+            "--claim",
+            "about 53000 persons returnees since=2020-11-14",
+            "--format",
+            "csv",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().nth(1).unwrap_or_default();
+    assert!(row.starts_with("claim-1,short,53000,about,persons,51940,54060,1418,"), "{row}");
+}

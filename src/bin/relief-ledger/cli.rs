@@ -71,8 +71,8 @@ pub(crate) enum Command {
         relief-ledger verify entries.csv --reports reports.csv --format json\n  \
         relief-ledger verify entries.csv --claim \"about 53000 persons returnees since=2020-11-14 until=2021-11-09\"\n\n\
         A claim is a report in one line: [QUALIFIER] VALUE UNIT KIND [key=value ...], keys id, published, \
-        category, item, from, to, via, region, since, until, tolerance, mode, source; until= or published= is \
-        required; claims without id= are named claim-1, claim-2, ... by their place.\n\n\
+        category, item, from, to, via, region, since, until, tolerance, mode, source; a claim with neither until= \
+        nor published= is read as made today (UTC), covering the record so far; claims without id= are named claim-1, claim-2, ... by their place.\n\n\
         --explain ID prints the explanation of that report only: in words and a table; with --format json its \
         outcome (the fields of --format json, filled among them) and the entries behind it; with --format csv \
         those entries.\n\n\

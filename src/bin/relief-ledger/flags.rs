@@ -79,8 +79,14 @@ pub(crate) fn keys_of(by: Option<&str>) -> Result<Vec<Key>, Failure> {
 }
 
 /// The `--claim` values as reports; a problem names the claim by its place (`--claim 2, column 11, ...`).
+/// A claim that does not say when it was made is read as made today (UTC), covering the record so far.
 pub(crate) fn claims_of(claims: &[String]) -> Result<Vec<Report>, Failure> {
-    relief_ledger::parse_claims(claims).map_err(|e| {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let today = relief_ledger::chrono::DateTime::from_timestamp(i64::try_from(now).unwrap_or(0), 0).map_or_else(
+        || relief_ledger::chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default(),
+        |t| t.date_naive(),
+    );
+    relief_ledger::parse_claims_as_of(claims, today).map_err(|e| {
         let problems: Vec<String> = e
             .problems()
             .iter()
