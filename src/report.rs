@@ -839,7 +839,11 @@ serde_via_str!(Qualifier, Mode, Status, Interval);
 /// assert_eq!(back.interval(), outcome.interval());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Two outcomes are equal when their records are: the report's id, the figure, the qualifier, the
+/// status, the interval, the ledger's figure, the difference and the fill. Where in a verification an
+/// outcome was made is not compared, so an outcome sent as JSON and read back equals the one sent.
+#[derive(Debug, Clone)]
 pub struct Outcome {
     /// The report's position in the slice verified; `usize::MAX` for an outcome read from a record.
     report: usize,
@@ -853,6 +857,37 @@ pub struct Outcome {
     difference: Decimal,
     filled: Option<Decimal>,
     span: Span,
+}
+
+impl Outcome {
+    /// The data an outcome's record holds, for equality and hashing.
+    #[allow(clippy::type_complexity)]
+    fn record_key(&self) -> (&str, &Quantity, Qualifier, Status, &Interval, Decimal, Decimal, Option<Decimal>) {
+        (
+            &self.report_id,
+            &self.reported,
+            self.qualifier,
+            self.status,
+            &self.interval,
+            self.ledger,
+            self.difference,
+            self.filled,
+        )
+    }
+}
+
+impl PartialEq for Outcome {
+    fn eq(&self, other: &Outcome) -> bool {
+        self.record_key() == other.record_key()
+    }
+}
+
+impl Eq for Outcome {}
+
+impl std::hash::Hash for Outcome {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.record_key().hash(state);
+    }
 }
 
 /// The fields of an outcome record as serde reads them (see [`OUTCOME_COLUMNS`](crate::OUTCOME_COLUMNS)).

@@ -45,5 +45,5 @@ fn as_a_check_it_fails_and_shows_the_79_persons_behind_it() {
 fn a_claim_round_trips_through_its_line() {
     let r = relief_ledger::parse_claim("about 53000 persons returnees since=2020-11-14 until=2021-11-09").unwrap();
     assert_eq!(relief_ledger::parse_claim(&r.to_claim()).unwrap(), r);
-    let _date: chrono::NaiveDate = r.published();
+    let _date: relief_ledger::chrono::NaiveDate = r.published();
 }
