@@ -13,6 +13,30 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, ProblemKind, cut, echo, unknown_name};
 
 /// What a quantity measures. Quantities of different dimensions never add up.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Dimension, ErrorKind, Quantity, Totals, Unit};
+///
+/// let q: Quantity = "2500 kg".parse()?;
+/// assert_eq!(q.dimension(), Dimension::Mass);
+/// assert_eq!(Dimension::Mass.canonical_unit(), Unit::Tonne);
+/// assert!(Dimension::Persons.is_count() && !Dimension::Mass.is_count());
+/// assert_eq!("persons".parse::<Dimension>()?, Dimension::Persons);
+///
+/// // Totals keep one figure per dimension: tonnes and persons never add up.
+/// let mut totals = Totals::new();
+/// totals.add(&q)?;
+/// totals.add(&"12 persons".parse()?)?;
+/// assert_eq!(totals.get(Dimension::Mass).map(|t| t.to_string()), Some("2.5 t".to_string()));
+/// let err = q.checked_add(&"12 persons".parse()?).unwrap_err();
+/// assert!(matches!(
+///     err.kind(),
+///     ErrorKind::MixedDimensions { left: Dimension::Mass, right: Dimension::Persons }
+/// ));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
