@@ -514,6 +514,20 @@ impl Quantity {
 
     /// The same amount in another unit of the same dimension, exactly.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{ErrorKind, Quantity, Unit};
+    ///
+    /// // The seed statement's 800 t of construction material.
+    /// let q: Quantity = "800 t".parse()?;
+    /// assert_eq!(q.to_unit(Unit::Kilogram)?.to_string(), "800000 kg");
+    /// assert_eq!("2500 kg".parse::<Quantity>()?.to_unit(Unit::Tonne)?.to_string(), "2.5 t");
+    /// let err = q.to_unit(Unit::Persons).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::MixedDimensions { .. }));
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::MixedDimensions`] when `unit` is of another dimension; an overflow when the
@@ -878,6 +892,20 @@ impl Totals {
     }
 
     /// The figure for `unit`'s dimension, in `unit`; zero when nothing of it was added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Quantity, Totals, Unit};
+    ///
+    /// let mut totals = Totals::new();
+    /// totals.add(&"45 t".parse()?)?;
+    /// totals.add(&"300000 kg".parse()?)?;
+    /// assert_eq!(totals.in_unit(Unit::Tonne)?.to_string(), "345 t");
+    /// assert_eq!(totals.in_unit(Unit::Kilogram)?.to_string(), "345000 kg");
+    /// assert_eq!(totals.in_unit(Unit::Persons)?, Quantity::new(0.into(), Unit::Persons)?);
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -130,6 +130,20 @@ impl Scope {
     }
 
     /// True when `entry` is in scope.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Kind, Period, Scope};
+    ///
+    /// // AP: 44 detainees handed over to Armenia on 2020-12-14.
+    /// let e = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?;
+    /// let since = Period::since("2020-12-02".parse()?);
+    /// assert!(Scope::all().kind(Kind::DetaineeTransfer).to("ARM").period(since).matches(&e));
+    /// assert!(!Scope::all().to("AZE").matches(&e));
+    /// assert!(!Scope::all().period(Period::of("2021".parse()?)).matches(&e));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn matches(&self, entry: &Entry) -> bool {
         self.kind.is_none_or(|k| k == entry.kind())
@@ -737,6 +751,28 @@ impl Ledger {
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
+    ///
+    /// # Example
+    ///
+    /// TASS: EMERCOM's first two convoys of 2020-11-24 carried 45 t of construction material and
+    /// 300 t; 250 people were escorted home on 2020-11-14.
+    ///
+    /// ```
+    /// use relief_ledger::{Category, Entry, Kind, Ledger, Period, Scope, Unit};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2020-11-24".parse()?, "45 t".parse()?).category(Category::ConstructionMaterial).to("NKR").build()?,
+    ///     Entry::cargo("2020-11-24".parse()?, "300000 kg".parse()?).to("NKR").build()?,
+    ///     Entry::returnees("2020-11-14".parse()?, "250 persons".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// // One figure per dimension, in its canonical unit: never tonnes plus persons.
+    /// assert_eq!(ledger.totals(&Scope::all())?.to_string(), "345 t, 250 persons");
+    /// let cargo = ledger.totals(&Scope::all().kind(Kind::Cargo))?;
+    /// assert_eq!(cargo.in_unit(Unit::Kilogram)?.to_string(), "345000 kg");
+    /// let building = Scope::all().category(Category::ConstructionMaterial).period(Period::of("2020-11".parse()?));
+    /// assert_eq!(ledger.totals(&building)?.to_string(), "45 t");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -116,6 +116,19 @@ impl Qualifier {
 
     /// The interval a figure stands for, as [`Qualifier::interval`]; `None` when an end lies past
     /// the range of a decimal (`about 78000000000000000000000000000`: 2 % above it is too large).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::Qualifier;
+    /// use relief_ledger::rust_decimal::Decimal;
+    ///
+    /// let about = Qualifier::About.checked_interval(Decimal::from(53_000), None);
+    /// assert_eq!(about.map(|i| i.to_string()).as_deref(), Some("[51940, 54060]"));
+    /// let huge: Decimal = "78000000000000000000000000000".parse()?;
+    /// assert!(Qualifier::About.checked_interval(huge, None).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn checked_interval(self, value: Decimal, tolerance: Option<Decimal>) -> Option<Interval> {
         let (low, high) = self.ends(value, tolerance);
