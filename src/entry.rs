@@ -139,6 +139,24 @@ impl FromStr for Kind {
 }
 
 /// A category, as written in files; each belongs to one [`Kind`].
+///
+/// It prints, parses and serializes as written in files: `humanitarian`, `construction-material`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Category, Kind};
+///
+/// // The seed statement's 800 t of construction material.
+/// let c: Category = "construction-material".parse()?;
+/// assert_eq!(c, Category::ConstructionMaterial);
+/// assert_eq!(c.kind(), Kind::Cargo);
+/// assert_eq!(c.to_string(), "construction-material");
+/// assert!(Kind::DetaineeTransfer.categories().contains(&Category::Pow));
+/// let err = "constructon-material".parse::<Category>().unwrap_err();
+/// assert!(err.to_string().contains(r#"did you mean "construction-material""#), "{err}");
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Category {
@@ -235,6 +253,39 @@ impl FromStr for Category {
 serde_via_str!(Kind, Category);
 
 /// What happened, with the fields that each kind needs.
+///
+/// # Example
+///
+/// AFP: on 2021-06-12, Armenia handed over the map of 97,000 mines in the Aghdam district.
+///
+/// ```
+/// use relief_ledger::{Category, Entry, Event, Kind};
+///
+/// let maps = Entry::minefield_maps("2021-06-12".parse()?, "1 packages".parse()?)
+///     .from("ARM")
+///     .to("AZE")
+///     .region("Aghdam")
+///     .mines(97_000)
+///     .build()?;
+/// assert_eq!(maps.event(), &Event::MinefieldMaps { mines: Some(97_000) });
+/// assert_eq!(maps.event().kind(), Kind::MinefieldMaps);
+/// assert_eq!(maps.event().mines(), Some(97_000));
+/// assert_eq!(maps.event().category(), None);
+///
+/// let pows = Entry::detainee_transfer("2021-02-10".parse()?, "1 persons".parse()?)
+///     .from("ARM")
+///     .to("AZE")
+///     .category(Category::Pow)
+///     .build()?;
+/// // The enum is non-exhaustive: a match needs an arm for kinds added later.
+/// let what = match pows.event() {
+///     Event::DetaineeTransfer { category: Some(Category::Pow) } => "prisoners of war",
+///     Event::DetaineeTransfer { .. } => "detainees",
+///     _ => "something else",
+/// };
+/// assert_eq!(what, "prisoners of war");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Event {
@@ -601,6 +652,45 @@ impl fmt::Display for Entry {
 }
 
 /// Builds a validated [`Entry`]; see [`Entry::builder`].
+///
+/// Nothing is checked until [`build`](EntryBuilder::build), which lists every problem at once.
+///
+/// # Example
+///
+/// Built from a `chrono` date and a `Decimal`, through the crate's re-exports (no second version of
+/// either is needed): about 155 t of humanitarian supplies, delivered on 2021-05-26 (MoD, via TASS).
+///
+/// ```
+/// use relief_ledger::chrono::NaiveDate;
+/// use relief_ledger::rust_decimal::Decimal;
+/// use relief_ledger::{Category, Entry, Kind, ProblemKind, Quantity, Unit};
+///
+/// let date = NaiveDate::from_ymd_opt(2021, 5, 26).ok_or("no such day")?;
+/// let quantity = Quantity::new(Decimal::from(155), Unit::Tonne)?;
+/// let entry = Entry::builder(Kind::Cargo, date, quantity)
+///     .id("cg-2021-05-26")
+///     .category(Category::Humanitarian)
+///     .to("NKR")
+///     .source("TASS, tass.com/politics/1294089")
+///     .note("about 155 t")
+///     .build()?;
+/// assert_eq!(entry.date(), date);
+/// assert_eq!(entry.quantity().value(), Decimal::from(155));
+/// assert_eq!(entry.category(), Some(Category::Humanitarian));
+///
+/// // 2,500 kg, exactly: a decimal with a scale, never a float.
+/// let kg = Quantity::new(Decimal::new(2500, 0), Unit::Kilogram)?;
+/// assert_eq!(kg.canonical()?.to_string(), "2.5 t");
+///
+/// // Validated when built: a category of another kind, a transfer without its parties.
+/// let err = Entry::cargo(date, "1 t".parse()?).category(Category::Pow).to("NKR").build().unwrap_err();
+/// assert!(err.has(ProblemKind::Inconsistent), "{err}");
+/// let err = Entry::detainee_transfer(date, "5 persons".parse()?).build().unwrap_err();
+/// assert!(err.has(ProblemKind::MissingField), "{err}");
+/// // Counts are whole: 2.5 persons is refused where the quantity is made.
+/// assert!(Quantity::new(Decimal::new(25, 1), Unit::Persons).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct EntryBuilder {

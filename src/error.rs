@@ -192,6 +192,34 @@ impl From<ErrorKind> for Error {
 /// The problems of an invalid input, in the order found.
 ///
 /// Its `Display` lists the first [`PROBLEMS_SHOWN`] problems, one per line, then how many more there are.
+///
+/// # Example
+///
+/// A file is refused whole, with every problem in it; match on each problem's [`ProblemKind`] to
+/// decide what to do, and read its [`Position`] to point at it:
+///
+/// ```
+/// use relief_ledger::{ErrorKind, Format, ProblemKind, Role, read};
+///
+/// let csv = "id,date,kind,category,quantity,unit,to\n\
+///            c1,2020-11-24,cargo,construction-material,45,t,NKR\n\
+///            c2,2020-11-24,cargo,,300,tons,NKR\n\
+///            r1,2020-12-01,returnees,,\"1,168\",persons,NKR\n";
+/// let err = read(csv.as_bytes(), "entries.csv", Format::Csv, Role::Entries).unwrap_err();
+/// let ErrorKind::Invalid(problems) = err.kind() else { panic!("expected bad data: {err}") };
+/// let mut fixes = Vec::new();
+/// for p in problems.iter() {
+///     let line = p.position.line().unwrap_or(0);
+///     match p.kind() {
+///         ProblemKind::DuplicateId => fixes.push(format!("line {line}: rename")),
+///         ProblemKind::BadUnit => fixes.push(format!("line {line}: fix the unit")),
+///         ProblemKind::BadNumber => fixes.push(format!("line {line}: write the number plainly")),
+///         other => fixes.push(format!("line {line}: {other}")),
+///     }
+/// }
+/// fixes.sort();
+/// assert_eq!(fixes, ["line 3: fix the unit", "line 4: write the number plainly"]);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problems(pub Vec<Problem>);
 
@@ -355,6 +383,19 @@ impl std::str::FromStr for ProblemKind {
 }
 
 /// What the record of a [`Position`] is: an entry, a report, or a report written as a one-line claim.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{RecordKind, parse_claims};
+///
+/// let err = parse_claims(["exact 105 persons detainee-transfer until=2021-11-09", "about 53000 persns returnees"])
+///     .unwrap_err();
+/// let p = &err.problems()[0];
+/// assert_eq!(p.position.record_kind(), Some(RecordKind::Claim));
+/// assert_eq!(p.position.record(), Some(2), "the second claim");
+/// assert_eq!(RecordKind::Claim.to_string(), "claim");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]

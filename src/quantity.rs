@@ -13,6 +13,30 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, ProblemKind, cut, echo, unknown_name};
 
 /// What a quantity measures. Quantities of different dimensions never add up.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Dimension, ErrorKind, Quantity, Totals, Unit};
+///
+/// let q: Quantity = "2500 kg".parse()?;
+/// assert_eq!(q.dimension(), Dimension::Mass);
+/// assert_eq!(Dimension::Mass.canonical_unit(), Unit::Tonne);
+/// assert!(Dimension::Persons.is_count() && !Dimension::Mass.is_count());
+/// assert_eq!("persons".parse::<Dimension>()?, Dimension::Persons);
+///
+/// // Totals keep one figure per dimension: tonnes and persons never add up.
+/// let mut totals = Totals::new();
+/// totals.add(&q)?;
+/// totals.add(&"12 persons".parse()?)?;
+/// assert_eq!(totals.get(Dimension::Mass).map(|t| t.to_string()), Some("2.5 t".to_string()));
+/// let err = q.checked_add(&"12 persons".parse()?).unwrap_err();
+/// assert!(matches!(
+///     err.kind(),
+///     ErrorKind::MixedDimensions { left: Dimension::Mass, right: Dimension::Persons }
+/// ));
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -490,6 +514,20 @@ impl Quantity {
 
     /// The same amount in another unit of the same dimension, exactly.
     ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{ErrorKind, Quantity, Unit};
+    ///
+    /// // The seed statement's 800 t of construction material.
+    /// let q: Quantity = "800 t".parse()?;
+    /// assert_eq!(q.to_unit(Unit::Kilogram)?.to_string(), "800000 kg");
+    /// assert_eq!("2500 kg".parse::<Quantity>()?.to_unit(Unit::Tonne)?.to_string(), "2.5 t");
+    /// let err = q.to_unit(Unit::Persons).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::MixedDimensions { .. }));
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// [`ErrorKind::MixedDimensions`] when `unit` is of another dimension; an overflow when the
@@ -854,6 +892,20 @@ impl Totals {
     }
 
     /// The figure for `unit`'s dimension, in `unit`; zero when nothing of it was added.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Quantity, Totals, Unit};
+    ///
+    /// let mut totals = Totals::new();
+    /// totals.add(&"45 t".parse()?)?;
+    /// totals.add(&"300000 kg".parse()?)?;
+    /// assert_eq!(totals.in_unit(Unit::Tonne)?.to_string(), "345 t");
+    /// assert_eq!(totals.in_unit(Unit::Kilogram)?.to_string(), "345000 kg");
+    /// assert_eq!(totals.in_unit(Unit::Persons)?, Quantity::new(0.into(), Unit::Persons)?);
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -130,6 +130,20 @@ impl Scope {
     }
 
     /// True when `entry` is in scope.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Kind, Period, Scope};
+    ///
+    /// // AP: 44 detainees handed over to Armenia on 2020-12-14.
+    /// let e = Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?;
+    /// let since = Period::since("2020-12-02".parse()?);
+    /// assert!(Scope::all().kind(Kind::DetaineeTransfer).to("ARM").period(since).matches(&e));
+    /// assert!(!Scope::all().to("AZE").matches(&e));
+    /// assert!(!Scope::all().period(Period::of("2021".parse()?)).matches(&e));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn matches(&self, entry: &Entry) -> bool {
         self.kind.is_none_or(|k| k == entry.kind())
@@ -512,6 +526,34 @@ impl fmt::Display for KeyValue {
 /// A group serializes (it borrows its entries from a ledger, so it does not deserialize) as an
 /// object of its key values, its totals and its entries as records of the JSON file format:
 /// `{"key": [{"month": [2021, 6]}], "totals": [{"value": "145", "unit": "t"}], "entries": [{"id": "c1", …}]}`.
+///
+/// # Example
+///
+/// The detainee transfers of 2020-12-14 (44 to Armenia, 12 to Azerbaijan) and 2021-02-10
+/// (5 to Armenia, 1 to Azerbaijan), grouped by the party they were returned to:
+///
+/// ```
+/// use relief_ledger::{Entry, Key, Kind, Ledger, Scope};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+///     Entry::detainee_transfer("2020-12-14".parse()?, "12 persons".parse()?).from("ARM").to("AZE").build()?,
+///     Entry::detainee_transfer("2021-02-10".parse()?, "5 persons".parse()?).from("AZE").to("ARM").build()?,
+///     Entry::detainee_transfer("2021-02-10".parse()?, "1 persons".parse()?).from("ARM").to("AZE").build()?,
+/// ])?;
+/// let groups = ledger.group(&Scope::all().kind(Kind::DetaineeTransfer), &[Key::To])?;
+/// let arm = groups.iter().find(|g| g.key()[0] == "ARM").ok_or("no group for ARM")?;
+/// assert_eq!(arm.totals().to_string(), "49 persons");
+/// let dates: Vec<String> = arm.entries().iter().map(|e| e.date().to_string()).collect();
+/// assert_eq!(dates, ["2020-12-14", "2021-02-10"]);
+///
+/// // A group serializes with its entries as records of the JSON file format.
+/// let json = serde_json::to_value(arm)?;
+/// assert_eq!(json["key"][0]["text"], "ARM");
+/// assert_eq!(json["totals"][0]["value"], "49");
+/// assert_eq!(json["entries"][1]["date"], "2021-02-10");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Group<'a> {
     key: Vec<KeyValue>,
@@ -540,6 +582,33 @@ impl<'a> Group<'a> {
 }
 
 /// How finely a running total is dated: each change is dated at the end of its day or its month.
+///
+/// # Example
+///
+/// The two deliveries of humanitarian cargo the Ministry of Defence reported in spring 2021
+/// (145 t on 2021-04-07, 155 t on 2021-05-26), as a running total by day and by month:
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, Scope, Step};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).to("NKR").build()?,
+/// ])?;
+/// let by_day = &ledger.running(&Scope::all(), &[], Step::Day)?[0];
+/// assert_eq!(by_day.points()[0].0.to_string(), "2021-04-07");
+/// // By month, each change is dated on the last day of its month.
+/// let by_month = &ledger.running(&Scope::all(), &[], Step::Month)?[0];
+/// let dates: Vec<String> = by_month.points().iter().map(|(d, _)| d.to_string()).collect();
+/// assert_eq!(dates, ["2021-04-30", "2021-05-31"]);
+/// assert_eq!(by_month.points()[1].1.to_string(), "300 t");
+///
+/// // Spelled as on the command line (`--step month`), and in serde formats.
+/// assert_eq!("month".parse::<Step>()?, Step::Month);
+/// assert_eq!(Step::Day.to_string(), "day");
+/// assert_eq!(serde_json::to_string(&Step::Month)?, r#""month""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Step {
@@ -593,6 +662,32 @@ serde_via_str!(Key, Step);
 ///
 /// An object of the key values, the span and the points, each point a date and its totals:
 /// `{"key": [{"text": "NKR"}], "span": ["2021-04-07", "2021-05-26"], "points": [["2021-04-07", [{"value": "145", "unit": "t"}]], …]}`.
+///
+/// # Example
+///
+/// Returnees escorted since 2020-11-14, as TASS reported them: 250 on the first day, 1,168 on
+/// 2020-12-01:
+///
+/// ```
+/// use relief_ledger::{Entry, Key, Ledger, Scope, Step};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::returnees("2020-11-14".parse()?, "250 persons".parse()?).to("NKR").build()?,
+///     Entry::returnees("2020-12-01".parse()?, "1168 persons".parse()?).to("NKR").build()?,
+/// ])?;
+/// let series = ledger.running(&Scope::all(), &[Key::Kind], Step::Day)?;
+/// assert_eq!(series.len(), 1);
+/// let s = &series[0];
+/// assert_eq!(s.key()[0], "returnees");
+/// assert_eq!(s.span().0.to_string(), "2020-11-14");
+/// assert_eq!(s.points().len(), 2, "a point only where the total changes");
+/// assert_eq!(s.total_at("2020-11-30".parse()?).to_string(), "250 persons");
+/// assert_eq!(s.total_at("2020-12-01".parse()?).to_string(), "1418 persons");
+///
+/// let json = serde_json::to_string(s)?;
+/// assert_eq!(serde_json::from_str::<relief_ledger::Series>(&json)?, *s);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     key: Vec<KeyValue>,
@@ -656,6 +751,28 @@ impl Ledger {
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
+    ///
+    /// # Example
+    ///
+    /// TASS: EMERCOM's first two convoys of 2020-11-24 carried 45 t of construction material and
+    /// 300 t; 250 people were escorted home on 2020-11-14.
+    ///
+    /// ```
+    /// use relief_ledger::{Category, Entry, Kind, Ledger, Period, Scope, Unit};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2020-11-24".parse()?, "45 t".parse()?).category(Category::ConstructionMaterial).to("NKR").build()?,
+    ///     Entry::cargo("2020-11-24".parse()?, "300000 kg".parse()?).to("NKR").build()?,
+    ///     Entry::returnees("2020-11-14".parse()?, "250 persons".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// // One figure per dimension, in its canonical unit: never tonnes plus persons.
+    /// assert_eq!(ledger.totals(&Scope::all())?.to_string(), "345 t, 250 persons");
+    /// let cargo = ledger.totals(&Scope::all().kind(Kind::Cargo))?;
+    /// assert_eq!(cargo.in_unit(Unit::Kilogram)?.to_string(), "345000 kg");
+    /// let building = Scope::all().category(Category::ConstructionMaterial).period(Period::of("2020-11".parse()?));
+    /// assert_eq!(ledger.totals(&building)?.to_string(), "45 t");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     ///
     /// # Errors
     ///

@@ -116,6 +116,19 @@ impl Qualifier {
 
     /// The interval a figure stands for, as [`Qualifier::interval`]; `None` when an end lies past
     /// the range of a decimal (`about 78000000000000000000000000000`: 2 % above it is too large).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::Qualifier;
+    /// use relief_ledger::rust_decimal::Decimal;
+    ///
+    /// let about = Qualifier::About.checked_interval(Decimal::from(53_000), None);
+    /// assert_eq!(about.map(|i| i.to_string()).as_deref(), Some("[51940, 54060]"));
+    /// let huge: Decimal = "78000000000000000000000000000".parse()?;
+    /// assert!(Qualifier::About.checked_interval(huge, None).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn checked_interval(self, value: Decimal, tolerance: Option<Decimal>) -> Option<Interval> {
         let (low, high) = self.ends(value, tolerance);
@@ -173,6 +186,8 @@ impl Qualifier {
 
 /// The place of the last non-zero digit of `v`: 53000 → 1000, 1581 → 1, 2.5 → 0.1 (1 for zero).
 ///
+/// # Example
+///
 /// ```
 /// use relief_ledger::rounding_unit;
 /// use rust_decimal::Decimal;
@@ -222,6 +237,24 @@ fn article(word: &str) -> &'static str {
 }
 
 /// Whether a report is only checked, or fills the ledger's shortfall with an unattributed entry.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Kind, Mode, Qualifier, Report};
+///
+/// assert_eq!(Mode::default(), Mode::Check);
+/// assert_eq!("fill".parse::<Mode>()?, Mode::Fill);
+/// assert_eq!(Mode::Fill.to_string(), "fill");
+/// // Only exact and about figures can fill; a bound ("more than") says too little.
+/// assert!(Qualifier::About.can_fill() && !Qualifier::MoreThan.can_fill());
+/// let bound = Report::builder("tass", "2020-12-01".parse()?, Kind::Returnees, "27000 persons".parse()?)
+///     .qualifier(Qualifier::MoreThan)
+///     .mode(Mode::Fill)
+///     .build();
+/// assert!(bound.is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Mode {
@@ -262,6 +295,36 @@ impl FromStr for Mode {
 }
 
 /// A range of figures, each end open, inclusive or exclusive.
+///
+/// A [`Qualifier`] turns a published figure into one; verification asks where the ledger's figure
+/// lies in it. It prints, parses and serializes as `[51940, 54060]`, `(27000, ∞)`, `(-∞, 50]`.
+///
+/// # Example
+///
+/// ```
+/// use std::cmp::Ordering;
+/// use std::ops::Bound;
+///
+/// use relief_ledger::rust_decimal::Decimal;
+/// use relief_ledger::{Interval, Qualifier};
+///
+/// // "About 53 thousand" (the seed statement): rounding unit 1000 gives ±500, widened to ±2 %.
+/// let about = Qualifier::About.interval(Decimal::from(53_000), None);
+/// assert_eq!(about.to_string(), "[51940, 54060]");
+/// assert_eq!(about.low(), Bound::Included(Decimal::from(51_940)));
+/// assert!(about.contains(Decimal::from(53_500)));
+/// // 49,054 had returned by 2021-01-13 (Sputnik): below the interval.
+/// assert_eq!(about.locate(Decimal::from(49_054)), Ordering::Less);
+///
+/// // "More than 27,000" (TASS, 2020-12-01) is open above and excludes 27,000 itself.
+/// let more = Qualifier::MoreThan.interval(Decimal::from(27_000), None);
+/// assert_eq!(more.high(), Bound::Unbounded);
+/// assert!(!more.contains(Decimal::from(27_000)));
+/// assert_eq!(more.to_string(), "(27000, ∞)");
+/// assert_eq!("(27000, ∞)".parse::<Interval>()?, more);
+/// assert_eq!(serde_json::to_string(&more)?, r#""(27000, ∞)""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
     low: Bound<Decimal>,
@@ -536,6 +599,55 @@ impl fmt::Display for Report {
 }
 
 /// Builds a validated [`Report`]; see [`Report::builder`].
+///
+/// Scope setters take party, item and region names as written in files; dates take a
+/// [`PartialDate`] (`"2020-12".parse()?`, or a `chrono` day with `.into()`), figures a
+/// [`Decimal`]. Nothing is checked until [`build`](ReportBuilder::build), which lists every problem.
+///
+/// # Example
+///
+/// The seed statement's 1,581 t of humanitarian cargo, delivered "from December 2020 to June" 2021,
+/// and the Ministry of Defence's "about 2,100 t" of 2021-04-07:
+///
+/// ```
+/// use relief_ledger::chrono::NaiveDate;
+/// use relief_ledger::rust_decimal::Decimal;
+/// use relief_ledger::{Category, Kind, Mode, Qualifier, Report};
+///
+/// let published = NaiveDate::from_ymd_opt(2021, 11, 9).ok_or("no such day")?;
+/// let r = Report::builder("mfa-humanitarian", published, Kind::Cargo, "1581 t".parse()?)
+///     .category(Category::Humanitarian)
+///     .from("RU-EMERCOM")
+///     .since("2020-12".parse()?)
+///     .until("2021-06".parse()?)
+///     .mode(Mode::Fill)
+///     .source("Russian foreign ministry, 2021-11-09")
+///     .build()?;
+/// assert_eq!(r.scope().period.to_string(), "2020-12-01..2021-06-30");
+/// assert_eq!(r.interval().to_string(), "[1581, 1581]");
+///
+/// let day = NaiveDate::from_ymd_opt(2021, 4, 7).ok_or("no such day")?;
+/// let mod_ = Report::builder("mod-2021-04-07", day, Kind::Cargo, "2100 t".parse()?)
+///     .qualifier(Qualifier::About)
+///     .until(day.into())
+///     .build()?;
+/// assert_eq!(mod_.interval().to_string(), "[2050, 2150]");
+/// // An explicit tolerance, in the figure's unit, replaces the qualifier's.
+/// let wide = Report::builder("mod-2021-04-07", day, Kind::Cargo, "2100 t".parse()?)
+///     .qualifier(Qualifier::About)
+///     .tolerance(Decimal::from(100))
+///     .build()?;
+/// assert_eq!(wide.interval().to_string(), "[2000, 2200]");
+///
+/// // Every problem at once: persons are not cargo, and a bound cannot fill.
+/// let err = Report::builder("x", day, Kind::Cargo, "2100 persons".parse()?)
+///     .qualifier(Qualifier::MoreThan)
+///     .mode(Mode::Fill)
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.problems().len(), 2, "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct ReportBuilder {
@@ -745,6 +857,38 @@ impl ReportBuilder {
 }
 
 /// The outcome of verifying one report.
+///
+/// It prints, parses and serializes as `ok`, `short`, `over`, `filled`.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Entry, Ledger, Status, parse_claims};
+///
+/// // 44 detainees handed over to Armenia on 2020-12-14 (AP).
+/// let ledger = Ledger::from_entries([
+///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").build()?,
+/// ])?;
+/// let claims = parse_claims([
+///     "exact 44 persons detainee-transfer to=ARM until=2020-12-14 id=ap",
+///     "exact 105 persons detainee-transfer to=ARM since=2020-12-02 until=2021-11-09 id=mfa",
+/// ])?;
+/// let v = ledger.verify(&claims)?;
+/// for outcome in v.outcomes() {
+///     match outcome.status() {
+///         Status::Ok | Status::Filled => {}
+///         Status::Short => println!("{}: events are missing, or the figure is inflated", outcome.report_id()),
+///         Status::Over => println!("{}: the figure is contradicted", outcome.report_id()),
+///         _ => println!("{}: {}", outcome.report_id(), outcome.status()),
+///     }
+/// }
+/// let statuses: Vec<Status> = v.outcomes().iter().map(|o| o.status()).collect();
+/// assert_eq!(statuses, [Status::Ok, Status::Short]);
+/// assert!(Status::Ok.is_success() && Status::Filled.is_success() && !Status::Short.is_success());
+/// assert_eq!("filled".parse::<Status>()?, Status::Filled);
+/// assert_eq!(serde_json::to_string(&Status::Short)?, r#""short""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Status {
@@ -1029,6 +1173,45 @@ impl Outcome {
 /// entries that `fill` reports added, and the entries behind each figure.
 ///
 /// Two verifications are equal when they hold equal outcomes and fills (whatever ledger they came from).
+///
+/// # Example
+///
+/// Cargo in public reports (TASS: 45 t of construction material and 300 t on 2020-11-24;
+/// MoD: 145 t on 2021-04-07 and 155 t of humanitarian supplies on 2021-05-26), checked against the
+/// Ministry of Defence's "about 2,100 t" of 2021-04-07, and the seed statement's 1,581 t of
+/// humanitarian cargo filled:
+///
+/// ```
+/// use relief_ledger::{Category, Entry, Ledger, Status, parse_claims};
+///
+/// let ledger = Ledger::from_entries([
+///     Entry::cargo("2020-11-24".parse()?, "45 t".parse()?).id("c1").category(Category::ConstructionMaterial).to("NKR").build()?,
+///     Entry::cargo("2020-11-24".parse()?, "300 t".parse()?).id("c2").to("NKR").build()?,
+///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("c3").to("NKR").build()?,
+///     Entry::cargo("2021-05-26".parse()?, "155 t".parse()?).id("c4").category(Category::Humanitarian).to("NKR").build()?,
+/// ])?;
+/// let reports = parse_claims([
+///     "about 2100 t cargo until=2021-04-07 id=mod source=MoD",
+///     "exact 1581 t cargo category=humanitarian since=2020-12 until=2021-06 published=2021-11-09 mode=fill id=mfa",
+/// ])?;
+/// let v = ledger.verify(&reports)?;
+/// assert!(!v.is_success());
+///
+/// let mod_ = v.outcome("mod").ok_or("no outcome for mod")?;
+/// assert_eq!(mod_.status(), Status::Short);
+/// assert_eq!(v.difference(mod_).to_string(), "-1610"); // 490 t recorded, 2,100 t reported
+/// let ids: Vec<&str> = v.entries(mod_).iter().map(|e| e.id()).collect();
+/// assert_eq!(ids, ["c1", "c2", "c3"]);
+/// assert_eq!(v.report(mod_).and_then(|r| r.source()), Some("MoD"));
+///
+/// // The fill is an unattributed entry of what no dated event explains.
+/// let mfa = v.outcome("mfa").ok_or("no outcome for mfa")?;
+/// assert_eq!(mfa.status(), Status::Filled);
+/// assert_eq!(v.fills().len(), 1);
+/// assert_eq!(v.fills()[0].quantity().to_string(), "1426 t");
+/// assert_eq!(v.fills()[0].unattributed(), Some("mfa"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Serde
 ///
