@@ -260,3 +260,31 @@ fn a_long_id_used_twice_is_echoed_cut() {
     assert!(err.len() < 1_000, "{} bytes of message", err.len());
     assert!(err.contains("(100000 characters)") && err.contains("ids must be unique"), "{err}");
 }
+
+#[test]
+fn an_id_used_twice_is_listed_with_the_file_s_other_problems() {
+    // Every problem of a file at once: the bad unit, and the id used twice, in every format.
+    use relief_ledger::{Format, ProblemKind, Role, read};
+    let files = [
+        (Format::Csv, "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc1,2021-04-08,cargo,5,t,NKR\nc2,2021-04-09,cargo,1,tons,NKR\n".to_string()),
+        (Format::Jsonl, [
+            r#"{"id":"c1","date":"2021-04-07","kind":"cargo","quantity":"145","unit":"t","to":"NKR"}"#,
+            r#"{"id":"c1","date":"2021-04-08","kind":"cargo","quantity":"5","unit":"t","to":"NKR"}"#,
+            r#"{"id":"c2","date":"2021-04-09","kind":"cargo","quantity":"1","unit":"tons","to":"NKR"}"#,
+        ].join("\n")),
+        (Format::Json, format!("{{\"entries\": [\n{}\n]}}", [
+            r#"{"id":"c1","date":"2021-04-07","kind":"cargo","quantity":"145","unit":"t","to":"NKR"},"#,
+            r#"{"id":"c1","date":"2021-04-08","kind":"cargo","quantity":"5","unit":"t","to":"NKR"},"#,
+            r#"{"id":"c2","date":"2021-04-09","kind":"cargo","quantity":"1","unit":"tons","to":"NKR"}"#,
+        ].join("\n"))),
+    ];
+    // The second c1 and the line of the first: CSV and JSON open with a header line, JSON Lines does not.
+    for ((format, text), (line, first)) in files.into_iter().zip([(3, 2), (2, 1), (3, 2)]) {
+        let err = read(text.as_bytes(), "f", format, Role::Entries).unwrap_err();
+        let kinds: Vec<ProblemKind> = err.problems().iter().map(|p| p.kind()).collect();
+        assert!(kinds.contains(&ProblemKind::BadUnit) && kinds.contains(&ProblemKind::DuplicateId), "{format}: {err}");
+        let twice = err.problems().iter().find(|p| p.kind() == ProblemKind::DuplicateId).unwrap();
+        assert_eq!(twice.position.line, Some(line), "{format}: {err}");
+        assert!(twice.to_string().contains(&format!("\"c1\" is already used at f: line {first}")), "{format}: {twice}");
+    }
+}

@@ -434,7 +434,13 @@ fn read_chunked(
                 content.lines_of_reports.extend(p.lines);
             }
         }
-        if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
+        if problems.is_empty() {
+            return Ok(content);
+        }
+        let entries = content.entries.iter().flatten().zip(content.lines_of_entries.iter().copied());
+        let reports = content.reports.iter().zip(content.lines_of_reports.iter().copied());
+        problems.extend(crate::io::repeated_ids(file, entries, reports));
+        Err(Error::invalid(problems))
     })
 }
 

@@ -27,6 +27,13 @@ pub(crate) struct Content {
     pub(crate) report_lines: Vec<u64>,
 }
 
+impl Content {
+    fn repeated_ids(&self, file: &Arc<str>) -> Vec<Problem> {
+        let entries = self.entries.iter().zip(self.entry_lines.iter().copied());
+        crate::io::repeated_ids(file, entries, self.reports.iter().zip(self.report_lines.iter().copied()))
+    }
+}
+
 fn at(p: Problem, file: &Arc<str>, line: u64, record: Option<u64>, id: Option<&str>) -> Problem {
     p.located(file, Some(line), record, id)
 }
@@ -238,7 +245,12 @@ impl<'f> Sink<'f> {
     }
 
     fn finish(self) -> Result<Content, Error> {
-        if self.problems.is_empty() { Ok(self.content) } else { Err(Error::invalid(self.problems)) }
+        if self.problems.is_empty() {
+            return Ok(self.content);
+        }
+        let mut problems = self.problems;
+        problems.extend(self.content.repeated_ids(self.file));
+        Err(Error::invalid(problems))
     }
 
     /// Builds one record from its fields. `table` is what the file holds, or `None` to tell by
@@ -659,7 +671,11 @@ pub(crate) fn read_lines(
     }
     // An empty file holds no records: that is what the writer writes for an empty document, and it
     // must read back (a CSV file with only its header reads as empty too).
-    if problems.is_empty() { Ok(content) } else { Err(Error::invalid(problems)) }
+    if problems.is_empty() {
+        return Ok(content);
+    }
+    problems.extend(content.repeated_ids(file));
+    Err(Error::invalid(problems))
 }
 
 fn object(columns: &[&str], cells: &[String]) -> String {

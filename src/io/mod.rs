@@ -19,7 +19,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::entry::Entry;
-use crate::error::{Error, Position, Problem, ProblemKind, echo, unknown_name};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::hash::TextMap;
 use crate::ledger::Ledger;
 use crate::report::Report;
@@ -475,6 +475,36 @@ fn read_content(
         }
     }
     Ok(content)
+}
+
+/// Ids used twice among the records that a file with other problems still read. Such a file is
+/// refused anyway, before the ledger would see its ids; these are listed with its other problems, so
+/// that every problem of the file is said at once.
+pub(crate) fn repeated_ids<'a>(
+    file: &Arc<str>,
+    entries: impl IntoIterator<Item = (&'a Entry, u64)>,
+    reports: impl IntoIterator<Item = (&'a Report, u64)>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut check = |id: &str, line: u64, kind: RecordKind, seen: &mut TextMap<String, u64>, what: &str| {
+        if let Some(first) = seen.get(id) {
+            let message = format!("{} is already used at {file}: line {first}; {what} must be unique", echo(id));
+            let mut p = Problem::new(ProblemKind::DuplicateId, "id", message).located(file, Some(line), None, Some(id));
+            p.position.record_kind = Some(kind);
+            problems.push(p);
+        } else {
+            seen.insert(id.to_string(), line);
+        }
+    };
+    let mut seen = TextMap::default();
+    for (e, line) in entries {
+        check(e.id(), line, RecordKind::Entry, &mut seen, "ids");
+    }
+    let mut seen = TextMap::default();
+    for (r, line) in reports {
+        check(r.id(), line, RecordKind::Report, &mut seen, "report ids");
+    }
+    problems
 }
 
 /// Reads one stream in `format`; `name` names it in messages (and in default entry ids, `NAME:LINE`).
