@@ -106,10 +106,13 @@ fn a_duplicate_id_and_a_bad_unit_are_told_apart_by_kind() {
     let csv = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,tons,NKR\nc1,2021-05-26,cargo,155,t,NKR\nc1,2021-05-27,cargo,1,t,NKR\n";
     let doc = read_with(csv.as_bytes(), "e.csv", Format::Csv, Role::Entries, &Assumptions::new());
     let err = doc.unwrap_err();
-    assert_eq!(err.problems().len(), 1, "{err}");
+    // Every problem of the file at once: the unit, and among the rows read, the id used twice.
+    assert_eq!(err.problems().len(), 2, "{err}");
     let p = &err.problems()[0];
     assert_eq!(p.kind(), ProblemKind::BadUnit);
     assert_eq!((p.position().line(), p.position().column(), p.field()), (Some(2), Some(5), Some("unit")));
+    let twice = &err.problems()[1];
+    assert_eq!((twice.kind(), twice.position().line(), twice.field()), (ProblemKind::DuplicateId, Some(4), Some("id")));
 
     // The same rows with the unit fixed: now the ids used twice are the problem.
     let good = "id,date,kind,quantity,unit,to\nc1,2021-05-26,cargo,155,t,NKR\nc1,2021-05-27,cargo,1,t,NKR\n";
