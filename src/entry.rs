@@ -772,7 +772,7 @@ impl EntryBuilder {
     /// a missing required party, the same party as `from` and `to` of a handover, an empty or padded text field.
     pub fn build(self) -> Result<Entry, Error> {
         let kind = self.kind;
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = crate::period::unwritable("date", self.date).into_iter().collect();
         if self.quantity.value() <= rust_decimal::Decimal::ZERO {
             problems.push(Problem::new(
                 ProblemKind::OutOfRange,

@@ -78,7 +78,7 @@
 //! | [`KeyValue`] | `{"kind": "cargo"}`, `{"text": "NKR"}`, `{"month": [2021, 6]}`, `{"quarter": [2021, 2]}`, `{"year": 2021}` |
 //! | [`Group`] (serialize only) | `{"key": [key value, …], "totals": totals, "entries": [entry, …]}` |
 //! | [`Series`] | `{"key": [key value, …], "span": ["2021-04-30", "2021-05-31"], "points": [["2021-04-30", totals], …]}` |
-//! | [`Problem`], [`Position`] | `{"position": {"file": "entries.csv", "line": 3, "record": 2, "id": null}, "field": "date", "message": "…"}` |
+//! | [`Problem`], [`Position`] | `{"kind": "bad-date", "position": {"file": "entries.csv", "line": 3, "column": 2, "record": 2, "id": "e1", "record_kind": "entry"}, "field": "date", "message": "…"}` |
 //!
 //! ```
 //! use relief_ledger::{Entry, Ledger, Outcome, parse_claim};

@@ -166,6 +166,18 @@ impl TryFrom<Precision> for PartialDate {
     }
 }
 
+/// A problem when `date` lies outside the years files write (`0000` to `9999`, as `YYYY-MM-DD`):
+/// a record dated there could be built but never written and read back.
+pub(crate) fn unwritable(field: &str, date: NaiveDate) -> Option<Problem> {
+    (!(0..=9999).contains(&date.year())).then(|| {
+        Problem::new(
+            ProblemKind::OutOfRange,
+            field,
+            format!("{date} lies outside the dates files hold; dates run from 0000-01-01 to 9999-12-31"),
+        )
+    })
+}
+
 fn out_of_range(s: &str) -> Error {
     Error::problem(
         ProblemKind::OutOfRange,

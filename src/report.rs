@@ -39,7 +39,7 @@ use crate::query::Scope;
 ///
 /// ```
 /// use relief_ledger::Qualifier;
-/// use rust_decimal::Decimal;
+/// use relief_ledger::rust_decimal::Decimal;
 ///
 /// // "about 53 thousand": r = 1000, but ±2 % is wider.
 /// let i = Qualifier::About.interval(Decimal::from(53_000), None);
@@ -99,7 +99,7 @@ impl Qualifier {
     ///
     /// ```
     /// use relief_ledger::Qualifier;
-    /// use rust_decimal::Decimal;
+    /// use relief_ledger::rust_decimal::Decimal;
     ///
     /// let i = Qualifier::Exact.interval(Decimal::MAX, Some(Decimal::ONE));
     /// assert_eq!(i.to_string(), "[79228162514264337593543950334, 79228162514264337593543950335]");
@@ -190,7 +190,7 @@ impl Qualifier {
 ///
 /// ```
 /// use relief_ledger::rounding_unit;
-/// use rust_decimal::Decimal;
+/// use relief_ledger::rust_decimal::Decimal;
 ///
 /// assert_eq!(rounding_unit(Decimal::from(53_000)), Decimal::from(1000));
 /// assert_eq!(rounding_unit(Decimal::from(1581)), Decimal::ONE);
@@ -755,7 +755,10 @@ impl ReportBuilder {
     pub fn build(self) -> Result<Report, Error> {
         let mut r = self.report;
         let kind = r.kind();
-        let mut problems = Vec::new();
+        let mut problems: Vec<Problem> = crate::period::unwritable("published", r.published).into_iter().collect();
+        for (field, date) in [("since", r.since.map(|d| d.first_day())), ("until", r.until.map(|d| d.last_day()))] {
+            problems.extend(date.and_then(|d| crate::period::unwritable(field, d)));
+        }
         if r.id.trim().is_empty() {
             problems.push(Problem::new(ProblemKind::Empty, "id", "is empty; every report needs an id"));
         }

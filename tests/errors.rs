@@ -300,3 +300,33 @@ fn a_problem_serializes_with_its_kind_and_position() {
     assert_eq!(back, p);
     assert_eq!(p.to_string(), "e.csv: line 2, field unit: \"tons\" is not a unit");
 }
+
+#[test]
+fn a_problem_read_from_a_file_knows_whether_its_record_is_an_entry_or_a_report() {
+    let entries = "id,date,kind,quantity,unit,to\ne1,2021-13-01,cargo,1,t,NKR\n";
+    let reports = "id,published,kind,value,unit\nr1,2021-13-01,cargo,1,t\n";
+    for (text, role, kind) in
+        [(entries, Role::Entries, RecordKind::Entry), (reports, Role::Reports, RecordKind::Report)]
+    {
+        for format in [Format::Csv, Format::Json] {
+            let text = if format == Format::Csv {
+                text.to_string()
+            } else {
+                let doc = read_with(
+                    text.replace("2021-13-01", "2021-12-01").as_bytes(),
+                    "f.csv",
+                    Format::Csv,
+                    role,
+                    &Assumptions::new(),
+                )
+                .unwrap();
+                let mut json = Vec::new();
+                relief_ledger::write(&mut json, Format::Json, &doc.entries, &doc.reports).unwrap();
+                String::from_utf8(json).unwrap().replace("2021-12-01", "2021-13-01")
+            };
+            let err = read_with(text.as_bytes(), "f", format, role, &Assumptions::new()).unwrap_err();
+            let p = &err.problems()[0];
+            assert_eq!(p.position().record_kind(), Some(kind), "{format}: {err}");
+        }
+    }
+}

@@ -402,3 +402,22 @@ fn an_interval_of_a_figure_with_28_digits_and_a_tolerance_holds_the_figure() {
         assert_eq!(i.contains(v), inside, "{q} {v} ± {t}: {i}");
     }
 }
+
+#[test]
+fn records_dated_where_files_cannot_write_them_are_refused() {
+    use relief_ledger::chrono::NaiveDate;
+    let ton: Quantity = "1 t".parse().unwrap();
+    for bad in [NaiveDate::from_ymd_opt(10000, 1, 1).unwrap(), NaiveDate::MIN, NaiveDate::MAX] {
+        let err = Entry::cargo(bad, ton).to("NKR").build().unwrap_err();
+        assert!(err.to_string().contains("dates run from 0000-01-01 to 9999-12-31"), "{err}");
+        assert!(Report::builder("r", bad, Kind::Cargo, ton).build().is_err());
+    }
+    // The last day files hold is written and read back.
+    let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+    let e = Entry::cargo(last, ton).id("e").to("NKR").build().unwrap();
+    let mut json = Vec::new();
+    relief_ledger::write(&mut json, relief_ledger::Format::Json, std::slice::from_ref(&e), &[]).unwrap();
+    let doc =
+        relief_ledger::read(json.as_slice(), "e.json", relief_ledger::Format::Json, relief_ledger::Role::Any).unwrap();
+    assert_eq!(doc.entries, [e]);
+}

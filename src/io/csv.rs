@@ -703,7 +703,12 @@ impl Records for Sink<'_> {
         out.records += 1;
         let record = out.records;
         let file = self.file;
-        let at = |p: Problem, id: Option<&str>| p.located(file, Some(line), Some(record), id);
+        let record_kind = self.header.table.record_kind();
+        let at = |p: Problem, id: Option<&str>| {
+            let mut p = p.located(file, Some(line), Some(record), id);
+            p.position.record_kind = p.position.record_kind.or(id.map(|_| record_kind));
+            p
+        };
         let width = self.width;
         if count != width {
             let message = format!(

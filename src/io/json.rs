@@ -374,7 +374,11 @@ impl<'f> Sink<'f> {
         }
         // A record built despite problems elsewhere in its object does no harm: a file with any
         // problem is refused whole.
-        problems.extend(local.into_iter().map(|(p, l)| at(p, file, l, Some(record_no), id.as_deref())));
+        problems.extend(local.into_iter().map(|(p, l)| {
+            let mut p = at(p, file, l, Some(record_no), id.as_deref());
+            p.position.record_kind = p.position.record_kind.or(id.as_ref().map(|_| table.record_kind()));
+            p
+        }));
     }
 }
 

@@ -42,7 +42,7 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// assert_eq!(Format::from_path("data/entries.csv")?, Format::Csv);
 /// assert_eq!(Format::from_path("ledger.JSONL")?, Format::Jsonl);
 /// assert!(Format::from_path("entries.xlsx").is_err());
-/// // The names used on the command line (`--format`, `convert --to`) parse and print alike.
+/// // The names used on the command line (`--format`, `convert --format`) parse and print alike.
 /// assert_eq!("hxl".parse::<Format>()?, Format::Hxl);
 /// assert_eq!(Format::Json.to_string(), "json");
 /// # Ok::<(), relief_ledger::Error>(())

@@ -53,6 +53,14 @@ pub(crate) enum Table {
 }
 
 impl Table {
+    /// What a record of this table is, for positions.
+    pub(crate) fn record_kind(self) -> crate::error::RecordKind {
+        match self {
+            Table::Entries => crate::error::RecordKind::Entry,
+            Table::Reports => crate::error::RecordKind::Report,
+        }
+    }
+
     pub(crate) fn columns(self) -> &'static [&'static str] {
         match self {
             Table::Entries => &ENTRY_COLUMNS,
