@@ -307,10 +307,12 @@ pub enum ProblemKind {
     Encoding,
     /// A value or an exact result that does not fit a decimal.
     Overflow,
-    /// A file of the wrong format or role: an extension that names no format, entries in a reports
-    /// file, the same file named twice.
+    /// A file that cannot be taken as given: an extension that names no format, the same file named
+    /// twice. (Entries in a reports file show as [`ProblemKind::UnknownColumn`]: their columns are
+    /// not a report's.)
     WrongFile,
-    /// An input beyond what the crate holds: more entries than a ledger can index, nesting too deep.
+    /// An input beyond what the crate holds: more entries than a ledger can index. (JSON nested too
+    /// deep is [`ProblemKind::Malformed`], as its parser says.)
     TooLarge,
 }
 

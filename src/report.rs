@@ -1267,9 +1267,8 @@ impl<'a> Verification<'a> {
         self.by_id.get(report_id).and_then(|&i| self.outcomes.get(i))
     }
 
-    /// The report an outcome is about; `None` for an outcome of another verification (one whose
-    /// report is not among this verification's reports, or one deserialized from a record, whose
-    /// report is found by id).
+    /// The report an outcome is about, found by the outcome's report id (so an outcome read back from
+    /// a record finds its report too); `None` when no report of this verification has that id.
     #[must_use]
     pub fn report(&self, outcome: &Outcome) -> Option<&'a Report> {
         match self.reports.get(outcome.report) {
