@@ -83,3 +83,22 @@ fn a_chart_of_a_total_near_decimal_max_does_not_panic() {
 fn a_source_ending_in_a_vertical_tab_round_trips_through_json() {
     ops::read_input(&input("tests/data/fuzz", "hxl-source-ends-in-vertical-tab"));
 }
+
+/// `values`: three areas whose exact sum needs 29 digits. The ledger's total was right; the target's
+/// oracle, a chain of `Decimal::checked_add`, rounded the last digit (…290.068). The target now adds
+/// exactly, and this checks both against the sum worked by hand:
+/// 2,719,500 + 2 × 7922816251426433759354395.0335 = 15845632502852867521428290.067.
+#[test]
+fn a_total_that_needs_29_digits_is_exact() {
+    let day = "2021-01-01".parse().unwrap();
+    let big: Decimal = "7922816251426433759354395.0335".parse().unwrap();
+    let entries = [Decimal::from(2_719_500), big, big].map(|v| {
+        Entry::builder(Kind::Demining, day, Quantity::new(v, Unit::Hectare).unwrap()).from("HALO").build().unwrap()
+    });
+    let ledger = Ledger::from_entries(entries).unwrap();
+    let total = ledger.totals(&relief_ledger::Scope::all()).unwrap();
+    let area = total.checked_get(relief_ledger::Dimension::Area).unwrap().unwrap();
+    assert_eq!(area.value().normalize().to_string(), "15845632502852867521428290.067");
+    let oracle = [Decimal::from(2_719_500), big, big].into_iter().try_fold(ops::ExactParts::default(), |s, d| s.add(d));
+    assert_eq!(oracle.unwrap().to_string(), "15845632502852867521428290.067");
+}

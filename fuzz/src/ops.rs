@@ -475,23 +475,62 @@ pub fn build(entries: &[EntrySpec], reports: &[ReportSpec], keys: u16) {
         }
     }
     let Ok(ledger) = Ledger::from_entries(built.clone()) else { return };
-    // The ledger's totals are the plain sum of its entries, when that sum fits a decimal.
-    let mut plain = [Some(Decimal::ZERO); 7];
+    // The ledger's totals are the exact sum of its entries, when that sum fits a decimal. The oracle
+    // adds exactly in i128 parts: `Decimal::checked_add` rounds a sum that needs more than 28 digits of
+    // fraction and mantissa (it gave ...290.068 for an exact ...290.067).
+    let mut exact: [Option<ExactParts>; 7] = [Some(ExactParts::default()); 7];
     for e in &built {
         let Ok(c) = e.quantity().canonical() else {
-            plain = [None; 7];
+            exact = [None; 7];
             break;
         };
         let i = Dimension::ALL.iter().position(|&d| d == c.dimension()).unwrap_or(0);
-        plain[i] = plain[i].and_then(|s| s.checked_add(c.value()));
+        exact[i] = exact[i].and_then(|s| s.add(c.value()));
     }
     if let Ok(totals) = ledger.totals(&Scope::all()) {
-        for (dim, s) in Dimension::ALL.into_iter().zip(plain) {
+        for (dim, s) in Dimension::ALL.into_iter().zip(exact) {
             if let (Some(s), Ok(Some(t))) = (s, totals.checked_get(dim)) {
-                assert_eq!(t.value(), s, "the total of {dim} is not the sum of the entries");
+                assert_eq!(
+                    t.value().normalize().to_string(),
+                    s.to_string(),
+                    "the total of {dim} is not the sum of the entries"
+                );
             }
         }
     }
     round_trip(&Document { entries: built, reports: made.clone() });
     ledger_ops(&ledger, &made, &keys_of(keys), if keys & (1 << 15) != 0 { Step::Month } else { Step::Day });
+}
+
+/// An exact sum of non-negative decimals: whole units and 10^-28ths, each an i128.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExactParts {
+    whole: i128,
+    tiny: i128,
+}
+
+const TINY: i128 = 10_000_000_000_000_000_000_000_000_000;
+
+impl ExactParts {
+    /// Adds `d` exactly; `None` when it is negative or the sum leaves i128.
+    pub fn add(self, d: Decimal) -> Option<ExactParts> {
+        if d.is_sign_negative() && !d.is_zero() {
+            return None;
+        }
+        let unit = 10i128.checked_pow(d.scale())?;
+        let (whole, frac) = (d.mantissa() / unit, d.mantissa() % unit);
+        let tiny = frac.checked_mul(10i128.checked_pow(28 - d.scale())?)?;
+        let tiny = self.tiny.checked_add(tiny)?;
+        let whole = self.whole.checked_add(whole)?.checked_add(tiny / TINY)?;
+        Some(ExactParts { whole, tiny: tiny % TINY })
+    }
+}
+
+impl std::fmt::Display for ExactParts {
+    /// As a normalized decimal prints: no trailing zeros after the point.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let frac = format!("{:028}", self.tiny);
+        let frac = frac.trim_end_matches('0');
+        if frac.is_empty() { write!(f, "{}", self.whole) } else { write!(f, "{}.{frac}", self.whole) }
+    }
 }
