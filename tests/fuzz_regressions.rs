@@ -99,6 +99,7 @@ fn a_total_that_needs_29_digits_is_exact() {
     let total = ledger.totals(&relief_ledger::Scope::all()).unwrap();
     let area = total.checked_get(relief_ledger::Dimension::Area).unwrap().unwrap();
     assert_eq!(area.value().normalize().to_string(), "15845632502852867521428290.067");
-    let oracle = [Decimal::from(2_719_500), big, big].into_iter().try_fold(ops::ExactParts::default(), |s, d| s.add(d));
+    let oracle =
+        [Decimal::from(2_719_500), big, big].into_iter().try_fold(ops::ExactParts::default(), |s, d| s.plus(d));
     assert_eq!(oracle.unwrap().to_string(), "15845632502852867521428290.067");
 }

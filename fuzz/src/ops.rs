@@ -485,7 +485,7 @@ pub fn build(entries: &[EntrySpec], reports: &[ReportSpec], keys: u16) {
             break;
         };
         let i = Dimension::ALL.iter().position(|&d| d == c.dimension()).unwrap_or(0);
-        exact[i] = exact[i].and_then(|s| s.add(c.value()));
+        exact[i] = exact[i].and_then(|s| s.plus(c.value()));
     }
     if let Ok(totals) = ledger.totals(&Scope::all()) {
         for (dim, s) in Dimension::ALL.into_iter().zip(exact) {
@@ -513,7 +513,7 @@ const TINY: i128 = 10_000_000_000_000_000_000_000_000_000;
 
 impl ExactParts {
     /// Adds `d` exactly; `None` when it is negative or the sum leaves i128.
-    pub fn add(self, d: Decimal) -> Option<ExactParts> {
+    pub fn plus(self, d: Decimal) -> Option<ExactParts> {
         if d.is_sign_negative() && !d.is_zero() {
             return None;
         }
