@@ -1,0 +1,751 @@
+//! The audit: findings across reports and entries that verification, one report at a time, cannot
+//! see. Figures that contradict each other, parts that exceed their whole, events counted twice,
+//! running totals that rise by more (or less) than the events between them, outliers, fills that
+//! explain most of a figure, and records without a source.
+//!
+//! Every rule works on canonical units of one dimension and avoids loops over all pairs: reports
+//! are indexed by scope and sorted by period, entries sorted by kind, parties, quantity and date.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Bound;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::entry::Kind;
+use crate::error::{Position, RecordKind};
+use crate::ledger::Ledger;
+use crate::period::{PartialDate, Period};
+use crate::quantity::{Dimension, Quantity};
+use crate::report::{Mode, Report};
+
+/// How grave a finding is. Ordered from the gravest: errors, then warnings, then notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// The record contradicts itself: at least one figure is wrong.
+    Error,
+    /// Probably a mistake (an event counted twice, an implausible figure); worth a look.
+    Warning,
+    /// Worth knowing (what the record leaves unexplained, what has no source).
+    Note,
+}
+
+impl Severity {
+    /// The name, as printed: `error`, `warning`, `note`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a finding is about; each code has one [`Severity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Code {
+    /// A narrower report's figure lies wholly above a broader one's (a running total that falls is one case).
+    Contradiction,
+    /// The parts of a report, split by one more field, add up to more than the report allows.
+    PartsExceedWhole,
+    /// Entries alike in kind, category, parties and quantity, dated a few days apart.
+    DuplicateEvent,
+    /// A running total rose by less than the entries between two of its reports add.
+    RiseExceeded,
+    /// An entry more than 10 times, or less than a tenth of, the median of its group.
+    Outlier,
+    /// A running total rose by more than the entries between two of its reports explain.
+    RiseUnexplained,
+    /// A `fill` report whose fill is more than half of its figure.
+    MostlyUnexplained,
+    /// Entries or reports without a source.
+    NoSource,
+}
+
+impl Code {
+    /// The code, as printed: `contradiction`, `parts-exceed-whole`, `duplicate-event`, ...
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Contradiction => "contradiction",
+            Code::PartsExceedWhole => "parts-exceed-whole",
+            Code::DuplicateEvent => "duplicate-event",
+            Code::RiseExceeded => "rise-exceeded",
+            Code::Outlier => "outlier",
+            Code::RiseUnexplained => "rise-unexplained",
+            Code::MostlyUnexplained => "mostly-unexplained",
+            Code::NoSource => "no-source",
+        }
+    }
+
+    /// The severity of every finding of this code.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::Contradiction | Code::PartsExceedWhole => Severity::Error,
+            Code::DuplicateEvent | Code::RiseExceeded | Code::Outlier => Severity::Warning,
+            Code::RiseUnexplained | Code::MostlyUnexplained | Code::NoSource => Severity::Note,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What [`Ledger::audit`] looks for.
+///
+/// ```
+/// use relief_ledger::AuditOptions;
+///
+/// let options = AuditOptions::new().window(3);
+/// assert_eq!(options.window_days(), 3);
+/// assert_eq!(AuditOptions::default().window_days(), 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditOptions {
+    /// Entries alike dated at most this many days apart are one event reported twice.
+    window: u32,
+}
+
+impl Default for AuditOptions {
+    fn default() -> AuditOptions {
+        AuditOptions { window: 2 }
+    }
+}
+
+impl AuditOptions {
+    /// The defaults: a window of 2 days.
+    #[must_use]
+    pub fn new() -> AuditOptions {
+        AuditOptions::default()
+    }
+
+    /// Entries alike dated at most `days` apart are taken for one event reported twice.
+    #[must_use]
+    pub fn window(mut self, days: u32) -> AuditOptions {
+        self.window = days;
+        self
+    }
+
+    /// The window of `duplicate-event`, in days.
+    #[must_use]
+    pub fn window_days(&self) -> u32 {
+        self.window
+    }
+}
+
+/// One finding: a code, its severity, a one-line message with the figures, and the ids of the
+/// entries and reports involved (each list sorted), with their file positions where known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    code: Code,
+    severity: Severity,
+    message: String,
+    entries: Vec<String>,
+    reports: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    positions: Vec<Position>,
+}
+
+impl Finding {
+    fn new(code: Code, message: String, mut entries: Vec<String>, mut reports: Vec<String>) -> Finding {
+        entries.sort_unstable();
+        entries.dedup();
+        reports.sort_unstable();
+        reports.dedup();
+        Finding { code, severity: code.severity(), message, entries, reports, positions: Vec::new() }
+    }
+
+    /// The code.
+    #[must_use]
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The severity.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The message, one line, with the figures.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The ids of the entries involved, sorted.
+    #[must_use]
+    pub fn entries(&self) -> &[String] {
+        &self.entries
+    }
+
+    /// The ids of the reports involved, sorted.
+    #[must_use]
+    pub fn reports(&self) -> &[String] {
+        &self.reports
+    }
+
+    /// Where the records involved were read, reports first, as far as [`Audit::locate`] knew them.
+    #[must_use]
+    pub fn positions(&self) -> &[Position] {
+        &self.positions
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.severity, self.code, self.message)
+    }
+}
+
+/// The findings of an audit, in a stable order: by severity, code, reports, entries, message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    findings: Vec<Finding>,
+}
+
+impl Audit {
+    /// Every finding.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// How many findings have this severity.
+    #[must_use]
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// The findings of one code.
+    pub fn of(&self, code: Code) -> impl Iterator<Item = &Finding> + '_ {
+        self.findings.iter().filter(move |f| f.code == code)
+    }
+
+    /// True when no finding is an error (nor, with `deny_warnings`, a warning).
+    #[must_use]
+    pub fn is_clean(&self, deny_warnings: bool) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity == Severity::Note || (f.severity == Severity::Warning && !deny_warnings))
+    }
+
+    /// Gives each finding the positions of its records, as `place` knows them (a reader that kept
+    /// the file and line of each id, say); records `place` does not know are left out.
+    pub fn locate(&mut self, mut place: impl FnMut(RecordKind, &str) -> Option<Position>) {
+        for f in &mut self.findings {
+            let reports = f.reports.iter().map(|id| (RecordKind::Report, id));
+            let entries = f.entries.iter().map(|id| (RecordKind::Entry, id));
+            f.positions = reports.chain(entries).filter_map(|(k, id)| place(k, id)).collect();
+        }
+    }
+}
+
+/// The fields of a scope that a report may name besides its kind: category, item, from, to, via, region.
+type ScopeKey<'a> = [Option<&'a str>; 6];
+const FIELDS: [&str; 6] = ["category", "item", "from", "to", "via", "region"];
+
+/// A report as the rules see it: its scope's fields, its period, and its interval in canonical units.
+struct Fig<'a> {
+    id: &'a str,
+    kind: Kind,
+    dim: Dimension,
+    key: ScopeKey<'a>,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+    low: Bound<Decimal>,
+    high: Bound<Decimal>,
+    report: &'a Report,
+}
+
+fn canonical(d: Decimal, unit: crate::quantity::Unit) -> Option<Decimal> {
+    Quantity::unchecked(d, unit).canonical_value().map(|v| v.normalize())
+}
+
+fn bound(b: Bound<Decimal>, unit: crate::quantity::Unit) -> Option<Bound<Decimal>> {
+    Some(match b {
+        Bound::Included(v) => Bound::Included(canonical(v, unit)?),
+        Bound::Excluded(v) => Bound::Excluded(canonical(v, unit)?),
+        Bound::Unbounded => Bound::Unbounded,
+    })
+}
+
+fn fig(r: &Report) -> Option<Fig<'_>> {
+    let s = r.scope();
+    let unit = r.value().unit();
+    let i = r.interval();
+    Some(Fig {
+        id: r.id(),
+        kind: r.kind(),
+        dim: r.value().dimension(),
+        key: [
+            s.category.map(|c| c.as_str()),
+            s.item.as_deref(),
+            s.from.as_deref(),
+            s.to.as_deref(),
+            s.via.as_deref(),
+            s.region.as_deref(),
+        ],
+        start: s.period.start(),
+        end: s.period.end(),
+        low: bound(i.low(), unit)?,
+        high: bound(i.high(), unit)?,
+        report: r,
+    })
+}
+
+fn value(b: Bound<Decimal>) -> Option<Decimal> {
+    match b {
+        Bound::Included(v) | Bound::Excluded(v) => Some(v),
+        Bound::Unbounded => None,
+    }
+}
+
+/// True when an interval with lower end `low` lies wholly above one with upper end `high`.
+fn above(low: Bound<Decimal>, high: Bound<Decimal>) -> bool {
+    match (low, high) {
+        (Bound::Included(l), Bound::Included(h)) => l > h,
+        (Bound::Excluded(l), Bound::Included(h) | Bound::Excluded(h)) | (Bound::Included(l), Bound::Excluded(h)) => {
+            l >= h
+        }
+        _ => false,
+    }
+}
+
+/// A figure in canonical units, for messages: `50390 persons`.
+fn figure(v: Decimal, dim: Dimension) -> String {
+    format!("{} {}", v.normalize(), dim.canonical_unit())
+}
+
+fn describe(f: &Fig<'_>) -> String {
+    let r = f.report;
+    let period = match (f.start, f.end) {
+        (None, None) => "all time".to_string(),
+        (Some(s), None) => format!("since {s}"),
+        (None, Some(e)) => format!("until {e}"),
+        (Some(s), Some(e)) => format!("{s}..{e}"),
+    };
+    format!("{} ({} {}, {period})", f.id, r.qualifier(), r.value())
+}
+
+impl Ledger {
+    /// Audits the ledger and `reports` together: what the record contradicts, duplicates or leaves
+    /// unexplained.
+    ///
+    /// | code | severity | finding |
+    /// |---|---|---|
+    /// | `contradiction` | error | a report whose scope and period lie within another's, with its interval wholly above the other's |
+    /// | `parts-exceed-whole` | error | reports that split another by one more field and whose largest lower bounds add up to more than it allows |
+    /// | `duplicate-event` | warning | entries of one kind, category, `from`, `to` and canonical quantity dated at most `window` days apart |
+    /// | `rise-exceeded` | warning | consecutive reports of a running total between which the entries add more than the rise allows |
+    /// | `outlier` | warning | an entry more than 10 times, or less than a tenth of, the lower median of its kind, category and dimension (groups of 5 or more) |
+    /// | `rise-unexplained` | note | consecutive reports of a running total between which the entries add less than the rise needs |
+    /// | `mostly-unexplained` | note | a `fill` report whose fill (as [`Ledger::verify`] computes it) is more than half of its figure |
+    /// | `no-source` | note | the entries, then the reports, without a source |
+    ///
+    /// Entries that record fills (unattributed entries) are left out of the rules on entries. When
+    /// the reports cannot be verified (two reports with one id, a figure too large for a decimal),
+    /// `mostly-unexplained` finds nothing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{AuditOptions, Code, Entry, Ledger};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::detainee_transfer("2020-12-13".parse()?, "44 persons".parse()?).id("ap").from("AZE").to("ARM").source("AP").build()?,
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).id("mod").from("AZE").to("ARM").source("MoD").build()?,
+    /// ])?;
+    /// let audit = ledger.audit(&[], &AuditOptions::default());
+    /// let f = &audit.findings()[0];
+    /// assert_eq!(f.code(), Code::DuplicateEvent);
+    /// assert_eq!(f.entries(), ["ap", "mod"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn audit(&self, reports: &[Report], options: &AuditOptions) -> Audit {
+        let figs: Vec<Fig<'_>> = reports.iter().filter_map(fig).collect();
+        let mut findings = Vec::new();
+        contradictions(&figs, &mut findings);
+        parts_exceed_whole(&figs, &mut findings);
+        duplicates(self, options.window, &mut findings);
+        rises(self, &figs, &mut findings);
+        outliers(self, &mut findings);
+        mostly_unexplained(self, reports, &mut findings);
+        no_source(self, reports, &mut findings);
+        findings.sort_by(|a, b| {
+            (a.severity, a.code, &a.reports, &a.entries, &a.message)
+                .cmp(&(b.severity, b.code, &b.reports, &b.entries, &b.message))
+        });
+        Audit { findings }
+    }
+}
+
+/// `contradiction`: for each report A, the reports B whose scope names a subset of A's fields (at
+/// most 64 lookups), whose period starts no later (a binary search in B's group, sorted by start)
+/// and ends no earlier, and whose interval lies wholly below A's.
+fn contradictions(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
+    let mut groups: HashMap<(Kind, Dimension, ScopeKey<'_>), Vec<usize>> = HashMap::new();
+    for (i, f) in figs.iter().enumerate() {
+        if !matches!(f.high, Bound::Unbounded) {
+            groups.entry((f.kind, f.dim, f.key)).or_default().push(i);
+        }
+    }
+    for g in groups.values_mut() {
+        g.sort_by_key(|&i| (figs[i].start, figs[i].id));
+    }
+    for (a, fa) in figs.iter().enumerate() {
+        if matches!(fa.low, Bound::Unbounded) {
+            continue;
+        }
+        let named: Vec<usize> = (0..6).filter(|&k| fa.key[k].is_some()).collect();
+        for mask in 0u32..(1 << named.len()) {
+            let mut key = fa.key;
+            for (bit, &k) in named.iter().enumerate() {
+                if mask & (1 << bit) == 0 {
+                    key[k] = None;
+                }
+            }
+            let Some(g) = groups.get(&(fa.kind, fa.dim, key)) else { continue };
+            let upto = g.partition_point(|&b| figs[b].start <= fa.start);
+            for &b in &g[..upto] {
+                let fb = &figs[b];
+                let covers_end = match (fb.end, fa.end) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(eb), Some(ea)) => eb >= ea,
+                };
+                if b == a || !covers_end || !above(fa.low, fb.high) {
+                    continue;
+                }
+                let falls = key == fa.key && fb.start == fa.start && fb.end != fa.end;
+                let message = if falls {
+                    format!(
+                        "a running total falls: {} is lower than {}, which ends earlier",
+                        describe(fb),
+                        describe(fa)
+                    )
+                } else {
+                    format!(
+                        "{} lies wholly above {}, whose scope and period contain it: the narrower figure exceeds the broader one",
+                        describe(fa),
+                        describe(fb)
+                    )
+                };
+                out.push(Finding::new(Code::Contradiction, message, Vec::new(), vec![fa.id.into(), fb.id.into()]));
+            }
+        }
+    }
+}
+
+/// The part of `a` and `b` to take for one value of the splitting field: the larger lower bound,
+/// an open one before a closed one of the same value, then the smaller id.
+fn better_part(a: &Fig<'_>, b: &Fig<'_>) -> bool {
+    let (va, vb) = (value(a.low), value(b.low));
+    match va.cmp(&vb) {
+        Ordering::Greater => true,
+        Ordering::Less => false,
+        Ordering::Equal => {
+            let (oa, ob) = (matches!(a.low, Bound::Excluded(_)), matches!(b.low, Bound::Excluded(_)));
+            if oa != ob { oa } else { a.id < b.id }
+        }
+    }
+}
+
+/// `parts-exceed-whole`: the parts are indexed by their scope less one field and their period, so
+/// that each whole finds its parts with one lookup.
+fn parts_exceed_whole(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
+    type Whole<'a> = (Kind, Dimension, ScopeKey<'a>, Option<NaiveDate>, Option<NaiveDate>);
+    let mut parts: HashMap<Whole<'_>, HashMap<usize, HashMap<&str, usize>>> = HashMap::new();
+    for (i, f) in figs.iter().enumerate() {
+        if matches!(f.low, Bound::Unbounded) {
+            continue;
+        }
+        for k in 0..6 {
+            let Some(v) = f.key[k] else { continue };
+            let mut key = f.key;
+            key[k] = None;
+            let by_value = parts.entry((f.kind, f.dim, key, f.start, f.end)).or_default().entry(k).or_default();
+            let best = by_value.entry(v).or_insert(i);
+            if better_part(f, &figs[*best]) {
+                *best = i;
+            }
+        }
+    }
+    for fb in figs {
+        let (Bound::Included(h) | Bound::Excluded(h)) = fb.high else { continue };
+        let Some(split) = parts.get(&(fb.kind, fb.dim, fb.key, fb.start, fb.end)) else { continue };
+        let mut ks: Vec<&usize> = split.keys().collect();
+        ks.sort_unstable();
+        for k in ks {
+            let Some(by_value) = split.get(k) else { continue };
+            if by_value.len() < 2 {
+                continue;
+            }
+            let mut taken: Vec<&Fig<'_>> = by_value.values().map(|&i| &figs[i]).collect();
+            taken.sort_by_key(|f| f.key[*k]);
+            let mut sum = Some(Decimal::ZERO);
+            let mut open = matches!(fb.high, Bound::Excluded(_));
+            for p in &taken {
+                sum = sum.and_then(|s| value(p.low).and_then(|v| s.checked_add(v)));
+                open |= matches!(p.low, Bound::Excluded(_));
+            }
+            let Some(sum) = sum else { continue };
+            if sum > h || (sum == h && open) {
+                let list: Vec<String> = taken.iter().map(|p| describe(p)).collect();
+                let message = format!(
+                    "the parts of {} by {} add up to at least {}, more than it allows: {}",
+                    describe(fb),
+                    FIELDS[*k],
+                    figure(sum, fb.dim),
+                    list.join(", ")
+                );
+                let mut ids: Vec<String> = taken.iter().map(|p| p.id.to_string()).collect();
+                ids.push(fb.id.into());
+                out.push(Finding::new(Code::PartsExceedWhole, message, Vec::new(), ids));
+            }
+        }
+    }
+}
+
+/// The entries of the files (not the unattributed entries of fills), as rows of the ledger.
+fn file_rows(ledger: &Ledger) -> impl Iterator<Item = &crate::ledger::Row> + '_ {
+    ledger.rows().iter().filter(move |r| ledger.entry_at(r.pos).unattributed().is_none())
+}
+
+/// What makes two entries one event (kind, category, from, to, dimension, normalised quantity as
+/// scale and mantissa), then the date and the entry's place in the ledger.
+type EventKey = (u8, u8, u32, u32, u8, u32, i128, NaiveDate, u32);
+
+/// `duplicate-event`: entries sorted by kind, category, parties, dimension, quantity and date;
+/// neighbours at most `window` days apart are linked.
+fn duplicates(ledger: &Ledger, window: u32, out: &mut Vec<Finding>) {
+    let mut keys: Vec<EventKey> = file_rows(ledger)
+        .map(|r| {
+            let q = r.canon.normalize();
+            (r.kind, r.category, r.text[1], r.text[2], r.dim, q.scale(), q.mantissa(), r.date, r.pos)
+        })
+        .collect();
+    keys.sort_unstable();
+    let same = |a: &EventKey, b: &EventKey| {
+        (a.0, a.1, a.2, a.3, a.4, a.5, a.6) == (b.0, b.1, b.2, b.3, b.4, b.5, b.6)
+            && (b.7 - a.7).num_days() <= i64::from(window)
+    };
+    let mut i = 0;
+    while i < keys.len() {
+        let mut j = i + 1;
+        while j < keys.len() && same(&keys[j - 1], &keys[j]) {
+            j += 1;
+        }
+        if j - i >= 2 {
+            let group: Vec<&crate::entry::Entry> = keys[i..j].iter().map(|k| ledger.entry_at(k.8)).collect();
+            let (first, last) = (group[0], group[group.len() - 1]);
+            let e = first;
+            let parties = format!("{} -> {}", e.from().unwrap_or("?"), e.to().unwrap_or("?"));
+            let kind = match e.category() {
+                Some(c) => format!("{} {c}", e.kind()),
+                None => e.kind().to_string(),
+            };
+            let message = format!(
+                "{} entries of {kind} {parties}, {} each, dated {}..{} (at most {window} days apart): probably one event reported twice",
+                group.len(),
+                e.quantity(),
+                first.date(),
+                last.date()
+            );
+            let ids = group.iter().map(|e| e.id().to_string()).collect();
+            out.push(Finding::new(Code::DuplicateEvent, message, ids, Vec::new()));
+        }
+        i = j;
+    }
+}
+
+/// `rise-exceeded` and `rise-unexplained`: reports grouped by running total (scope and start),
+/// sorted by end; each report is paired with each report of the next end.
+fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
+    type Series<'a> = (Kind, Dimension, ScopeKey<'a>, Option<NaiveDate>);
+    let mut series: HashMap<Series<'_>, Vec<usize>> = HashMap::new();
+    for (i, f) in figs.iter().enumerate() {
+        if f.end.is_some() {
+            series.entry((f.kind, f.dim, f.key, f.start)).or_default().push(i);
+        }
+    }
+    for g in series.values_mut() {
+        g.sort_by_key(|&i| (figs[i].end, figs[i].id));
+        let mut ends: Vec<&[usize]> = g.chunk_by(|&a, &b| figs[a].end == figs[b].end).collect();
+        ends.retain(|c| !c.is_empty());
+        for w in ends.windows(2) {
+            let (before, after) = (w[0], w[1]);
+            let (Some(from), Some(to)) = (figs[before[0]].end, figs[after[0]].end) else { continue };
+            let Some(day_after) = from.succ_opt() else { continue };
+            let Ok(period) = Period::between(PartialDate::from(day_after), PartialDate::from(to)) else { continue };
+            let mut scope = figs[before[0]].report.scope().clone();
+            scope.period = period;
+            let dim = figs[before[0]].dim;
+            let mut sum = Some(Decimal::ZERO);
+            let mut ids = Vec::new();
+            for e in ledger.select(&scope) {
+                if e.unattributed().is_some() || e.quantity().dimension() != dim {
+                    continue;
+                }
+                sum = sum.and_then(|s| e.quantity().canonical_value().and_then(|v| s.checked_add(v)));
+                ids.push(e.id().to_string());
+            }
+            let Some(sum) = sum else { continue };
+            for &a in before {
+                for &b in after {
+                    let (fa, fb) = (&figs[a], &figs[b]);
+                    let reports = vec![fa.id.to_string(), fb.id.to_string()];
+                    if let (Some(l), Some(h)) = (value(fa.low), value(fb.high)) {
+                        if let Some(room) = h.checked_sub(l) {
+                            if sum > room {
+                                let message = format!(
+                                    "the entries dated {day_after}..{to} add {}, more than the rise from {} to {} allows (at most {})",
+                                    figure(sum, dim),
+                                    describe(fa),
+                                    describe(fb),
+                                    figure(room, dim)
+                                );
+                                out.push(Finding::new(Code::RiseExceeded, message, ids.clone(), reports.clone()));
+                            }
+                        }
+                    }
+                    if let (Some(h), Some(l)) = (value(fa.high), value(fb.low)) {
+                        let need = l.checked_sub(h);
+                        if let Some((need, gap)) = need.and_then(|n| Some((n, n.checked_sub(sum)?))) {
+                            if gap > Decimal::ZERO {
+                                let message = format!(
+                                    "{} unexplained: the running total rises by at least {} from {} to {}, and the entries dated {day_after}..{to} add {}",
+                                    figure(gap, dim),
+                                    figure(need, dim),
+                                    describe(fa),
+                                    describe(fb),
+                                    figure(sum, dim)
+                                );
+                                out.push(Finding::new(Code::RiseUnexplained, message, ids.clone(), reports));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `outlier`: the lower median of each group of kind, category and dimension, then one pass.
+fn outliers(ledger: &Ledger, out: &mut Vec<Finding>) {
+    let mut groups: HashMap<(u8, u8, u8), Vec<(Decimal, u32)>> = HashMap::new();
+    for r in file_rows(ledger) {
+        groups.entry((r.kind, r.category, r.dim)).or_default().push((r.canon, r.pos));
+    }
+    let mut keys: Vec<_> = groups.keys().copied().collect();
+    keys.sort_unstable();
+    let ten = Decimal::TEN;
+    for key in keys {
+        let Some(g) = groups.get(&key) else { continue };
+        if g.len() < 5 {
+            continue;
+        }
+        let mut values: Vec<Decimal> = g.iter().map(|x| x.0).collect();
+        let mid = (values.len() - 1) / 2;
+        let (_, &mut median, _) = values.select_nth_unstable(mid);
+        // x > 10 m and x < m / 10, without a division: 10 m (or 10 x) too large for a decimal
+        // exceeds every figure that fits one.
+        let big = median.checked_mul(ten);
+        for &(x, pos) in g {
+            let high = big.is_some_and(|b| x > b);
+            let low = x.checked_mul(ten).is_some_and(|t| t < median);
+            if !(high || low) {
+                continue;
+            }
+            let e = ledger.entry_at(pos);
+            let dim = e.quantity().dimension();
+            let what = match e.category() {
+                Some(c) => format!("{} {c}", e.kind()),
+                None => e.kind().to_string(),
+            };
+            let message = format!(
+                "{} of {} is {} the median {} of {} entries of {what} in {dim}",
+                e.id(),
+                figure(x, dim),
+                if high { "more than 10 times" } else { "less than a tenth of" },
+                figure(median, dim),
+                g.len()
+            );
+            out.push(Finding::new(Code::Outlier, message, vec![e.id().to_string()], Vec::new()));
+        }
+    }
+}
+
+/// `mostly-unexplained`: the fills exactly as [`Ledger::verify`] makes them. Fills depend only on
+/// the entries and the other fill reports, so only those are verified.
+fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
+    let fills: Vec<Report> = reports.iter().filter(|r| r.mode() == Mode::Fill).cloned().collect();
+    if fills.is_empty() {
+        return;
+    }
+    let Ok(v) = ledger.verify(&fills) else { return };
+    for o in v.outcomes() {
+        let (Some(filled), value) = (o.filled(), o.reported().value()) else { continue };
+        let Some(twice) = filled.checked_mul(Decimal::TWO) else { continue };
+        if twice > value {
+            let unit = o.reported().unit();
+            let message = format!(
+                "{} {} of report {} ({} {}) are a fill: no dated entry explains more than half of its figure",
+                filled.normalize(),
+                unit,
+                o.report_id(),
+                o.qualifier(),
+                o.reported()
+            );
+            out.push(Finding::new(Code::MostlyUnexplained, message, Vec::new(), vec![o.report_id().to_string()]));
+        }
+    }
+}
+
+/// `no-source`: one finding for the entries, one for the reports.
+fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
+    let entries: Vec<String> = ledger
+        .iter_inserted()
+        .filter(|e| e.source().is_none() && e.unattributed().is_none())
+        .map(|e| e.id().to_string())
+        .collect();
+    if !entries.is_empty() {
+        let message = format!(
+            "{} without a source; add a source (outlet, title, url) to each",
+            plural(entries.len(), "entry", "entries")
+        );
+        out.push(Finding::new(Code::NoSource, message, entries, Vec::new()));
+    }
+    let reports: Vec<String> = reports.iter().filter(|r| r.source().is_none()).map(|r| r.id().to_string()).collect();
+    if !reports.is_empty() {
+        let message = format!(
+            "{} without a source; add a source (outlet, title, url) to each",
+            plural(reports.len(), "report", "reports")
+        );
+        out.push(Finding::new(Code::NoSource, message, Vec::new(), reports));
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
