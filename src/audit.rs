@@ -387,12 +387,19 @@ impl Ledger {
         let mut findings = Vec::new();
         contradictions(&figs, &mut findings);
         parts_exceed_whole(&figs, &mut findings);
-        duplicates(self, options.window, &mut findings);
+        let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
+        // The two rules over every entry run side by side; each sorts or groups a million rows.
+        let (mut dups, mut outs) = (Vec::new(), Vec::new());
+        std::thread::scope(|s| {
+            s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
+            outliers(self, any_fill, &mut outs);
+        });
+        findings.append(&mut dups);
+        findings.append(&mut outs);
         rises(self, &figs, &mut findings);
-        outliers(self, &mut findings);
         mostly_unexplained(self, reports, &mut findings);
         no_source(self, reports, &mut findings);
-        findings.sort_by(|a, b| {
+        findings.sort_unstable_by(|a, b| {
             (a.severity, a.code, &a.reports, &a.entries, &a.message)
                 .cmp(&(b.severity, b.code, &b.reports, &b.entries, &b.message))
         });
@@ -528,8 +535,8 @@ fn parts_exceed_whole(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
 }
 
 /// The entries of the files (not the unattributed entries of fills), as rows of the ledger.
-fn file_rows(ledger: &Ledger) -> impl Iterator<Item = &crate::ledger::Row> + '_ {
-    ledger.rows().iter().filter(move |r| ledger.entry_at(r.pos).unattributed().is_none())
+fn file_rows(ledger: &Ledger, any_fill: bool) -> impl Iterator<Item = &crate::ledger::Row> + '_ {
+    ledger.rows().iter().filter(move |r| !any_fill || ledger.entry_at(r.pos).unattributed().is_none())
 }
 
 /// What makes two entries one event (kind, category, from, to, dimension, normalised quantity as
@@ -538,8 +545,8 @@ type EventKey = (u8, u8, u32, u32, u8, u32, i128, NaiveDate, u32);
 
 /// `duplicate-event`: entries sorted by kind, category, parties, dimension, quantity and date;
 /// neighbours at most `window` days apart are linked.
-fn duplicates(ledger: &Ledger, window: u32, out: &mut Vec<Finding>) {
-    let mut keys: Vec<EventKey> = file_rows(ledger)
+fn duplicates(ledger: &Ledger, any_fill: bool, window: u32, out: &mut Vec<Finding>) {
+    let mut keys: Vec<EventKey> = file_rows(ledger, any_fill)
         .map(|r| {
             let q = r.canon.normalize();
             (r.kind, r.category, r.text[1], r.text[2], r.dim, q.scale(), q.mantissa(), r.date, r.pos)
@@ -652,9 +659,9 @@ fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
 }
 
 /// `outlier`: the lower median of each group of kind, category and dimension, then one pass.
-fn outliers(ledger: &Ledger, out: &mut Vec<Finding>) {
+fn outliers(ledger: &Ledger, any_fill: bool, out: &mut Vec<Finding>) {
     let mut groups: HashMap<(u8, u8, u8), Vec<(Decimal, u32)>> = HashMap::new();
-    for r in file_rows(ledger) {
+    for r in file_rows(ledger, any_fill) {
         groups.entry((r.kind, r.category, r.dim)).or_default().push((r.canon, r.pos));
     }
     let mut keys: Vec<_> = groups.keys().copied().collect();
@@ -671,9 +678,14 @@ fn outliers(ledger: &Ledger, out: &mut Vec<Finding>) {
         // x > 10 m and x < m / 10, without a division: 10 m (or 10 x) too large for a decimal
         // exceeds every figure that fits one.
         let big = median.checked_mul(ten);
+        // m / 10 is exact below the largest scale (one more decimal place); at it, x is multiplied.
+        let tenth = (median.scale() < 28).then(|| Decimal::from_i128_with_scale(median.mantissa(), median.scale() + 1));
         for &(x, pos) in g {
             let high = big.is_some_and(|b| x > b);
-            let low = x.checked_mul(ten).is_some_and(|t| t < median);
+            let low = match tenth {
+                Some(t) => x < t,
+                None => x.checked_mul(ten).is_some_and(|t| t < median),
+            };
             if !(high || low) {
                 continue;
             }

@@ -26,11 +26,14 @@ pub(crate) fn audit(
     // Positional files may hold reports too (a JSON document holds both).
     let (ledger, reports) = load(files, assume, report_files, Role::Any)?;
     let mut audit = ledger.audit(&reports, &AuditOptions::new().window(window));
-    let places = csv_places(files.iter().chain(report_files), &audit);
-    audit.locate(|kind, id| {
-        let (file, line) = places.get(&(kind == RecordKind::Report, id.to_string()))?;
-        Some(Position::new().with_file(file.as_str()).with_line(*line).with_id(id, kind))
-    });
+    // The table shows no positions: finding them means reading the CSV files again.
+    if format != OutFormat::Table {
+        let places = csv_places(files.iter().chain(report_files), &audit);
+        audit.locate(|kind, id| {
+            let (file, line) = places.get(&(kind == RecordKind::Report, id.to_string()))?;
+            Some(Position::new().with_file(file.as_str()).with_line(*line).with_id(id, kind))
+        });
+    }
     match format {
         OutFormat::Table => audit_table(&audit, out)?,
         OutFormat::Csv => {
