@@ -407,3 +407,20 @@ proptest! {
         prop_assert_eq!(audit(es2, &rs2), expected);
     }
 }
+
+#[test]
+fn one_event_in_two_units_reads_the_same_whichever_comes_first() {
+    let kg = || {
+        Entry::cargo("2021-04-07".parse().unwrap(), "145000 kg".parse().unwrap())
+            .id("kg")
+            .from("RU-EMERCOM")
+            .to("NKR")
+            .source("test")
+            .build()
+            .unwrap()
+    };
+    let a = audit(vec![cargo("t", "2021-04-07", "145"), kg()], &[]);
+    let b = audit(vec![kg(), cargo("t", "2021-04-07", "145")], &[]);
+    assert_eq!(a, b);
+    assert!(a.findings()[0].message().contains("145 t each"), "{}", a.findings()[0].message());
+}

@@ -269,7 +269,7 @@ pub(super) fn duplicates(ledger: &Ledger, any_fill: bool, window: u32, out: &mut
             let message = format!(
                 "{} entries of {kind} {parties}, {} each, dated {}..{} (at most {window} days apart): probably one event reported twice",
                 group.len(),
-                e.quantity(),
+                figure(Decimal::from_i128_with_scale(keys[i].6, keys[i].5), e.quantity().dimension()),
                 first.date(),
                 last.date()
             );
