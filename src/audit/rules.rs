@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 
 use super::{Code, Finding};
 use crate::entry::Kind;
+use crate::hash::FxHashMap;
 use crate::ledger::Ledger;
 use crate::period::{PartialDate, Period};
 use crate::quantity::{Dimension, Quantity};
@@ -354,7 +355,8 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
 
 /// `outlier`: the lower median of each group of kind, category and dimension, then one pass.
 pub(super) fn outliers(ledger: &Ledger, any_fill: bool, out: &mut Vec<Finding>) {
-    let mut groups: HashMap<(u8, u8, u8), Vec<(Decimal, u32)>> = HashMap::new();
+    // A few hundred keys of small integers: a fast hash (texts from files keep the default one).
+    let mut groups: FxHashMap<(u8, u8, u8), Vec<(Decimal, u32)>> = FxHashMap::default();
     for r in file_rows(ledger, any_fill) {
         groups.entry((r.kind, r.category, r.dim)).or_default().push((r.canon, r.pos));
     }
