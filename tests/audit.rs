@@ -424,3 +424,12 @@ fn one_event_in_two_units_reads_the_same_whichever_comes_first() {
     assert_eq!(a, b);
     assert!(a.findings()[0].message().contains("145 t each"), "{}", a.findings()[0].message());
 }
+
+#[test]
+fn reports_in_different_units_of_one_dimension_compare_in_canonical_units() {
+    let narrow = claim("exact 145000 kg cargo to=NKR since=2021-04-01 until=2021-04-30 id=kg");
+    let broad = claim("at-most 100 t cargo since=2021-04-01 until=2021-04-30 id=t");
+    let volume = claim("at-most 100 m3 cargo since=2021-04-01 until=2021-04-30 id=m3");
+    let a = audit(vec![], &[narrow, broad, volume]);
+    assert_eq!(found(&a, Code::Contradiction), vec![(ids(&["kg", "t"]), vec![])]);
+}

@@ -87,9 +87,10 @@ fn csv_places<'a>(files: impl Iterator<Item = &'a PathBuf>, audit: &Audit) -> Ha
         }
         let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else { continue };
         let Ok(header) = reader.byte_headers() else { continue };
-        let Some(id_col) = header.iter().position(|h| h.trim_ascii() == b"id") else { continue };
+        let name_of = |h: &[u8]| -> Vec<u8> { h.strip_prefix(b"\xef\xbb\xbf").unwrap_or(h).trim_ascii().to_vec() };
+        let Some(id_col) = header.iter().position(|h| name_of(h) == b"id") else { continue };
         // A reports file has a `published` column; an entries file has none.
-        let is_reports = header.iter().any(|h| h.trim_ascii() == b"published");
+        let is_reports = header.iter().any(|h| name_of(h) == b"published");
         let name = path.display().to_string();
         let mut record = csv::ByteRecord::new();
         while let Ok(true) = reader.read_byte_record(&mut record) {
