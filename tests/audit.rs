@@ -433,3 +433,61 @@ fn reports_in_different_units_of_one_dimension_compare_in_canonical_units() {
     let a = audit(vec![], &[narrow, broad, volume]);
     assert_eq!(found(&a, Code::Contradiction), vec![(ids(&["kg", "t"]), vec![])]);
 }
+
+/// The contradictions of `reports` by the definition, over every pair (all in one unit).
+fn contradictions_by_definition(reports: &[Report]) -> Vec<Vec<String>> {
+    use std::ops::Bound;
+    let fields = |r: &Report| {
+        let s = r.scope();
+        [
+            s.category.map(|c| c.to_string()),
+            s.item.as_deref().map(String::from),
+            s.from.as_deref().map(String::from),
+            s.to.as_deref().map(String::from),
+            s.via.as_deref().map(String::from),
+            s.region.as_deref().map(String::from),
+        ]
+    };
+    let mut pairs = Vec::new();
+    for a in reports {
+        for b in reports {
+            let (fa, fb) = (fields(a), fields(b));
+            let scope = a.kind() == b.kind() && fb.iter().zip(&fa).all(|(x, y)| x.is_none() || x == y);
+            let (pa, pb) = (a.scope().period, b.scope().period);
+            let start = match (pb.start(), pa.start()) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => x <= y,
+            };
+            let end = match (pb.end(), pa.end()) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(x), Some(y)) => x >= y,
+            };
+            let above = match (a.interval().low(), b.interval().high()) {
+                (Bound::Included(l), Bound::Included(h)) => l > h,
+                (Bound::Excluded(l), Bound::Included(h) | Bound::Excluded(h))
+                | (Bound::Included(l), Bound::Excluded(h)) => l >= h,
+                _ => false,
+            };
+            if a.id() != b.id() && scope && start && end && above {
+                let mut ids = vec![a.id().to_string(), b.id().to_string()];
+                ids.sort();
+                pairs.push(ids);
+            }
+        }
+    }
+    pairs.sort();
+    pairs
+}
+
+proptest! {
+    #[test]
+    fn contradictions_are_those_of_the_definition((entries, reports) in arbitrary_records()) {
+        let (es, rs) = build(&entries, &reports);
+        let a = audit(es, &rs);
+        let mut got: Vec<Vec<String>> = a.of(Code::Contradiction).map(|f| f.reports().to_vec()).collect();
+        got.sort();
+        prop_assert_eq!(got, contradictions_by_definition(&rs));
+    }
+}

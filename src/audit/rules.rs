@@ -17,6 +17,8 @@ use crate::report::{Mode, Report};
 
 /// The fields of a scope that a report may name besides its kind: category, item, from, to, via, region.
 type ScopeKey<'a> = [Option<&'a str>; 6];
+/// Reports by kind, dimension and scope fields.
+type ByScope<'a, V> = HashMap<(Kind, Dimension, ScopeKey<'a>), V>;
 const FIELDS: [&str; 6] = ["category", "item", "from", "to", "via", "region"];
 
 /// A report as the rules see it: its scope's fields, its period, and its interval in canonical units.
@@ -106,14 +108,25 @@ fn describe(f: &Fig<'_>) -> String {
 /// most 64 lookups), whose period starts no later (a binary search in B's group, sorted by start)
 /// and ends no earlier, and whose interval lies wholly below A's.
 pub(super) fn contradictions(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
-    let mut groups: HashMap<(Kind, Dimension, ScopeKey<'_>), Vec<usize>> = HashMap::new();
+    // Each group: the reports of one scope sorted by start, with the lowest upper end of every
+    // prefix, so that a report above none of them costs one binary search.
+    let mut groups: ByScope<'_, (Vec<usize>, Vec<Decimal>)> = HashMap::new();
     for (i, f) in figs.iter().enumerate() {
         if !matches!(f.high, Bound::Unbounded) {
-            groups.entry((f.kind, f.dim, f.key)).or_default().push(i);
+            groups.entry((f.kind, f.dim, f.key)).or_default().0.push(i);
         }
     }
-    for g in groups.values_mut() {
+    for (g, lowest) in groups.values_mut() {
         g.sort_by_key(|&i| (figs[i].start, figs[i].id));
+        let mut min: Option<Decimal> = None;
+        for &i in g.iter() {
+            let h = value(figs[i].high);
+            min = match (min, h) {
+                (Some(m), Some(h)) => Some(m.min(h)),
+                (m, h) => m.or(h),
+            };
+            lowest.push(min.unwrap_or(Decimal::MAX));
+        }
     }
     for (a, fa) in figs.iter().enumerate() {
         if matches!(fa.low, Bound::Unbounded) {
@@ -127,8 +140,12 @@ pub(super) fn contradictions(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                     key[k] = None;
                 }
             }
-            let Some(g) = groups.get(&(fa.kind, fa.dim, key)) else { continue };
+            let Some((g, lowest)) = groups.get(&(fa.kind, fa.dim, key)) else { continue };
             let upto = g.partition_point(|&b| figs[b].start <= fa.start);
+            let below = upto.checked_sub(1).and_then(|last| lowest.get(last));
+            if below.is_none_or(|&m| value(fa.low).is_none_or(|l| m > l)) {
+                continue;
+            }
             for &b in &g[..upto] {
                 let fb = &figs[b];
                 let covers_end = match (fb.end, fa.end) {
