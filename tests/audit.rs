@@ -491,3 +491,58 @@ proptest! {
         prop_assert_eq!(got, contradictions_by_definition(&rs));
     }
 }
+
+/// The groups of `duplicate-event` by the definition: entries linked pairwise, joined transitively.
+fn duplicate_groups_by_definition(entries: &[Entry], window: i64) -> Vec<Vec<String>> {
+    let n = entries.len();
+    let mut group: Vec<usize> = (0..n).collect();
+    fn root(g: &mut [usize], mut i: usize) -> usize {
+        while g[i] != i {
+            i = g[i];
+        }
+        i
+    }
+    for i in 0..n {
+        for j in 0..n {
+            let (a, b) = (&entries[i], &entries[j]);
+            let alike = a.kind() == b.kind()
+                && a.category() == b.category()
+                && a.from() == b.from()
+                && a.to() == b.to()
+                && a.quantity().canonical().unwrap() == b.quantity().canonical().unwrap();
+            if alike && (a.date() - b.date()).num_days().abs() <= window {
+                let (ri, rj) = (root(&mut group, i), root(&mut group, j));
+                group[ri] = rj;
+            }
+        }
+    }
+    let mut by_root: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (i, e) in entries.iter().enumerate() {
+        let r = root(&mut group, i);
+        by_root.entry(r).or_default().push(e.id().to_string());
+    }
+    let mut groups: Vec<Vec<String>> = by_root
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .map(|mut g| {
+            g.sort();
+            g
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+proptest! {
+    #[test]
+    fn duplicates_are_those_of_the_definition(
+        entries in prop::collection::vec((0u8..2, 0u8..20, 1u16..4, 0u8..1), 0..30),
+        window in 0u32..4,
+    ) {
+        let (es, _) = build(&entries, &[]);
+        let a = Ledger::from_entries(es.clone()).unwrap().audit(&[], &AuditOptions::new().window(window));
+        let mut got: Vec<Vec<String>> = a.of(Code::DuplicateEvent).map(|f| f.entries().to_vec()).collect();
+        got.sort();
+        prop_assert_eq!(got, duplicate_groups_by_definition(&es, i64::from(window)));
+    }
+}
