@@ -52,6 +52,8 @@
 //!   [HXL](Format#hxl) files, with every problem of a file positioned and the file refused whole.
 //! - [`write_outcomes`], [`write_explanation`]: verification outcomes as the CSV, JSON and JSON
 //!   Lines records that `relief-ledger verify --format csv|json` prints.
+//! - [`Ledger::audit`], [`Audit`], [`Finding`], [`Code`], [`Severity`], [`AuditOptions`]: what the
+//!   record contradicts, duplicates or leaves unexplained, across reports and entries.
 //! - [`chart_svg`]: running totals as an SVG chart.
 //! - [`claim`]: a [`Report`] in one line (`parse_claim`, [`Report::to_claim`]), and
 //!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
@@ -136,6 +138,7 @@ macro_rules! serde_via_str {
 }
 
 mod assert;
+mod audit;
 mod chart;
 pub mod claim;
 mod entry;
@@ -154,6 +157,7 @@ pub use chrono;
 pub use rust_decimal;
 
 pub use assert::{ClaimsFailed, assert_claims};
+pub use audit::{Audit, AuditOptions, Code, Finding, Severity};
 pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};

@@ -95,6 +95,33 @@ pub(crate) enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Find what the record contradicts, duplicates or leaves unexplained
+    #[command(after_help = "Examples:\n  relief-ledger audit entries.csv --reports reports.csv\n  \
+        relief-ledger audit entries.csv --reports reports.csv --window 3 --deny warnings\n  \
+        relief-ledger audit entries.csv --reports reports.csv --format json\n\n\
+        Findings: contradiction, parts-exceed-whole (errors); duplicate-event, rise-exceeded, outlier (warnings); \
+        rise-unexplained, mostly-unexplained, no-source (notes). --format json prints an array of objects with \
+        code, severity, message, entries and reports (ids, sorted), and positions where the records were read \
+        from CSV files.\n\n\
+        Exit status: 0 no error (and, with --deny warnings, no warning); 1 otherwise; 2 bad input or usage.")]
+    Audit {
+        /// Entry files (.csv, .json, .jsonl, .hxl), each named once
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+        /// Report files (.csv, .json, .jsonl, .hxl); files given before may hold reports too (name each file once)
+        #[arg(long, num_args = 1.., value_name = "FILE")]
+        reports: Vec<PathBuf>,
+        /// Entries alike dated at most this many days apart are taken for one event reported twice
+        #[arg(long, value_name = "DAYS", default_value_t = 2)]
+        window: u32,
+        /// Fail (exit 1) on warnings too
+        #[arg(long, value_enum, value_name = "warnings")]
+        deny: Option<Deny>,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Rewrite a file in another format
     #[command(after_help = "Examples:\n  relief-ledger convert entries.csv --format json > entries.json\n  \
         relief-ledger convert ledger.json --format jsonl --out ledger.jsonl\n  \
@@ -217,6 +244,12 @@ pub(crate) enum ConvertTo {
     Json,
     Jsonl,
     Hxl,
+}
+
+/// What `audit --deny` turns into a failure.
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum Deny {
+    Warnings,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -1,8 +1,10 @@
-//! `relief-ledger`: check, aggregate, verify, convert and chart ledgers of humanitarian operations.
+//! `relief-ledger`: check, aggregate, verify, audit, convert and chart ledgers of humanitarian operations.
 //!
-//! A thin layer over the library. Exit status: 0 success, 1 some report short or over,
+//! A thin layer over the library. Exit status: 0 success, 1 some report short or over (audit: some
+//! error, or warning under `--deny warnings`),
 //! 2 bad input or usage.
 
+mod audit;
 mod chart;
 mod check;
 mod cli;
@@ -174,6 +176,13 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
             // A bad claim is reported with the problems of the files, if any, not alone.
             let claims = claims_of(&claims);
             verify::verify(&files, &assumptions(&input)?, &reports, claims, explain.as_deref(), output.format, &mut out)
+                .map_err(|f| {
+                    let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
+                    name_files(f, &all, "; check the figures of these files")
+                })
+        }
+        Command::Audit { files, input, reports, window, deny, output } => {
+            audit::audit(&files, &assumptions(&input)?, &reports, window, deny.is_some(), output.format, &mut out)
                 .map_err(|f| {
                     let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
                     name_files(f, &all, "; check the figures of these files")

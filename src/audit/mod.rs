@@ -1,0 +1,318 @@
+//! The audit: findings across reports and entries that verification, one report at a time, cannot
+//! see. Figures that contradict each other, parts that exceed their whole, events counted twice,
+//! running totals that rise by more (or less) than the events between them, outliers, fills that
+//! explain most of a figure, and records without a source.
+//!
+//! Every rule works on canonical units of one dimension and avoids loops over all pairs: reports
+//! are indexed by scope and sorted by period, entries sorted by kind, parties, quantity and date.
+//! This file holds the findings and their order; `rules` holds the rules.
+
+mod rules;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Position, RecordKind};
+use crate::ledger::Ledger;
+use crate::report::Report;
+
+use rules::{Fig, contradictions, duplicates, fig, mostly_unexplained, no_source, outliers, parts_exceed_whole, rises};
+
+/// How grave a finding is. Ordered from the gravest: errors, then warnings, then notes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Severity {
+    /// The record contradicts itself: at least one figure is wrong.
+    Error,
+    /// Probably a mistake (an event counted twice, an implausible figure); worth a look.
+    Warning,
+    /// Worth knowing (what the record leaves unexplained, what has no source).
+    Note,
+}
+
+impl Severity {
+    /// The name, as printed: `error`, `warning`, `note`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a finding is about; each code has one [`Severity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Code {
+    /// A narrower report's figure lies wholly above a broader one's (a running total that falls is one case).
+    Contradiction,
+    /// The parts of a report, split by one more field, add up to more than the report allows.
+    PartsExceedWhole,
+    /// Entries alike in kind, category, parties and quantity, dated a few days apart.
+    DuplicateEvent,
+    /// A running total rose by less than the entries between two of its reports add.
+    RiseExceeded,
+    /// An entry more than 10 times, or less than a tenth of, the median of its group.
+    Outlier,
+    /// A running total rose by more than the entries between two of its reports explain.
+    RiseUnexplained,
+    /// A `fill` report whose fill is more than half of its figure.
+    MostlyUnexplained,
+    /// Entries or reports without a source.
+    NoSource,
+}
+
+impl Code {
+    /// The code, as printed: `contradiction`, `parts-exceed-whole`, `duplicate-event`, ...
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Contradiction => "contradiction",
+            Code::PartsExceedWhole => "parts-exceed-whole",
+            Code::DuplicateEvent => "duplicate-event",
+            Code::RiseExceeded => "rise-exceeded",
+            Code::Outlier => "outlier",
+            Code::RiseUnexplained => "rise-unexplained",
+            Code::MostlyUnexplained => "mostly-unexplained",
+            Code::NoSource => "no-source",
+        }
+    }
+
+    /// The severity of every finding of this code.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::Contradiction | Code::PartsExceedWhole => Severity::Error,
+            Code::DuplicateEvent | Code::RiseExceeded | Code::Outlier => Severity::Warning,
+            Code::RiseUnexplained | Code::MostlyUnexplained | Code::NoSource => Severity::Note,
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What [`Ledger::audit`] looks for.
+///
+/// ```
+/// use relief_ledger::AuditOptions;
+///
+/// let options = AuditOptions::new().window(3);
+/// assert_eq!(options.window_days(), 3);
+/// assert_eq!(AuditOptions::default().window_days(), 2);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditOptions {
+    /// Entries alike dated at most this many days apart are one event reported twice.
+    window: u32,
+}
+
+impl Default for AuditOptions {
+    fn default() -> AuditOptions {
+        AuditOptions { window: 2 }
+    }
+}
+
+impl AuditOptions {
+    /// The defaults: a window of 2 days.
+    #[must_use]
+    pub fn new() -> AuditOptions {
+        AuditOptions::default()
+    }
+
+    /// Entries alike dated at most `days` apart are taken for one event reported twice.
+    #[must_use]
+    pub fn window(mut self, days: u32) -> AuditOptions {
+        self.window = days;
+        self
+    }
+
+    /// The window of `duplicate-event`, in days.
+    #[must_use]
+    pub fn window_days(&self) -> u32 {
+        self.window
+    }
+}
+
+/// One finding: a code, its severity, a one-line message with the figures, and the ids of the
+/// entries and reports involved (each list sorted), with their file positions where known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    code: Code,
+    severity: Severity,
+    message: String,
+    entries: Vec<String>,
+    reports: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    positions: Vec<Position>,
+}
+
+impl Finding {
+    pub(crate) fn new(code: Code, message: String, mut entries: Vec<String>, mut reports: Vec<String>) -> Finding {
+        entries.sort_unstable();
+        entries.dedup();
+        reports.sort_unstable();
+        reports.dedup();
+        Finding { code, severity: code.severity(), message, entries, reports, positions: Vec::new() }
+    }
+
+    /// The code.
+    #[must_use]
+    pub fn code(&self) -> Code {
+        self.code
+    }
+
+    /// The severity.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+
+    /// The message, one line, with the figures.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The ids of the entries involved, sorted.
+    #[must_use]
+    pub fn entries(&self) -> &[String] {
+        &self.entries
+    }
+
+    /// The ids of the reports involved, sorted.
+    #[must_use]
+    pub fn reports(&self) -> &[String] {
+        &self.reports
+    }
+
+    /// Where the records involved were read, reports first, as far as [`Audit::locate`] knew them.
+    #[must_use]
+    pub fn positions(&self) -> &[Position] {
+        &self.positions
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.severity, self.code, self.message)
+    }
+}
+
+/// The findings of an audit, in a stable order: by severity, code, reports, entries, message.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    findings: Vec<Finding>,
+}
+
+impl Audit {
+    /// Every finding.
+    #[must_use]
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// How many findings have this severity.
+    #[must_use]
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// The findings of one code.
+    pub fn of(&self, code: Code) -> impl Iterator<Item = &Finding> + '_ {
+        self.findings.iter().filter(move |f| f.code == code)
+    }
+
+    /// True when no finding is an error (nor, with `deny_warnings`, a warning).
+    #[must_use]
+    pub fn is_clean(&self, deny_warnings: bool) -> bool {
+        self.findings
+            .iter()
+            .all(|f| f.severity == Severity::Note || (f.severity == Severity::Warning && !deny_warnings))
+    }
+
+    /// Gives each finding the positions of its records, as `place` knows them (a reader that kept
+    /// the file and line of each id, say); records `place` does not know are left out.
+    pub fn locate(&mut self, mut place: impl FnMut(RecordKind, &str) -> Option<Position>) {
+        for f in &mut self.findings {
+            let reports = f.reports.iter().map(|id| (RecordKind::Report, id));
+            let entries = f.entries.iter().map(|id| (RecordKind::Entry, id));
+            f.positions = reports.chain(entries).filter_map(|(k, id)| place(k, id)).collect();
+        }
+    }
+}
+
+impl Ledger {
+    /// Audits the ledger and `reports` together: what the record contradicts, duplicates or leaves
+    /// unexplained.
+    ///
+    /// | code | severity | finding |
+    /// |---|---|---|
+    /// | `contradiction` | error | a report whose scope and period lie within another's, with its interval wholly above the other's |
+    /// | `parts-exceed-whole` | error | reports that split another by one more field and whose largest lower bounds add up to more than it allows |
+    /// | `duplicate-event` | warning | entries of one kind, category, `from`, `to` and canonical quantity dated at most `window` days apart |
+    /// | `rise-exceeded` | warning | consecutive reports of a running total between which the entries add more than the rise allows |
+    /// | `outlier` | warning | an entry more than 10 times, or less than a tenth of, the lower median of its kind, category and dimension (groups of 5 or more) |
+    /// | `rise-unexplained` | note | consecutive reports of a running total between which the entries add less than the rise needs |
+    /// | `mostly-unexplained` | note | a `fill` report whose fill (as [`Ledger::verify`] computes it) is more than half of its figure |
+    /// | `no-source` | note | the entries, then the reports, without a source |
+    ///
+    /// Entries that record fills (unattributed entries) are left out of the rules on entries. When
+    /// the reports cannot be verified (two reports with one id, a figure too large for a decimal),
+    /// `mostly-unexplained` finds nothing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{AuditOptions, Code, Entry, Ledger};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::detainee_transfer("2020-12-13".parse()?, "44 persons".parse()?).id("ap").from("AZE").to("ARM").source("AP").build()?,
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).id("mod").from("AZE").to("ARM").source("MoD").build()?,
+    /// ])?;
+    /// let audit = ledger.audit(&[], &AuditOptions::default());
+    /// let f = &audit.findings()[0];
+    /// assert_eq!(f.code(), Code::DuplicateEvent);
+    /// assert_eq!(f.entries(), ["ap", "mod"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn audit(&self, reports: &[Report], options: &AuditOptions) -> Audit {
+        let figs: Vec<Fig<'_>> = reports.iter().filter_map(fig).collect();
+        let mut findings = Vec::new();
+        contradictions(&figs, &mut findings);
+        parts_exceed_whole(&figs, &mut findings);
+        let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
+        // The two rules over every entry run side by side; each sorts or groups a million rows.
+        let (mut dups, mut outs) = (Vec::new(), Vec::new());
+        std::thread::scope(|s| {
+            s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
+            outliers(self, any_fill, &mut outs);
+        });
+        findings.append(&mut dups);
+        findings.append(&mut outs);
+        rises(self, &figs, &mut findings);
+        mostly_unexplained(self, reports, &mut findings);
+        no_source(self, reports, &mut findings);
+        findings.sort_unstable_by(|a, b| {
+            (a.severity, a.code, &a.reports, &a.entries, &a.message)
+                .cmp(&(b.severity, b.code, &b.reports, &b.entries, &b.message))
+        });
+        Audit { findings }
+    }
+}

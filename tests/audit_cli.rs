@@ -1,0 +1,80 @@
+//! `relief-ledger audit`: its formats and exit statuses, run as a subprocess on files.
+
+#![cfg(feature = "cli")]
+
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_relief-ledger");
+const DUPLICATES: &str = "tests/data/audit/duplicate-entries.csv";
+const CONTRADICTING: &str = "tests/data/audit/contradicting-reports.csv";
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("audit")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let o = run(&[DUPLICATES]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let out = stdout(&o);
+    assert!(out.contains("duplicate-event"), "{out}");
+    assert!(out.trim_end().ends_with("1 finding: 0 errors, 1 warning, 0 notes"), "{out}");
+    assert_eq!(run(&[DUPLICATES, "--deny", "warnings"]).status.code(), Some(1));
+    // A window shorter than the day between the two dates finds nothing.
+    let o = run(&[DUPLICATES, "--window", "0", "--deny", "warnings"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn errors_fail_and_json_lists_codes_and_sorted_ids_with_positions() {
+    let o = run(&[DUPLICATES, "--reports", CONTRADICTING, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let findings = json.as_array().expect("an array");
+    let first = &findings[0];
+    assert_eq!(first["code"], "contradiction");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["reports"], serde_json::json!(["arm", "whole"]));
+    assert_eq!(first["entries"], serde_json::json!([]));
+    assert_eq!(first["positions"][0]["file"], CONTRADICTING);
+    assert_eq!(first["positions"][0]["line"], 3);
+    let dup = findings.iter().find(|f| f["code"] == "duplicate-event").expect("the duplicate");
+    assert_eq!(dup["entries"], serde_json::json!(["ap", "mod"]));
+    assert_eq!(dup["positions"][1]["line"], 3);
+}
+
+#[test]
+fn csv_has_a_row_per_finding() {
+    let o = run(&[DUPLICATES, "--reports", CONTRADICTING, "--format", "csv"]);
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("code,severity,message,entries,reports,positions"));
+    assert!(out.contains("contradiction,error,"), "{out}");
+    assert!(out.contains("ap mod"), "{out}");
+}
+
+#[test]
+fn bad_input_and_usage_exit_2() {
+    assert_eq!(run(&["tests/data/audit/missing.csv"]).status.code(), Some(2));
+    assert_eq!(run(&[DUPLICATES, "--deny", "errors"]).status.code(), Some(2));
+    assert_eq!(run(&[DUPLICATES, "--window", "-1"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_seed_files_have_notes_only() {
+    let o = run(&["examples/data/karabakh-2021/entries.csv", "--reports", "examples/data/karabakh-2021/reports.csv"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("mostly-unexplained"), "{out}");
+    assert!(out.contains("0 errors, 0 warnings"), "{out}");
+}
