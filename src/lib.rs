@@ -163,8 +163,9 @@ pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
 pub use io::{
-    Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, REPORT_COLUMNS, Role, defuse_formula, hxl,
-    outcome_record, read, read_file, read_file_with, read_with, write, write_explanation, write_outcomes,
+    Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, Places, REPORT_COLUMNS, Role,
+    defuse_formula, hxl, outcome_record, read, read_file, read_file_with, read_with, write, write_explanation,
+    write_outcomes,
 };
 pub use ledger::{Entries, Ledger};
 pub use period::{PartialDate, Period, Precision, parse_date};

@@ -78,3 +78,26 @@ fn the_seed_files_have_notes_only() {
     assert!(out.contains("mostly-unexplained"), "{out}");
     assert!(out.contains("0 errors, 0 warnings"), "{out}");
 }
+
+#[test]
+fn positions_come_from_json_lines_files_too() {
+    // The duplicated entries of DUPLICATES converted to JSON Lines: one record a line, no header.
+    let dir = std::env::temp_dir().join(format!("relief-ledger-audit-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a scratch folder");
+    let jsonl = dir.join("duplicates.jsonl");
+    let converted = Command::new(BIN)
+        .args(["convert", DUPLICATES, "--format", "jsonl", "--out"])
+        .arg(&jsonl)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the binary runs");
+    assert!(converted.status.success(), "{}", String::from_utf8_lossy(&converted.stderr));
+    let o = run(&[jsonl.to_str().expect("a UTF-8 path"), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let dup = json.as_array().and_then(|f| f.iter().find(|f| f["code"] == "duplicate-event")).expect("the duplicate");
+    // In the CSV file the entries stand on lines 2 and 3; in JSON Lines, on lines 1 and 2.
+    let lines: Vec<&serde_json::Value> =
+        dup["positions"].as_array().expect("positions").iter().map(|p| &p["line"]).collect();
+    assert_eq!(lines, [1, 2]);
+    let _ = std::fs::remove_dir_all(&dir);
+}

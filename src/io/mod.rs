@@ -881,6 +881,36 @@ impl Loader {
     ///
     /// The first I/O error, or every problem of every file, ids used twice within or across files included.
     pub fn finish(self) -> Result<(Ledger, Vec<Report>), Error> {
+        self.finish_inner(false).map(|(ledger, reports, _)| (ledger, reports))
+    }
+
+    /// Builds the ledger and the reports as [`Loader::finish`] does, and says where each entry and
+    /// report came from (file and line, by id), for messages about them that come later, such as the
+    /// findings of an audit. Keeping the places costs a map of every id; [`Loader::finish`] keeps none.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::finish`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Format, Loader, Role};
+    ///
+    /// let mut loader = Loader::new();
+    /// let entries = "id,date,kind,quantity,unit,to\ncg-1,2021-04-07,cargo,145,t,NKR\ncg-2,2021-05-26,cargo,155,t,NKR\n";
+    /// loader.read(entries.as_bytes(), "convoys.csv", Format::Csv, Role::Entries);
+    /// let (ledger, _reports, places) = loader.finish_with_places()?;
+    /// assert_eq!(ledger.len(), 2);
+    /// assert_eq!(places.entry("cg-2"), Some(("convoys.csv", 3)));
+    /// assert_eq!(places.report("cg-2"), None);
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
+    pub fn finish_with_places(self) -> Result<(Ledger, Vec<Report>, Places), Error> {
+        self.finish_inner(true).map(|(ledger, reports, places)| (ledger, reports, places.unwrap_or_default()))
+    }
+
+    fn finish_inner(self, keep_places: bool) -> Result<(Ledger, Vec<Report>, Option<Places>), Error> {
         if let Some(e) = self.io {
             return Err(e);
         }
@@ -909,6 +939,7 @@ impl Loader {
             return Err(Error::invalid(problems));
         }
         let mut files = self.files;
+        let places = keep_places.then(|| Places::of(&files));
         let mut segments = Vec::new();
         for f in &mut files {
             reports.append(&mut f.reports);
@@ -932,7 +963,49 @@ impl Loader {
             }
             return Err(Error::invalid(problems));
         }
-        Ok((ledger, reports))
+        Ok((ledger, reports, places))
+    }
+}
+
+/// Where the entries and reports of a [`Loader`] came from: the file and line of each, by id; see
+/// [`Loader::finish_with_places`].
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    entries: TextMap<String, (Arc<str>, u64)>,
+    reports: TextMap<String, (Arc<str>, u64)>,
+}
+
+impl Places {
+    fn of(files: &[FileContent]) -> Places {
+        let mut places = Places::default();
+        for f in files {
+            for (e, &line) in f.entries.iter().flatten().zip(&f.entry_lines) {
+                places.entries.insert(e.id().to_string(), (f.name.clone(), line));
+            }
+            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
+                places.reports.insert(r.id().to_string(), (f.name.clone(), line));
+            }
+        }
+        places
+    }
+
+    /// The file and line of the entry with this id.
+    #[must_use]
+    pub fn entry(&self, id: &str) -> Option<(&str, u64)> {
+        self.entries.get(id).map(|(file, line)| (&**file, *line))
+    }
+
+    /// The file and line of the report with this id.
+    #[must_use]
+    pub fn report(&self, id: &str) -> Option<(&str, u64)> {
+        self.reports.get(id).map(|(file, line)| (&**file, *line))
+    }
+
+    /// The position of a record of this kind and id (an entry, or a report or claim), where known.
+    #[must_use]
+    pub fn position(&self, kind: RecordKind, id: &str) -> Option<Position> {
+        let (file, line) = if kind == RecordKind::Entry { self.entry(id) } else { self.report(id) }?;
+        Some(Position::new().with_file(file).with_line(line).with_id(id, kind))
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use relief_ledger::{Assumptions, Format, Ledger, Loader, Problem, ProblemKind, Report, Role};
+use relief_ledger::{Assumptions, Format, Ledger, Loader, Places, Problem, ProblemKind, Report, Role};
 
 use crate::Failure;
 
@@ -177,13 +177,28 @@ pub(crate) fn opened(files: &[PathBuf], role: Role, report_files: &[PathBuf]) ->
 
 /// Reads opened files into a ledger and reports.
 pub(crate) fn read_inputs(inputs: Vec<Input>, assume: &Assumptions) -> Result<(Ledger, Vec<Report>), Failure> {
+    Ok(loader_of(inputs, assume).finish()?)
+}
+
+/// A loader that has read the inputs.
+fn loader_of(inputs: Vec<Input>, assume: &Assumptions) -> Loader {
     let mut loader = Loader::new();
     loader.assume(assume.clone());
     for i in inputs {
         let reader = io::BufReader::with_capacity(1 << 20, Progress::new(i.file, &i.name, i.size));
         loader.read(reader, &i.name, i.format, i.role);
     }
-    Ok(loader.finish()?)
+    loader
+}
+
+/// Reads files into a ledger and reports, and says where each record came from.
+pub(crate) fn load_with_places(
+    files: &[PathBuf],
+    assume: &Assumptions,
+    report_files: &[PathBuf],
+    role: Role,
+) -> Result<(Ledger, Vec<Report>, Places), Failure> {
+    Ok(loader_of(opened(files, role, report_files)?, assume).finish_with_places()?)
 }
 
 /// Reads files into a ledger and reports.
