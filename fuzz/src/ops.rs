@@ -10,9 +10,9 @@ use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use relief_ledger::{
-    Assumptions, Category, Dimension, Document, Entry, Format, Key, Kind, Ledger, Loader, Mode, PartialDate, Period,
-    Qualifier, Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg, parse_date, parse_decimal, read,
-    rounding_unit, write,
+    Assumptions, AuditOptions, Category, Dimension, Document, Entry, Format, Key, Kind, Ledger, Loader, Mode,
+    PartialDate, Period, Qualifier, Quantity, Report, Role, Scope, Status, Step, Totals, Unit, chart_svg, parse_date,
+    parse_decimal, read, rounding_unit, write,
 };
 use rust_decimal::Decimal;
 
@@ -206,6 +206,15 @@ pub fn ledger_ops(ledger: &Ledger, reports: &[Report], keys: &[Key], step: Step)
     }
     if !skip("derived") {
         verify_derived(ledger);
+    }
+    if !skip("audit") {
+        // The audit of the same records is the same, and its ids are sorted as documented.
+        let options = AuditOptions::new();
+        let audit = ledger.audit(reports, &options);
+        assert_eq!(audit, ledger.audit(reports, &options), "two audits of the same records differ");
+        for f in audit.findings() {
+            assert!(f.entries().is_sorted() && f.reports().is_sorted(), "unsorted ids in {f:?}");
+        }
     }
 }
 
