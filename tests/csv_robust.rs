@@ -288,3 +288,20 @@ fn an_id_used_twice_is_listed_with_the_file_s_other_problems() {
         assert!(twice.to_string().contains(&format!("\"c1\" is already used at f: line {first}")), "{format}: {twice}");
     }
 }
+
+#[test]
+fn text_after_a_closing_quote_is_refused_not_joined_to_the_value() {
+    // csv_core reads `"1"581` as 1581 and `"0."5` as 0.5; the file does not say which figure it means.
+    let file = b"id,date,kind,quantity,unit,to,note\na,2021-01-01,cargo,\"1\"581,t,ARM,x\nb,2021-01-01,cargo,5,t,ARM,\"he said \"hi\" ok\"\nc,2021-01-01,cargo,\"5\",t,ARM,\"a \"\"b\"\" c\"\n";
+    let err = entries(file).unwrap_err();
+    let problems: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{err}");
+    assert!(
+        problems[0].starts_with("robust.csv: line 2, field quantity: has text after the double quote that closes it"),
+        "{err}"
+    );
+    assert!(problems[1].starts_with("robust.csv: line 3, field note: has text after the double quote"), "{err}");
+    // Quoted values written as CSV writes them read as before.
+    let ok = b"id,date,kind,quantity,unit,to,note\nc,2021-01-01,cargo,\"5\",t,ARM,\"a \"\"b\"\" c\"\n";
+    assert_eq!(entries(ok).unwrap()[0].note(), Some("a \"b\" c"));
+}

@@ -499,6 +499,9 @@ trait Records {
     /// A quoted value that opens on `line`, in field `field` of its record, and is still open at
     /// the end of the file, `lines` lines further on: the record is not read.
     fn open_quote(&mut self, line: u64, field: usize, lines: u64);
+    /// Text follows the closing quote of a quoted value in field `field` of the record on `line`
+    /// (`"1"581`): csv_core joins the two, but the file does not say which value it means.
+    fn text_after_quote(&mut self, _line: u64, _field: usize) {}
 }
 
 /// Parses a chunk that is valid UTF-8. A line without a double quote or a lone CR is split at its
@@ -547,6 +550,9 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
             }
         }
         let consumed = rest.get(..nin_total).unwrap_or(rest);
+        if let Some(field) = text_after_quote(consumed) {
+            sink.text_after_quote(at, field);
+        }
         let mut fields = [""; MAX_FIELDS];
         let mut start = 0;
         for (slot, &e) in fields.iter_mut().zip(ends.get(..nends).unwrap_or_default()) {
@@ -620,6 +626,9 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
                 sink.open_quote(line + bytecount(before), field, bytecount(after));
                 break;
             }
+        }
+        if let Some(field) = text_after_quote(consumed) {
+            sink.text_after_quote(at, field);
         }
         if nin == 0 {
             break;
@@ -696,6 +705,19 @@ impl Records for Sink<'_> {
         }
         .in_column(field as u64 + 1);
         out.problems.push(problem.located(self.file, Some(line), Some(out.records), None));
+    }
+
+    fn text_after_quote(&mut self, line: u64, field: usize) {
+        let message = "has text after the double quote that closes it; put the whole value in double quotes (a quote inside a value is written twice: \"\")";
+        let label = self.header.map.get(field).copied().flatten().and_then(|i| self.header.labels.get(i));
+        let problem = match label {
+            Some(name) => Problem::new(ProblemKind::Malformed, name, message),
+            None => Problem::general(ProblemKind::Malformed, message),
+        }
+        .in_column(field as u64 + 1);
+        // The record that follows counts itself: this one is the next.
+        let record = Some(self.out.records + 1);
+        self.out.problems.push(problem.located(self.file, Some(line), record, None));
     }
 
     fn record(&mut self, fields: &[&str], count: usize, line: u64) {
@@ -870,6 +892,8 @@ enum State {
 #[derive(Debug, Clone, Copy)]
 struct Scanner {
     state: State,
+    /// The first field of the record where text follows a quoted value's closing quote.
+    loose: Option<usize>,
     /// The field of the record the scanner is in (0 first).
     field: usize,
     /// The offset of the quote that opened the current quoted field.
@@ -879,7 +903,7 @@ struct Scanner {
 impl Scanner {
     /// A scanner at the start of a record.
     fn new() -> Scanner {
-        Scanner { state: State::RecordStart, field: 0, quote: 0 }
+        Scanner { state: State::RecordStart, loose: None, field: 0, quote: 0 }
     }
 
     /// Scans `buf`, calling `at_end(offset after it, byte, ends a record)` at every line end
@@ -924,7 +948,12 @@ impl Scanner {
                             self.quote = i - 1;
                             self.state = State::Quoted;
                         }
-                        _ => self.state = State::InField,
+                        _ => {
+                            if state == State::AfterQuote {
+                                self.loose = self.loose.or(Some(self.field));
+                            }
+                            self.state = State::InField;
+                        }
                     }
                 }
             }
@@ -967,6 +996,13 @@ fn open_quote(record: &[u8]) -> Option<(usize, usize)> {
     let mut scanner = Scanner::new();
     scanner.run(record, |_, _, _| true);
     (scanner.state == State::Quoted).then_some((scanner.quote, scanner.field))
+}
+
+/// The first field of `record` (one whole record) where text follows a quoted value's closing quote.
+fn text_after_quote(record: &[u8]) -> Option<usize> {
+    let mut scanner = Scanner::new();
+    scanner.run(record, |_, _, _| true);
+    scanner.loose
 }
 
 /// Whether a spreadsheet would run a cell that begins with `c` as a formula.
