@@ -141,7 +141,7 @@ fn figures_as_numbers_and_other_types_keep_their_messages() {
     assert_eq!(
         messages,
         [
-            "145.5 is a JSON number; write figures as strings (\"145.5\") so that none passes through a float",
+            "is a JSON number with a fraction or an exponent, which a float cannot hold exactly (it reads as 145.5); write the figure as a string, its digits in quotes as published, such as \"1581.5\"",
             "expected a string, found an array"
         ],
         "{err}"
@@ -218,4 +218,15 @@ fn a_huge_figure_with_a_separator_is_echoed_cut() {
     assert!(message.len() < 500, "a message of {} bytes", message.len());
     assert!(message.contains("(1000001 characters) has a thousands separator; write 1000000000"), "{message}");
     assert!(message.ends_with('…'), "{message}");
+}
+
+#[test]
+fn a_json_number_with_more_digits_than_a_float_holds_is_never_suggested_back() {
+    // 1234567890.12345678901234 reads as 1234567890.1234567 through a float: the message must not
+    // offer that string as the figure to write.
+    let text = r#"{"entries":[{"id":"a","date":"2021-01-01","kind":"cargo","unit":"t","to":"ARM","quantity":1234567890.12345678901234}]}"#;
+    let err = refused(text, "n.json", Format::Json, Role::Entries);
+    let message = &err.problems()[0].message;
+    assert!(!message.contains("(\"1234567890.1234567\")"), "{message}");
+    assert!(message.contains("write the figure as a string"), "{message}");
 }

@@ -322,9 +322,17 @@ impl<'f> Sink<'f> {
                 Field::Text(s) => Some(s.trim()),
                 Field::Number(_) if key == "mines" && mines.is_some() => mines.as_deref(),
                 Field::Number(n) => {
-                    let msg = format!(
-                        "{n} is a JSON number; write figures as strings (\"{n}\") so that none passes through a float"
-                    );
+                    // A whole number is read exactly; any other has already passed through a float,
+                    // whose digits may not be the ones written: never suggest them as the figure.
+                    let msg = if n.is_f64() {
+                        format!(
+                            "is a JSON number with a fraction or an exponent, which a float cannot hold exactly (it reads as {n}); write the figure as a string, its digits in quotes as published, such as \"1581.5\""
+                        )
+                    } else {
+                        format!(
+                            "{n} is a JSON number; write figures as strings (\"{n}\") so that none passes through a float"
+                        )
+                    };
                     local.push(keyed(Problem::new(ProblemKind::Malformed, key, msg), raw_key));
                     None
                 }
