@@ -257,6 +257,9 @@ impl Audit {
     }
 }
 
+/// The size of ledger from which the rules over every entry run on two threads.
+const PARALLEL_FROM: usize = 50_000;
+
 impl Ledger {
     /// Audits the ledger and `reports` together: what the record contradicts, duplicates or leaves
     /// unexplained.
@@ -298,12 +301,18 @@ impl Ledger {
         contradictions(&figs, &mut findings);
         parts_exceed_whole(&figs, &mut findings);
         let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
-        // The two rules over every entry run side by side; each sorts or groups a million rows.
+        // The two rules over every entry run side by side on a large ledger, where each sorts or
+        // groups a million rows; a small one is not worth a thread.
         let (mut dups, mut outs) = (Vec::new(), Vec::new());
-        std::thread::scope(|s| {
-            s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
+        if self.len() < PARALLEL_FROM {
+            duplicates(self, any_fill, options.window, &mut dups);
             outliers(self, any_fill, &mut outs);
-        });
+        } else {
+            std::thread::scope(|s| {
+                s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
+                outliers(self, any_fill, &mut outs);
+            });
+        }
         findings.append(&mut dups);
         findings.append(&mut outs);
         rises(self, &figs, &mut findings);
