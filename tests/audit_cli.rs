@@ -2,24 +2,18 @@
 
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_relief-ledger");
+use common::{BIN, stdout};
+
 const DUPLICATES: &str = "tests/data/audit/duplicate-entries.csv";
 const CONTRADICTING: &str = "tests/data/audit/contradicting-reports.csv";
 
+/// Runs `relief-ledger audit` with `args`.
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("audit")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+    common::run(&[&["audit"], args].concat())
 }
 
 #[test]

@@ -3,46 +3,12 @@
 
 #![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_relief-ledger");
-const SEED_ENTRIES: &str = "examples/data/karabakh-2021/entries.csv";
-const SEED_REPORTS: &str = "examples/data/karabakh-2021/reports.csv";
+use std::path::Path;
+use std::process::Command;
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("the binary runs")
-}
-
-fn run(args: &[&str]) -> Output {
-    run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8 errors")
-}
-
-/// A fresh folder under the system's temporary directory.
-fn scratch() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "relief-ledger-cli-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    std::fs::create_dir_all(&dir).expect("a scratch folder");
-    dir
-}
-
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-    r.records().map(|rec| rec.expect("CSV output").iter().map(str::to_string).collect()).collect()
-}
+use common::*;
 
 #[test]
 fn the_error_catalogue() {

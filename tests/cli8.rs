@@ -5,38 +5,15 @@
 
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::*;
 use relief_ledger::{Format, Loader, Role};
 use rust_decimal::Decimal;
-
-const BIN: &str = env!("CARGO_BIN_EXE_relief-ledger");
-const SEED_ENTRIES: &str = "examples/data/karabakh-2021/entries.csv";
-const SEED_REPORTS: &str = "examples/data/karabakh-2021/reports.csv";
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8 errors")
-}
-
-fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-    r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect()
-}
 
 /// The seed's totals per (kind, unit), summed here from the file itself.
 fn seed_totals_by_kind() -> BTreeMap<(String, String), Decimal> {

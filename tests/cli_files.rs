@@ -5,42 +5,18 @@
 
 #![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_relief-ledger");
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use common::*;
 
 /// Two entries, in the form the CSV writer gives them (every column), so that what is written reads back
 /// to the same bytes.
 const ENTRIES: &str = "id,date,kind,category,item,quantity,unit,from,to,via,region,source,note\n\
     c1,2021-04-07,cargo,,,145,t,,NKR,,,,\n\
     c2,2021-05-26,cargo,,,155,t,,NKR,,,,\n";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN).args(args).current_dir(dir).env("NO_COLOR", "1").output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("UTF-8 errors")
-}
-
-/// A fresh folder under the system's temporary directory.
-fn scratch() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "relief-ledger-cli-files-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a scratch folder");
-    dir
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
