@@ -258,19 +258,11 @@ impl<'a> HtmlPage<'a> {
         let _ = write!(h, "<td><strong class=\"figure\">{} {}</strong>", o.qualifier(), esc(&o.reported().to_string()));
         let _ = write!(h, "<span class=\"small\">interval {}</span>", esc(&o.interval().to_string()));
         if let Some(r) = r {
-            let _ = write!(
-                h,
-                "<span class=\"small\">published <time datetime=\"{0}\">{0}</time></span><span class=\"small\">scope {1}</span>",
-                r.published(),
-                esc(&r.scope().to_string())
-            );
-            if r.mode() == crate::report::Mode::Fill {
-                h.push_str("<span class=\"small\">mode fill</span>");
-            }
+            let _ = write!(h, "<span class=\"small\">published <time datetime=\"{0}\">{0}</time></span>", r.published());
         }
         h.push_str("</td>");
-        // Its status, in words.
-        let _ = write!(h, "<td>{}<span class=\"small\">{}</span></td>", badge(status), status_look(status).1);
+        // Its status, in words (what it means is spelt out in the row below).
+        let _ = write!(h, "<td>{}</td>", badge(status));
         // What the record holds.
         let diff = o.difference();
         let _ = write!(
@@ -308,6 +300,15 @@ impl<'a> HtmlPage<'a> {
             },
         );
         h.push_str("<tr class=\"detail\"><td colspan=\"4\">");
+        let _ = write!(h, "<p class=\"meaning\"><strong>{}</strong>: {}", status.as_str(), status_look(status).1);
+        if let Some(r) = r {
+            let _ = write!(h, "<span class=\"small\">scope {}", esc(&r.scope().to_string()));
+            if r.mode() == crate::report::Mode::Fill {
+                h.push_str("; mode fill");
+            }
+            h.push_str("</span>");
+        }
+        h.push_str("</p>");
         h.push_str(&number_line(o.interval().low(), o.interval().high(), o.reported().value(), parts, &label));
         let _ = write!(h, "<p class=\"legend-text\">{}</p>", esc(&label[label.find(':').map_or(0, |p| p + 2)..]));
         let behind = entries.len() + usize::from(own_fill.is_some());
@@ -713,7 +714,7 @@ fn status_css() -> String {
 
 const CSS: &str = r#"*,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
-body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1a202c;background:#fff;overflow-wrap:anywhere}
+body{margin:0;hyphens:auto;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1a202c;background:#fff;overflow-wrap:anywhere}
 main,footer{max-width:72rem;margin:0 auto;padding:0 1rem}
 footer{color:#4a5568;font-size:.85rem;border-top:1px solid #cbd5e0;margin-top:2rem}
 h1{font-size:1.6rem;margin:1rem 0 .5rem}
@@ -735,11 +736,12 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .line{display:block}
 .id{font-weight:600;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9rem}
 .source{display:block;font-weight:400;font-size:.85rem;margin-top:.2rem}
-.status,.sev{display:inline-block;padding:0 .45rem;border:1px solid;border-radius:.3rem;font-weight:600;white-space:nowrap}
-table.reports col.c-report{width:28%}
+.status,.sev{display:inline-block;padding:0 .45rem;border:1px solid;border-radius:.3rem;font-weight:600}
+table.reports col.c-report{width:30%}
 table.reports col.c-figure{width:26%}
-table.reports col.c-status{width:22%}
+table.reports col.c-status{width:20%}
 table.reports col.c-record{width:24%}
+.meaning{margin:.2rem 0}
 table.reports tbody.report{border-top:2px solid #a0aec0}
 tr.detail td{border-bottom:0;padding-top:0}
 svg.numberline{display:block;width:100%;max-width:30rem;height:auto;margin:.2rem 0}
