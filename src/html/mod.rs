@@ -250,15 +250,16 @@ impl<'a> HtmlPage<'a> {
         let _ = write!(h, "<tr><th scope=\"row\"><span class=\"id\">{}</span>", esc(o.report_id()));
         if let Some(r) = r {
             if let Some(s) = r.source() {
-                let _ = write!(h, "<span class=\"source\">{}</span>", cite(s));
+                let _ = write!(h, "\n<span class=\"source\">{}</span>", cite(s));
             }
         }
         h.push_str("</th>");
         // The figure as published.
         let _ = write!(h, "<td><strong class=\"figure\">{} {}</strong>", o.qualifier(), esc(&o.reported().to_string()));
-        let _ = write!(h, "<span class=\"small\">interval {}</span>", esc(&o.interval().to_string()));
+        let _ = write!(h, "\n<span class=\"small\">interval {}</span>", esc(&o.interval().to_string()));
         if let Some(r) = r {
-            let _ = write!(h, "<span class=\"small\">published <time datetime=\"{0}\">{0}</time></span>", r.published());
+            let _ =
+                write!(h, "\n<span class=\"small\">published <time datetime=\"{0}\">{0}</time></span>", r.published());
         }
         h.push_str("</td>");
         // Its status, in words (what it means is spelt out in the row below).
@@ -267,7 +268,7 @@ impl<'a> HtmlPage<'a> {
         let diff = o.difference();
         let _ = write!(
             h,
-            "<td><span class=\"line\">ledger <strong class=\"ledger\">{} {unit}</strong></span>\
+            "<td><span class=\"line\">ledger <strong class=\"ledger\">{} {unit}</strong></span>\n\
              <span class=\"line\">difference <span class=\"difference\">{}{}</span></span>",
             o.ledger().normalize(),
             if diff > Decimal::ZERO { "+" } else { "" },
@@ -276,7 +277,7 @@ impl<'a> HtmlPage<'a> {
         if let Some(f) = o.filled() {
             let _ = write!(
                 h,
-                "<span class=\"line\">filled <strong class=\"filled\">{} {unit}</strong></span>",
+                "\n<span class=\"line\">filled <strong class=\"filled\">{} {unit}</strong></span>",
                 f.normalize()
             );
         }
@@ -302,7 +303,7 @@ impl<'a> HtmlPage<'a> {
         h.push_str("<tr class=\"detail\"><td colspan=\"4\">");
         let _ = write!(h, "<p class=\"meaning\"><strong>{}</strong>: {}", status.as_str(), status_look(status).1);
         if let Some(r) = r {
-            let _ = write!(h, "<span class=\"small\">scope {}", esc(&r.scope().to_string()));
+            let _ = write!(h, "\n<span class=\"small\">scope {}", esc(&r.scope().to_string()));
             if r.mode() == crate::report::Mode::Fill {
                 h.push_str("; mode fill");
             }
@@ -333,8 +334,8 @@ impl<'a> HtmlPage<'a> {
             }
             h.push_str("</tbody></table>");
             if behind > self.entries_shown {
-                let _ =
-                    write!(h, "<p>and {} more not shown</p>", plural(behind - self.entries_shown, "entry", "entries"));
+                let more = behind - self.entries_shown;
+                let _ = write!(h, "<p>and {more} more {} not shown</p>", if more == 1 { "entry" } else { "entries" });
             }
         }
         h.push_str("</details></td></tr>\n</tbody>\n");
@@ -421,9 +422,9 @@ impl<'a> HtmlPage<'a> {
             }
             h.push_str("</ul>\n");
             if chart.scopes.len() > drawn {
-                let _ = write!(
+                let _ = writeln!(
                     h,
-                    "<p>{} more not drawn (listed in the table)</p>\n",
+                    "<p>{} more not drawn (listed in the table)</p>",
                     plural(chart.scopes.len() - drawn, "scope", "scopes")
                 );
             }
@@ -528,19 +529,19 @@ impl<'a> HtmlPage<'a> {
                     esc(f.message())
                 );
                 if !f.reports().is_empty() {
-                    h.push_str("<span class=\"small\">reports: ");
+                    h.push_str("\n<span class=\"small\">reports: ");
                     self.links(h, f.reports(), |id| t.reports.get(id).map(|i| format!("report-{i}")));
                     h.push_str("</span>");
                 }
                 if !f.entries().is_empty() {
-                    h.push_str("<span class=\"small\">entries: ");
+                    h.push_str("\n<span class=\"small\">entries: ");
                     self.links(h, f.entries(), |id| t.entry_at.get(id).map(|i| format!("entry-{i}")));
                     h.push_str("</span>");
                 }
                 if !f.positions().is_empty() {
                     let places: Vec<String> =
                         f.positions().iter().take(self.entries_shown).map(ToString::to_string).collect();
-                    let _ = write!(h, "<span class=\"small\">read from: {}</span>", esc(&places.join("; ")));
+                    let _ = write!(h, "\n<span class=\"small\">read from: {}</span>", esc(&places.join("; ")));
                 }
                 h.push_str("</li>\n");
             }
@@ -678,7 +679,7 @@ fn entry_row(h: &mut String, e: &Entry, unit: Option<Unit>, anchor: Option<usize
         Some(rid) => {
             let _ = write!(h, "<strong>unattributed</strong>: the fill of report {}", esc(rid));
             if let Some(s) = e.source() {
-                let _ = write!(h, "<span class=\"small\">report's source: {}</span>", cite(s));
+                let _ = write!(h, "\n<span class=\"small\">report's source: {}</span>", cite(s));
             }
         }
         None => {
@@ -686,7 +687,7 @@ fn entry_row(h: &mut String, e: &Entry, unit: Option<Unit>, anchor: Option<usize
                 h.push_str(&cite(s));
             }
             if let Some(n) = e.note() {
-                let _ = write!(h, "<span class=\"small note\">note: {}</span>", esc(n));
+                let _ = write!(h, "\n<span class=\"small note\">note: {}</span>", esc(n));
             }
         }
     }
