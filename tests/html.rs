@@ -306,6 +306,39 @@ fn long_lists_say_how_many_more_there_are() {
     assert!(doc.select(&sel("#findings")).next().is_none());
 }
 
+#[test]
+fn odd_ids_and_extreme_figures_make_a_page() {
+    use relief_ledger::{Entry, Kind, Qualifier, Report};
+    let big = "7922816251426433759354 t".parse().expect("a figure of 22 digits");
+    let ledger = Ledger::from_entries([
+        Entry::cargo("2021-04-07".parse().expect("a date"), big).id("é:é").to("NKR").build().expect("an entry"),
+        Entry::cargo("2021-04-08".parse().expect("a date"), "0.000001 t".parse().expect("a quantity"))
+            .id("tiny")
+            .to("NKR")
+            .build()
+            .expect("an entry"),
+    ])
+    .expect("a ledger");
+    let reports = [
+        Report::builder("r:é", "2021-05-01".parse().expect("a date"), Kind::Cargo, "0.5 t".parse().expect("a figure"))
+            .qualifier(Qualifier::AtMost)
+            .since("2021-04-08".parse().expect("a date"))
+            .build()
+            .expect("a report"),
+        Report::builder("ü:ü", "2021-05-01".parse().expect("a date"), Kind::Cargo, "1 t".parse().expect("a figure"))
+            .qualifier(Qualifier::MoreThan)
+            .build()
+            .expect("a report"),
+    ];
+    let v = ledger.verify(&reports).expect("verified");
+    let html = HtmlPage::new(&v).render();
+    let doc = Html::parse_document(&html);
+    assert!(row(&doc, 0)[0].starts_with("r:é"));
+    assert!(row(&doc, 1)[2].contains("ok"), "{:?}", row(&doc, 1));
+    let legend = text(doc.select(&sel("tbody#report-0 .legend-text")).next().expect("a legend"));
+    assert_eq!(legend, "interval (-∞, 0.5] t; dated events explain 0.000001");
+}
+
 #[cfg(feature = "cli")]
 mod cli {
     use super::*;

@@ -232,18 +232,20 @@ impl<'a> HtmlPage<'a> {
              <thead><tr><th scope=\"col\">Report</th><th scope=\"col\">Published figure</th><th scope=\"col\">Status</th>\
              <th scope=\"col\">The record</th></tr></thead>\n",
         );
+        // The unattributed entry of each filled report, by the report's id.
+        let fills: HashMap<&str, &Entry> = v.fills().iter().filter_map(|e| e.unattributed().map(|r| (r, e))).collect();
         for (i, o) in v.outcomes().iter().enumerate() {
-            self.report_rows(h, i, o);
+            self.report_rows(h, i, o, &fills);
         }
         h.push_str("</table>\n</section>\n");
     }
 
-    fn report_rows(&self, h: &mut String, i: usize, o: &Outcome) {
+    fn report_rows(&self, h: &mut String, i: usize, o: &Outcome, fills: &HashMap<&str, &Entry>) {
         let v = self.v;
         let r = v.report(o);
         let unit = o.reported().unit();
         let entries = v.entries(o);
-        let own_fill = o.filled().and_then(|_| v.fills().iter().find(|e| e.unattributed() == Some(o.report_id())));
+        let own_fill = o.filled().and_then(|_| fills.get(o.report_id()).copied());
         let status = o.status();
         let _ = writeln!(h, "<tbody id=\"report-{i}\" class=\"report s-row-{}\">", status.as_str());
         // The report.
@@ -284,9 +286,8 @@ impl<'a> HtmlPage<'a> {
         h.push_str("</td></tr>\n");
         // The number line and the entries behind the figure.
         let parts = parts(o, &entries, unit);
-        let label = format!(
-            "number line of {}: interval {} {unit}; dated events explain {}{}{}",
-            o.report_id(),
+        let legend = format!(
+            "interval {} {unit}; dated events explain {}{}{}",
             o.interval(),
             parts.dated.normalize(),
             if parts.earlier > Decimal::ZERO {
@@ -300,6 +301,7 @@ impl<'a> HtmlPage<'a> {
                 String::new()
             },
         );
+        let label = format!("number line of {}: {legend}", o.report_id());
         h.push_str("<tr class=\"detail\"><td colspan=\"4\">");
         let _ = write!(h, "<p class=\"meaning\"><strong>{}</strong>: {}", status.as_str(), status_look(status).1);
         if let Some(r) = r {
@@ -311,7 +313,7 @@ impl<'a> HtmlPage<'a> {
         }
         h.push_str("</p>");
         h.push_str(&number_line(o.interval().low(), o.interval().high(), o.reported().value(), parts, &label));
-        let _ = write!(h, "<p class=\"legend-text\">{}</p>", esc(&label[label.find(':').map_or(0, |p| p + 2)..]));
+        let _ = write!(h, "<p class=\"legend-text\">{}</p>", esc(&legend));
         let behind = entries.len() + usize::from(own_fill.is_some());
         let _ = write!(
             h,
@@ -440,23 +442,17 @@ impl<'a> HtmlPage<'a> {
             );
             for (o, r, l) in &chart.reports {
                 let at = r.scope().period.end().unwrap_or(r.published());
-                let by_then = match lines.get(*l) {
-                    Some(line) => line
-                        .points
+                // The running total of the report's line at its date; none for a line not drawn
+                // (beyond the chart's lines) or not in the report's unit.
+                let by_then = match lines.get(*l).and_then(|line| line.points.as_ref()) {
+                    Some(points) => points
                         .iter()
                         .take_while(|(d, _)| *d <= at)
                         .last()
                         .map_or(Decimal::ZERO, |(_, v)| *v)
                         .normalize()
                         .to_string(),
-                    None => running_line(ledger, chart.scopes.get(*l).unwrap_or(&Scope::all()), chart.unit)
-                        .points
-                        .iter()
-                        .take_while(|(d, _)| *d <= at)
-                        .last()
-                        .map_or(Decimal::ZERO, |(_, v)| *v)
-                        .normalize()
-                        .to_string(),
+                    None => "–".to_string(),
                 };
                 let _ = write!(
                     h,
@@ -624,20 +620,20 @@ fn line_label(s: &Scope) -> String {
     }
 }
 
-/// The running total of the dated entries of `scope`, in `unit` (no points when they do not convert).
+/// The running total of the dated entries of `scope`, in `unit` (`None` for points when they do not convert).
 fn running_line(ledger: &crate::ledger::Ledger, scope: &Scope, unit: Unit) -> Line {
-    let points = ledger
-        .running(scope, &[], Step::Day)
-        .ok()
-        .and_then(|series| series.into_iter().next())
-        .map(|s| {
-            s.points()
+    let points = match ledger.running(scope, &[], Step::Day) {
+        Ok(series) => match series.into_iter().next() {
+            Some(s) => s
+                .points()
                 .iter()
                 .map(|(d, t)| t.in_unit(unit).map(|q| (*d, q.value())))
                 .collect::<Result<Vec<(NaiveDate, Decimal)>, _>>()
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
+                .ok(),
+            None => Some(Vec::new()),
+        },
+        Err(_) => None,
+    };
     Line { since: scope.period.start(), points }
 }
 

@@ -157,8 +157,9 @@ pub(crate) fn number_line(
 pub(crate) struct Line {
     /// From when the line runs (the scope's start), if it has one.
     pub(crate) since: Option<NaiveDate>,
-    /// The running total after each day with entries.
-    pub(crate) points: Vec<(NaiveDate, Decimal)>,
+    /// The running total after each day with entries; `None` when it cannot be given in the
+    /// chart's unit (the line is then not drawn).
+    pub(crate) points: Option<Vec<(NaiveDate, Decimal)>>,
 }
 
 /// A report drawn on a chart, at the end of its period, in the colour of its line.
@@ -182,8 +183,10 @@ pub(crate) fn running_chart(lines: &[Line], marks: &[Mark], unit: &str, label: &
     const TOP: i64 = 24;
     const BOTTOM: i64 = 44;
     let (pw, ph) = (W - LEFT - RIGHT, H - TOP - BOTTOM);
-    let dates =
-        lines.iter().flat_map(|l| l.points.iter().map(|(d, _)| *d).chain(l.since)).chain(marks.iter().map(|m| m.at));
+    let dates = lines
+        .iter()
+        .flat_map(|l| l.points.iter().flatten().map(|(d, _)| *d).chain(l.since))
+        .chain(marks.iter().map(|m| m.at));
     let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
         return format!(
             r#"<svg class="chart" viewBox="0 0 {W} 60" role="img" aria-label="{0}"><title>{0}</title><text x="10" y="30">nothing to draw</text></svg>"#,
@@ -197,7 +200,7 @@ pub(crate) fn running_chart(lines: &[Line], marks: &[Mark], unit: &str, label: &
     };
     let max = lines
         .iter()
-        .flat_map(|l| l.points.iter().map(|(_, v)| *v))
+        .flat_map(|l| l.points.iter().flatten().map(|(_, v)| *v))
         .chain(marks.iter().flat_map(|m| [bound(m.low), bound(m.high), Some(m.reported)].into_iter().flatten()))
         .max()
         .unwrap_or(Decimal::ONE)
@@ -250,12 +253,13 @@ pub(crate) fn running_chart(lines: &[Line], marks: &[Mark], unit: &str, label: &
         }
     }
     for (i, l) in lines.iter().enumerate() {
+        let Some(points) = &l.points else { continue };
         let colour = COLOURS[i % COLOURS.len()];
         let dash = DASHES[(i / COLOURS.len() + i) % DASHES.len()];
         let start = l.since.map_or(first, |d| d.max(first));
         let mut prev = y(Decimal::ZERO);
         let mut path = format!("M{},{prev}", x(start));
-        for (d, v) in &l.points {
+        for (d, v) in points {
             let (xx, yy) = (x(*d), y(*v));
             let _ = write!(path, " L{xx},{prev} L{xx},{yy}");
             prev = yy;
