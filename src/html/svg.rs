@@ -359,8 +359,10 @@ mod tests {
         let s = number_line(Bound::Unbounded, Bound::Included(Decimal::MAX), Decimal::MAX, parts, "<x>");
         assert!(s.contains("&lt;x&gt;") && !s.contains("<x>"));
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let lines =
-            [Line { since: None, points: vec![(NaiveDate::MIN, Decimal::MAX), (NaiveDate::MAX, Decimal::MAX)] }];
+        let lines = [
+            Line { since: None, points: Some(vec![(NaiveDate::MIN, Decimal::MAX), (NaiveDate::MAX, Decimal::MAX)]) },
+            Line { since: Some(NaiveDate::MAX), points: None },
+        ];
         let marks = [Mark {
             line: 3,
             at: d("2021-01-01"),
