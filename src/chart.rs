@@ -16,7 +16,7 @@ const LEFT: f64 = 90.0;
 const RIGHT: f64 = 230.0;
 const TOP: f64 = 50.0;
 const BOTTOM: f64 = 70.0;
-const COLOURS: [&str; 10] =
+pub(crate) const COLOURS: [&str; 10] =
     ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
 
 /// Draws running totals as an SVG line chart, in `unit` (its dimension's figure of each point).
@@ -164,7 +164,7 @@ fn empty(title: &str) -> String {
 ///
 /// `max` is at least 1. Near the largest decimal a round top may not exist: the top is then the
 /// largest decimal, and the last gridline the largest multiple of the step below it.
-fn nice_scale(max: Decimal) -> (Decimal, Decimal) {
+pub(crate) fn nice_scale(max: Decimal) -> (Decimal, Decimal) {
     let ten = Decimal::TEN;
     let mut step = Decimal::ONE;
     while step.checked_mul(ten).is_some_and(|s| s < max) {
@@ -189,7 +189,7 @@ fn nice_scale(max: Decimal) -> (Decimal, Decimal) {
 
 /// A gridline's figure, exact: as written when short, else as its digits and a power of ten
 /// (`2e28`), so that figures near the largest decimal fit beside the axis.
-fn axis_label(v: Decimal) -> String {
+pub(crate) fn axis_label(v: Decimal) -> String {
     let text = v.normalize().to_string();
     let digits = text.trim_end_matches('0');
     let zeros = text.len() - digits.len();
@@ -197,13 +197,13 @@ fn axis_label(v: Decimal) -> String {
 }
 
 /// The figures of the gridlines: 0, step, 2 step, ... up to `top`, each exact.
-fn gridlines(step: Decimal, top: Decimal) -> impl Iterator<Item = Decimal> {
+pub(crate) fn gridlines(step: Decimal, top: Decimal) -> impl Iterator<Item = Decimal> {
     std::iter::successors(Some(Decimal::ZERO), move |v| v.checked_add(step)).take_while(move |v| *v <= top).take(100)
 }
 
 /// Ticks at the first day of months, or of years over long spans (every 1, 2 or 5 times a power of
 /// ten years beyond a decade), labelled as in files: about a dozen at most, whatever the span.
-fn date_ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
+pub(crate) fn date_ticks(first: NaiveDate, last: NaiveDate) -> Vec<(NaiveDate, String)> {
     let index = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
     let (from, to) = (index(first), index(last));
     let months = to - from;

@@ -55,6 +55,7 @@
 //! - [`Ledger::audit`], [`Audit`], [`Finding`], [`Code`], [`Severity`], [`AuditOptions`]: what the
 //!   record contradicts, duplicates or leaves unexplained, across reports and entries.
 //! - [`chart_svg`]: running totals as an SVG chart.
+//! - [`HtmlPage`]: a verification and an audit as one self-contained HTML page to send.
 //! - [`claim`]: a [`Report`] in one line (`parse_claim`, [`Report::to_claim`]), and
 //!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
@@ -144,6 +145,7 @@ pub mod claim;
 mod entry;
 mod error;
 mod hash;
+mod html;
 mod io;
 mod ledger;
 mod period;
@@ -162,6 +164,7 @@ pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
+pub use html::HtmlPage;
 pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, Places, REPORT_COLUMNS, Role,
     defuse_formula, hxl, outcome_record, read, read_file, read_file_with, read_with, write, write_explanation,

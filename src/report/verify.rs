@@ -449,6 +449,12 @@ impl<'a> Verification<'a> {
         &self.fills
     }
 
+    /// The ledger the reports were verified against.
+    #[must_use]
+    pub fn ledger(&self) -> &'a Ledger {
+        self.ledger
+    }
+
     /// True when every report is `ok` or `filled`.
     #[must_use]
     pub fn is_success(&self) -> bool {

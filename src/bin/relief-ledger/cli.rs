@@ -69,6 +69,7 @@ pub(crate) enum Command {
     #[command(after_help = "Examples:\n  relief-ledger verify entries.csv --reports reports.csv\n  \
         relief-ledger verify entries.csv --reports reports.csv --explain mfa-returned-arm\n  \
         relief-ledger verify entries.csv --reports reports.csv --format json\n  \
+        relief-ledger verify entries.csv --reports reports.csv --format html --out page.html\n  \
         relief-ledger verify entries.csv --claim \"about 53000 persons returnees since=2020-11-14 until=2021-11-09\"\n\n\
         A claim is a report in one line: [QUALIFIER] VALUE UNIT KIND [key=value ...], keys id, published, \
         category, item, from, to, via, region, since, until, tolerance, mode, source; a claim with neither until= \
@@ -76,6 +77,9 @@ pub(crate) enum Command {
         --explain ID prints the explanation of that report only: in words and a table; with --format json its \
         outcome (the fields of --format json, filled among them) and the entries behind it; with --format csv \
         those entries.\n\n\
+        --format html writes one self-contained page (no script, nothing loaded from the network) with every \
+        report, the entries behind each figure, running-total charts and the audit's findings; to standard output, \
+        or with --out PAGE.html to that file, written whole or not at all.\n\n\
         Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
     Verify {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
@@ -93,7 +97,7 @@ pub(crate) enum Command {
         #[arg(long, value_name = "ID")]
         explain: Option<String>,
         #[command(flatten)]
-        output: Output,
+        output: VerifyOutput,
     },
     /// Find what the record contradicts, duplicates or leaves unexplained
     #[command(after_help = "Examples:\n  relief-ledger audit entries.csv --reports reports.csv\n  \
@@ -229,6 +233,26 @@ pub(crate) struct Output {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutFormat::Table)]
     pub(crate) format: OutFormat,
+}
+
+/// `verify`'s output: the formats of every command, and a page.
+#[derive(Args)]
+pub(crate) struct VerifyOutput {
+    /// Output format (html: one self-contained page)
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Table)]
+    pub(crate) format: VerifyFormat,
+    /// With --format html: write the page here instead of to standard output (named .html; written whole or
+    /// not at all; never over an input)
+    #[arg(long, value_name = "PAGE.html")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum VerifyFormat {
+    Table,
+    Csv,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -191,6 +191,14 @@ fn loader_of(inputs: Vec<Input>, assume: &Assumptions) -> Loader {
     loader
 }
 
+/// Reads opened files into a ledger and reports, and says where each record came from.
+pub(crate) fn read_inputs_with_places(
+    inputs: Vec<Input>,
+    assume: &Assumptions,
+) -> Result<(Ledger, Vec<Report>, Places), Failure> {
+    Ok(loader_of(inputs, assume).finish_with_places()?)
+}
+
 /// Reads files into a ledger and reports, and says where each record came from.
 pub(crate) fn load_with_places(
     files: &[PathBuf],
@@ -233,6 +241,8 @@ pub(crate) struct OutKind {
 
 impl OutKind {
     pub(crate) const SVG: OutKind = OutKind { what: "the chart is SVG", extensions: &["svg"] };
+    pub(crate) const HTML: OutKind =
+        OutKind { what: "--format html writes an HTML page", extensions: &["html", "htm"] };
 
     pub(crate) fn of(format: Format) -> OutKind {
         match format {

@@ -175,11 +175,11 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
         Command::Verify { files, input, reports, claims, explain, output } => {
             // A bad claim is reported with the problems of the files, if any, not alone.
             let claims = claims_of(&claims);
-            verify::verify(&files, &assumptions(&input)?, &reports, claims, explain.as_deref(), output.format, &mut out)
-                .map_err(|f| {
-                    let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
-                    name_files(f, &all, "; check the figures of these files")
-                })
+            let how = verify::How { explain: explain.as_deref(), format: output.format, out: output.out.as_deref() };
+            verify::verify(&files, &assumptions(&input)?, &reports, claims, &how, &mut out).map_err(|f| {
+                let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
+                name_files(f, &all, "; check the figures of these files")
+            })
         }
         Command::Audit { files, input, reports, window, deny, output } => {
             audit::audit(&files, &assumptions(&input)?, &reports, window, deny.is_some(), output.format, &mut out)

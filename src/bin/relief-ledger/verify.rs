@@ -1,9 +1,9 @@
 //! `verify`: published reports and claims compared with the ledger.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use relief_ledger::{Assumptions, Format, Report, Role, Status};
+use relief_ledger::{Assumptions, AuditOptions, Format, HtmlPage, Places, Report, Role, Status};
 use rust_decimal::Decimal;
 
 use crate::cli::*;
@@ -11,21 +11,49 @@ use crate::files::*;
 use crate::output::*;
 use crate::{Failure, colour_stdout, leak};
 
+/// How `verify` prints: one report explained, the format, and the page's file.
+pub(crate) struct How<'a> {
+    pub(crate) explain: Option<&'a str>,
+    pub(crate) format: VerifyFormat,
+    pub(crate) out: Option<&'a Path>,
+}
+
 pub(crate) fn verify(
     files: &[PathBuf],
     assume: &Assumptions,
     report_files: &[PathBuf],
     claims: Result<Vec<Report>, Failure>,
-    explain: Option<&str>,
-    format: OutFormat,
+    how: &How<'_>,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    // Positional files may hold reports too (a JSON document holds both).
-    let (ledger, reports) = match (load(files, assume, report_files, Role::Any), claims) {
+    let html = how.format == VerifyFormat::Html;
+    if let (Some(page), false) = (how.out, html) {
+        return Err(Failure::Usage(format!(
+            "--out {}: only --format html writes to a file; add --format html, or leave out --out",
+            page.display()
+        )));
+    }
+    if let (Some(id), true) = (how.explain, html) {
+        return Err(Failure::Usage(format!(
+            "--explain {id}: the page explains every report under its row; leave out --explain with --format html"
+        )));
+    }
+    // Positional files may hold reports too (a JSON document holds both). The page's target is
+    // checked before anything is read, and the page shows where each finding's records were read.
+    let loaded = opened(files, Role::Any, report_files).and_then(|inputs| {
+        let target = how.out.map(|p| OutFile::prepare(p, &OutKind::HTML, &inputs)).transpose()?;
+        let (ledger, reports, places) = if html {
+            read_inputs_with_places(inputs, assume)?
+        } else {
+            read_inputs(inputs, assume).map(|(l, r)| (l, r, Places::default()))?
+        };
+        Ok((ledger, reports, places, target))
+    });
+    let (ledger, reports, places, target) = match (loaded, claims) {
         (Ok(loaded), Ok(claims)) => {
-            let (ledger, mut reports) = loaded;
+            let (ledger, mut reports, places, target) = loaded;
             reports.extend(claims);
-            (ledger, reports)
+            (ledger, reports, places, target)
         }
         (Err(f), Ok(_)) | (Ok(_), Err(f)) => return Err(f),
         (Err(files), Err(claims)) => return Err(claims.and(files)),
@@ -37,7 +65,7 @@ pub(crate) fn verify(
         ));
     }
     let v = ledger.verify(&reports)?;
-    let explained = match explain {
+    let explained = match how.explain {
         Some(id) => match v.outcome(id) {
             Some(o) => Some(o),
             None => {
@@ -49,13 +77,36 @@ pub(crate) fn verify(
         None => None,
     };
     // Explaining one report prints that report alone; the exit status is still that of every report.
-    match (format, explained) {
-        (OutFormat::Table, Some(o)) => writeln!(out, "{}", v.explain(o))?,
-        (OutFormat::Csv, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Csv, &v, o)?,
-        (OutFormat::Json, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Json, &v, o)?,
-        (OutFormat::Table, None) => verify_table(&v, reports.len(), out)?,
-        (OutFormat::Csv, None) => relief_ledger::write_outcomes(&mut *out, Format::Csv, &v)?,
-        (OutFormat::Json, None) => relief_ledger::write_outcomes(&mut *out, Format::Json, &v)?,
+    match (how.format, explained) {
+        (VerifyFormat::Table, Some(o)) => writeln!(out, "{}", v.explain(o))?,
+        (VerifyFormat::Csv, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Csv, &v, o)?,
+        (VerifyFormat::Json, Some(o)) => relief_ledger::write_explanation(&mut *out, Format::Json, &v, o)?,
+        (VerifyFormat::Table, None) => verify_table(&v, reports.len(), out)?,
+        (VerifyFormat::Csv, None) => relief_ledger::write_outcomes(&mut *out, Format::Csv, &v)?,
+        (VerifyFormat::Json, None) => relief_ledger::write_outcomes(&mut *out, Format::Json, &v)?,
+        (VerifyFormat::Html, _) => {
+            let mut audit = ledger.audit(&reports, &AuditOptions::default());
+            audit.locate(|kind, id| places.position(kind, id));
+            let names: Vec<String> = files.iter().chain(report_files).map(|p| p.display().to_string()).collect();
+            let page = HtmlPage::new(&v).audit(&audit).files(names).render();
+            match target {
+                Some(t) => {
+                    let shown = t.path.display().to_string();
+                    t.write(|w| Ok(w.write_all(page.as_bytes())?))?;
+                    let count = |s: Status| v.outcomes().iter().filter(|o| o.status() == s).count();
+                    let counts: Vec<String> =
+                        Status::ALL.iter().filter(|s| count(**s) > 0).map(|s| format!("{} {s}", count(*s))).collect();
+                    writeln!(
+                        out,
+                        "wrote {shown} ({}: {}; {})",
+                        plural(reports.len(), "report", "reports"),
+                        counts.join(", "),
+                        plural(audit.findings().len(), "finding", "findings")
+                    )?;
+                }
+                None => out.write_all(page.as_bytes())?,
+            }
+        }
     }
     let success = v.is_success();
     leak(v);
