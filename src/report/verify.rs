@@ -667,6 +667,7 @@ pub(super) fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
         source: text(&r.source),
         note: Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
         fills: Some(Arc::new(r.id.to_string())),
+        exchange: None,
     };
     builder.build().map_err(|e| e.at(&Position::new().with_id(r.id.to_string(), RecordKind::Report)))
 }
