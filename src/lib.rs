@@ -143,6 +143,7 @@ mod chart;
 pub mod claim;
 mod entry;
 mod error;
+mod exchange;
 mod hash;
 mod io;
 mod ledger;
@@ -161,6 +162,7 @@ pub use audit::{Audit, AuditOptions, Code, Finding, Severity};
 pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
+pub use exchange::{Exchange, Handover};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
 pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, Places, REPORT_COLUMNS, Role,

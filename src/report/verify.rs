@@ -261,6 +261,8 @@ impl<'de> serde::Deserialize<'de> for Outcome {
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
     fills: Vec<usize>,
+    /// For a count of exchanges: the positions of the ledger's entries of the exchanges counted.
+    exchanges: Vec<u32>,
 }
 
 impl Outcome {
@@ -474,6 +476,7 @@ impl<'a> Verification<'a> {
             }
         }
         out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)));
+        out.extend(outcome.span.exchanges.iter().map(|&p| self.ledger.entry_at(p)));
         out.sort_by_key(|e| e.date());
         out
     }
@@ -580,9 +583,23 @@ impl Verification<'_> {
     fn figure(&self, i: usize) -> Result<(Decimal, Span), Error> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
+        if dim == crate::quantity::Dimension::Exchanges {
+            // Distinct exchange ids among the entries in scope and period, whatever their unit;
+            // fills make no exchange (a fill in exchanges is refused when the report is built).
+            let symbols = self.ledger.exchange_symbols(&r.scope);
+            let positions = self.ledger.exchange_positions();
+            let mut exchanges: Vec<u32> =
+                symbols.iter().filter_map(|s| positions.get(s)).flatten().copied().collect();
+            exchanges.sort_unstable();
+            let span = Span { bucket: None, fills: Vec::new(), exchanges };
+            return Ok((Decimal::from(symbols.len()), span));
+        }
         let mut sum = ExactSum::default();
-        let mut span =
-            Span { bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum), fills: Vec::new() };
+        let mut span = Span {
+            bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum),
+            fills: Vec::new(),
+            exchanges: Vec::new(),
+        };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() == dim && r.scope.matches(e) {
                 sum.add(e.quantity().canonical()?.value());
