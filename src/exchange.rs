@@ -129,7 +129,8 @@ impl Exchange {
     fn of(id: &str, members: &[&Entry]) -> Option<Exchange> {
         let date = members.iter().map(|e| e.date()).min()?;
         let last = members.iter().map(|e| e.date()).max()?;
-        let mut parties: Vec<String> = members.iter().flat_map(|e| e.from().into_iter().chain(e.to())).map(String::from).collect();
+        let mut parties: Vec<String> =
+            members.iter().flat_map(|e| e.from().into_iter().chain(e.to())).map(String::from).collect();
         parties.sort_unstable();
         parties.dedup();
         let mut entries: Vec<String> = members.iter().map(|e| e.id().to_string()).collect();
@@ -154,8 +155,7 @@ impl Exchange {
         let list = |side: BTreeMap<String, BTreeMap<(Kind, Unit), Decimal>>| {
             side.into_iter()
                 .map(|(party, sums)| {
-                    let items =
-                        sums.into_iter().map(|((kind, unit), value)| Handover { kind, value, unit }).collect();
+                    let items = sums.into_iter().map(|((kind, unit), value)| Handover { kind, value, unit }).collect();
                     (party, items)
                 })
                 .collect()

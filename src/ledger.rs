@@ -666,8 +666,7 @@ fn build_rows(
         for i in 1..next.len() {
             next[i] += next[i - 1];
         }
-        let placeholder =
-            Row {
+        let placeholder = Row {
             canon: Decimal::ZERO,
             date: min,
             month: 0,
@@ -779,7 +778,7 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
                     e,
                     "date",
                     format!(
-                        "{} is {days} days {relation} entry {} ({}) of exchange {}, and the entries of one exchange                          are at most {EXCHANGE_DAYS} days apart (the exchange's other entries: {}); correct the date,                          or give the entry another exchange",
+                        "{} is {days} days {relation} entry {} ({}) of exchange {}, and the entries of one exchange are at most {EXCHANGE_DAYS} days apart (the exchange's other entries: {}); correct the date, or give the entry another exchange",
                         e.date(),
                         anchor.id(),
                         anchor.date(),
@@ -823,7 +822,7 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
                         e,
                         field,
                         format!(
-                            "{party} is a third party in exchange {}, which is between {} and {} (its other entries: {});                              an exchange is between two parties (an intermediary goes in via): correct the party,                              or give the entry another exchange",
+                        "{party} is a third party in exchange {}, which is between {} and {} (its other entries: {}); an exchange is between two parties (an intermediary goes in via): correct the party, or give the entry another exchange",
                             echo(name),
                             two.first().copied().unwrap_or(""),
                             two.get(1).copied().unwrap_or(""),
@@ -842,7 +841,7 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
                     e,
                     "exchange",
                     format!(
-                        "exchange {} names one party, {only} (its other entries: {}); an exchange is between two                          parties: name the other in from or to, or leave the exchange out",
+                        "exchange {} names one party, {only} (its other entries: {}); an exchange is between two parties: name the other in from or to, or leave the exchange out",
                         echo(name),
                         others(p)
                     ),

@@ -162,8 +162,8 @@ pub use audit::{Audit, AuditOptions, Code, Finding, Severity};
 pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
-pub use exchange::{Exchange, Handover};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
+pub use exchange::{Exchange, Handover};
 pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, Places, REPORT_COLUMNS, Role,
     defuse_formula, hxl, outcome_record, read, read_file, read_file_with, read_with, write, write_explanation,

@@ -25,7 +25,13 @@ pub fn entries() -> Result<Vec<Entry>> {
     let transfer = |id: &str, date: &str, n: &str, from: &str, to: &str, source: &str| -> Result<Entry> {
         // Each transfer belongs to the exchange of its day (public-figures.md: each was an exchange).
         let exchange = format!("x-{date}");
-        Ok(Entry::detainee_transfer(p(date)?, p(n)?).id(id).from(from).to(to).source(source).exchange(exchange).build()?)
+        Ok(Entry::detainee_transfer(p(date)?, p(n)?)
+            .id(id)
+            .from(from)
+            .to(to)
+            .source(source)
+            .exchange(exchange)
+            .build()?)
     };
     let ap = "AP, 2020-12-14 (Russian Ministry of Defence figures; one outlet dates it 2020-12-13)";
     let armradio = "Armenian Public Radio (en.armradio.am), 2021-02-10";

@@ -588,8 +588,7 @@ impl Verification<'_> {
             // fills make no exchange (a fill in exchanges is refused when the report is built).
             let symbols = self.ledger.exchange_symbols(&r.scope);
             let positions = self.ledger.exchange_positions();
-            let mut exchanges: Vec<u32> =
-                symbols.iter().filter_map(|s| positions.get(s)).flatten().copied().collect();
+            let mut exchanges: Vec<u32> = symbols.iter().filter_map(|s| positions.get(s)).flatten().copied().collect();
             exchanges.sort_unstable();
             let span = Span { bucket: None, fills: Vec::new(), exchanges };
             return Ok((Decimal::from(symbols.len()), span));
