@@ -45,6 +45,9 @@
 //! - [`PartialDate`], [`Precision`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive
 //!   ranges of them; only real spans of days can be built.
 //! - [`Ledger`], [`Entries`]: entries with unique ids, in date order (`for entry in &ledger`).
+//! - [`Ledger::exchanges`], [`Exchange`], [`Handover`]: the entries of one occasion linked by their
+//!   `exchange` id, with what each of the two parties gave and received; reports count them in the
+//!   unit `exchanges`.
 //! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
