@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::entry::{Entry, Kind};
+use crate::error::Error;
 use crate::hash::FxHashMap;
 use crate::ledger::Ledger;
 use crate::quantity::{Quantity, Unit, decimal_str};
@@ -64,7 +65,7 @@ impl fmt::Display for Handover {
 ///     Entry::detainee_transfer("2021-02-10".parse()?, "1 persons".parse()?).id("b").from("ARM").to("AZE").exchange("x").build()?,
 ///     Entry::detainee_transfer("2021-02-10".parse()?, "5 persons".parse()?).id("a").from("AZE").to("ARM").exchange("x").build()?,
 /// ])?;
-/// let json = serde_json::to_value(&ledger.exchanges(&Scope::all())[0])?;
+/// let json = serde_json::to_value(&ledger.exchanges(&Scope::all())?[0])?;
 /// assert_eq!(json["date"], "2021-02-10");
 /// assert_eq!(json["parties"], serde_json::json!(["ARM", "AZE"]));
 /// assert_eq!(json["entries"], serde_json::json!(["a", "b"]));
@@ -126,30 +127,34 @@ impl Exchange {
         self.received.get(party).map_or(&[], Vec::as_slice)
     }
 
-    fn of(id: &str, members: &[&Entry]) -> Option<Exchange> {
-        let date = members.iter().map(|e| e.date()).min()?;
-        let last = members.iter().map(|e| e.date()).max()?;
+    fn of(id: &str, members: &[&Entry]) -> Result<Option<Exchange>, Error> {
+        let (Some(date), Some(last)) = (members.iter().map(|e| e.date()).min(), members.iter().map(|e| e.date()).max())
+        else {
+            return Ok(None);
+        };
         let mut parties: Vec<String> =
             members.iter().flat_map(|e| e.from().into_iter().chain(e.to())).map(String::from).collect();
         parties.sort_unstable();
         parties.dedup();
         let mut entries: Vec<String> = members.iter().map(|e| e.id().to_string()).collect();
         entries.sort_unstable();
-        // Totals per (party, kind, unit): exact sums of quantities of one unit never overflow a
-        // ledger's own entries in practice; a sum that would is kept at the largest decimal.
+        // Totals per (party, kind, unit), exact: a sum past the largest decimal is an error, never rounded.
         let mut gave: BTreeMap<String, BTreeMap<(Kind, Unit), Decimal>> = BTreeMap::new();
         let mut received: BTreeMap<String, BTreeMap<(Kind, Unit), Decimal>> = BTreeMap::new();
         for e in members {
             let q = e.quantity();
             let add = |side: &mut BTreeMap<String, BTreeMap<(Kind, Unit), Decimal>>, party: &str| {
                 let sum = side.entry(party.to_string()).or_default().entry((e.kind(), q.unit())).or_default();
-                *sum = sum.checked_add(q.value()).unwrap_or(Decimal::MAX);
+                *sum = sum
+                    .checked_add(q.value())
+                    .ok_or_else(|| Error::overflow(format!("the {} of {party} in exchange {id}", q.unit())))?;
+                Ok::<(), Error>(())
             };
             if let Some(from) = e.from() {
-                add(&mut gave, from);
+                add(&mut gave, from)?;
             }
             if let Some(to) = e.to() {
-                add(&mut received, to);
+                add(&mut received, to)?;
             }
         }
         let list = |side: BTreeMap<String, BTreeMap<(Kind, Unit), Decimal>>| {
@@ -160,7 +165,15 @@ impl Exchange {
                 })
                 .collect()
         };
-        Some(Exchange { id: id.to_string(), date, last, parties, entries, gave: list(gave), received: list(received) })
+        Ok(Some(Exchange {
+            id: id.to_string(),
+            date,
+            last,
+            parties,
+            entries,
+            gave: list(gave),
+            received: list(received),
+        }))
     }
 }
 
@@ -205,7 +218,7 @@ impl Ledger {
     ///     Entry::detainee_transfer("2021-02-10".parse()?, "5 persons".parse()?)
     ///         .id("dt-2021-02-10-arm").from("AZE").to("ARM").exchange("x-2021-02-10").build()?,
     /// ])?;
-    /// let exchanges = ledger.exchanges(&Scope::all().kind(Kind::DetaineeTransfer));
+    /// let exchanges = ledger.exchanges(&Scope::all().kind(Kind::DetaineeTransfer))?;
     /// assert_eq!(exchanges.len(), 1);
     /// let x = &exchanges[0];
     /// assert_eq!(x.id(), "x-2021-02-10");
@@ -226,15 +239,25 @@ impl Ledger {
     /// assert!(again.insert(late).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn exchanges(&self, scope: &Scope) -> Vec<Exchange> {
-        let mut out: Vec<Exchange> =
-            self.exchange_symbols(scope).into_iter().filter_map(|sym| self.exchange_of_symbol(sym)).collect();
+    ///
+    /// # Errors
+    ///
+    /// What one party gave or received of one kind and unit does not fit a decimal (an overflow,
+    /// never a rounded figure).
+    pub fn exchanges(&self, scope: &Scope) -> Result<Vec<Exchange>, Error> {
+        let mut out = Vec::new();
+        for sym in self.exchange_symbols(scope) {
+            out.extend(self.exchange_of_symbol(sym)?);
+        }
         out.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-        out
+        Ok(out)
     }
 
-    /// The exchange with this id, whole.
+    /// The exchange with this id, whole; `None` when no entry has it.
+    ///
+    /// # Errors
+    ///
+    /// As [`Ledger::exchanges`].
     ///
     /// # Example
     ///
@@ -244,20 +267,22 @@ impl Ledger {
     /// let ledger = Ledger::from_entries([
     ///     Entry::minefield_maps("2021-06-12".parse()?, "1 packages".parse()?).from("ARM").to("AZE").exchange("x-2021-06-12").build()?,
     /// ])?;
-    /// assert_eq!(ledger.exchange("x-2021-06-12").map(|x| x.parties().len()), Some(2));
-    /// assert!(ledger.exchange("x-2021-06-13").is_none());
+    /// assert_eq!(ledger.exchange("x-2021-06-12")?.map(|x| x.parties().len()), Some(2));
+    /// assert!(ledger.exchange("x-2021-06-13")?.is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    #[must_use]
-    pub fn exchange(&self, id: &str) -> Option<Exchange> {
-        self.exchange_of_symbol(self.symbols.find(id)?)
+    pub fn exchange(&self, id: &str) -> Result<Option<Exchange>, Error> {
+        match self.symbols.find(id) {
+            Some(sym) => self.exchange_of_symbol(sym),
+            None => Ok(None),
+        }
     }
 
-    fn exchange_of_symbol(&self, sym: u32) -> Option<Exchange> {
-        let positions = self.exchange_positions().get(&sym)?;
+    fn exchange_of_symbol(&self, sym: u32) -> Result<Option<Exchange>, Error> {
+        let Some(positions) = self.exchange_positions().get(&sym) else { return Ok(None) };
         let members: Vec<&Entry> = positions.iter().map(|&p| self.entry_at(p)).collect();
-        let id = members.first()?.exchange()?.to_string();
-        Exchange::of(&id, &members)
+        let Some(id) = members.first().and_then(|e| e.exchange()) else { return Ok(None) };
+        Exchange::of(id, &members)
     }
 
     /// The symbols of the exchanges that have an entry in `scope`, each once, in order of their

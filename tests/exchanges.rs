@@ -49,7 +49,7 @@ fn entries_seven_days_apart_are_one_exchange_and_eight_are_refused() {
         transfer("b", "2021-02-17", 5, "AZE", "ARM", "x"),
     ])
     .expect("7 days apart is one exchange");
-    let x = seven.exchange("x").expect("the exchange");
+    let x = seven.exchange("x").unwrap().expect("the exchange");
     assert_eq!((x.first_date(), x.last_date()), (day("2021-02-10"), day("2021-02-17")));
 
     let err = Ledger::from_entries([
@@ -76,10 +76,13 @@ fn an_exchange_is_checked_whole_across_batches_and_a_refused_batch_leaves_nothin
     assert_eq!(err.problems()[0].position.id.as_deref(), Some("m"), "{err}");
     assert!(err.to_string().contains("8 days before entry a (2021-06-12)"), "{err}");
     assert_eq!(ledger.len(), 1, "nothing of the batch is kept");
-    assert_eq!(ledger.exchange("x").map(|x| x.entries().len()), Some(1));
+    assert_eq!(ledger.exchange("x").unwrap().map(|x| x.entries().len()), Some(1));
     // Seven days before is the same exchange.
     ledger.insert(maps("m", "2021-06-05", "ARM", "AZE", "x")).expect("7 days apart");
-    assert_eq!(ledger.exchange("x").map(|x| x.entries().to_vec()), Some(vec!["a".to_string(), "m".to_string()]));
+    assert_eq!(
+        ledger.exchange("x").unwrap().map(|x| x.entries().to_vec()),
+        Some(vec!["a".to_string(), "m".to_string()])
+    );
 }
 
 #[test]
@@ -97,7 +100,7 @@ fn a_third_party_is_refused_and_via_is_no_party() {
         transfer("b", "2021-02-10", 5, "AZE", "ARM", "x"),
     ])
     .expect("an intermediary is no party");
-    assert_eq!(ok.exchange("x").expect("the exchange").parties(), ["ARM", "AZE"]);
+    assert_eq!(ok.exchange("x").unwrap().expect("the exchange").parties(), ["ARM", "AZE"]);
 
     let err = Ledger::from_entries([
         transfer("a", "2021-02-10", 1, "ARM", "AZE", "x"),
@@ -121,7 +124,7 @@ fn a_third_party_is_refused_and_via_is_no_party() {
 fn an_exchange_of_one_entry_is_valid_and_one_party_alone_is_not() {
     // A release is an occasion too.
     let ledger = Ledger::from_entries([transfer("r", "2021-01-28", 1, "AZE", "ARM", "release")]).expect("valid");
-    let xs = ledger.exchanges(&Scope::all());
+    let xs = ledger.exchanges(&Scope::all()).unwrap();
     assert_eq!(xs.len(), 1);
     assert_eq!(xs[0].parties(), ["ARM", "AZE"]);
     assert_eq!(xs[0].summary(), "ARM gave nothing; AZE gave 1 persons (detainee-transfer)");
@@ -150,7 +153,7 @@ fn problems_of_exchanges_are_positioned_in_their_files() {
 #[test]
 fn the_seed_links_its_four_dated_exchanges() {
     let ledger = Ledger::from_entries(data::entries().expect("the seed")).expect("a valid ledger");
-    let xs = ledger.exchanges(&Scope::all());
+    let xs = ledger.exchanges(&Scope::all()).unwrap();
     let dates: Vec<String> = xs.iter().map(|x| x.first_date().to_string()).collect();
     assert_eq!(dates, ["2020-12-14", "2021-02-10", "2021-06-12", "2021-07-03"]);
     for x in &xs {
@@ -177,14 +180,15 @@ fn the_seed_links_its_four_dated_exchanges() {
     let from_file =
         Ledger::from_entries(read(text.as_bytes(), "entries.csv", Format::Csv, Role::Entries).unwrap().entries)
             .unwrap()
-            .exchanges(&Scope::all());
+            .exchanges(&Scope::all())
+            .unwrap();
     assert_eq!(from_file, xs);
     // Scoped: the exchanges with an entry in scope, each whole.
     let maps_scope = Scope::all().kind(Kind::MinefieldMaps);
-    let with_maps = ledger.exchanges(&maps_scope);
+    let with_maps = ledger.exchanges(&maps_scope).unwrap();
     assert_eq!(with_maps.iter().map(|x| x.id()).collect::<Vec<_>>(), ["x-2021-06-12", "x-2021-07-03"]);
     assert_eq!(with_maps[0].entries().len(), 2, "the detainees come with the maps");
-    assert!(ledger.exchanges(&Scope::all().period("2021-03..2021-05".parse().unwrap())).is_empty());
+    assert!(ledger.exchanges(&Scope::all().period("2021-03..2021-05".parse().unwrap())).unwrap().is_empty());
 }
 
 /// Three exchanges (one of them maps for detainees), and a transfer outside any exchange.

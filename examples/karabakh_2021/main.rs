@@ -71,7 +71,7 @@ fn run() -> Result<()> {
         reports.len()
     );
     // The occasions: entries linked by their exchange id, with what each side handed over.
-    let exchanges = ledger.exchanges(&Scope::all());
+    let exchanges = ledger.exchanges(&Scope::all())?;
     println!("\nExchanges: {} in the record, what each side gave", exchanges.len());
     let mut rows = vec![row(&["exchange", "date", "parties", "gave"])];
     for x in &exchanges {

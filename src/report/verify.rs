@@ -458,7 +458,8 @@ impl<'a> Verification<'a> {
     }
 
     /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
-    /// entries, and unattributed entries of earlier fills.
+    /// entries, and unattributed entries of earlier fills. For a number of exchanges: every entry of
+    /// each exchange counted, those outside the report's scope included.
     #[must_use]
     pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();

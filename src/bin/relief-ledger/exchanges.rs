@@ -20,7 +20,7 @@ pub(crate) fn exchanges(
 ) -> Result<(), Failure> {
     let scope = scope_of(scope)?;
     let (ledger, _) = load(files, assume, &[], Role::Any)?;
-    let exchanges = ledger.exchanges(&scope);
+    let exchanges = ledger.exchanges(&scope)?;
     match format {
         OutFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &exchanges)
