@@ -354,3 +354,52 @@ fn two_entries_of_one_exchange_are_never_one_event_twice() {
     .unwrap();
     assert!(codes(&two).contains(&Code::DuplicateEvent));
 }
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Exchange ids as people write them: dates, commas, quotes, non-ASCII letters, a line break,
+    /// and text a spreadsheet would run as a formula.
+    fn id() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "x-20[0-9]{2}-[01][0-9]-[0-3][0-9]",
+            "[a-z]{1,8}( [a-z]{1,8}){0,2}",
+            Just("=HYPERLINK(\"x\")".to_string()),
+            Just("-2021-06-12".to_string()),
+            Just("Aghdam, \"maps\"".to_string()),
+            Just("Шуша / Şuşa".to_string()),
+            Just("two\nlines".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn every_format_reads_back_the_exchange(ids in proptest::collection::vec(proptest::option::of(id()), 1..6)) {
+            let entries: Vec<Entry> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let b = Entry::detainee_transfer(day("2021-06-12"), "15 persons".parse().unwrap())
+                        .id(format!("e{i}"))
+                        .from("AZE")
+                        .to("ARM");
+                    match x {
+                        Some(x) => b.exchange(x.clone()),
+                        None => b,
+                    }
+                    .build()
+                    .unwrap()
+                })
+                .collect();
+            for format in Format::ALL {
+                let mut out = Vec::new();
+                write(&mut out, format, &entries, &[]).unwrap();
+                let doc = read(out.as_slice(), "out", format, Role::Entries).map_err(|e| TestCaseError::fail(format!("{format}: {e}")))?;
+                prop_assert_eq!(&doc.entries, &entries, "{}", format);
+            }
+        }
+    }
+}
