@@ -288,14 +288,23 @@ impl Ledger {
     /// The symbols of the exchanges that have an entry in `scope`, each once, in order of their
     /// first entry in scope.
     pub(crate) fn exchange_symbols(&self, scope: &Scope) -> Vec<u32> {
-        let Some(c) = scope.compile(self) else { return Vec::new() };
+        self.exchanges_in(scope).0
+    }
+
+    /// The symbols of the exchanges that have an entry in `scope` (as [`Ledger::exchange_symbols`]),
+    /// and the positions of the entries in scope that belong to one, in date order.
+    pub(crate) fn exchanges_in(&self, scope: &Scope) -> (Vec<u32>, Vec<u32>) {
+        let Some(c) = scope.compile(self) else { return (Vec::new(), Vec::new()) };
         let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
-        let mut out = Vec::new();
+        let (mut symbols, mut positions) = (Vec::new(), Vec::new());
         for r in c.candidate_rows(self.rows()) {
-            if r.exchange != 0 && c.matches(r) && seen.insert(r.exchange, ()).is_none() {
-                out.push(r.exchange);
+            if r.exchange != 0 && c.matches(r) {
+                positions.push(r.pos);
+                if seen.insert(r.exchange, ()).is_none() {
+                    symbols.push(r.exchange);
+                }
             }
         }
-        out
+        (symbols, positions)
     }
 }

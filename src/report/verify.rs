@@ -458,8 +458,8 @@ impl<'a> Verification<'a> {
     }
 
     /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
-    /// entries, and unattributed entries of earlier fills. For a number of exchanges: every entry of
-    /// each exchange counted, those outside the report's scope included.
+    /// entries, and unattributed entries of earlier fills. For a number of exchanges: the entries in
+    /// the report's scope and period that belong to an exchange.
     #[must_use]
     pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
@@ -587,10 +587,7 @@ impl Verification<'_> {
         if dim == crate::quantity::Dimension::Exchanges {
             // Distinct exchange ids among the entries in scope and period, whatever their unit;
             // fills make no exchange (a fill in exchanges is refused when the report is built).
-            let symbols = self.ledger.exchange_symbols(&r.scope);
-            let positions = self.ledger.exchange_positions();
-            let mut exchanges: Vec<u32> = symbols.iter().filter_map(|s| positions.get(s)).flatten().copied().collect();
-            exchanges.sort_unstable();
+            let (symbols, exchanges) = self.ledger.exchanges_in(&r.scope);
             let span = Span { bucket: None, fills: Vec::new(), exchanges };
             return Ok((Decimal::from(symbols.len()), span));
         }
