@@ -54,7 +54,8 @@ impl fmt::Display for Handover {
 ///
 /// # Serde
 ///
-/// An object with `id`, `date` (the first day), `last` (the last day), `parties` (two ids, sorted),
+/// An object with `id`, `date` (the first day), `last` (the last day), `parties` (two ids, sorted;
+/// one when the entries name only one),
 /// `entries` (the entries' ids, sorted), and `gave` and `received`: per party, the list of
 /// [`Handover`]s, by kind and unit.
 ///
@@ -102,7 +103,8 @@ impl Exchange {
         self.last
     }
 
-    /// The two parties, sorted.
+    /// The two parties, sorted (one when the entries name only one, such as a release recorded
+    /// with its recipient only).
     #[must_use]
     pub fn parties(&self) -> &[String] {
         &self.parties
