@@ -808,7 +808,15 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
         named.dedup();
         for party in named {
             let order = parties.len();
-            let slot = *slot_of.entry(party).or_insert(order);
+            // Most exchanges name two parties: a look along the list; the map once there are many.
+            let slot = if order <= 8 {
+                parties.iter().position(|(q, _, _)| *q == party).unwrap_or(order)
+            } else {
+                if slot_of.is_empty() {
+                    slot_of.extend(parties.iter().enumerate().map(|(i, (q, _, _))| (*q, i)));
+                }
+                *slot_of.entry(party).or_insert(order)
+            };
             match parties.get_mut(slot) {
                 Some(p) => p.1 = p.1.saturating_add(weight),
                 None => parties.push((party, weight, order)),
