@@ -480,6 +480,8 @@ pub(crate) type Text = Arc<String>;
 pub(crate) struct Extra {
     pub(crate) note: Option<Text>,
     pub(crate) fills: Option<Text>,
+    /// The id of the exchange the entry belongs to.
+    pub(crate) exchange: Option<Text>,
 }
 
 impl Entry {
@@ -500,6 +502,7 @@ impl Entry {
             source: None,
             note: None,
             fills: None,
+            exchange: None,
         }
     }
 
@@ -604,6 +607,28 @@ impl Entry {
         self.extra.as_ref().and_then(|x| x.note.as_deref()).map(String::as_str)
     }
 
+    /// The id of the exchange the entry belongs to: the occasion (prisoners handed over both
+    /// ways, maps for detainees) that links it with other entries; see [`Ledger::exchanges`](crate::Ledger::exchanges).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::Entry;
+    ///
+    /// // 2021-02-10: Armenia returned 1 prisoner of war, Azerbaijan 5 Armenians (public-figures.md).
+    /// let e = Entry::detainee_transfer("2021-02-10".parse()?, "1 persons".parse()?)
+    ///     .from("ARM")
+    ///     .to("AZE")
+    ///     .exchange("x-2021-02-10")
+    ///     .build()?;
+    /// assert_eq!(e.exchange(), Some("x-2021-02-10"));
+    /// assert!(e.to_string().ends_with("exchange=x-2021-02-10"), "{e}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exchange(&self) -> Option<&str> {
+        self.extra.as_ref().and_then(|x| x.exchange.as_deref()).map(String::as_str)
+    }
+
     /// For an unattributed entry made by a `fill` report, the id of that report.
     ///
     /// Such an entry records a shortfall that no dated event explains.
@@ -640,6 +665,13 @@ impl fmt::Display for Entry {
         }
         if let Some(r) = self.unattributed() {
             write!(f, " unattributed-from={r}")?;
+        }
+        if let Some(x) = self.exchange() {
+            if x.contains(char::is_whitespace) {
+                write!(f, " exchange={x:?}")?;
+            } else {
+                write!(f, " exchange={x}")?;
+            }
         }
         if let Some(s) = self.source() {
             write!(f, " source={s:?}")?;
@@ -708,6 +740,7 @@ pub struct EntryBuilder {
     pub(crate) source: Option<Text>,
     pub(crate) note: Option<Text>,
     pub(crate) fills: Option<Text>,
+    pub(crate) exchange: Option<Text>,
 }
 
 macro_rules! text_setters {
@@ -741,7 +774,11 @@ impl EntryBuilder {
         /// Sets the citation.
         source,
         /// Sets a free-text note.
-        note
+        note,
+        /// Sets the id of the exchange the entry belongs to (see [`Entry::exchange`]). Entries of one
+        /// exchange must be at most 7 days apart and between two parties; a [`Ledger`](crate::Ledger)
+        /// checks that when they are inserted.
+        exchange
     );
 
     /// Sets the category; it must be one of the kind's.
@@ -819,6 +856,7 @@ impl EntryBuilder {
             ("region", text(&self.region)),
             ("source", text(&self.source)),
             ("note", text(&self.note)),
+            ("exchange", text(&self.exchange)),
         ];
         for (name, value) in texts {
             if let Some(v) = value {
@@ -875,8 +913,8 @@ impl EntryBuilder {
             Kind::MinefieldMaps => Event::MinefieldMaps { mines: self.mines },
             Kind::Demining => Event::Demining { category },
         };
-        let extra = (self.note.is_some() || self.fills.is_some())
-            .then(|| Box::new(Extra { note: self.note, fills: self.fills }));
+        let extra = (self.note.is_some() || self.fills.is_some() || self.exchange.is_some())
+            .then(|| Box::new(Extra { note: self.note, fills: self.fills, exchange: self.exchange }));
         Ok(Entry {
             id: self.id.unwrap_or_default(),
             date: self.date,

@@ -312,6 +312,8 @@ pub(crate) struct Row {
     pub(crate) pos: u32,
     /// item, from, to, via, region.
     pub(crate) text: [u32; 5],
+    /// The exchange id's symbol, 0 for none.
+    pub(crate) exchange: u32,
     pub(crate) kind: u8,
     /// 0 for none, else the category's index + 1.
     pub(crate) category: u8,
@@ -351,6 +353,10 @@ pub struct Ledger {
     rows: Vec<Row>,
     ids: Ids,
     pub(crate) symbols: Symbols,
+    /// The positions of the entries of each exchange (by the symbol of its id), in insertion order.
+    /// Few entries have one: the map stays small, and inserting an entry of an exchange checks it
+    /// against the others without a scan of the ledger.
+    exchanges: FxHashMap<u32, Vec<u32>>,
 }
 
 /// The entries of a ledger in date order: see [`Ledger::iter`]; `for entry in &ledger` does the same.
@@ -477,7 +483,7 @@ impl Ledger {
         for segment in segments {
             self.store.push_segment(segment);
         }
-        let Ledger { store, rows, ids, symbols } = self;
+        let Ledger { store, rows, ids, symbols, .. } = self;
         let store = &*store;
         let (mut problems, in_order) = if total >= PARALLEL_BATCH {
             std::thread::scope(|s| {
@@ -494,6 +500,21 @@ impl Ledger {
             problems.extend(check_ids(ids, store, segments_before, base));
             (problems, in_order)
         };
+        // Exchanges span files and batches: each exchange the batch touches is checked whole, with
+        // the entries the ledger holds already.
+        let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for r in self.rows.get(rows_before..).unwrap_or(&[]) {
+            if r.exchange != 0 {
+                touched.entry(r.exchange).or_default().push(r.pos);
+            }
+        }
+        let mut touched: Vec<(u32, Vec<u32>)> = touched.into_iter().collect();
+        touched.sort_unstable();
+        for (sym, new) in &mut touched {
+            new.sort_unstable();
+            let old = self.exchanges.get(sym).map_or(&[][..], Vec::as_slice);
+            problems.extend(check_exchange(&self.store, old, new, base));
+        }
         if !problems.is_empty() {
             self.store.truncate_segments(segments_before);
             self.rows.truncate(rows_before);
@@ -504,7 +525,15 @@ impl Ledger {
         if !in_order {
             sort_rows_by_date(&mut self.rows);
         }
+        for (sym, new) in touched {
+            self.exchanges.entry(sym).or_default().extend(new);
+        }
         Ok(())
+    }
+
+    /// The positions of the entries of each exchange, by the symbol of its id.
+    pub(crate) fn exchange_positions(&self) -> &FxHashMap<u32, Vec<u32>> {
+        &self.exchanges
     }
 
     /// The number of entries.
@@ -595,7 +624,9 @@ fn build_rows(
             }
         }
         let date = e.date;
+        let exchange = e.extra.as_ref().and_then(|x| x.exchange.as_ref()).map_or(0, |t| symbols.intern(t));
         Some(Row {
+            exchange,
             canon,
             date,
             month: date.year() * 12 + date.month0() as i32,
@@ -635,8 +666,17 @@ fn build_rows(
         for i in 1..next.len() {
             next[i] += next[i - 1];
         }
-        let placeholder =
-            Row { canon: Decimal::ZERO, date: min, month: 0, pos: 0, text: [0; 5], kind: 0, category: 0, dim: 0 };
+        let placeholder = Row {
+            canon: Decimal::ZERO,
+            date: min,
+            month: 0,
+            pos: 0,
+            text: [0; 5],
+            exchange: 0,
+            kind: 0,
+            category: 0,
+            dim: 0,
+        };
         rows.resize(n, placeholder);
         for (e, pos) in entries() {
             if let Some(row) = make(e, pos, &mut problems) {
@@ -682,6 +722,133 @@ fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<Batc
             BatchProblem { index: pos as usize - base, first, problem: duplicate(id, &msg, &position) }
         })
         .collect()
+}
+
+/// The longest an exchange lasts: its latest entry is at most this many days after its earliest.
+pub(crate) const EXCHANGE_DAYS: i64 = 7;
+
+/// Checks one exchange: the entries at positions `old` (in the ledger, valid together) and `new`
+/// (the batch, from position `base`). Problems go to entries of the batch, naming the others.
+fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<BatchProblem> {
+    let entry = |p: u32| store.get(p);
+    let members: Vec<(u32, &Entry, bool)> = old
+        .iter()
+        .map(|&p| (p, false))
+        .chain(new.iter().map(|&p| (p, true)))
+        .filter_map(|(p, is_new)| entry(p).map(|e| (p, e, is_new)))
+        .collect();
+    let Some(name) = members.first().and_then(|(_, e, _)| e.exchange()) else { return Vec::new() };
+    // The other entries, by id: a few, then how many more (a large exchange with many problems must
+    // not cost the square of its size).
+    let others = |me: u32| -> String {
+        let n = members.len().saturating_sub(1);
+        let shown = if n <= 6 { n } else { 5 };
+        let ids: Vec<&str> = members.iter().filter(|(p, _, _)| *p != me).take(shown).map(|(_, e, _)| e.id()).collect();
+        match n {
+            0 => "none".to_string(),
+            n if n <= 6 => ids.join(", "),
+            n => format!("{} and {} more", ids.join(", "), n - shown),
+        }
+    };
+    let problem = |p: u32, e: &Entry, field: &str, message: String| BatchProblem {
+        index: p as usize - base,
+        first: None,
+        problem: Problem::new(ProblemKind::Inconsistent, field, message)
+            .at(Position::new().with_id(e.id(), RecordKind::Entry)),
+    };
+    let mut problems = Vec::new();
+    // Dates: at most EXCHANGE_DAYS from the earliest to the latest.
+    let first = members.iter().min_by_key(|(p, e, _)| (e.date(), *p));
+    let last = members.iter().max_by_key(|(p, e, _)| (e.date(), std::cmp::Reverse(*p)));
+    if let (Some(&(_, a, _)), Some(&(_, z, _))) = (first, last) {
+        let span = (z.date() - a.date()).num_days();
+        if span > EXCHANGE_DAYS {
+            let late: Vec<&(u32, &Entry, bool)> =
+                members.iter().filter(|(_, e, n)| *n && (e.date() - a.date()).num_days() > EXCHANGE_DAYS).collect();
+            let culprits: Vec<(&(u32, &Entry, bool), &Entry, i64)> = if late.is_empty() {
+                // The batch brought an entry earlier than the ledger's: it is the one too far off.
+                members
+                    .iter()
+                    .filter(|(_, e, n)| *n && (z.date() - e.date()).num_days() > EXCHANGE_DAYS)
+                    .map(|m| (m, z, (z.date() - m.1.date()).num_days()))
+                    .collect()
+            } else {
+                late.into_iter().map(|m| (m, a, (m.1.date() - a.date()).num_days())).collect()
+            };
+            for (&(p, e, _), anchor, days) in culprits {
+                let relation = if e.date() > anchor.date() { "after" } else { "before" };
+                problems.push(problem(
+                    p,
+                    e,
+                    "date",
+                    format!(
+                        "{} is {days} days {relation} entry {} ({}) of exchange {}, and the entries of one exchange are at most {EXCHANGE_DAYS} days apart (the exchange's other entries: {}); correct the date, or give the entry another exchange",
+                        e.date(),
+                        anchor.id(),
+                        anchor.date(),
+                        echo(name),
+                        others(p)
+                    ),
+                ));
+            }
+        }
+    }
+    // Parties: two at most between them (an exchange whose entries name one party, such as a release
+    // recorded with its recipient only, is an occasion too). Each party counts the entries naming it,
+    // entries already in the ledger above all (they are valid together); the two most named are the
+    // exchange's.
+    let mut parties: Vec<(&str, u64, usize)> = Vec::new();
+    // Parties come from files: a keyed map, so that crafted names cannot make the count quadratic.
+    let mut slot_of: TextMap<&str, usize> = TextMap::default();
+    let mut sorted: Vec<&(u32, &Entry, bool)> = members.iter().collect();
+    sorted.sort_by_key(|(p, e, n)| (*n, e.date(), *p));
+    for (_, e, is_new) in &sorted {
+        let weight: u64 = if *is_new { 1 } else { 1 << 32 };
+        let mut named: Vec<&str> = e.from().into_iter().chain(e.to()).collect();
+        named.dedup();
+        for party in named {
+            let order = parties.len();
+            // Most exchanges name two parties: a look along the list; the map once there are many.
+            let slot = if order <= 8 {
+                parties.iter().position(|(q, _, _)| *q == party).unwrap_or(order)
+            } else {
+                if slot_of.is_empty() {
+                    slot_of.extend(parties.iter().enumerate().map(|(i, (q, _, _))| (*q, i)));
+                }
+                *slot_of.entry(party).or_insert(order)
+            };
+            match parties.get_mut(slot) {
+                Some(p) => p.1 = p.1.saturating_add(weight),
+                None => parties.push((party, weight, order)),
+            }
+        }
+    }
+    parties.sort_by_key(|&(_, count, order)| (std::cmp::Reverse(count), order));
+    let two: Vec<&str> = parties.iter().take(2).map(|(q, _, _)| *q).collect();
+    if parties.len() > 2 {
+        for &(p, e, is_new) in &members {
+            if !is_new {
+                continue;
+            }
+            for (field, party) in [("from", e.from()), ("to", e.to())] {
+                if let Some(party) = party.filter(|q| !two.contains(q)) {
+                    problems.push(problem(
+                        p,
+                        e,
+                        field,
+                        format!(
+                        "{party} is a third party in exchange {}, which is between {} and {} (its other entries: {}); an exchange is between two parties (an intermediary goes in via): correct the party, or give the entry another exchange",
+                            echo(name),
+                            two.first().copied().unwrap_or(""),
+                            two.get(1).copied().unwrap_or(""),
+                            others(p)
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 fn duplicate(id: &str, what: &str, position: &Position) -> Problem {

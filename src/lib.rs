@@ -45,6 +45,9 @@
 //! - [`PartialDate`], [`Precision`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive
 //!   ranges of them; only real spans of days can be built.
 //! - [`Ledger`], [`Entries`]: entries with unique ids, in date order (`for entry in &ledger`).
+//! - [`Ledger::exchanges`], [`Exchange`], [`Handover`]: the entries of one occasion linked by their
+//!   `exchange` id, with what each of the two parties gave and received; reports count them in the
+//!   unit `exchanges`.
 //! - [`Scope`], [`Key`], [`Group`], [`Series`]: filters, grouping and running totals.
 //! - [`Report`], [`Qualifier`], [`Mode`], [`Verification`], [`Outcome`], [`Status`]: published
 //!   figures and how they compare with the ledger.
@@ -144,6 +147,7 @@ mod chart;
 pub mod claim;
 mod entry;
 mod error;
+mod exchange;
 mod hash;
 mod html;
 mod io;
@@ -164,6 +168,7 @@ pub use chart::chart_svg;
 pub use claim::{parse_claim, parse_claims, parse_claims_as_of};
 pub use entry::{Category, Entry, EntryBuilder, Event, Kind};
 pub use error::{Error, ErrorKind, PROBLEMS_SHOWN, Position, Problem, ProblemKind, Problems, RecordKind};
+pub use exchange::{Exchange, Handover};
 pub use html::HtmlPage;
 pub use io::{
     Assumptions, Document, ENTRY_COLUMNS, Format, Loader, OUTCOME_COLUMNS, Places, REPORT_COLUMNS, Role,

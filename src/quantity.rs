@@ -55,11 +55,13 @@ pub enum Dimension {
     Packages,
     /// Things counted one by one (`items`).
     Items,
+    /// Occasions: distinct exchange ids (`exchanges`). Only reports are counted in it, never entries.
+    Exchanges,
 }
 
 impl Dimension {
     /// Every dimension, in the order totals list them.
-    pub const ALL: [Dimension; 7] = [
+    pub const ALL: [Dimension; 8] = [
         Dimension::Mass,
         Dimension::Volume,
         Dimension::Area,
@@ -67,6 +69,7 @@ impl Dimension {
         Dimension::Persons,
         Dimension::Packages,
         Dimension::Items,
+        Dimension::Exchanges,
     ];
 
     /// The unit totals of this dimension are given in.
@@ -85,13 +88,14 @@ impl Dimension {
             Dimension::Persons => Unit::Persons,
             Dimension::Packages => Unit::Packages,
             Dimension::Items => Unit::Items,
+            Dimension::Exchanges => Unit::Exchanges,
         }
     }
 
-    /// True for dimensions counted in whole numbers (persons, packages, items).
+    /// True for dimensions counted in whole numbers (persons, packages, items, exchanges).
     #[must_use]
     pub fn is_count(self) -> bool {
-        matches!(self, Dimension::Persons | Dimension::Packages | Dimension::Items)
+        matches!(self, Dimension::Persons | Dimension::Packages | Dimension::Items | Dimension::Exchanges)
     }
 
     pub(crate) fn index(self) -> usize {
@@ -109,6 +113,7 @@ impl Dimension {
             Dimension::Persons => "persons",
             Dimension::Packages => "packages",
             Dimension::Items => "items",
+            Dimension::Exchanges => "exchanges",
         }
     }
 }
@@ -130,7 +135,8 @@ impl FromStr for Dimension {
     }
 }
 
-/// A unit as written in files: `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items`.
+/// A unit as written in files: `t`, `kg`, `m3`, `m2`, `ha`, `km2`, `m`, `km`, `persons`, `packages`, `items`,
+/// and `exchanges` (reports only: a number of distinct exchange ids, see [`Ledger::exchanges`](crate::Ledger::exchanges)).
 ///
 /// # Example
 ///
@@ -168,11 +174,14 @@ pub enum Unit {
     Packages,
     /// Items, `items`.
     Items,
+    /// Exchanges, `exchanges`: reports of any kind count the distinct exchange ids of the entries
+    /// in their scope and period in it; no entry is measured in it.
+    Exchanges,
 }
 
 impl Unit {
     /// Every unit.
-    pub const ALL: [Unit; 11] = [
+    pub const ALL: [Unit; 12] = [
         Unit::Tonne,
         Unit::Kilogram,
         Unit::CubicMetre,
@@ -184,6 +193,7 @@ impl Unit {
         Unit::Persons,
         Unit::Packages,
         Unit::Items,
+        Unit::Exchanges,
     ];
 
     /// The spelling used in files.
@@ -201,6 +211,7 @@ impl Unit {
             Unit::Persons => "persons",
             Unit::Packages => "packages",
             Unit::Items => "items",
+            Unit::Exchanges => "exchanges",
         }
     }
 
@@ -215,6 +226,7 @@ impl Unit {
             Unit::Persons => Dimension::Persons,
             Unit::Packages => Dimension::Packages,
             Unit::Items => Dimension::Items,
+            Unit::Exchanges => Dimension::Exchanges,
         }
     }
 
@@ -234,6 +246,7 @@ impl Unit {
             "person" | "people" => Unit::Persons,
             "package" => Unit::Packages,
             "item" => Unit::Items,
+            "exchange" => Unit::Exchanges,
             _ => return None,
         })
     }
@@ -841,7 +854,7 @@ impl Wide {
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Totals {
-    sums: [ExactSum; 7],
+    sums: [ExactSum; 8],
     present: u8,
 }
 

@@ -269,11 +269,13 @@ pub enum Key {
     Quarter,
     /// The year, `2021`.
     Year,
+    /// The exchange the entry belongs to (empty for none).
+    Exchange,
 }
 
 impl Key {
     /// Every key.
-    pub const ALL: [Key; 10] = [
+    pub const ALL: [Key; 11] = [
         Key::Kind,
         Key::Category,
         Key::Item,
@@ -284,6 +286,7 @@ impl Key {
         Key::Month,
         Key::Quarter,
         Key::Year,
+        Key::Exchange,
     ];
 
     /// The name used on the command line and as a column header.
@@ -300,6 +303,7 @@ impl Key {
             Key::Month => "month",
             Key::Quarter => "quarter",
             Key::Year => "year",
+            Key::Exchange => "exchange",
         }
     }
 
@@ -334,6 +338,7 @@ impl Key {
             Key::Month => r.month as u32,
             Key::Quarter => (r.month.div_euclid(3)) as u32,
             Key::Year => r.month.div_euclid(12) as u32,
+            Key::Exchange => r.exchange,
         }
     }
 
@@ -351,6 +356,7 @@ impl Key {
             Key::Month => KeyValue::Month(d.year(), d.month()),
             Key::Quarter => KeyValue::Quarter(d.year(), d.month0() / 3 + 1),
             Key::Year => KeyValue::Year(d.year()),
+            Key::Exchange => text(e.exchange()),
         }
     }
 }
@@ -579,6 +585,34 @@ impl<'a> Group<'a> {
     pub fn entries(&self) -> &[&'a Entry] {
         &self.entries
     }
+
+    /// The number of distinct exchanges among the group's entries (`report --count`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Key, Ledger, Scope};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "44 persons".parse()?).from("AZE").to("ARM").exchange("x1").build()?,
+    ///     Entry::detainee_transfer("2020-12-14".parse()?, "12 persons".parse()?).from("ARM").to("AZE").exchange("x1").build()?,
+    ///     Entry::detainee_transfer("2021-02-10".parse()?, "5 persons".parse()?).from("AZE").to("ARM").exchange("x2").build()?,
+    ///     Entry::detainee_transfer("2021-03-01".parse()?, "1 persons".parse()?).from("AZE").to("ARM").build()?,
+    /// ])?;
+    /// let all = &ledger.group(&Scope::all(), &[])?[0];
+    /// assert_eq!((all.entries().len(), all.exchanges()), (4, 2));
+    /// let by = ledger.group(&Scope::all(), &[Key::Exchange])?;
+    /// let keys: Vec<String> = by.iter().map(|g| g.key()[0].to_string()).collect();
+    /// assert_eq!(keys, ["", "x1", "x2"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn exchanges(&self) -> usize {
+        let mut ids: Vec<&str> = self.entries.iter().filter_map(|e| e.exchange()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
 }
 
 /// How finely a running total is dated: each change is dated at the end of its day or its month.
@@ -739,8 +773,8 @@ impl Series {
     }
 }
 
-/// Groups rows under composite keys: ten keys at most (there are ten), unused slots zero.
-type GroupCode = [u64; 5];
+/// Groups rows under composite keys: twelve keys at most (there are eleven), unused slots zero.
+type GroupCode = [u64; 6];
 
 impl Ledger {
     /// The entries in `scope`, in date order.
@@ -917,8 +951,8 @@ fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
 #[inline]
 fn group_code(keys: &[Key], r: &Row) -> GroupCode {
     // Two key codes to a word: hashing then reads whole words, as they were written.
-    let mut code = [0u64; 5];
-    for (i, k) in keys.iter().enumerate().take(10) {
+    let mut code = [0u64; 6];
+    for (i, k) in keys.iter().enumerate().take(12) {
         code[i / 2] |= u64::from(k.code(r)) << (32 * (i % 2));
     }
     code

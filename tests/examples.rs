@@ -65,6 +65,31 @@ fn karabakh_2021_prints_the_statement_figures_from_the_ledger() {
     assert!(behind[3].contains("2021-07-03") && behind[3].contains("15 persons") && behind[3].contains("Reuters"));
 }
 
+#[test]
+fn karabakh_2021_prints_the_four_dated_exchanges() {
+    let out = example("karabakh_2021");
+    // public-figures.md: 2020-12-14 (44 to Armenia, 12 to Azerbaijan), 2021-02-10 (1 prisoner of war
+    // for 5 Armenians), 2021-06-12 and 2021-07-03 (15 detainees each for maps).
+    assert!(out.contains("Exchanges: 4 in the record"), "{out}");
+    assert_eq!(
+        row(&out, "x-2020-12-14"),
+        [
+            "x-2020-12-14",
+            "2020-12-14",
+            "ARM AZE",
+            "ARM gave 12 persons (detainee-transfer); AZE gave 44 persons (detainee-transfer)"
+        ]
+    );
+    assert!(row(&out, "x-2021-02-10")[3].starts_with("ARM gave 1 persons (detainee-transfer); AZE gave 5 persons"));
+    for day in ["x-2021-06-12", "x-2021-07-03"] {
+        assert_eq!(
+            row(&out, day)[3],
+            "ARM gave 1 packages (minefield-maps); AZE gave 15 persons (detainee-transfer)",
+            "{out}"
+        );
+    }
+}
+
 // The figures below come from the sources the data cite (examples/data/karabakh-2021 and
 // ../shared/data/public-figures.md), not from the examples' output: the statement of 2021-11-09
 // (105 returned to Armenia, 17 to Azerbaijan, 122 in all, 3 packages of maps, 1581 t and 800 t from

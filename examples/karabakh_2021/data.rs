@@ -23,7 +23,15 @@ const STATEMENT: &str = "Russian foreign ministry statement, 2021-11-09 (ARMENPR
 /// The dated events of public reports.
 pub fn entries() -> Result<Vec<Entry>> {
     let transfer = |id: &str, date: &str, n: &str, from: &str, to: &str, source: &str| -> Result<Entry> {
-        Ok(Entry::detainee_transfer(p(date)?, p(n)?).id(id).from(from).to(to).source(source).build()?)
+        // Each transfer belongs to the exchange of its day (public-figures.md: each was an exchange).
+        let exchange = format!("x-{date}");
+        Ok(Entry::detainee_transfer(p(date)?, p(n)?)
+            .id(id)
+            .from(from)
+            .to(to)
+            .source(source)
+            .exchange(exchange)
+            .build()?)
     };
     let ap = "AP, 2020-12-14 (Russian Ministry of Defence figures; one outlet dates it 2020-12-13)";
     let armradio = "Armenian Public Radio (en.armradio.am), 2021-02-10";
@@ -39,11 +47,12 @@ pub fn entries() -> Result<Vec<Entry>> {
             .from("ARM")
             .to("AZE")
             .source(armradio)
+            .exchange("x-2021-02-10")
             .build()?,
         transfer("dt-2021-02-10-arm", "2021-02-10", "5 persons", "AZE", "ARM", armradio)?,
         transfer("dt-2021-06-12-arm", "2021-06-12", "15 persons", "AZE", "ARM", afp)?,
         transfer("dt-2021-07-03-arm", "2021-07-03", "15 persons", "AZE", "ARM", reuters)?,
-        // Minefield maps handed over in the same exchanges.
+        // Minefield maps handed over in the same exchanges, for the detainees released.
         Entry::minefield_maps(p("2021-06-12")?, p("1 packages")?)
             .id("mm-2021-06-12")
             .from("ARM")
@@ -51,6 +60,7 @@ pub fn entries() -> Result<Vec<Entry>> {
             .region("Aghdam")
             .mines(97_000)
             .source(afp)
+            .exchange("x-2021-06-12")
             .build()?,
         Entry::minefield_maps(p("2021-07-03")?, p("1 packages")?)
             .id("mm-2021-07-03")
@@ -59,6 +69,7 @@ pub fn entries() -> Result<Vec<Entry>> {
             .mines(92_000)
             .source(reuters)
             .note("maps of the Fuzuli and Zangilan districts; how many packages is not reported")
+            .exchange("x-2021-07-03")
             .build()?,
         // EMERCOM convoys.
         Entry::cargo(p("2020-11-24")?, p("45 t")?)

@@ -1,6 +1,7 @@
 //! The seed statement, reproduced: builds a ledger from the dated events in public reports, verifies
 //! the figures of the Russian foreign ministry's statement of 2021-11-09 against it, and prints what
-//! the ledger explains, what it had to record as unattributed, and the totals it then holds.
+//! the ledger explains, what it had to record as unattributed, the totals it then holds, and the
+//! exchanges: the entries of one occasion linked, with what each side gave.
 //!
 //! Run with `cargo run --example karabakh_2021`.
 
@@ -69,12 +70,22 @@ fn run() -> Result<()> {
         "\n{unexplained} of {} figures needed unattributed entries: the part no dated event in the record explains.",
         reports.len()
     );
+    // The occasions: entries linked by their exchange id, with what each side handed over.
+    let exchanges = ledger.exchanges(&Scope::all())?;
+    println!("\nExchanges: {} in the record, what each side gave", exchanges.len());
+    let mut rows = vec![row(&["exchange", "date", "parties", "gave"])];
+    for x in &exchanges {
+        rows.push(vec![x.id().to_string(), x.first_date().to_string(), x.parties().join(" "), x.summary()]);
+    }
+    print_table(&rows);
+
     if let Some(o) = verification.outcome("mfa-returned-arm") {
         println!("\nEntries behind the 105 returned to Armenia:");
         for e in verification.entries(o) {
             println!("  {}", describe(e));
         }
     }
+
     Ok(())
 }
 

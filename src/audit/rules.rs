@@ -265,9 +265,15 @@ pub(super) fn duplicates(ledger: &Ledger, any_fill: bool, window: u32, out: &mut
         })
         .collect();
     keys.sort_unstable();
+    // Entries of one exchange are one occasion, recorded part by part: never one event twice.
+    let one_exchange = |a: &EventKey, b: &EventKey| {
+        let x = ledger.entry_at(a.8).exchange();
+        x.is_some() && x == ledger.entry_at(b.8).exchange()
+    };
     let same = |a: &EventKey, b: &EventKey| {
         (a.0, a.1, a.2, a.3, a.4, a.5, a.6) == (b.0, b.1, b.2, b.3, b.4, b.5, b.6)
             && (b.7 - a.7).num_days() <= i64::from(window)
+            && !one_exchange(a, b)
     };
     let mut i = 0;
     while i < keys.len() {

@@ -1069,16 +1069,19 @@ pub(crate) fn write_defused<W: std::io::Write>(
     w.write_record(None::<&[u8]>)
 }
 
-/// Writes entries as CSV, with the `mines` column only when some entry has mines.
+/// Writes entries as CSV, with the `mines` and `exchange` columns only when some entry has a value
+/// for them (files without them read back the same).
 pub(crate) fn write_entries(out: impl std::io::Write, entries: &[&Entry]) -> Result<(), Error> {
     let with_mines = entries.iter().any(|e| e.event().mines().is_some());
-    let n = if with_mines { 14 } else { 13 };
+    let with_exchange = entries.iter().any(|e| e.exchange().is_some());
+    let columns: Vec<usize> = (0..13).chain(with_mines.then_some(13)).chain(with_exchange.then_some(14)).collect();
     let mut w = csv::WriterBuilder::new().from_writer(out);
     let io = |e: csv::Error| Error::write(e.into());
-    w.write_record(&crate::io::record::ENTRY_COLUMNS[..n]).map_err(io)?;
+    let names = crate::io::record::ENTRY_COLUMNS;
+    w.write_record(columns.iter().filter_map(|&i| names.get(i))).map_err(io)?;
     for e in entries {
         let cells = crate::io::record::entry_cells(e);
-        write_defused(&mut w, &cells[..n]).map_err(io)?;
+        write_defused(&mut w, columns.iter().filter_map(|&i| cells.get(i))).map_err(io)?;
     }
     w.flush().map_err(Error::write)
 }

@@ -126,6 +126,7 @@ const ENTRIES: &[Spec] = &[
     spec("note", "description", &[], 0),
     spec("note", "meta", &["note"], 1),
     spec("mines", "x_mines", &[], 0),
+    spec("exchange", "event", &["id"], 0),
 ];
 
 const REPORTS: &[Spec] = &[

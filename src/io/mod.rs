@@ -100,6 +100,7 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// | `source` | `#meta+source` | `#meta+source` | |
 /// | `note` | `#description` | | `#meta+note` |
 /// | `mines` | `#x_mines` | | |
+/// | `exchange` | `#event+id` | | |
 /// | `qualifier`, `tolerance`, `mode` | | `#x_qualifier`, `#x_tolerance`, `#x_mode` | |
 ///
 /// Where a file says nothing of a field an entry needs (a returns table has no kind or unit

@@ -14,9 +14,9 @@ use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
 
 /// The columns of an entries file, in the order writers put them.
-pub const ENTRY_COLUMNS: [&str; 14] = [
+pub const ENTRY_COLUMNS: [&str; 15] = [
     "id", "date", "kind", "category", "item", "quantity", "unit", "from", "to", "via", "region", "source", "note",
-    "mines",
+    "mines", "exchange",
 ];
 
 /// The columns of a reports file, in the order writers put them.
@@ -245,6 +245,7 @@ pub(crate) fn entry_from_cells(
         source: text(11),
         note: cells[12].map(|s| Arc::new(s.to_string())),
         fills: None,
+        exchange: text(14),
     };
     finish(b.build(), problems)
 }
@@ -318,7 +319,7 @@ fn relabel(e: Error, field: &str) -> Error {
 }
 
 /// The cells of an entry, as written (empty string for absent).
-pub(crate) fn entry_cells(e: &Entry) -> [String; 14] {
+pub(crate) fn entry_cells(e: &Entry) -> [String; 15] {
     let opt = |s: Option<&str>| s.unwrap_or("").to_string();
     [
         e.id().to_string(),
@@ -335,6 +336,7 @@ pub(crate) fn entry_cells(e: &Entry) -> [String; 14] {
         opt(e.source()),
         opt(e.note()),
         e.event().mines().map_or(String::new(), |m| m.to_string()),
+        opt(e.exchange()),
     ]
 }
 

@@ -356,7 +356,17 @@ impl ReportBuilder {
             problems.push(Problem::new(ProblemKind::Empty, "id", "is empty; every report needs an id"));
         }
         let dim = r.value.dimension();
-        if !kind.dimensions().contains(&dim) {
+        // A number of exchanges is a figure of every kind: the occasions, whatever they moved.
+        let counts_exchanges = dim == crate::quantity::Dimension::Exchanges;
+        if counts_exchanges && r.mode == Mode::Fill {
+            problems.push(Problem::new(
+                ProblemKind::Inconsistent,
+                "mode",
+                "a number of exchanges cannot fill: no unattributed entry makes an occasion; \
+                 make the report a check (mode check, or leave mode out)",
+            ));
+        }
+        if !counts_exchanges && !kind.dimensions().contains(&dim) {
             let allowed: Vec<&str> = kind.dimensions().iter().map(|d| d.as_str()).collect();
             problems.push(Problem::new(
                 ProblemKind::WrongDimension,
@@ -436,7 +446,7 @@ impl ReportBuilder {
             Ok(p) => r.scope.period = p,
             Err(e) => problems.extend(e.problems().iter().cloned()),
         }
-        if problems.is_empty() && r.mode == Mode::Fill {
+        if problems.is_empty() && r.mode == Mode::Fill && !counts_exchanges {
             // A fill must be able to record its unattributed entry (a transfer scoped to one party on
             // both sides never can): refuse it here, where the report's file and line are still known.
             if let Err(e) = fill_entry(&r, Decimal::ONE) {

@@ -261,6 +261,8 @@ impl<'de> serde::Deserialize<'de> for Outcome {
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
     fills: Vec<usize>,
+    /// For a count of exchanges: the positions of the ledger's entries of the exchanges counted.
+    exchanges: Vec<u32>,
 }
 
 impl Outcome {
@@ -462,7 +464,8 @@ impl<'a> Verification<'a> {
     }
 
     /// The entries that make up the ledger's figure for an outcome, in date order: the ledger's own
-    /// entries, and unattributed entries of earlier fills.
+    /// entries, and unattributed entries of earlier fills. For a number of exchanges: the entries in
+    /// the report's scope and period that belong to an exchange.
     #[must_use]
     pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
         let mut out: Vec<&Entry> = Vec::new();
@@ -480,6 +483,7 @@ impl<'a> Verification<'a> {
             }
         }
         out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)));
+        out.extend(outcome.span.exchanges.iter().map(|&p| self.ledger.entry_at(p)));
         out.sort_by_key(|e| e.date());
         out
     }
@@ -586,9 +590,19 @@ impl Verification<'_> {
     fn figure(&self, i: usize) -> Result<(Decimal, Span), Error> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
+        if dim == crate::quantity::Dimension::Exchanges {
+            // Distinct exchange ids among the entries in scope and period, whatever their unit;
+            // fills make no exchange (a fill in exchanges is refused when the report is built).
+            let (symbols, exchanges) = self.ledger.exchanges_in(&r.scope);
+            let span = Span { bucket: None, fills: Vec::new(), exchanges };
+            return Ok((Decimal::from(symbols.len()), span));
+        }
         let mut sum = ExactSum::default();
-        let mut span =
-            Span { bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum), fills: Vec::new() };
+        let mut span = Span {
+            bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum),
+            fills: Vec::new(),
+            exchanges: Vec::new(),
+        };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() == dim && r.scope.matches(e) {
                 sum.add(e.quantity().canonical()?.value());
@@ -673,6 +687,7 @@ pub(super) fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
         source: text(&r.source),
         note: Some(Arc::new(format!("unattributed: the part of report {} that no dated event explains", r.id))),
         fills: Some(Arc::new(r.id.to_string())),
+        exchange: None,
     };
     builder.build().map_err(|e| e.at(&Position::new().with_id(r.id.to_string(), RecordKind::Report)))
 }

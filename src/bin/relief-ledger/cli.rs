@@ -41,7 +41,8 @@ pub(crate) enum Command {
     /// Print totals, grouped by keys
     #[command(after_help = "Examples:\n  relief-ledger report entries.csv --by kind,to\n  \
         relief-ledger report entries.csv --kind cargo --by month --cumulative --unit kg\n  \
-        relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv\n\n\
+        relief-ledger report entries.csv --since 2020-12 --until 2021-06 --format csv\n  \
+        relief-ledger report entries.csv --kind detainee-transfer --by exchange --count\n\n\
         Without --kind (or --category), totals are grouped by kind first: different kinds never add up.\n\n\
         Exit status: 0 success; 2 bad input or usage.")]
     Report {
@@ -50,7 +51,7 @@ pub(crate) enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         input: InputArgs,
-        /// Group by these keys, in order: kind,category,item,from,to,via,region,month,quarter,year
+        /// Group by these keys, in order: kind,category,item,from,to,via,region,month,quarter,year,exchange
         /// (kind comes first unless given, or one kind is in scope)
         #[arg(long, value_name = "KEYS")]
         by: Option<String>,
@@ -59,6 +60,9 @@ pub(crate) enum Command {
         /// Running totals over the time key in --by (month, quarter or year)
         #[arg(long)]
         cumulative: bool,
+        /// Beside each group's total, the number of its entries and of distinct exchanges among them
+        #[arg(long, conflicts_with = "cumulative")]
+        count: bool,
         /// Give totals of this unit's dimension in this unit (t, kg, m3, m2, ha, km2, m, km, ...)
         #[arg(long, value_name = "U")]
         unit: Option<String>,
@@ -123,6 +127,25 @@ pub(crate) enum Command {
         /// Fail (exit 1) on warnings too
         #[arg(long, value_enum, value_name = "warnings")]
         deny: Option<Deny>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List exchanges: their dates, parties, entries and what each party gave
+    #[command(after_help = "Examples:\n  relief-ledger exchanges entries.csv\n  \
+        relief-ledger exchanges entries.csv --since 2021 --format json\n\n\
+        An exchange is the entries that share an exchange id (at most 7 days apart, between two parties). \
+        One row per exchange that has an entry in scope, in date order, with all of its entries. --format json \
+        prints an array of objects with id, date (the first day), last, parties and entries (ids, sorted), and \
+        gave and received: per party, a list of kind, value and unit.\n\n\
+        Exit status: 0 success; 2 bad input or usage.")]
+    Exchanges {
+        /// Entry files (.csv, .json, .jsonl, .hxl), each named once
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        scope: ScopeArgs,
         #[command(flatten)]
         output: Output,
     },

@@ -9,6 +9,7 @@ mod chart;
 mod check;
 mod cli;
 mod convert;
+mod exchanges;
 mod files;
 mod flags;
 mod output;
@@ -161,12 +162,12 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
     let result = match cli.command {
         Command::Check { files, input, output } => check::check(&files, &assumptions(&input)?, output.format, &mut out)
             .map_err(|f| name_files(f, &files, "; check the figures of these files")),
-        Command::Report { files, input, by, scope, cumulative, unit, output } => report::report(
+        Command::Report { files, input, by, scope, cumulative, count, unit, output } => report::report(
             &files,
             &assumptions(&input)?,
             by.as_deref(),
             &scope,
-            cumulative,
+            (cumulative, count),
             unit.as_deref(),
             output.format,
             &mut out,
@@ -187,6 +188,10 @@ pub(crate) fn run(cli: Cli) -> Result<(), Failure> {
                     let all: Vec<PathBuf> = files.iter().chain(&reports).cloned().collect();
                     name_files(f, &all, "; check the figures of these files")
                 })
+        }
+        Command::Exchanges { files, input, scope, output } => {
+            exchanges::exchanges(&files, &assumptions(&input)?, &scope, output.format, &mut out)
+                .map_err(|f| name_files(f, &files, SCOPE_HINT))
         }
         Command::Convert { file, input, format, to, out: target } => {
             // clap requires one of the two and refuses both.

@@ -33,7 +33,7 @@ pub(crate) fn report(
     assume: &Assumptions,
     by: Option<&str>,
     scope: &ScopeArgs,
-    cumulative: bool,
+    (cumulative, count): (bool, bool),
     unit: Option<&str>,
     format: OutFormat,
     out: &mut impl Write,
@@ -80,16 +80,24 @@ pub(crate) fn report(
             let mut row: Vec<String> = g.key().iter().map(|k| k.to_string()).collect();
             row.push(q.unit().to_string());
             row.push(q.value().normalize().to_string());
+            if count {
+                row.push(g.entries().len().to_string());
+                row.push(g.exchanges().to_string());
+            }
             rows.push(row);
         }
     }
     let mut header: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
     header.extend(["unit", "total"]);
+    if count {
+        header.extend(["entries", "exchanges"]);
+    }
     match format {
         OutFormat::Table => {
             let mut right = vec![false; header.len()];
-            if let Some(last) = right.last_mut() {
-                *last = true;
+            let figures = if count { 3 } else { 1 };
+            for r in right.iter_mut().rev().take(figures) {
+                *r = true;
             }
             let shown: Vec<Vec<String>> = rows
                 .iter()
