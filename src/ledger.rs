@@ -305,8 +305,11 @@ impl Ids {
 pub(crate) struct Row {
     /// The quantity in its dimension's canonical unit.
     pub(crate) canon: Decimal,
+    /// The first day of the entry's date (its day, for an entry known to the day).
     pub(crate) date: NaiveDate,
-    /// `year * 12 + month - 1`.
+    /// The last day of the entry's date; `date` for an entry known to the day.
+    pub(crate) last: NaiveDate,
+    /// `year * 12 + month - 1`, of the first day.
     pub(crate) month: i32,
     /// Position of the entry in insertion order.
     pub(crate) pos: u32,
@@ -347,8 +350,11 @@ pub(crate) struct Row {
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     store: Store,
-    /// One per entry, sorted by (date, insertion position).
+    /// One per entry, sorted by (first day, insertion position).
     rows: Vec<Row>,
+    /// The most days any entry's date spans beyond its first (0 when every entry is known to the
+    /// day): a query looks back that far for entries that possibly fall in its period.
+    max_span: u32,
     ids: Ids,
     pub(crate) symbols: Symbols,
 }
@@ -477,7 +483,7 @@ impl Ledger {
         for segment in segments {
             self.store.push_segment(segment);
         }
-        let Ledger { store, rows, ids, symbols } = self;
+        let Ledger { store, rows, ids, symbols, .. } = self;
         let store = &*store;
         let (mut problems, in_order) = if total >= PARALLEL_BATCH {
             std::thread::scope(|s| {
@@ -504,6 +510,9 @@ impl Ledger {
         if !in_order {
             sort_rows_by_date(&mut self.rows);
         }
+        let added = self.store.segments[segments_before..].iter().flatten();
+        let widest = added.map(|e| (e.date().last_day() - e.date().first_day()).num_days()).max().unwrap_or(0);
+        self.max_span = self.max_span.max(u32::try_from(widest).unwrap_or(u32::MAX));
         Ok(())
     }
 
@@ -541,6 +550,11 @@ impl Ledger {
         &self.rows
     }
 
+    /// The most days an entry's date spans beyond its first day.
+    pub(crate) fn max_span(&self) -> u32 {
+        self.max_span
+    }
+
     /// The entry of a row; every row's position is in the store.
     #[inline]
     pub(crate) fn entry_at(&self, pos: u32) -> &Entry {
@@ -550,10 +564,13 @@ impl Ledger {
         }
     }
 
-    /// The entries' dates, first and last.
+    /// The first day of the earliest entry and the last day of the latest (an entry dated to a
+    /// month, a year or a range covers its whole span).
     #[must_use]
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        Some((self.rows.first()?.date, self.rows.last()?.date))
+        let first = self.rows.first()?.date;
+        let last = if self.max_span == 0 { self.rows.last()?.date } else { self.rows.iter().map(|r| r.last).max()? };
+        Some((first, last))
     }
 
     /// Takes the entries out, in insertion order.
@@ -594,10 +611,11 @@ fn build_rows(
                 *slot = symbols.intern(t);
             }
         }
-        let date = e.date;
+        let (date, last) = (e.date, e.date().last_day());
         Some(Row {
             canon,
             date,
+            last,
             month: date.year() * 12 + date.month0() as i32,
             pos,
             text,
@@ -635,8 +653,17 @@ fn build_rows(
         for i in 1..next.len() {
             next[i] += next[i - 1];
         }
-        let placeholder =
-            Row { canon: Decimal::ZERO, date: min, month: 0, pos: 0, text: [0; 5], kind: 0, category: 0, dim: 0 };
+        let placeholder = Row {
+            canon: Decimal::ZERO,
+            date: min,
+            last: min,
+            month: 0,
+            pos: 0,
+            text: [0; 5],
+            kind: 0,
+            category: 0,
+            dim: 0,
+        };
         rows.resize(n, placeholder);
         for (e, pos) in entries() {
             if let Some(row) = make(e, pos, &mut problems) {

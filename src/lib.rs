@@ -168,7 +168,7 @@ pub use io::{
     write_outcomes,
 };
 pub use ledger::{Entries, Ledger};
-pub use period::{PartialDate, Period, Precision, parse_date};
+pub use period::{EntryDate, PartialDate, Period, Precision, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
 pub use query::{Group, Key, KeyValue, Scope, Series, Step};
 pub use report::{Interval, Mode, Outcome, Qualifier, Report, ReportBuilder, Status, Verification, rounding_unit};

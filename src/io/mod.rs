@@ -255,7 +255,8 @@ impl Assumptions {
             "unit" => value.parse::<crate::Unit>().map(drop),
             "qualifier" => value.parse::<crate::Qualifier>().map(drop),
             "mode" => value.parse::<crate::Mode>().map(drop),
-            "date" | "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
+            "date" => value.parse::<crate::EntryDate>().map(drop),
+            "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
             "since" | "until" => value.parse::<crate::PartialDate>().map(drop),
             "quantity" | "value" | "tolerance" => {
                 crate::quantity::parse_decimal(value).map(drop).map_err(|e| e.in_field(field))
