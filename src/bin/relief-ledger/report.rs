@@ -23,6 +23,18 @@ pub(crate) fn figures(totals: &Totals, unit: Option<Unit>) -> Result<Vec<Quantit
         .collect()
 }
 
+/// The upper end of each figure of `totals` (see [`Totals::high`]), as [`figures`] gives them.
+pub(crate) fn highs(totals: &Totals, unit: Option<Unit>) -> Result<Vec<Quantity>, Error> {
+    totals
+        .highs()?
+        .into_iter()
+        .map(|q| match unit {
+            Some(u) if u.dimension() == q.dimension() => q.to_unit(u),
+            _ => Ok(q),
+        })
+        .collect()
+}
+
 pub(crate) fn is_time(k: Key) -> bool {
     matches!(k, Key::Month | Key::Quarter | Key::Year)
 }
@@ -67,35 +79,45 @@ pub(crate) fn report(
                 Some((rk, acc)) if rk == k => acc,
                 _ => Totals::new(),
             };
-            for q in groups[i].totals().quantities()? {
-                acc.add(&q)?;
-            }
+            acc.add_totals(groups[i].totals())?;
             totals[i] = acc;
             running = Some((k, acc));
         }
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (g, t) in groups.iter().zip(&totals) {
-        for q in figures(t, unit)? {
+        let highs = highs(t, unit)?;
+        for (q, h) in figures(t, unit)?.into_iter().zip(highs) {
             let mut row: Vec<String> = g.key().iter().map(|k| k.to_string()).collect();
             row.push(q.unit().to_string());
             row.push(q.value().normalize().to_string());
+            row.push(h.value().normalize().to_string());
             rows.push(row);
         }
     }
     let mut header: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-    header.extend(["unit", "total"]);
+    header.extend(["unit", "total", "high"]);
     match format {
         OutFormat::Table => {
             let mut right = vec![false; header.len()];
-            if let Some(last) = right.last_mut() {
-                *last = true;
+            if let Some(total) = right.len().checked_sub(2).and_then(|i| right.get_mut(i)) {
+                *total = true;
             }
+            // One figure when the dates leave nothing open, `low..high` otherwise.
             let shown: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| r.iter().map(|c| if c.is_empty() { "-".to_string() } else { c.clone() }).collect())
+                .map(|r| {
+                    let mut r: Vec<String> =
+                        r.iter().map(|c| if c.is_empty() { "-".to_string() } else { c.clone() }).collect();
+                    if let (Some(high), Some(total)) = (r.pop(), r.last_mut()) {
+                        if high != *total {
+                            *total = format!("{total}..{high}");
+                        }
+                    }
+                    r
+                })
                 .collect();
-            table(out, &header, &shown, &right)?;
+            table(out, &header[..header.len() - 1], &shown, &right[..right.len() - 1])?;
             if rows.is_empty() {
                 writeln!(out, "(no entries in scope: {scope})")?;
             }
