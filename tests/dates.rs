@@ -356,3 +356,14 @@ proptest! {
         prop_assert!(high(&wide) >= high(&narrow));
     }
 }
+
+#[test]
+fn the_chart_draws_a_band_only_where_dates_leave_the_running_total_open() {
+    let unit = relief_ledger::Unit::Persons;
+    let spanned = Ledger::from_entries([ret("a", "2024-01-10", 1), ret("m", "2024-02", 10)]).unwrap();
+    let svg = relief_ledger::chart_svg(&spanned.running(&Scope::all(), &[], Step::Day).unwrap(), unit, "t").unwrap();
+    assert_eq!(svg.matches("fill-opacity").count(), 1, "{svg}");
+    let days = Ledger::from_entries([ret("a", "2024-01-10", 1), ret("b", "2024-02-10", 10)]).unwrap();
+    let svg = relief_ledger::chart_svg(&days.running(&Scope::all(), &[], Step::Day).unwrap(), unit, "t").unwrap();
+    assert!(!svg.contains("fill-opacity"), "{svg}");
+}
