@@ -469,7 +469,11 @@ impl FromStr for Key {
 /// assert_eq!(serde_json::to_string(&key[1])?, r#"{"month":[2021,6]}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+///
+/// Values order as their variants do, except that time values (month, quarter, year, and the dates
+/// of entries that span more than one of them) order by their first day, then their last: a group of
+/// `2024-11..2024-12` comes after `2024-11` and before `2024-12`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum KeyValue {
@@ -542,6 +546,76 @@ impl KeyValue {
         match self {
             KeyValue::Quarter(_, q) => Some(*q),
             _ => None,
+        }
+    }
+}
+
+impl KeyValue {
+    /// The first and last days of a time value.
+    fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let month = |y: i32, m: u32| Some((NaiveDate::from_ymd_opt(y, m, 1)?, last_of_month(y, m)?));
+        match *self {
+            KeyValue::Month(y, m) => month(y, m),
+            KeyValue::Quarter(y, q) => Some((month(y, q * 3 - 2)?.0, month(y, q * 3)?.1)),
+            KeyValue::Year(y) => Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?)),
+            KeyValue::Span(d) => Some((d.first_day(), d.last_day())),
+            _ => None,
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            KeyValue::Kind(_) => 0,
+            KeyValue::Category(_) => 1,
+            KeyValue::Text(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+impl PartialOrd for KeyValue {
+    fn partial_cmp(&self, other: &KeyValue) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeyValue {
+    fn cmp(&self, other: &KeyValue) -> std::cmp::Ordering {
+        match (self, other) {
+            (KeyValue::Kind(a), KeyValue::Kind(b)) => a.cmp(b),
+            (KeyValue::Category(a), KeyValue::Category(b)) => a.cmp(b),
+            (KeyValue::Text(a), KeyValue::Text(b)) => a.cmp(b),
+            // One total order: by kind of value, days, variant, then the fields themselves.
+            _ => self.time_key().cmp(&other.time_key()),
+        }
+    }
+}
+
+impl KeyValue {
+    #[allow(clippy::type_complexity)]
+    fn time_key(&self) -> (u8, (NaiveDate, NaiveDate), u8, (i32, u32), Option<EntryDate>) {
+        let fields = match *self {
+            KeyValue::Month(y, m) | KeyValue::Quarter(y, m) => (y, m),
+            KeyValue::Year(y) => (y, 0),
+            _ => (0, 0),
+        };
+        let span = match self {
+            KeyValue::Span(d) => Some(*d),
+            _ => None,
+        };
+        let days = self.days().unwrap_or((NaiveDate::MAX, NaiveDate::MAX));
+        (self.rank(), days, self.variant(), fields, span)
+    }
+
+    fn variant(&self) -> u8 {
+        match self {
+            KeyValue::Kind(_) => 0,
+            KeyValue::Category(_) => 1,
+            KeyValue::Text(_) => 2,
+            KeyValue::Month(..) => 3,
+            KeyValue::Quarter(..) => 4,
+            KeyValue::Year(_) => 5,
+            KeyValue::Span(_) => 6,
         }
     }
 }

@@ -367,3 +367,13 @@ fn the_chart_draws_a_band_only_where_dates_leave_the_running_total_open() {
     let svg = relief_ledger::chart_svg(&days.running(&Scope::all(), &[], Step::Day).unwrap(), unit, "t").unwrap();
     assert!(!svg.contains("fill-opacity"), "{svg}");
 }
+
+#[test]
+fn groups_of_spanning_dates_sort_among_the_months() {
+    let l =
+        Ledger::from_entries([ret("a", "2024-12-05", 1), ret("n", "2024-11..2024-12", 4), ret("b", "2024-11-20", 2)])
+            .unwrap();
+    let groups = l.group(&Scope::all(), &[Key::Month]).unwrap();
+    let labels: Vec<String> = groups.iter().map(|g| g.key()[0].to_string()).collect();
+    assert_eq!(labels, ["2024-11", "2024-11..2024-12", "2024-12"]);
+}
