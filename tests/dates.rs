@@ -377,3 +377,14 @@ fn groups_of_spanning_dates_sort_among_the_months() {
     let labels: Vec<String> = groups.iter().map(|g| g.key()[0].to_string()).collect();
     assert_eq!(labels, ["2024-11", "2024-11..2024-12", "2024-12"]);
 }
+
+#[test]
+fn explain_shows_the_ledgers_interval_and_the_possible_entries() {
+    let l = Ledger::from_entries([ret("d", "2024-11-03", 10), ret("m", "2024-11", 5)]).unwrap();
+    let reports = [check("r", "2024-11-01", "2024-11-10", 12, Qualifier::Exact)];
+    let v = l.verify(&reports).unwrap();
+    let text = v.explain(&v.outcomes()[0]);
+    assert!(text.contains("r: undecided"), "{text}");
+    assert!(text.contains("the ledger holds 10..15 persons in 2 entries"), "{text}");
+    assert!(text.contains("2024-11 "), "the month-dated entry is listed as written: {text}");
+}
