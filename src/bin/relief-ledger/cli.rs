@@ -76,7 +76,7 @@ pub(crate) enum Command {
         --explain ID prints the explanation of that report only: in words and a table; with --format json its \
         outcome (the fields of --format json, filled among them) and the entries behind it; with --format csv \
         those entries.\n\n\
-        Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
+        Exit status: 0 every report ok, filled or undecided; 1 some report short or over; 2 bad input or usage.")]
     Verify {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]
