@@ -110,3 +110,48 @@ fn verify_lists_undecided_reports_and_exits_0() {
     std::fs::write(&reports, "id,published,kind,to,value,unit\nover,2024-12-31,returnees,UKR,1,persons\n").unwrap();
     assert_eq!(run(&args).status.code(), Some(1));
 }
+
+#[test]
+fn hxl_entries_may_give_their_range_as_date_start_and_date_end() {
+    let dir = scratch();
+    let path = dir.join("range.hxl.csv");
+    std::fs::write(
+        &path,
+        "From,To,Kind,Persons,Destination\n\
+         #date+start,#date+end,#x_kind,#output+num,#org+dest\n\
+         2024-11-01,2024-11-10,remains-transfer,563,UKR\n\
+         2024-12-05,,remains-transfer,10,UKR\n\
+         2024-12,2024-12,remains-transfer,2,UKR\n",
+    )
+    .unwrap();
+    let out =
+        run(&["convert", path.to_str().unwrap(), "--to", "csv", "--assume", "unit=persons", "--assume", "from=RUS"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows = csv_rows(&stdout(&out));
+    let date = rows[0].iter().position(|c| c == "date").unwrap();
+    let dates: Vec<&str> = rows[1..].iter().map(|r| r[date].as_str()).collect();
+    assert_eq!(dates, ["2024-11-01..2024-11-10", "2024-12-05", "2024-12"]);
+    // A reports file keeps #date+start and #date+end as its period beside its publication date.
+    let reports = dir.join("reports.hxl.csv");
+    std::fs::write(
+        &reports,
+        "Id,Published,Since,Until,Kind,Value,Unit\n\
+         #meta+id,#date,#date+start,#date+end,#x_kind,#output+num,#x_unit\n\
+         r1,2024-12-31,2024-11,2024-11,remains-transfer,563,persons\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "verify",
+        path.to_str().unwrap(),
+        "--reports",
+        reports.to_str().unwrap(),
+        "--assume",
+        "unit=persons",
+        "--assume",
+        "from=RUS",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("r1,ok,563"), "{}", stdout(&out));
+}

@@ -85,7 +85,7 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// | field | entries | reports | also read |
 /// |---|---|---|---|
 /// | `id` | `#meta+id` | `#meta+id` | |
-/// | `date` | `#date+occurred` | | any `#date` |
+/// | `date` | `#date+occurred` (a day, `2024-11`, `2024` or `2024-11-01..2024-11-10`) | | any `#date`; `#date+start` with `#date+end` (and no other `#date`): the range between them |
 /// | `published` | | `#date+reported` | any other `#date` |
 /// | `since`, `until` | | `#date+start`, `#date+end` | |
 /// | `kind` | `#x_kind` | `#x_kind` | |
