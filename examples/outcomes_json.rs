@@ -1,6 +1,6 @@
 //! Serializing outcomes for another program: verifies the seed reports against the seed entries and
 //! writes one record per report to stdout, as `relief-ledger verify --format json` does: `id`,
-//! `status`, `reported`, `qualifier`, `unit`, `low`, `high`, `ledger`, `difference`, `filled`,
+//! `status`, `reported`, `qualifier`, `unit`, `low`, `high`, `ledger`, `ledger_high`, `difference`, `filled`,
 //! `interval`. Figures are JSON strings, so that no figure passes through a float on the other side.
 //!
 //! Run with `cargo run --example outcomes_json`, or `-- csv` / `-- jsonl` for the other formats.

@@ -180,7 +180,12 @@ impl Verification<'_> {
             out,
             "interval {}; the ledger holds {} {unit} in {} entr{} (difference {}{diff})",
             outcome.interval(),
-            outcome.ledger().normalize(),
+            if outcome.ledger_high() == outcome.ledger() {
+                outcome.ledger().normalize().to_string()
+            } else {
+                // Entries dated to a span that the period holds in part: the figure is open between.
+                format!("{}..{}", outcome.ledger().normalize(), outcome.ledger_high().normalize())
+            },
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" },
             if diff > rust_decimal::Decimal::ZERO { "+" } else { "" },

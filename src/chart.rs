@@ -43,7 +43,16 @@ pub(crate) const COLOURS: [&str; 10] =
 /// ```
 pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, Error> {
     let mut lines: Vec<(String, Vec<(NaiveDate, Decimal)>)> = Vec::new();
+    // Per series, the upper line when entries dated to a span leave the running total open: the
+    // chart fills the band between it and the lower line.
+    let mut uppers: Vec<Option<Vec<(NaiveDate, Decimal)>>> = Vec::new();
     for s in series {
+        let upper = if s.upper() == s.points() {
+            None
+        } else {
+            Some(s.upper().iter().map(|(d, t)| Ok((*d, t.in_unit(unit)?.value()))).collect::<Result<Vec<_>, Error>>()?)
+        };
+        uppers.push(upper);
         let label = s
             .key()
             .iter()
@@ -63,7 +72,14 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
     let (Some(first), Some(last)) = (dates.clone().min(), dates.max()) else {
         return Ok(empty(title));
     };
-    let max = lines.iter().flat_map(|(_, p)| p.iter().map(|(_, v)| *v)).max().unwrap_or(Decimal::ONE).max(Decimal::ONE);
+    let max = lines
+        .iter()
+        .map(|(_, p)| p)
+        .chain(uppers.iter().flatten())
+        .flat_map(|p| p.iter().map(|(_, v)| *v))
+        .max()
+        .unwrap_or(Decimal::ONE)
+        .max(Decimal::ONE);
     let (step, top) = nice_scale(max);
     let days = ((last - first).num_days().max(1)) as f64;
     let plot_w = WIDTH - LEFT - RIGHT;
@@ -124,6 +140,28 @@ pub fn chart_svg(series: &[Series], unit: Unit, title: &str) -> Result<String, E
         HEIGHT - 18.0
     );
     // One stepped line per group, and the legend with each final figure.
+    // The vertices of a stepped line from zero at the first date to the last date.
+    let steps = |points: &[(NaiveDate, Decimal)]| {
+        let mut prev = y(Decimal::ZERO);
+        let mut v = vec![(x(first), prev)];
+        for (d, value) in points {
+            v.push((x(*d), prev));
+            prev = y(*value);
+            v.push((x(*d), prev));
+        }
+        v.push((x(last), prev));
+        v
+    };
+    for (i, (_, points)) in lines.iter().enumerate() {
+        let Some(Some(upper)) = uppers.get(i) else { continue };
+        let colour = COLOURS[i % COLOURS.len()];
+        let mut band = String::new();
+        let vertices = steps(upper).into_iter().chain(steps(points).into_iter().rev());
+        for (k, (xx, yy)) in vertices.enumerate() {
+            let _ = write!(band, "{}{xx:.1},{yy:.1}", if k == 0 { "M" } else { " L" });
+        }
+        let _ = writeln!(svg, r#"<path d="{band} Z" fill="{colour}" fill-opacity="0.2" stroke="none"/>"#);
+    }
     for (i, (label, points)) in lines.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         let mut path = String::new();

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
+use crate::period::EntryDate;
 use crate::quantity::{Dimension, Quantity};
 
 /// The kind of an event, as written in files (`cargo`, `detainee-transfer`, …).
@@ -412,6 +413,7 @@ impl Event {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Entry {
     pub(crate) id: Id,
+    /// The day, or the first day of a date known only to a span (kept whole in `extra`).
     pub(crate) date: NaiveDate,
     pub(crate) event: Event,
     pub(crate) quantity: Quantity,
@@ -482,14 +484,18 @@ pub(crate) struct Extra {
     pub(crate) fills: Option<Text>,
     /// The id of the exchange the entry belongs to.
     pub(crate) exchange: Option<Text>,
+    /// A date known only to a month, a year or a range (few entries have one).
+    pub(crate) span: Option<EntryDate>,
 }
 
 impl Entry {
     /// Starts an entry of `kind`; finish it with [`EntryBuilder::build`].
+    ///
+    /// The entry is dated on one day; [`EntryBuilder::date`] dates it to a month, a year or a range.
     pub fn builder(kind: Kind, date: NaiveDate, quantity: Quantity) -> EntryBuilder {
         EntryBuilder {
             kind,
-            date,
+            date: EntryDate::from(date),
             quantity,
             id: None,
             category: None,
@@ -542,10 +548,29 @@ impl Entry {
         self.id.as_str()
     }
 
-    /// The day it happened.
+    /// When it happened: a day, or a month, a year or a range when the day is not known.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::Entry;
+    ///
+    /// // "early November 2024": known only to a span of days.
+    /// let e = Entry::remains_transfer("2024-11-01".parse()?, "563 persons".parse()?)
+    ///     .date("2024-11-01..2024-11-10".parse()?)
+    ///     .from("RUS")
+    ///     .to("UKR")
+    ///     .build()?;
+    /// assert_eq!(e.date().to_string(), "2024-11-01..2024-11-10");
+    /// assert_eq!(e.date().as_day(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
-    pub fn date(&self) -> NaiveDate {
-        self.date
+    pub fn date(&self) -> EntryDate {
+        match self.extra.as_ref().and_then(|x| x.span) {
+            Some(span) => span,
+            None => EntryDate::from(self.date),
+        }
     }
 
     /// What happened, with the kind's own fields.
@@ -727,7 +752,7 @@ impl fmt::Display for Entry {
 #[must_use]
 pub struct EntryBuilder {
     pub(crate) kind: Kind,
-    pub(crate) date: NaiveDate,
+    pub(crate) date: EntryDate,
     pub(crate) quantity: Quantity,
     pub(crate) id: Option<Id>,
     pub(crate) category: Option<Category>,
@@ -757,6 +782,13 @@ impl EntryBuilder {
     /// Sets the id (unique within a ledger); a ledger names entries without one `#1`, `#2`, … by position.
     pub fn id(mut self, id: impl Into<String>) -> EntryBuilder {
         self.id = Some(Id::new(&id.into()));
+        self
+    }
+
+    /// Dates the entry to a day, a month, a year or a range (`"2024-11".parse()?`), in place of the
+    /// day it was started with: the event happened on one unknown day within it.
+    pub fn date(mut self, date: EntryDate) -> EntryBuilder {
+        self.date = date;
         self
     }
 
@@ -809,7 +841,11 @@ impl EntryBuilder {
     /// a missing required party, the same party as `from` and `to` of a handover, an empty or padded text field.
     pub fn build(self) -> Result<Entry, Error> {
         let kind = self.kind;
-        let mut problems: Vec<Problem> = crate::period::unwritable("date", self.date).into_iter().collect();
+        let mut problems: Vec<Problem> = [self.date.first_day(), self.date.last_day()]
+            .into_iter()
+            .filter_map(|d| crate::period::unwritable("date", d))
+            .take(1)
+            .collect();
         if self.quantity.value() <= rust_decimal::Decimal::ZERO {
             problems.push(Problem::new(
                 ProblemKind::OutOfRange,
@@ -913,11 +949,12 @@ impl EntryBuilder {
             Kind::MinefieldMaps => Event::MinefieldMaps { mines: self.mines },
             Kind::Demining => Event::Demining { category },
         };
-        let extra = (self.note.is_some() || self.fills.is_some() || self.exchange.is_some())
-            .then(|| Box::new(Extra { note: self.note, fills: self.fills, exchange: self.exchange }));
+        let span = self.date.as_day().is_none().then_some(self.date);
+        let extra = (self.note.is_some() || self.fills.is_some() || self.exchange.is_some() || span.is_some())
+            .then(|| Box::new(Extra { note: self.note, fills: self.fills, exchange: self.exchange, span }));
         Ok(Entry {
             id: self.id.unwrap_or_default(),
-            date: self.date,
+            date: self.date.first_day(),
             event,
             quantity: self.quantity,
             item: self.item,

@@ -12,6 +12,7 @@ use crate::entry::{Entry, Kind};
 use crate::error::Error;
 use crate::hash::FxHashMap;
 use crate::ledger::Ledger;
+use crate::period::Coverage;
 use crate::quantity::{Quantity, Unit, decimal_str};
 use crate::query::Scope;
 
@@ -130,7 +131,8 @@ impl Exchange {
     }
 
     fn of(id: &str, members: &[&Entry]) -> Result<Option<Exchange>, Error> {
-        let (Some(date), Some(last)) = (members.iter().map(|e| e.date()).min(), members.iter().map(|e| e.date()).max())
+        let (Some(date), Some(last)) =
+            (members.iter().map(|e| e.date().first_day()).min(), members.iter().map(|e| e.date().last_day()).max())
         else {
             return Ok(None);
         };
@@ -290,20 +292,32 @@ impl Ledger {
     /// The symbols of the exchanges that have an entry in `scope`, each once, in order of their
     /// first entry in scope.
     pub(crate) fn exchange_symbols(&self, scope: &Scope) -> Vec<u32> {
-        self.exchanges_in(scope).0
+        self.exchanges_in(scope).0.into_iter().map(|(sym, _)| sym).collect()
     }
 
-    /// The symbols of the exchanges that have an entry in `scope` (as [`Ledger::exchange_symbols`]),
-    /// and the positions of the entries in scope that belong to one, in date order.
-    pub(crate) fn exchanges_in(&self, scope: &Scope) -> (Vec<u32>, Vec<u32>) {
+    /// The symbols of the exchanges that have an entry surely or possibly in `scope` (as
+    /// [`Ledger::exchange_symbols`]), each with whether one of its entries is surely in it, and the
+    /// positions of the entries in scope that belong to one, in date order.
+    pub(crate) fn exchanges_in(&self, scope: &Scope) -> (Vec<(u32, bool)>, Vec<u32>) {
         let Some(c) = scope.compile(self) else { return (Vec::new(), Vec::new()) };
-        let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
-        let (mut symbols, mut positions) = (Vec::new(), Vec::new());
-        for r in c.candidate_rows(self.rows()) {
-            if r.exchange != 0 && c.matches(r) {
-                positions.push(r.pos);
-                if seen.insert(r.exchange, ()).is_none() {
-                    symbols.push(r.exchange);
+        let mut seen: FxHashMap<u32, usize> = FxHashMap::default();
+        let (mut symbols, mut positions): (Vec<(u32, bool)>, Vec<u32>) = (Vec::new(), Vec::new());
+        for r in c.candidate_rows(self.rows(), self.max_span()) {
+            let coverage = c.coverage(r);
+            if r.exchange == 0 || coverage == Coverage::None {
+                continue;
+            }
+            positions.push(r.pos);
+            let sure = coverage == Coverage::Sure;
+            match seen.get(&r.exchange) {
+                Some(&k) => {
+                    if let Some(s) = symbols.get_mut(k) {
+                        s.1 |= sure;
+                    }
+                }
+                None => {
+                    seen.insert(r.exchange, symbols.len());
+                    symbols.push((r.exchange, sure));
                 }
             }
         }

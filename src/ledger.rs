@@ -305,8 +305,11 @@ impl Ids {
 pub(crate) struct Row {
     /// The quantity in its dimension's canonical unit.
     pub(crate) canon: Decimal,
+    /// The first day of the entry's date (its day, for an entry known to the day).
     pub(crate) date: NaiveDate,
-    /// `year * 12 + month - 1`.
+    /// The last day of the entry's date; `date` for an entry known to the day.
+    pub(crate) last: NaiveDate,
+    /// `year * 12 + month - 1`, of the first day.
     pub(crate) month: i32,
     /// Position of the entry in insertion order.
     pub(crate) pos: u32,
@@ -349,8 +352,11 @@ pub(crate) struct Row {
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
     store: Store,
-    /// One per entry, sorted by (date, insertion position).
+    /// One per entry, sorted by (first day, insertion position).
     rows: Vec<Row>,
+    /// The most days any entry's date spans beyond its first (0 when every entry is known to the
+    /// day): a query looks back that far for entries that possibly fall in its period.
+    max_span: u32,
     ids: Ids,
     pub(crate) symbols: Symbols,
     /// The positions of the entries of each exchange (by the symbol of its id), in insertion order.
@@ -528,6 +534,9 @@ impl Ledger {
         for (sym, new) in touched {
             self.exchanges.entry(sym).or_default().extend(new);
         }
+        let added = self.store.segments[segments_before..].iter().flatten();
+        let widest = added.map(|e| (e.date().last_day() - e.date().first_day()).num_days()).max().unwrap_or(0);
+        self.max_span = self.max_span.max(u32::try_from(widest).unwrap_or(u32::MAX));
         Ok(())
     }
 
@@ -570,6 +579,11 @@ impl Ledger {
         &self.rows
     }
 
+    /// The most days an entry's date spans beyond its first day.
+    pub(crate) fn max_span(&self) -> u32 {
+        self.max_span
+    }
+
     /// The entry of a row; every row's position is in the store.
     #[inline]
     pub(crate) fn entry_at(&self, pos: u32) -> &Entry {
@@ -579,10 +593,13 @@ impl Ledger {
         }
     }
 
-    /// The entries' dates, first and last.
+    /// The first day of the earliest entry and the last day of the latest (an entry dated to a
+    /// month, a year or a range covers its whole span).
     #[must_use]
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        Some((self.rows.first()?.date, self.rows.last()?.date))
+        let first = self.rows.first()?.date;
+        let last = if self.max_span == 0 { self.rows.last()?.date } else { self.rows.iter().map(|r| r.last).max()? };
+        Some((first, last))
     }
 
     /// Takes the entries out, in insertion order.
@@ -623,12 +640,13 @@ fn build_rows(
                 *slot = symbols.intern(t);
             }
         }
-        let date = e.date;
+        let (date, last) = (e.date, e.date().last_day());
         let exchange = e.extra.as_ref().and_then(|x| x.exchange.as_ref()).map_or(0, |t| symbols.intern(t));
         Some(Row {
             exchange,
             canon,
             date,
+            last,
             month: date.year() * 12 + date.month0() as i32,
             pos,
             text,
@@ -669,6 +687,7 @@ fn build_rows(
         let placeholder = Row {
             canon: Decimal::ZERO,
             date: min,
+            last: min,
             month: 0,
             pos: 0,
             text: [0; 5],
@@ -757,26 +776,29 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
             .at(Position::new().with_id(e.id(), RecordKind::Entry)),
     };
     let mut problems = Vec::new();
-    // Dates: at most EXCHANGE_DAYS from the earliest to the latest.
-    let first = members.iter().min_by_key(|(p, e, _)| (e.date(), *p));
-    let last = members.iter().max_by_key(|(p, e, _)| (e.date(), std::cmp::Reverse(*p)));
+    // Dates: at most EXCHANGE_DAYS from the earliest to the latest. An entry dated to a month or a
+    // span is as close to the others as its period lets it be: the days between two entries are
+    // the later one's first day minus the earlier one's last day.
+    let apart = |early: &Entry, late: &Entry| (late.date().first_day() - early.date().last_day()).num_days();
+    let first = members.iter().min_by_key(|(p, e, _)| (e.date().last_day(), *p));
+    let last = members.iter().max_by_key(|(p, e, _)| (e.date().first_day(), std::cmp::Reverse(*p)));
     if let (Some(&(_, a, _)), Some(&(_, z, _))) = (first, last) {
-        let span = (z.date() - a.date()).num_days();
+        let span = apart(a, z);
         if span > EXCHANGE_DAYS {
             let late: Vec<&(u32, &Entry, bool)> =
-                members.iter().filter(|(_, e, n)| *n && (e.date() - a.date()).num_days() > EXCHANGE_DAYS).collect();
+                members.iter().filter(|(_, e, n)| *n && apart(a, e) > EXCHANGE_DAYS).collect();
             let culprits: Vec<(&(u32, &Entry, bool), &Entry, i64)> = if late.is_empty() {
                 // The batch brought an entry earlier than the ledger's: it is the one too far off.
                 members
                     .iter()
-                    .filter(|(_, e, n)| *n && (z.date() - e.date()).num_days() > EXCHANGE_DAYS)
-                    .map(|m| (m, z, (z.date() - m.1.date()).num_days()))
+                    .filter(|(_, e, n)| *n && apart(e, z) > EXCHANGE_DAYS)
+                    .map(|m| (m, z, apart(m.1, z)))
                     .collect()
             } else {
-                late.into_iter().map(|m| (m, a, (m.1.date() - a.date()).num_days())).collect()
+                late.into_iter().map(|m| (m, a, apart(a, m.1))).collect()
             };
             for (&(p, e, _), anchor, days) in culprits {
-                let relation = if e.date() > anchor.date() { "after" } else { "before" };
+                let relation = if e.date().first_day() > anchor.date().first_day() { "after" } else { "before" };
                 problems.push(problem(
                     p,
                     e,

@@ -43,7 +43,8 @@
 //!   dimensions never add up.
 //! - [`Entry`], [`Kind`], [`Event`], [`Category`]: what happened, validated when built.
 //! - [`PartialDate`], [`Precision`], [`Period`]: `2020`, `2020-12`, `2020-12-02`, and inclusive
-//!   ranges of them; only real spans of days can be built.
+//!   ranges of them; only real spans of days can be built. [`EntryDate`]: the date of an entry, a
+//!   day or, when the day is not known, a month, a year or a range (see [Uncertain dates](#uncertain-dates)).
 //! - [`Ledger`], [`Entries`]: entries with unique ids, in date order (`for entry in &ledger`).
 //! - [`Ledger::exchanges`], [`Exchange`], [`Handover`]: the entries of one occasion linked by their
 //!   `exchange` id, with what each of the two parties gave and received; reports count them in the
@@ -63,6 +64,49 @@
 //!   [`Ledger::check_claims`], [`assert_claims!`]: published totals as assertions in tests.
 //! - [`Error`], [`ErrorKind`], [`Problem`]: one error type; data problems are all collected, each
 //!   with its position.
+//!
+//! # Uncertain dates
+//!
+//! Real records date many events only roughly ("early November 2024"; "from December 2020 to June
+//! 2021"). An entry's date may be a day (`2024-11-08`), a month (`2024-11`), a year (`2024`) or a
+//! range (`2024-11-01..2024-11-10`, each end of any precision): the event happened on one unknown
+//! day within it. No made-up day moves a figure across a period's boundary without a sign:
+//!
+//! - For a scope with period P, an entry counts *surely* when its date lies within P, *possibly* when
+//!   it overlaps P without lying within it. The ledger's figure is the interval `[S, S + M]` (S: the
+//!   sure entries, M: the possible ones): [`Totals::get`] and [`Totals::high`], printed `1358..2586
+//!   persons` when M > 0. `report --format csv|json` adds `high` after `total`; `verify` adds
+//!   `ledger_high` after `ledger` ([`Outcome::ledger_high`]).
+//! - A report is `ok` when `[S, S + M]` lies within its interval, `short` when S + M lies below it,
+//!   `over` when S lies above it, and [`Status::Undecided`] otherwise: the figure holds for some
+//!   datings of the record and not for others. `verify` exits 0 for `ok`, `filled` and `undecided`.
+//! - A fill's unattributed entry is dated over the gap it explains: from the day after the end of the
+//!   latest earlier fill of the same running total (scope, start and dimension), or from the report's
+//!   start, to the end of its period; its quantity is the report's value minus S + M.
+//! - Grouping by month, quarter or year puts an entry whose date spans more than one bucket in a group
+//!   of its own date, never split; running totals carry a lower line ([`Series::points`]) and an upper
+//!   one ([`Series::upper`]), and [`chart_svg`] draws the band between them.
+//!
+//! ```
+//! use relief_ledger::{Entry, Ledger, Status, parse_claims};
+//!
+//! let ledger = Ledger::from_entries([
+//!     Entry::remains_transfer("2024-11-01".parse()?, "563 persons".parse()?)
+//!         .date("2024-11-01..2024-11-10".parse()?) // "early November 2024"
+//!         .from("RUS")
+//!         .to("UKR")
+//!         .build()?,
+//! ])?;
+//! let claims = parse_claims([
+//!     "exact 563 persons remains-transfer to=UKR since=2024-11 until=2024-11 id=november",
+//!     "exact 563 persons remains-transfer to=UKR since=2024-11-01 until=2024-11-05 id=first-days",
+//! ])?;
+//! let v = ledger.verify(&claims)?;
+//! assert_eq!(v.outcomes()[0].status(), Status::Ok);
+//! assert_eq!(v.outcomes()[1].status(), Status::Undecided); // 0..563: it depends on the day
+//! assert!(v.is_success());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Serde
 //!
@@ -176,7 +220,7 @@ pub use io::{
     write_outcomes,
 };
 pub use ledger::{Entries, Ledger};
-pub use period::{PartialDate, Period, Precision, parse_date};
+pub use period::{EntryDate, PartialDate, Period, Precision, parse_date};
 pub use quantity::{Dimension, Quantity, Totals, Unit, parse_decimal};
 pub use query::{Group, Key, KeyValue, Scope, Series, Step};
 pub use report::{Interval, Mode, Outcome, Qualifier, Report, ReportBuilder, Status, Verification, rounding_unit};

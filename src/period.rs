@@ -304,6 +304,217 @@ impl From<NaiveDate> for PartialDate {
     }
 }
 
+/// The date of an entry: a day, a month, a year, or an inclusive range between two of those
+/// (`2024-11-08`, `2024-11`, `2024`, `2024-11-01..2024-11-10`). The event happened on one unknown
+/// day within it.
+///
+/// A month or a year does not stand for its first day: a query whose period holds the whole span
+/// counts the entry surely, one that meets only part of it counts it possibly (see
+/// [`Ledger::totals`](crate::Ledger::totals)).
+///
+/// It prints as written and, in serde formats, is that text. A range whose start lies after its
+/// end is refused.
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::EntryDate;
+///
+/// let early_november: EntryDate = "2024-11-01..2024-11-10".parse()?;
+/// assert_eq!(early_november.first_day().to_string(), "2024-11-01");
+/// assert_eq!(early_november.last_day().to_string(), "2024-11-10");
+/// assert_eq!(early_november.as_day(), None);
+/// let month: EntryDate = "2024-11".parse()?;
+/// assert_eq!(month.last_day().to_string(), "2024-11-30");
+/// assert_eq!(month.to_string(), "2024-11");
+/// let day: EntryDate = "2024-11-08".parse()?;
+/// assert_eq!(day.as_day(), Some("2024-11-08".parse()?));
+/// assert!("2024-12..2024-11".parse::<EntryDate>().is_err());
+/// assert_eq!(serde_json::to_string(&month)?, r#""2024-11""#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryDate {
+    // Field order gives the order: by first day, then last day, then how it is written.
+    first: NaiveDate,
+    /// The days after the first that the date covers (bits 4 and up; the dates [`NaiveDate`] holds
+    /// span fewer than 2^28 days), the precision of the end (bits 2–3) and of the start (bits 0–1),
+    /// as [`Span`] indices. Packed so that an entry stays small.
+    packed: u32,
+}
+
+fn span_bits(s: Span) -> u8 {
+    match s {
+        Span::Day => 0,
+        Span::Month => 1,
+        Span::Year => 2,
+    }
+}
+
+fn span_of_bits(b: u8) -> Span {
+    match b & 3 {
+        0 => Span::Day,
+        1 => Span::Month,
+        _ => Span::Year,
+    }
+}
+
+impl EntryDate {
+    /// One day, a month or a year.
+    #[must_use]
+    pub fn of(date: PartialDate) -> EntryDate {
+        let bits = span_bits(date.span);
+        EntryDate::pack(date.first_day(), date.last_day(), bits | bits << 2)
+    }
+
+    fn pack(first: NaiveDate, last: NaiveDate, shape: u8) -> EntryDate {
+        // At most 2^28 - 1 days between two dates NaiveDate holds: the shift keeps every bit.
+        let days = (last - first).num_days().clamp(0, (1 << 28) - 1) as u32;
+        EntryDate { first, packed: days << 4 | u32::from(shape & 0xf) }
+    }
+
+    fn shape(&self) -> u8 {
+        (self.packed & 0xf) as u8
+    }
+
+    /// The range from the first day of `start` to the last day of `end`.
+    ///
+    /// # Errors
+    ///
+    /// When `start` begins after `end` ends.
+    pub fn range(start: PartialDate, end: PartialDate) -> Result<EntryDate, Error> {
+        if start.first_day() > end.last_day() {
+            return Err(Error::problem(
+                ProblemKind::BadDate,
+                "date",
+                format!("{start}..{end} starts after it ends; write the earlier date first"),
+            ));
+        }
+        Ok(EntryDate::pack(start.first_day(), end.last_day(), span_bits(start.span) | span_bits(end.span) << 2))
+    }
+
+    /// The days from `first` to `last`, written as days (`first` itself when they are equal).
+    ///
+    /// # Errors
+    ///
+    /// When `first` is after `last`.
+    pub fn days(first: NaiveDate, last: NaiveDate) -> Result<EntryDate, Error> {
+        if first == last {
+            Ok(EntryDate::of(PartialDate::day(first)))
+        } else {
+            EntryDate::range(PartialDate::day(first), PartialDate::day(last))
+        }
+    }
+
+    /// The day, when the date is known to the day.
+    #[must_use]
+    pub fn as_day(&self) -> Option<NaiveDate> {
+        (self.packed >> 4 == 0).then_some(self.first)
+    }
+
+    /// The first day the event may have happened on.
+    #[must_use]
+    pub fn first_day(&self) -> NaiveDate {
+        self.first
+    }
+
+    /// The last day the event may have happened on.
+    #[must_use]
+    pub fn last_day(&self) -> NaiveDate {
+        // Packed from a real last day: the fallback never shows.
+        self.first.checked_add_days(chrono::Days::new(u64::from(self.packed >> 4))).unwrap_or(NaiveDate::MAX)
+    }
+
+    /// The days the date covers, as a period.
+    #[must_use]
+    pub fn period(&self) -> Period {
+        Period { start: Some(self.first), end: Some(self.last_day()) }
+    }
+
+    /// The start as written: the date itself when it is not a range.
+    #[must_use]
+    pub fn start(&self) -> PartialDate {
+        let span = span_of_bits(self.shape());
+        PartialDate { first: start_of(self.first, span), span }
+    }
+
+    /// The end as written: the date itself when it is not a range.
+    #[must_use]
+    pub fn end(&self) -> PartialDate {
+        let span = span_of_bits(self.shape() >> 2);
+        PartialDate { first: start_of(self.last_day(), span), span }
+    }
+}
+
+/// The first day of the span of `span` that holds `d`.
+fn start_of(d: NaiveDate, span: Span) -> NaiveDate {
+    match span {
+        Span::Day => d,
+        Span::Month => d.with_day(1).unwrap_or(d),
+        Span::Year => d.with_ordinal(1).unwrap_or(d),
+    }
+}
+
+impl From<NaiveDate> for EntryDate {
+    fn from(d: NaiveDate) -> EntryDate {
+        EntryDate::of(PartialDate::day(d))
+    }
+}
+
+impl From<PartialDate> for EntryDate {
+    fn from(d: PartialDate) -> EntryDate {
+        EntryDate::of(d)
+    }
+}
+
+impl PartialEq<NaiveDate> for EntryDate {
+    /// True when the date is that one day.
+    fn eq(&self, other: &NaiveDate) -> bool {
+        self.as_day() == Some(*other)
+    }
+}
+
+impl FromStr for EntryDate {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<EntryDate, Error> {
+        match s.split_once("..") {
+            Some((a, b)) => {
+                let (a, b) = (a.trim(), b.trim());
+                if a.is_empty() || b.is_empty() {
+                    return Err(Error::problem(
+                        ProblemKind::BadDate,
+                        "date",
+                        format!("{} leaves an end open; an entry's range needs both ends, A..B", echo(s)),
+                    ));
+                }
+                EntryDate::range(a.parse()?, b.parse()?)
+            }
+            None => s.parse::<PartialDate>().map(EntryDate::of),
+        }
+    }
+}
+
+impl fmt::Display for EntryDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (start, end) = (self.start(), self.end());
+        if start == end { write!(f, "{start}") } else { write!(f, "{start}..{end}") }
+    }
+}
+
+serde_via_str!(EntryDate);
+
+/// Where an entry's date lies against a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Coverage {
+    /// Wholly within the period: the entry counts surely.
+    Sure,
+    /// Partly within it: the entry counts possibly.
+    Possible,
+    /// Outside it.
+    None,
+}
+
 /// An inclusive range of days; either end may be open.
 ///
 /// # Example
@@ -443,6 +654,18 @@ impl Period {
     #[must_use]
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start.is_none_or(|s| s <= date) && self.end.is_none_or(|e| date <= e)
+    }
+
+    /// Where the days `first..=last` lie against the period: within it, partly, or outside.
+    #[inline]
+    pub(crate) fn coverage(&self, first: NaiveDate, last: NaiveDate) -> Coverage {
+        if self.contains(first) && self.contains(last) {
+            Coverage::Sure
+        } else if self.start.is_none_or(|s| s <= last) && self.end.is_none_or(|e| first <= e) {
+            Coverage::Possible
+        } else {
+            Coverage::None
+        }
     }
 
     /// True when the period has neither start nor end.

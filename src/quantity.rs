@@ -475,6 +475,14 @@ pub(crate) mod decimal_str {
     pub(crate) mod option {
         use super::*;
 
+        /// Writes the decimal as a string, or null.
+        pub(crate) fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+            match d {
+                Some(d) => s.collect_str(d),
+                None => s.serialize_none(),
+            }
+        }
+
         /// Reads a decimal from a string, or null.
         pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
             match <Option<Cow<'de, str>>>::deserialize(d)? {
@@ -856,6 +864,10 @@ impl Wide {
 pub struct Totals {
     sums: [ExactSum; 8],
     present: u8,
+    /// The entries that only possibly count (dated to a span that the period holds in part).
+    possible: [ExactSum; 7],
+    /// The dimensions with a possible entry.
+    uncertain: u8,
 }
 
 impl Totals {
@@ -883,7 +895,94 @@ impl Totals {
         self.present |= 1 << i;
     }
 
+    /// Adds the canonical `value` of an entry that possibly counts: its date overlaps the period
+    /// without lying within it.
+    #[inline]
+    pub(crate) fn add_possible(&mut self, dim: Dimension, value: Decimal) {
+        let i = dim.index();
+        self.possible[i].add(value);
+        self.present |= 1 << i;
+        self.uncertain |= 1 << i;
+    }
+
+    /// True when every figure is certain: no entry counts only possibly.
+    #[must_use]
+    pub fn is_exact(&self) -> bool {
+        self.uncertain == 0
+    }
+
+    /// The upper end of one dimension's figure: what surely counts ([`Totals::get`]) plus what
+    /// possibly does (entries dated to a month, a year or a range that the period holds in part);
+    /// the same as [`Totals::get`] when nothing possibly counts.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Dimension, Entry, Ledger, Period, Scope};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).to("NKR").build()?,
+    ///     // Known only to its month, which the period below holds in part.
+    ///     Entry::cargo("2021-04-01".parse()?, "155 t".parse()?).date("2021-04".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// let totals = ledger.totals(&Scope::all().period("2021-04-01..2021-04-15".parse()?))?;
+    /// assert_eq!(totals.get(Dimension::Mass).unwrap().to_string(), "145 t");
+    /// assert_eq!(totals.high(Dimension::Mass).unwrap().to_string(), "300 t");
+    /// assert_eq!(totals.to_string(), "145..300 t");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn high(&self, dim: Dimension) -> Option<Quantity> {
+        self.checked_high(dim).ok().flatten()
+    }
+
+    /// The upper end of one dimension's figure, as [`Totals::high`].
+    ///
+    /// # Errors
+    ///
+    /// An overflow when the exact sum does not fit a decimal.
+    pub fn checked_high(&self, dim: Dimension) -> Result<Option<Quantity>, Error> {
+        let i = dim.index();
+        if self.uncertain & (1 << i) == 0 {
+            return self.checked_get(dim);
+        }
+        let mut high = self.sums[i];
+        match self.possible[i].value() {
+            Some(p) => high.add(p),
+            None => high.poison(),
+        }
+        let v = high.value().ok_or_else(|| Error::overflow(format!("the total of {dim}")))?;
+        Ok(Some(Quantity { value: v, unit: dim.canonical_unit() }))
+    }
+
+    /// The upper ends of the figures, as [`Totals::quantities`] gives the lower ones.
+    ///
+    /// # Errors
+    ///
+    /// An overflow when an exact figure does not fit a decimal.
+    pub fn highs(&self) -> Result<Vec<Quantity>, Error> {
+        Dimension::ALL.into_iter().filter_map(|d| self.checked_high(d).transpose()).collect()
+    }
+
+    /// Adds every figure of `other`, sure to sure and possible to possible.
+    pub fn add_totals(&mut self, other: &Totals) -> Result<(), Error> {
+        for d in Dimension::ALL {
+            let i = d.index();
+            if let Some(q) = other.checked_get(d)? {
+                self.add_canonical(d, q.value);
+            }
+            if other.uncertain & (1 << i) != 0 {
+                let p = other.possible[i].value().ok_or_else(|| Error::overflow(format!("the total of {d}")))?;
+                self.add_possible(d, p);
+            }
+        }
+        Ok(())
+    }
+
     /// The figure for one dimension, in its canonical unit; `None` when nothing of it was added.
+    ///
+    /// With entries that only possibly count, this is the lower end (what surely counts); see
+    /// [`Totals::high`].
     ///
     /// A figure too large for a decimal reads as `None` too; [`Totals::checked_get`] tells the two apart.
     #[must_use]
@@ -946,25 +1045,59 @@ impl Totals {
     }
 }
 
+/// One figure of [`Totals`] in serde formats: `high` only when something possibly counts.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TotalRecord {
+    #[serde(with = "decimal_str")]
+    value: Decimal,
+    unit: Unit,
+    #[serde(with = "decimal_str::option", default, skip_serializing_if = "Option::is_none")]
+    high: Option<Decimal>,
+}
+
 impl Serialize for Totals {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let qs = self.quantities().map_err(serde::ser::Error::custom)?;
-        qs.serialize(s)
+        let mut records = Vec::new();
+        for d in Dimension::ALL {
+            let low = self.checked_get(d).map_err(serde::ser::Error::custom)?;
+            let Some(low) = low else { continue };
+            let high = if self.uncertain & (1 << d.index()) != 0 {
+                self.checked_high(d).map_err(serde::ser::Error::custom)?.map(|q| q.value)
+            } else {
+                None
+            };
+            records.push(TotalRecord { value: low.value, unit: low.unit, high });
+        }
+        records.serialize(s)
     }
 }
 
 impl<'de> Deserialize<'de> for Totals {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Totals, D::Error> {
-        let qs = Vec::<Quantity>::deserialize(d)?;
+        use serde::de::Error as _;
+        let rs = Vec::<TotalRecord>::deserialize(d)?;
         let mut totals = Totals::new();
-        for q in &qs {
+        for r in rs {
+            let q = Quantity::new(r.value, r.unit).map_err(D::Error::custom)?;
             if totals.present & (1 << q.dimension().index()) != 0 {
-                return Err(serde::de::Error::custom(format!(
+                return Err(D::Error::custom(format!(
                     "{q}: totals hold one figure of {}; add them up or keep one",
                     q.dimension()
                 )));
             }
-            totals.add(q).map_err(serde::de::Error::custom)?;
+            totals.add(&q).map_err(D::Error::custom)?;
+            if let Some(h) = r.high {
+                let high = Quantity::new(h, r.unit).and_then(|h| h.canonical()).map_err(D::Error::custom)?;
+                let low = q.canonical().map_err(D::Error::custom)?;
+                let extra =
+                    crate::quantity::exact_sub(high.value, low.value).filter(|e| *e >= Decimal::ZERO).ok_or_else(
+                        || D::Error::custom(format!("{q}: high {h} is below the figure; write high ≥ value")),
+                    )?;
+                if extra > Decimal::ZERO {
+                    totals.add_possible(q.dimension(), extra);
+                }
+            }
         }
         Ok(totals)
     }
@@ -974,7 +1107,10 @@ impl<'de> Deserialize<'de> for Totals {
 impl PartialEq for Totals {
     fn eq(&self, other: &Totals) -> bool {
         self.present == other.present
-            && Dimension::ALL.iter().all(|&d| self.checked_get(d).ok() == other.checked_get(d).ok())
+            && Dimension::ALL.iter().all(|&d| {
+                self.checked_get(d).ok() == other.checked_get(d).ok()
+                    && self.checked_high(d).ok() == other.checked_high(d).ok()
+            })
     }
 }
 
@@ -986,6 +1122,7 @@ impl std::hash::Hash for Totals {
         self.present.hash(state);
         for d in Dimension::ALL {
             self.checked_get(d).ok().flatten().map(|q| q.value().normalize()).hash(state);
+            self.checked_high(d).ok().flatten().map(|q| q.value().normalize()).hash(state);
         }
     }
 }
@@ -1001,8 +1138,11 @@ impl fmt::Display for Totals {
                 f.write_str(", ")?;
             }
             first = false;
-            match self.checked_get(d) {
-                Ok(Some(q)) => write!(f, "{q}")?,
+            match (self.checked_get(d), self.checked_high(d)) {
+                (Ok(Some(q)), Ok(Some(h))) if self.uncertain & (1 << d.index()) != 0 => {
+                    write!(f, "{}..{}", q.value().normalize(), h)?
+                }
+                (Ok(Some(q)), _) => write!(f, "{q}")?,
                 _ => write!(f, "(overflow) {}", d.canonical_unit())?,
             }
         }

@@ -13,7 +13,7 @@ use crate::entry::{Category, Entry, Kind};
 use crate::error::{Error, ProblemKind, echo, unknown_name};
 use crate::hash::FxHashMap;
 use crate::ledger::{Ledger, Row, row_dimension};
-use crate::period::{Period, last_of_month};
+use crate::period::{Coverage, EntryDate, Period, last_of_month};
 use crate::quantity::Totals;
 
 /// Which entries a query or a report is about; an empty field means any.
@@ -129,7 +129,10 @@ impl Scope {
         self
     }
 
-    /// True when `entry` is in scope.
+    /// True when `entry` is surely in scope: its fields match and its whole date lies in the period.
+    ///
+    /// An entry dated to a month, a year or a range that the period holds only in part is not
+    /// surely in scope; [`Scope::may_match`] tells whether it possibly is.
     ///
     /// # Example
     ///
@@ -153,7 +156,39 @@ impl Scope {
             && text_matches(&self.to, entry.to())
             && text_matches(&self.via, entry.via())
             && text_matches(&self.region, entry.region())
-            && self.period.contains(entry.date())
+            && self.period.contains(entry.date().first_day())
+            && self.period.contains(entry.date().last_day())
+    }
+
+    /// True when `entry` is surely or possibly in scope: its fields match and its date meets the period.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Period, Scope};
+    ///
+    /// let e = Entry::returnees("2024-11-01".parse()?, "10 persons".parse()?).date("2024-11".parse()?).to("UKR").build()?;
+    /// let early = Scope::all().period("2024-11-01..2024-11-10".parse()?);
+    /// assert!(!early.matches(&e) && early.may_match(&e));
+    /// assert!(Scope::all().period(Period::of("2024".parse()?)).matches(&e));
+    /// assert!(!Scope::all().period(Period::of("2023".parse()?)).may_match(&e));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn may_match(&self, entry: &Entry) -> bool {
+        self.coverage(entry) != Coverage::None
+    }
+
+    /// Whether `entry` is surely, possibly or not in scope.
+    pub(crate) fn coverage(&self, entry: &Entry) -> Coverage {
+        let fields = self.kind.is_none_or(|k| k == entry.kind())
+            && self.category.is_none_or(|c| Some(c) == entry.category())
+            && text_matches(&self.item, entry.item())
+            && text_matches(&self.from, entry.from())
+            && text_matches(&self.to, entry.to())
+            && text_matches(&self.via, entry.via())
+            && text_matches(&self.region, entry.region());
+        if fields { self.period.coverage(entry.date().first_day(), entry.date().last_day()) } else { Coverage::None }
     }
 
     pub(crate) fn texts(&self) -> [&Option<Arc<str>>; 5] {
@@ -212,12 +247,19 @@ pub(crate) struct Compiled {
 }
 
 impl Compiled {
+    /// Whether a row is surely, possibly or not in scope.
     #[inline]
-    pub(crate) fn matches(&self, r: &Row) -> bool {
-        (self.kind == u8::MAX || self.kind == r.kind)
+    pub(crate) fn coverage(&self, r: &Row) -> Coverage {
+        let fields = (self.kind == u8::MAX || self.kind == r.kind)
             && (self.category == u8::MAX || self.category == r.category)
-            && self.text.iter().zip(r.text.iter()).all(|(w, h)| *w == 0 || w == h)
-            && self.period.contains(r.date)
+            && self.text.iter().zip(r.text.iter()).all(|(w, h)| *w == 0 || w == h);
+        if !fields {
+            Coverage::None
+        } else if r.date == r.last {
+            if self.period.contains(r.date) { Coverage::Sure } else { Coverage::None }
+        } else {
+            self.period.coverage(r.date, r.last)
+        }
     }
 
     /// The seven scope values (kind, category, item, from, to, via, region) as symbols.
@@ -226,9 +268,11 @@ impl Compiled {
         [u32::from(self.kind), u32::from(self.category), a, b, c, d, e]
     }
 
-    /// The rows in the period (rows are in date order), before the other filters.
-    pub(crate) fn candidate_rows<'a>(&self, rows: &'a [Row]) -> &'a [Row] {
-        let lo = self.period.start().map_or(0, |s| rows.partition_point(|r| r.date < s));
+    /// The rows whose dates may meet the period (rows are in order of their first day, and none spans
+    /// more than `max_span` days past it), before the other filters.
+    pub(crate) fn candidate_rows<'a>(&self, rows: &'a [Row], max_span: u32) -> &'a [Row] {
+        let back = |s: NaiveDate| s.checked_sub_days(chrono::Days::new(u64::from(max_span))).unwrap_or(NaiveDate::MIN);
+        let lo = self.period.start().map_or(0, |s| rows.partition_point(|r| r.date < back(s)));
         let hi = self.period.end().map_or(rows.len(), |e| rows.partition_point(|r| r.date <= e));
         rows.get(lo..hi.max(lo)).unwrap_or(&[])
     }
@@ -263,11 +307,12 @@ pub enum Key {
     Via,
     /// The region.
     Region,
-    /// The calendar month, `2021-06`.
+    /// The calendar month, `2021-06`; an entry whose date spans more than one month is grouped
+    /// under its own date (`2024-11..2024-12`, `2024`), never split.
     Month,
-    /// The calendar quarter, `2021-Q2`.
+    /// The calendar quarter, `2021-Q2` (an entry spanning more than one: its own date).
     Quarter,
-    /// The year, `2021`.
+    /// The year, `2021` (an entry spanning more than one: its own date).
     Year,
     /// The exchange the entry belongs to (empty for none).
     Exchange,
@@ -342,9 +387,34 @@ impl Key {
         }
     }
 
+    /// True when a time key's bucket cannot hold the row's whole date.
+    #[inline]
+    fn splits(self, r: &Row) -> bool {
+        if r.date == r.last {
+            return false;
+        }
+        let last = r.last.year() * 12 + r.last.month0() as i32;
+        match self {
+            Key::Month => last != r.month,
+            Key::Quarter => last.div_euclid(3) != r.month.div_euclid(3),
+            Key::Year => last.div_euclid(12) != r.month.div_euclid(12),
+            _ => false,
+        }
+    }
+
     fn value(self, e: &Entry) -> KeyValue {
         let text = |s: Option<&str>| KeyValue::Text(s.map(Arc::from));
-        let d = e.date();
+        let d = e.date().first_day();
+        let l = e.date().last_day();
+        let spans = match self {
+            Key::Month => (d.year(), d.month()) != (l.year(), l.month()),
+            Key::Quarter => (d.year(), d.month0() / 3) != (l.year(), l.month0() / 3),
+            Key::Year => d.year() != l.year(),
+            _ => false,
+        };
+        if spans {
+            return KeyValue::Span(e.date());
+        }
         match self {
             Key::Kind => KeyValue::Kind(e.kind()),
             Key::Category => KeyValue::Category(e.category()),
@@ -405,7 +475,11 @@ impl FromStr for Key {
 /// assert_eq!(serde_json::to_string(&key[1])?, r#"{"month":[2021,6]}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+///
+/// Values order as their variants do, except that time values (month, quarter, year, and the dates
+/// of entries that span more than one of them) order by their first day, then their last: a group of
+/// `2024-11..2024-12` comes after `2024-11` and before `2024-12`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum KeyValue {
@@ -421,6 +495,9 @@ pub enum KeyValue {
     Quarter(i32, u32),
     /// A year.
     Year(i32),
+    /// The date of an entry that spans more than one month, quarter or year (the bucket of a time
+    /// key), as written: `2024-11..2024-12`, `2024`.
+    Span(EntryDate),
 }
 
 impl KeyValue {
@@ -479,6 +556,76 @@ impl KeyValue {
     }
 }
 
+impl KeyValue {
+    /// The first and last days of a time value.
+    fn days(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let month = |y: i32, m: u32| Some((NaiveDate::from_ymd_opt(y, m, 1)?, last_of_month(y, m)?));
+        match *self {
+            KeyValue::Month(y, m) => month(y, m),
+            KeyValue::Quarter(y, q) => Some((month(y, q * 3 - 2)?.0, month(y, q * 3)?.1)),
+            KeyValue::Year(y) => Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?)),
+            KeyValue::Span(d) => Some((d.first_day(), d.last_day())),
+            _ => None,
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            KeyValue::Kind(_) => 0,
+            KeyValue::Category(_) => 1,
+            KeyValue::Text(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+impl PartialOrd for KeyValue {
+    fn partial_cmp(&self, other: &KeyValue) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeyValue {
+    fn cmp(&self, other: &KeyValue) -> std::cmp::Ordering {
+        match (self, other) {
+            (KeyValue::Kind(a), KeyValue::Kind(b)) => a.cmp(b),
+            (KeyValue::Category(a), KeyValue::Category(b)) => a.cmp(b),
+            (KeyValue::Text(a), KeyValue::Text(b)) => a.cmp(b),
+            // One total order: by kind of value, days, variant, then the fields themselves.
+            _ => self.time_key().cmp(&other.time_key()),
+        }
+    }
+}
+
+impl KeyValue {
+    #[allow(clippy::type_complexity)]
+    fn time_key(&self) -> (u8, (NaiveDate, NaiveDate), u8, (i32, u32), Option<EntryDate>) {
+        let fields = match *self {
+            KeyValue::Month(y, m) | KeyValue::Quarter(y, m) => (y, m),
+            KeyValue::Year(y) => (y, 0),
+            _ => (0, 0),
+        };
+        let span = match self {
+            KeyValue::Span(d) => Some(*d),
+            _ => None,
+        };
+        let days = self.days().unwrap_or((NaiveDate::MAX, NaiveDate::MAX));
+        (self.rank(), days, self.variant(), fields, span)
+    }
+
+    fn variant(&self) -> u8 {
+        match self {
+            KeyValue::Kind(_) => 0,
+            KeyValue::Category(_) => 1,
+            KeyValue::Text(_) => 2,
+            KeyValue::Month(..) => 3,
+            KeyValue::Quarter(..) => 4,
+            KeyValue::Year(_) => 5,
+            KeyValue::Span(_) => 6,
+        }
+    }
+}
+
 impl PartialEq<str> for KeyValue {
     fn eq(&self, other: &str) -> bool {
         match self {
@@ -521,6 +668,7 @@ impl fmt::Display for KeyValue {
             KeyValue::Month(y, m) => write!(f, "{y:04}-{m:02}"),
             KeyValue::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
             KeyValue::Year(y) => write!(f, "{y:04}"),
+            KeyValue::Span(d) => write!(f, "{d}"),
         }
     }
 }
@@ -727,6 +875,9 @@ pub struct Series {
     key: Vec<KeyValue>,
     span: (NaiveDate, NaiveDate),
     points: Vec<(NaiveDate, Totals)>,
+    /// The upper line, when it differs from the lower one (some entry is dated to a span).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    upper: Vec<(NaiveDate, Totals)>,
 }
 
 impl Series {
@@ -748,6 +899,37 @@ impl Series {
     #[must_use]
     pub fn points(&self) -> &[(NaiveDate, Totals)] {
         &self.points
+    }
+
+    /// The upper line of the running total: each entry counts from the first day its date covers
+    /// (where [`Series::points`], the lower line, counts it from the last). The two lines are the
+    /// same when every entry is known to the day; the band between them is what the dates leave open.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Ledger, Scope, Step};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::cargo("2021-04-01".parse()?, "145 t".parse()?).date("2021-04".parse()?).to("NKR").build()?,
+    /// ])?;
+    /// let s = &ledger.running(&Scope::all(), &[], Step::Day)?[0];
+    /// assert_eq!(s.points()[0].0.to_string(), "2021-04-30");
+    /// assert_eq!(s.upper()[0].0.to_string(), "2021-04-01");
+    /// assert_eq!(s.upper_at("2021-04-15".parse()?).to_string(), "145 t");
+    /// assert_eq!(s.total_at("2021-04-15".parse()?).to_string(), "0");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn upper(&self) -> &[(NaiveDate, Totals)] {
+        if self.upper.is_empty() { &self.points } else { &self.upper }
+    }
+
+    /// The upper line's total at the end of `date`.
+    pub fn upper_at(&self, date: NaiveDate) -> Totals {
+        let line = self.upper();
+        let n = line.partition_point(|(d, _)| *d <= date);
+        n.checked_sub(1).and_then(|i| line.get(i)).map_or_else(Totals::new, |(_, t)| *t)
     }
 
     /// The running total at the end of `date`: the last point on or before it, or zero.
@@ -777,11 +959,13 @@ impl Series {
 type GroupCode = [u64; 6];
 
 impl Ledger {
-    /// The entries in `scope`, in date order.
+    /// The entries surely or possibly in `scope` (see [`Scope::may_match`]), in date order.
     pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Entry> + 'a {
         let compiled = scope.compile(self);
-        let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows()));
-        rows.iter().filter(move |r| compiled.is_some_and(|c| c.matches(r))).map(|r| self.entry_at(r.pos))
+        let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows(), self.max_span()));
+        rows.iter()
+            .filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None))
+            .map(|r| self.entry_at(r.pos))
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
@@ -815,8 +999,12 @@ impl Ledger {
     pub fn totals(&self, scope: &Scope) -> Result<Totals, Error> {
         let mut totals = Totals::new();
         if let Some(c) = scope.compile(self) {
-            for r in c.candidate_rows(self.rows()).iter().filter(|r| c.matches(r)) {
-                totals.add_canonical(row_dimension(r), r.canon);
+            for r in c.candidate_rows(self.rows(), self.max_span()) {
+                match c.coverage(r) {
+                    Coverage::Sure => totals.add_canonical(row_dimension(r), r.canon),
+                    Coverage::Possible => totals.add_possible(row_dimension(r), r.canon),
+                    Coverage::None => {}
+                }
             }
         }
         Ok(totals)
@@ -849,23 +1037,40 @@ impl Ledger {
     pub fn group<'a>(&'a self, scope: &Scope, keys: &[Key]) -> Result<Vec<Group<'a>>, Error> {
         let Some(c) = scope.compile(self) else { return Ok(Vec::new()) };
         let mut index: FxHashMap<GroupCode, usize> = FxHashMap::default();
+        // Entries whose dates span more than one bucket of a time key, grouped by their key values.
+        let mut spanning: FxHashMap<Vec<KeyValue>, usize> = FxHashMap::default();
         let mut groups: Vec<Group<'a>> = Vec::new();
-        for r in c.candidate_rows(self.rows()) {
-            if !c.matches(r) {
+        for r in c.candidate_rows(self.rows(), self.max_span()) {
+            let coverage = c.coverage(r);
+            if coverage == Coverage::None {
                 continue;
             }
-            let code = group_code(keys, r);
-            let g = *index.entry(code).or_insert_with(|| {
-                let first = self.entry_at(r.pos);
-                groups.push(Group {
-                    key: keys.iter().map(|k| k.value(first)).collect(),
-                    totals: Totals::new(),
-                    entries: Vec::new(),
-                });
+            let mut new_group = |key: Vec<KeyValue>| {
+                groups.push(Group { key, totals: Totals::new(), entries: Vec::new() });
                 groups.len() - 1
-            });
+            };
+            let g = if keys.iter().any(|k| k.splits(r)) {
+                let key: Vec<KeyValue> = keys.iter().map(|k| k.value(self.entry_at(r.pos))).collect();
+                match spanning.get(&key) {
+                    Some(&g) => g,
+                    None => {
+                        let g = new_group(key.clone());
+                        spanning.insert(key, g);
+                        g
+                    }
+                }
+            } else {
+                let code = group_code(keys, r);
+                *index
+                    .entry(code)
+                    .or_insert_with(|| new_group(keys.iter().map(|k| k.value(self.entry_at(r.pos))).collect()))
+            };
             let group = &mut groups[g];
-            group.totals.add_canonical(row_dimension(r), r.canon);
+            if coverage == Coverage::Sure {
+                group.totals.add_canonical(row_dimension(r), r.canon);
+            } else {
+                group.totals.add_possible(row_dimension(r), r.canon);
+            }
             group.entries.push(self.entry_at(r.pos));
         }
         groups.sort_by(|a, b| a.key.cmp(&b.key));
@@ -912,29 +1117,39 @@ impl Ledger {
             ));
         }
         let groups = self.group(scope, keys)?;
-        // Each group's entries are in date order.
-        let firsts = groups.iter().filter_map(|g| g.entries.first().map(|e| e.date()));
-        let lasts = groups.iter().filter_map(|g| g.entries.last().map(|e| e.date()));
+        // Each group's entries are in order of their first day.
+        let firsts = groups.iter().filter_map(|g| g.entries.first().map(|e| e.date().first_day()));
+        let lasts = groups.iter().flat_map(|g| g.entries.iter().map(|e| e.date().last_day()));
         let (Some(first), Some(last)) = (firsts.min(), lasts.max()) else { return Ok(Vec::new()) };
         let start = scope.period.start().unwrap_or(first);
         let end = scope.period.end().unwrap_or(last);
         let span = (step_end(start, step), step_end(end, step));
+        // One line, each entry counted from the day `day` gives.
+        let line = |entries: &[&Entry], day: fn(&Entry) -> NaiveDate| {
+            let mut order: Vec<&Entry> = entries.to_vec();
+            order.sort_by_key(|e| day(e));
+            let mut totals = Totals::new();
+            let mut points: Vec<(NaiveDate, Totals)> = Vec::new();
+            for e in order {
+                // Entries in a ledger were checked to have a canonical form when inserted.
+                let canon = e.quantity().canonical_value().unwrap_or_default();
+                totals.add_canonical(e.quantity().dimension(), canon);
+                let at = step_end(day(e), step);
+                match points.last_mut() {
+                    Some((d, t)) if *d == at => *t = totals,
+                    _ => points.push((at, totals)),
+                }
+            }
+            points
+        };
         let series = groups
             .into_iter()
             .map(|g| {
-                let mut totals = Totals::new();
-                let mut points: Vec<(NaiveDate, Totals)> = Vec::new();
-                for e in &g.entries {
-                    // Entries in a ledger were checked to have a canonical form when inserted.
-                    let canon = e.quantity().canonical_value().unwrap_or_default();
-                    totals.add_canonical(e.quantity().dimension(), canon);
-                    let at = step_end(e.date(), step);
-                    match points.last_mut() {
-                        Some((d, t)) if *d == at => *t = totals,
-                        _ => points.push((at, totals)),
-                    }
-                }
-                Series { key: g.key, span, points }
+                let points = line(&g.entries, |e| e.date().last_day());
+                let spanned = g.entries.iter().any(|e| e.date().as_day().is_none());
+                let upper = if spanned { line(&g.entries, |e| e.date().first_day()) } else { Vec::new() };
+                let upper = if upper == points { Vec::new() } else { upper };
+                Series { key: g.key, span, points, upper }
             })
             .collect();
         Ok(series)

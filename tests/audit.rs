@@ -510,7 +510,7 @@ fn duplicate_groups_by_definition(entries: &[Entry], window: i64) -> Vec<Vec<Str
                 && a.from() == b.from()
                 && a.to() == b.to()
                 && a.quantity().canonical().unwrap() == b.quantity().canonical().unwrap();
-            if alike && (a.date() - b.date()).num_days().abs() <= window {
+            if alike && (a.date().first_day() - b.date().first_day()).num_days().abs() <= window {
                 let (ri, rj) = (root(&mut group, i), root(&mut group, j));
                 group[ri] = rj;
             }

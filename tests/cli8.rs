@@ -36,7 +36,7 @@ fn report_without_kind_never_adds_kinds_together() {
     let out = run(&["report", SEED_ENTRIES, "--format", "csv"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows = csv_rows(&stdout(&out));
-    assert_eq!(rows[0], ["kind", "unit", "total"]);
+    assert_eq!(rows[0], ["kind", "unit", "total", "high"]);
     let expected = seed_totals_by_kind();
     // The seed is in canonical units (t, persons, packages), so each row is one kind's sum.
     let got: BTreeMap<(String, String), Decimal> =
@@ -56,17 +56,17 @@ fn report_without_kind_never_adds_kinds_together() {
     // One kind in scope: no kind column.
     let out = run(&["report", SEED_ENTRIES, "--kind", "returnees", "--format", "csv"]);
     let rows = csv_rows(&stdout(&out));
-    assert_eq!(rows[0], ["unit", "total"]);
+    assert_eq!(rows[0], ["unit", "total", "high"]);
     let returnees = expected[&("returnees".to_string(), "persons".to_string())];
-    assert_eq!(rows[1], ["persons".to_string(), returnees.to_string()]);
+    assert_eq!(rows[1], ["persons".to_string(), returnees.to_string(), returnees.to_string()]);
     // A category names its kind.
     let rows = csv_rows(&stdout(&run(&["report", SEED_ENTRIES, "--category", "humanitarian", "--format", "csv"])));
-    assert_eq!(rows[0], ["unit", "total"]);
+    assert_eq!(rows[0], ["unit", "total", "high"]);
     // --by without kind gets kind first; --by with kind keeps the order given.
     let rows = csv_rows(&stdout(&run(&["report", SEED_ENTRIES, "--by", "to", "--format", "csv"])));
-    assert_eq!(rows[0], ["kind", "to", "unit", "total"]);
+    assert_eq!(rows[0], ["kind", "to", "unit", "total", "high"]);
     let rows = csv_rows(&stdout(&run(&["report", SEED_ENTRIES, "--by", "to,kind", "--format", "csv"])));
-    assert_eq!(rows[0], ["to", "kind", "unit", "total"]);
+    assert_eq!(rows[0], ["to", "kind", "unit", "total", "high"]);
 }
 
 #[test]

@@ -56,7 +56,7 @@ fn the_same_file_named_twice_is_refused_not_counted_twice() {
     let dir = scratch();
     write(&dir, "a.csv", ENTRIES);
     // The file alone: 300 t (grouped by kind: issue 8).
-    assert_eq!(total(&dir, &["a.csv"]), "kind,unit,total\ncargo,t,300\n");
+    assert_eq!(total(&dir, &["a.csv"]), "kind,unit,total,high\ncargo,t,300,300\n");
     for (args, what) in [
         (vec!["report", "a.csv", "./a.csv"], "a.csv ./a.csv"),
         (vec!["report", "a.csv", "a.csv"], "a.csv a.csv"),
@@ -355,7 +355,7 @@ fn csv_printed_by_report_and_verify_never_holds_a_formula() {
     write(&dir, "r.csv", "id,published,kind,value,unit\n@sum,2021-02-01,cargo,5,t\n");
     let report = run_in(&dir, &["report", "e.csv", "--by", "item", "--format", "csv"]);
     assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
-    assert_eq!(stdout(&report), "kind,item,unit,total\ncargo,'=cmd|' /C calc'!A0,t,5\n");
+    assert_eq!(stdout(&report), "kind,item,unit,total,high\ncargo,'=cmd|' /C calc'!A0,t,5,5\n");
     let verify = run_in(&dir, &["verify", "e.csv", "--reports", "r.csv", "--format", "csv"]);
     assert_eq!(verify.status.code(), Some(0), "{}", stderr(&verify));
     let line = stdout(&verify).lines().nth(1).unwrap_or_default().to_string();

@@ -307,7 +307,7 @@ fn outcomes_json_writes_records_another_program_can_read() {
     let csv = example_with("outcomes_json", &["csv"]);
     assert_eq!(
         csv.lines().next(),
-        Some("id,status,reported,qualifier,unit,low,high,ledger,difference,filled,interval")
+        Some("id,status,reported,qualifier,unit,low,high,ledger,ledger_high,difference,filled,interval")
     );
     assert_eq!(csv.lines().count(), 1 + records.len());
 }

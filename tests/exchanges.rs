@@ -407,3 +407,67 @@ mod round_trip {
         }
     }
 }
+
+/// An entry of exchange `x` dated only to `date` (a month or a range, issue 11).
+fn vague(id: &str, date: &str, n: u32, from: &str, to: &str, x: &str) -> Entry {
+    Entry::detainee_transfer(day("2000-01-01"), format!("{n} persons").parse().expect("a quantity"))
+        .date(date.parse().expect("an entry date"))
+        .id(id)
+        .from(from)
+        .to(to)
+        .exchange(x)
+        .build()
+        .expect("a valid entry")
+}
+
+#[test]
+fn an_exchange_dated_to_a_month_counts_possibly_in_a_period_it_straddles() {
+    // x2 is known only to February 2021: surely in 2021-02, possibly in 2021-02-01..2021-02-14.
+    let ledger = Ledger::from_entries([
+        transfer("a1", "2021-02-03", 44, "AZE", "ARM", "x1"),
+        vague("b1", "2021-02", 5, "AZE", "ARM", "x2"),
+        vague("b2", "2021-02", 1, "ARM", "AZE", "x2"),
+    ])
+    .expect("a valid ledger");
+    let outcome = |claim: &str| {
+        let report = parse_claim(claim).unwrap_or_else(|e| panic!("{claim}: {e}"));
+        let v = ledger.verify(std::slice::from_ref(&report)).expect("verified");
+        let o = &v.outcomes()[0];
+        (o.status(), o.ledger().to_string(), o.ledger_high().to_string())
+    };
+    let whole = outcome("2 exchanges detainee-transfer since=2021-02 until=2021-02 id=m");
+    assert_eq!(whole, (Status::Ok, "2".to_string(), "2".to_string()));
+    let half = outcome("2 exchanges detainee-transfer since=2021-02-01 until=2021-02-14 id=h");
+    assert_eq!(half, (Status::Undecided, "1".to_string(), "2".to_string()), "x2 may fall after the 14th");
+    let one = outcome("at-least 1 exchanges detainee-transfer since=2021-02-01 until=2021-02-14 id=o");
+    assert_eq!(one.0, Status::Ok, "x1 surely counts");
+    // Listed when possibly in scope, and dated from its first possible day to its last.
+    let listed = ledger.exchanges(&Scope::all().period("2021-02-01..2021-02-14".parse().unwrap())).unwrap();
+    assert_eq!(listed.len(), 2);
+    let x2 = ledger.exchange("x2").unwrap().expect("x2");
+    assert_eq!((x2.first_date(), x2.last_date()), (day("2021-02-01"), day("2021-02-28")));
+}
+
+#[test]
+fn entries_dated_to_a_span_are_refused_only_when_surely_more_than_seven_days_apart() {
+    // A month-dated entry may fall on the day of the other: no error.
+    Ledger::from_entries([
+        transfer("a", "2021-02-27", 1, "ARM", "AZE", "x"),
+        vague("b", "2021-02", 5, "AZE", "ARM", "x"),
+    ])
+    .expect("February may hold a day within 7 of the 27th");
+    // The range ends on 2021-02-19: its earliest possible distance from 2021-02-27 is 8 days.
+    let err = Ledger::from_entries([
+        transfer("a", "2021-02-27", 1, "ARM", "AZE", "x"),
+        vague("b", "2021-02-01..2021-02-19", 5, "AZE", "ARM", "x"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.problems().len(), 1, "{err}");
+    assert!(err.to_string().contains("8 days"), "{err}");
+    // And 7 days is still one exchange.
+    Ledger::from_entries([
+        transfer("a", "2021-02-27", 1, "ARM", "AZE", "x"),
+        vague("b", "2021-02-01..2021-02-20", 5, "AZE", "ARM", "x"),
+    ])
+    .expect("7 days apart at the closest");
+}

@@ -100,7 +100,7 @@ fn the_cli_reads_hxl_and_writes_it_back() {
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         // Without --kind, totals are grouped by kind first (issue 8).
-        "kind,item,unit,total\ncargo,construction material,t,45\ncargo,humanitarian aid,t,300\n"
+        "kind,item,unit,total,high\ncargo,construction material,t,45,45\ncargo,humanitarian aid,t,300,300\n"
     );
     // Written HXL has a human header row, then the hashtags.
     let out = run(&["convert", "examples/data/karabakh-2021/entries.csv", "--to", "hxl"]);

@@ -262,6 +262,11 @@ pub fn parse_input(data: &[u8]) {
         assert_eq!(p.to_string().parse::<PartialDate>().ok(), Some(p), "partial date {s:?}");
         assert!(p.first_day() <= p.last_day(), "partial date {s:?}");
     }
+    if let Ok(d) = s.parse::<relief_ledger::EntryDate>() {
+        assert_eq!(d.to_string().parse::<relief_ledger::EntryDate>().ok(), Some(d), "entry date {s:?}");
+        assert!(d.first_day() <= d.last_day(), "entry date {s:?}");
+        assert_eq!(d.as_day().is_some(), d.first_day() == d.last_day(), "entry date {s:?}");
+    }
     if let Ok(p) = s.parse::<Period>() {
         assert_eq!(p.to_string().parse::<Period>().ok(), Some(p), "period {s:?}");
         if let (Some(a), Some(b)) = (p.start(), p.end()) {

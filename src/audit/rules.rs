@@ -252,16 +252,19 @@ fn file_rows(ledger: &Ledger, any_fill: bool) -> impl Iterator<Item = &crate::le
 }
 
 /// What makes two entries one event (kind, category, from, to, dimension, normalised quantity as
-/// scale and mantissa), then the date and the entry's place in the ledger.
-type EventKey = (u8, u8, u32, u32, u8, u32, i128, NaiveDate, u32);
+/// scale and mantissa), then the first day of the date, the entry's place in the ledger and the
+/// last day of the date.
+type EventKey = (u8, u8, u32, u32, u8, u32, i128, NaiveDate, u32, NaiveDate);
 
-/// `duplicate-event`: entries sorted by kind, category, parties, dimension, quantity and date;
-/// neighbours at most `window` days apart are linked.
+/// `duplicate-event`: entries sorted by kind, category, parties, dimension, quantity and first day;
+/// an entry joins the group before it when the days between its date and the date of some entry of
+/// the group are at most `window` (overlapping dates are 0 days apart). Sorted by first day, that is
+/// when its first day is at most `window` days after the latest last day of the group.
 pub(super) fn duplicates(ledger: &Ledger, any_fill: bool, window: u32, out: &mut Vec<Finding>) {
     let mut keys: Vec<EventKey> = file_rows(ledger, any_fill)
         .map(|r| {
             let q = r.canon.normalize();
-            (r.kind, r.category, r.text[1], r.text[2], r.dim, q.scale(), q.mantissa(), r.date, r.pos)
+            (r.kind, r.category, r.text[1], r.text[2], r.dim, q.scale(), q.mantissa(), r.date, r.pos, r.last)
         })
         .collect();
     keys.sort_unstable();
@@ -270,15 +273,17 @@ pub(super) fn duplicates(ledger: &Ledger, any_fill: bool, window: u32, out: &mut
         let x = ledger.entry_at(a.8).exchange();
         x.is_some() && x == ledger.entry_at(b.8).exchange()
     };
-    let same = |a: &EventKey, b: &EventKey| {
+    let same = |a: &EventKey, b: &EventKey, last: NaiveDate| {
         (a.0, a.1, a.2, a.3, a.4, a.5, a.6) == (b.0, b.1, b.2, b.3, b.4, b.5, b.6)
-            && (b.7 - a.7).num_days() <= i64::from(window)
+            && (b.7 - last).num_days() <= i64::from(window)
             && !one_exchange(a, b)
     };
     let mut i = 0;
     while i < keys.len() {
         let mut j = i + 1;
-        while j < keys.len() && same(&keys[j - 1], &keys[j]) {
+        let mut last = keys[i].9;
+        while j < keys.len() && same(&keys[j - 1], &keys[j], last) {
+            last = last.max(keys[j].9);
             j += 1;
         }
         if j - i >= 2 {
@@ -326,16 +331,22 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
             let mut scope = figs[before[0]].report.scope().clone();
             scope.period = period;
             let dim = figs[before[0]].dim;
+            // Entries dated within the gap surely count, those whose dates meet it in part possibly.
             let mut sum = Some(Decimal::ZERO);
+            let mut maybe = Some(Decimal::ZERO);
             let mut ids = Vec::new();
             for e in ledger.select(&scope) {
                 if e.unattributed().is_some() || e.quantity().dimension() != dim {
                     continue;
                 }
-                sum = sum.and_then(|s| e.quantity().canonical_value().and_then(|v| s.checked_add(v)));
+                let v = e.quantity().canonical_value();
+                if scope.matches(e) {
+                    sum = sum.and_then(|s| v.and_then(|v| s.checked_add(v)));
+                }
+                maybe = maybe.and_then(|s| v.and_then(|v| s.checked_add(v)));
                 ids.push(e.id().to_string());
             }
-            let Some(sum) = sum else { continue };
+            let (Some(sum), Some(maybe)) = (sum, maybe) else { continue };
             for &a in before {
                 for &b in after {
                     let (fa, fb) = (&figs[a], &figs[b]);
@@ -356,7 +367,7 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                     }
                     if let (Some(h), Some(l)) = (value(fa.high), value(fb.low)) {
                         let need = l.checked_sub(h);
-                        if let Some((need, gap)) = need.and_then(|n| Some((n, n.checked_sub(sum)?))) {
+                        if let Some((need, gap)) = need.and_then(|n| Some((n, n.checked_sub(maybe)?))) {
                             if gap > Decimal::ZERO {
                                 let message = format!(
                                     "{} unexplained: the running total rises by at least {} from {} to {}, and the entries dated {day_after}..{to} add {}",
@@ -364,7 +375,7 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                                     figure(need, dim),
                                     describe(fa),
                                     describe(fb),
-                                    figure(sum, dim)
+                                    figure(maybe, dim)
                                 );
                                 out.push(Finding::new(Code::RiseUnexplained, message, ids.clone(), reports));
                             }

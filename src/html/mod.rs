@@ -45,6 +45,9 @@ fn status_look(s: Status) -> (&'static str, &'static str, &'static str, &'static
         Status::Filled => {
             ("◐", "the part no dated event explains is recorded as an unattributed entry", "#bee3f8", "#1a365d")
         }
+        Status::Undecided => {
+            ("◇", "the figure holds for some datings of the record and not for others", "#e9d8fd", "#322659")
+        }
     }
 }
 

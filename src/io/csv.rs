@@ -37,6 +37,9 @@ pub(crate) struct Header {
     pub(crate) defaults: Vec<(usize, String)>,
     /// Whether the columns were named by an HXL hashtag row.
     pub(crate) hxl: bool,
+    /// In HXL entries, the column tagged `#date+end`, which ends the date the `#date+start` column
+    /// begins (an entry known only to a range).
+    pub(crate) date_end: Option<usize>,
 }
 
 /// How the header of a CSV file is found.
@@ -119,7 +122,7 @@ pub(crate) fn parse_header(names: &[&str], file: &Arc<str>, want: Option<Table>)
     }
     if problems.is_empty() {
         let labels = table.columns().iter().map(|c| c.to_string()).collect();
-        Ok(Header { table, map, labels, defaults: Vec::new(), hxl: false })
+        Ok(Header { table, map, labels, defaults: Vec::new(), hxl: false, date_end: None })
     } else {
         Err(Error::invalid(problems))
     }
@@ -761,6 +764,20 @@ impl Records for Sink<'_> {
             let s = restore(field.trim());
             if !s.is_empty() {
                 cells[*i] = Some(s);
+            }
+        }
+        // `#date+start` and `#date+end`: the entry's date is the range between them (one end alone is
+        // the date; the same day twice is that day).
+        let range;
+        if let (Some(end), Some(date)) = (self.header.date_end, Table::Entries.index("date")) {
+            let end = fields.get(end).map(|f| restore(f.trim())).filter(|e| !e.is_empty());
+            match (cells.get(date).copied().flatten(), end) {
+                (Some(start), Some(end)) if start != end => {
+                    range = format!("{start}..{end}");
+                    cells[date] = Some(range.as_str());
+                }
+                (None, Some(end)) => cells[date] = Some(end),
+                _ => {}
             }
         }
         for (i, value) in &self.header.defaults {

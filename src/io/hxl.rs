@@ -178,18 +178,33 @@ fn written_tag(table: Table, field: &str) -> Option<String> {
 /// mean the same field with the same specificity), naming both.
 pub(crate) fn header(cells: &[String], want: Option<Table>, file: &Arc<str>, line: u64) -> Result<Header, Error> {
     let tags: Vec<Option<Hashtag>> = cells.iter().map(|c| Hashtag::parse(c)).collect();
+    let span = |h: &Hashtag| h.tag == "date" && (h.has("start") || h.has("end"));
+    // `#date+start` and `#date+end` are a report's period beside its publication date, or, alone, the
+    // ends of an entry's date known only to a range.
+    let other_date = tags.iter().flatten().any(|h| h.tag == "date" && !span(h));
     let table = want.unwrap_or_else(|| {
         let reports = tags.iter().flatten().any(|h| {
-            (h.tag == "date" && (h.has("reported") || h.has("start") || h.has("end")))
+            (h.tag == "date" && (h.has("reported") || (span(h) && other_date)))
                 || matches!(h.tag.as_str(), "x_qualifier" | "x_mode" | "x_tolerance")
         });
         if reports { Table::Reports } else { Table::Entries }
     });
+    // An entry's range: the `#date+end` column ends the date that `#date+start` begins.
+    let date_end = match table {
+        Table::Entries if !other_date => {
+            let has = |a: &str| tags.iter().position(|t| t.as_ref().is_some_and(|h| h.tag == "date" && h.has(a)));
+            has("start").and(has("end"))
+        }
+        _ => None,
+    };
     // Every (spec, column) that matches, best first: by the spec's rank, then the column with
     // fewer extra attributes (a total before its breakdowns), then the leftmost.
     let mut candidates: Vec<(u8, usize, usize, &Spec)> = Vec::new();
     for spec in specs(table) {
         for (col, tag) in tags.iter().enumerate() {
+            if Some(col) == date_end {
+                continue;
+            }
             if let Some(h) = tag.as_ref().filter(|h| spec.matches(h)) {
                 candidates.push((spec.rank, h.attributes.len() - spec.attributes.len(), col, spec));
             }
@@ -249,7 +264,7 @@ pub(crate) fn header(cells: &[String], want: Option<Table>, file: &Arc<str>, lin
     if !problems.is_empty() {
         return Err(Error::invalid(problems));
     }
-    Ok(Header { table, map, labels, defaults: implied, hxl: true })
+    Ok(Header { table, map, labels, defaults: implied, hxl: true, date_end })
 }
 
 /// The tags a reader would want for a field that no column gives, for messages.

@@ -85,7 +85,7 @@ pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 /// | field | entries | reports | also read |
 /// |---|---|---|---|
 /// | `id` | `#meta+id` | `#meta+id` | |
-/// | `date` | `#date+occurred` | | any `#date` |
+/// | `date` | `#date+occurred` (a day, `2024-11`, `2024` or `2024-11-01..2024-11-10`) | | any `#date`; `#date+start` with `#date+end` (and no other `#date`): the range between them |
 /// | `published` | | `#date+reported` | any other `#date` |
 /// | `since`, `until` | | `#date+start`, `#date+end` | |
 /// | `kind` | `#x_kind` | `#x_kind` | |
@@ -256,7 +256,8 @@ impl Assumptions {
             "unit" => value.parse::<crate::Unit>().map(drop),
             "qualifier" => value.parse::<crate::Qualifier>().map(drop),
             "mode" => value.parse::<crate::Mode>().map(drop),
-            "date" | "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
+            "date" => value.parse::<crate::EntryDate>().map(drop),
+            "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
             "since" | "until" => value.parse::<crate::PartialDate>().map(drop),
             "quantity" | "value" | "tolerance" => {
                 crate::quantity::parse_decimal(value).map(drop).map_err(|e| e.in_field(field))

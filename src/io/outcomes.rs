@@ -15,10 +15,23 @@ use crate::report::{Outcome, Verification};
 ///
 /// `id`, `status`, `reported` (the reported value), `qualifier`, `unit` (the report's), `low` and
 /// `high` (the interval's ends; none when open), `ledger` (the ledger's figure before the report's own
-/// fill), `difference` (ledger − reported), `filled` (the quantity the report's fill added; none
+/// fill: what surely counts), `ledger_high` (its upper end: plus the entries dated to a month, a year or
+/// a range that the report's period holds in part; equal to `ledger` when there are none), `difference` (ledger − reported), `filled` (the quantity the report's fill added; none
 /// unless filled) and `interval` (as text, `[51940, 54060]`). Figures are decimals in the report's unit.
-pub const OUTCOME_COLUMNS: [&str; 11] =
-    ["id", "status", "reported", "qualifier", "unit", "low", "high", "ledger", "difference", "filled", "interval"];
+pub const OUTCOME_COLUMNS: [&str; 12] = [
+    "id",
+    "status",
+    "reported",
+    "qualifier",
+    "unit",
+    "low",
+    "high",
+    "ledger",
+    "ledger_high",
+    "difference",
+    "filled",
+    "interval",
+];
 
 /// One outcome as a record: a value per field of [`OUTCOME_COLUMNS`], `None` where the field has
 /// none (an open end of the interval, `filled` of a report that did not fill).
@@ -46,13 +59,13 @@ pub const OUTCOME_COLUMNS: [&str; 11] =
 /// The record is the one an [`Outcome`] serializes to; the verification is not needed for it (an
 /// outcome knows its report), and is taken for callers written when it was.
 #[must_use]
-pub fn outcome_record(verification: &Verification<'_>, outcome: &Outcome) -> [Option<String>; 11] {
+pub fn outcome_record(verification: &Verification<'_>, outcome: &Outcome) -> [Option<String>; 12] {
     let _ = verification;
     outcome_fields(outcome)
 }
 
 /// The record of an outcome: a value per field of [`OUTCOME_COLUMNS`].
-pub(crate) fn outcome_fields(outcome: &Outcome) -> [Option<String>; 11] {
+pub(crate) fn outcome_fields(outcome: &Outcome) -> [Option<String>; 12] {
     let interval = outcome.interval();
     let reported = outcome.reported();
     [
@@ -64,6 +77,7 @@ pub(crate) fn outcome_fields(outcome: &Outcome) -> [Option<String>; 11] {
         bound(interval.low()),
         bound(interval.high()),
         Some(outcome.ledger().normalize().to_string()),
+        Some(outcome.ledger_high().normalize().to_string()),
         Some(outcome.difference().to_string()),
         outcome.filled().map(|f| f.normalize().to_string()),
         Some(interval.to_string()),
@@ -109,9 +123,9 @@ fn bound(b: std::ops::Bound<rust_decimal::Decimal>) -> Option<String> {
 /// write_outcomes(&mut csv, Format::Csv, &v)?;
 /// assert_eq!(
 ///     String::from_utf8(csv)?,
-///     "id,status,reported,qualifier,unit,low,high,ledger,difference,filled,interval\n\
-///      dec,ok,40,more-than,persons,40,,50,10,,\"(40, ∞)\"\n\
-///      fill,filled,50,exact,persons,50,50,44,-6,6,\"[50, 50]\"\n"
+///     "id,status,reported,qualifier,unit,low,high,ledger,ledger_high,difference,filled,interval\n\
+///      dec,ok,40,more-than,persons,40,,50,50,10,,\"(40, ∞)\"\n\
+///      fill,filled,50,exact,persons,50,50,44,44,-6,6,\"[50, 50]\"\n"
 /// );
 ///
 /// let mut json = Vec::new();
@@ -235,7 +249,7 @@ pub fn write_explanation(
 }
 
 /// A record whose fields serialize in the order of [`OUTCOME_COLUMNS`] (a JSON map would sort them).
-pub(crate) struct Record(pub(crate) [Option<String>; 11]);
+pub(crate) struct Record(pub(crate) [Option<String>; 12]);
 
 impl Serialize for Record {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

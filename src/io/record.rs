@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Problem, ProblemKind, echo, nearest};
 use crate::hash::TextMap;
-use crate::period::PartialDate;
+use crate::period::{EntryDate, PartialDate};
 use crate::quantity::{Quantity, Unit, parse_decimal};
 use crate::report::{Mode, Qualifier, Report};
 
@@ -178,6 +178,16 @@ fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
     }
 }
 
+/// Parses an entry's date: a day quickly, else a month, a year or a range `A..B`.
+fn parse_entry_date(s: &str) -> Result<EntryDate, Error> {
+    if s.len() == 10 {
+        if let Ok(d) = parse_day(s) {
+            return Ok(EntryDate::from(d));
+        }
+    }
+    s.parse::<EntryDate>()
+}
+
 fn parse_number(s: &str, field: &str) -> Result<Decimal, Error> {
     parse_decimal(s).map_err(|e| e.in_field(field))
 }
@@ -207,7 +217,7 @@ pub(crate) fn entry_from_cells(
 ) -> Result<Entry, Vec<Problem>> {
     let t = Table::Entries;
     let mut problems = Vec::new();
-    let date = parse_with(cells[1], "date", &mut problems, parse_day);
+    let date = parse_with(cells[1], "date", &mut problems, parse_entry_date);
     let kind = parse_with(cells[2], "kind", &mut problems, str::parse::<Kind>);
     let category = parse_with(cells[3], "category", &mut problems, str::parse::<Category>);
     let value = parse_with(cells[5], "quantity", &mut problems, |s| parse_number(s, "quantity"));

@@ -449,7 +449,7 @@ impl ReportBuilder {
         if problems.is_empty() && r.mode == Mode::Fill && !counts_exchanges {
             // A fill must be able to record its unattributed entry (a transfer scoped to one party on
             // both sides never can): refuse it here, where the report's file and line are still known.
-            if let Err(e) = fill_entry(&r, Decimal::ONE) {
+            if let Err(e) = fill_entry(&r, Decimal::ONE, r.scope.period.end().unwrap_or(r.published)) {
                 problems.extend(e.problems().iter().cloned());
             }
         }

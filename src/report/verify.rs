@@ -14,7 +14,7 @@ use crate::entry::{Entry, EntryBuilder, Id};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::hash::{FxHashMap, TextMap};
 use crate::ledger::{Ledger, Row};
-use crate::period::Period;
+use crate::period::{Coverage, EntryDate, Period};
 use crate::quantity::{ExactSum, Quantity, Unit, decimal_str, exact_sub, pow10};
 use crate::query::Scope;
 
@@ -63,11 +63,15 @@ pub enum Status {
     Over,
     /// A `fill` report whose shortfall was recorded as an unattributed entry.
     Filled,
+    /// The ledger's figure is an interval (entries dated to a month, a year or a range that the
+    /// report's period holds in part) that lies neither wholly inside the report's interval nor
+    /// wholly outside it: the figure holds for some datings of the record and not for others.
+    Undecided,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 4] = [Status::Ok, Status::Short, Status::Over, Status::Filled];
+    pub const ALL: [Status; 5] = [Status::Ok, Status::Short, Status::Over, Status::Filled, Status::Undecided];
 
     /// The spelling used in output.
     #[must_use]
@@ -77,13 +81,14 @@ impl Status {
             Status::Short => "short",
             Status::Over => "over",
             Status::Filled => "filled",
+            Status::Undecided => "undecided",
         }
     }
 
-    /// True for `ok` and `filled`.
+    /// True for `ok`, `filled` and `undecided` (the record does not contradict the figure).
     #[must_use]
     pub fn is_success(self) -> bool {
-        matches!(self, Status::Ok | Status::Filled)
+        matches!(self, Status::Ok | Status::Filled | Status::Undecided)
     }
 }
 
@@ -138,7 +143,7 @@ serde_via_str!(Qualifier, Mode, Status, Interval);
 /// let json = serde_json::to_string(outcome)?;
 /// assert_eq!(
 ///     json,
-///     r#"{"id":"dec","status":"ok","reported":"40","qualifier":"more-than","unit":"persons","low":"40","high":null,"ledger":"44","difference":"4","filled":null,"interval":"(40, ∞)"}"#
+///     r#"{"id":"dec","status":"ok","reported":"40","qualifier":"more-than","unit":"persons","low":"40","high":null,"ledger":"44","ledger_high":"44","difference":"4","filled":null,"interval":"(40, ∞)"}"#
 /// );
 /// let back: Outcome = serde_json::from_str(&json)?;
 /// assert_eq!(back.status(), Status::Ok);
@@ -160,6 +165,8 @@ pub struct Outcome {
     status: Status,
     interval: Interval,
     ledger: Decimal,
+    /// The upper end of the ledger's figure (`ledger` plus what possibly counts).
+    ledger_high: Decimal,
     /// Ledger − reported, exact (verification refuses a report whose difference a decimal cannot hold).
     difference: Decimal,
     filled: Option<Decimal>,
@@ -169,15 +176,14 @@ pub struct Outcome {
 impl Outcome {
     /// The data an outcome's record holds, for equality and hashing.
     #[allow(clippy::type_complexity)]
-    fn record_key(&self) -> (&str, &Quantity, Qualifier, Status, &Interval, Decimal, Decimal, Option<Decimal>) {
+    fn record_key(&self) -> (&str, &Quantity, Qualifier, Status, &Interval, [Decimal; 3], Option<Decimal>) {
         (
             &self.report_id,
             &self.reported,
             self.qualifier,
             self.status,
             &self.interval,
-            self.ledger,
-            self.difference,
+            [self.ledger, self.ledger_high, self.difference],
             self.filled,
         )
     }
@@ -213,6 +219,9 @@ struct OutcomeRecord {
     high: Option<Decimal>,
     #[serde(deserialize_with = "decimal_str::deserialize")]
     ledger: Decimal,
+    /// Absent in records written before dates could be spans: then the same as `ledger`.
+    #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
+    ledger_high: Option<Decimal>,
     #[serde(deserialize_with = "decimal_str::deserialize")]
     difference: Decimal,
     #[serde(deserialize_with = "decimal_str::option::deserialize", default)]
@@ -241,6 +250,13 @@ impl<'de> serde::Deserialize<'de> for Outcome {
             )));
         }
         let reported = Quantity::new(r.reported, r.unit).map_err(D::Error::custom)?;
+        let ledger_high = r.ledger_high.unwrap_or(r.ledger);
+        if ledger_high < r.ledger {
+            return Err(D::Error::custom(format!(
+                "field ledger_high: {ledger_high} is below ledger {}; write the upper end of the ledger's figure",
+                r.ledger
+            )));
+        }
         Ok(Outcome {
             report: usize::MAX,
             report_id: r.id.into(),
@@ -249,6 +265,7 @@ impl<'de> serde::Deserialize<'de> for Outcome {
             status: r.status,
             interval: r.interval,
             ledger: r.ledger,
+            ledger_high,
             difference: r.difference,
             filled: r.filled,
             span: Span::default(),
@@ -260,6 +277,8 @@ impl<'de> serde::Deserialize<'de> for Outcome {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 struct Span {
     bucket: Option<(usize, usize, usize, usize)>,
+    /// Rows dated to a span that count surely or possibly.
+    spans: Vec<u32>,
     fills: Vec<usize>,
     /// For a count of exchanges: the positions of the ledger's entries of the exchanges counted.
     exchanges: Vec<u32>,
@@ -290,10 +309,35 @@ impl Outcome {
         self.qualifier
     }
 
-    /// The ledger's figure before this report's own fill, in the report's unit.
+    /// The ledger's figure before this report's own fill, in the report's unit: what surely counts.
     #[must_use]
     pub fn ledger_quantity(&self) -> Quantity {
         Quantity::unchecked(self.ledger, self.reported.unit())
+    }
+
+    /// The upper end of the ledger's figure: [`Outcome::ledger`] plus the entries that possibly
+    /// count (dated to a month, a year or a range that the report's period holds in part); equal
+    /// to it when every entry in scope is known to the day.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Entry, Ledger, Status, parse_claim};
+    ///
+    /// let ledger = Ledger::from_entries([
+    ///     Entry::returnees("2024-01-01".parse()?, "100 persons".parse()?).to("UKR").build()?,
+    ///     Entry::returnees("2023-01-01".parse()?, "50 persons".parse()?).date("2023..2024".parse()?).to("UKR").build()?,
+    /// ])?;
+    /// let claims = [parse_claim("exact 120 persons returnees since=2024 until=2024 id=r")?];
+    /// let v = ledger.verify(&claims)?;
+    /// let o = &v.outcomes()[0];
+    /// assert_eq!((o.ledger().to_string(), o.ledger_high().to_string()), ("100".into(), "150".into()));
+    /// assert_eq!(o.status(), Status::Undecided);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn ledger_high(&self) -> Decimal {
+        self.ledger_high
     }
 
     /// The quantity added by this report's fill, in the report's unit, if it filled.
@@ -365,8 +409,10 @@ impl Outcome {
 /// let mod_ = v.outcome("mod").ok_or("no outcome for mod")?;
 /// assert_eq!(mod_.status(), Status::Short);
 /// assert_eq!(v.difference(mod_).to_string(), "-1610"); // 490 t recorded, 2,100 t reported
+/// // The fill below, dated over December 2020 to June 2021, possibly counts too; even with it the
+/// // ledger holds less than about 2,100 t.
 /// let ids: Vec<&str> = v.entries(mod_).iter().map(|e| e.id()).collect();
-/// assert_eq!(ids, ["c1", "c2", "c3"]);
+/// assert_eq!(ids, ["c1", "c2", "fill:mfa", "c3"]);
 /// assert_eq!(v.report(mod_).and_then(|r| r.source()), Some("MoD"));
 ///
 /// // The fill is an unattributed entry of what no dated event explains.
@@ -457,7 +503,7 @@ impl<'a> Verification<'a> {
         self.ledger
     }
 
-    /// True when every report is `ok` or `filled`.
+    /// True when every report is `ok`, `filled` or `undecided`.
     #[must_use]
     pub fn is_success(&self) -> bool {
         self.outcomes.iter().all(|o| o.status.is_success())
@@ -482,6 +528,10 @@ impl<'a> Verification<'a> {
                 );
             }
         }
+        let rows = self.ledger.rows();
+        out.extend(
+            outcome.span.spans.iter().filter_map(|&i| rows.get(i as usize)).map(|r| self.ledger.entry_at(r.pos)),
+        );
         out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)));
         out.extend(outcome.span.exchanges.iter().map(|&p| self.ledger.entry_at(p)));
         out.sort_by_key(|e| e.date());
@@ -493,9 +543,18 @@ impl Ledger {
     /// Verifies `reports` against the ledger.
     ///
     /// `fill` reports are applied first, in order of their period's end, then published date, then id:
-    /// each adds the part of its figure that the ledger (with earlier fills) lacks as an unattributed
-    /// entry dated on the last day of its period, or is checked like any report when nothing is
-    /// lacking. Check reports are then evaluated with every fill applied.
+    /// each adds the part of its figure that the ledger (with earlier fills) lacks, its value minus
+    /// the upper end of the ledger's figure, as an unattributed entry dated over the gap it explains,
+    /// or is checked like any report when nothing is lacking. The gap runs from the day after the end
+    /// of the latest earlier `fill` report of the same scope, start and dimension (a running total's
+    /// previous fill) or, without one, from the start of the report's period (without a `since`: the
+    /// first day of the earliest entry of its scope and dimension that meets the period; without any,
+    /// its end), to the end of its period. Check reports are then evaluated with every fill applied.
+    ///
+    /// The ledger's figure is an interval `[S, S + M]`: S the entries whose dates lie within the
+    /// report's period, M those whose dates (a month, a year, a range) meet it in part. A report is
+    /// `ok` when the whole interval lies in the report's, `short` or `over` when it lies wholly
+    /// below or above it, and `undecided` otherwise.
     ///
     /// # Example
     ///
@@ -517,7 +576,11 @@ impl Ledger {
     /// assert_eq!(filled.ledger().to_string(), "44");
     /// assert_eq!(filled.filled().unwrap().to_string(), "61");
     /// assert_eq!(v.fills()[0].unattributed(), Some("r105"));
-    /// assert_eq!(v.outcomes()[1].status(), Status::Ok);
+    /// // Dated over the gap it explains: its report's period.
+    /// assert_eq!(v.fills()[0].date().to_string(), "2020-12-02..2021-11-09");
+    /// // So "44 by 2020-12-15" holds if none of the 61 came by then, and not otherwise.
+    /// assert_eq!(v.outcomes()[1].status(), Status::Undecided);
+    /// assert_eq!(v.outcomes()[1].ledger_high().to_string(), "105");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
@@ -558,26 +621,43 @@ impl Ledger {
             (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
         });
         let mut results: Vec<Option<Outcome>> = vec![None; reports.len()];
+        // The ends of the fill reports applied so far, per scope (without its period), start and
+        // dimension, in the order applied (so ascending).
+        let mut running: FxHashMap<(Scope, Option<NaiveDate>, u8), Vec<NaiveDate>> = FxHashMap::default();
         for i in order {
             let r = &reports[i];
-            let (ledger_figure, span) = v.figure(i)?;
+            let (low, high, span) = v.figure(i)?;
             let target = r.value.value();
-            let mut outcome = v.judge(i, ledger_figure, span)?;
-            if ledger_figure < target {
-                let missing = exact_sub(target, ledger_figure).ok_or_else(|| {
-                    too_wide(r, "the part of its figure that the ledger lacks", target, ledger_figure)
-                })?;
-                let entry = fill_entry(r, missing)?;
+            let end = report_end(r);
+            let key = (
+                Scope { period: Period::all(), ..r.scope.clone() },
+                r.scope.period.start(),
+                r.value.dimension().index() as u8,
+            );
+            let previous = running.get(&key).and_then(|ends| {
+                let n = ends.partition_point(|e| *e < end);
+                n.checked_sub(1).and_then(|k| ends.get(k)).copied()
+            });
+            let mut outcome = v.judge(i, low, high, span)?;
+            if high < target {
+                let missing = exact_sub(target, high)
+                    .ok_or_else(|| too_wide(r, "the part of its figure that the ledger lacks", target, high))?;
+                let first = match previous.and_then(|p| p.succ_opt()) {
+                    Some(day) => day,
+                    None => v.gap_start(r),
+                };
+                let entry = fill_entry(r, missing, first.min(end))?;
                 outcome.status = Status::Filled;
                 outcome.filled = Some(missing);
                 v.fills.push(entry);
             }
+            running.entry(key).or_default().push(end);
             results[i] = Some(outcome);
         }
         for (i, slot) in results.iter_mut().enumerate() {
             if slot.is_none() {
-                let (figure, span) = v.figure(i)?;
-                *slot = Some(v.judge(i, figure, span)?);
+                let (low, high, span) = v.figure(i)?;
+                *slot = Some(v.judge(i, low, high, span)?);
             }
         }
         v.outcomes = results.into_iter().flatten().collect();
@@ -585,29 +665,60 @@ impl Ledger {
     }
 }
 
+/// The last day of a report's period.
+fn report_end(r: &Report) -> NaiveDate {
+    r.scope.period.end().unwrap_or(r.published)
+}
+
 impl Verification<'_> {
-    /// The ledger's figure for report `i` (in its unit), with the fills made so far.
-    fn figure(&self, i: usize) -> Result<(Decimal, Span), Error> {
+    /// Where the gap of a fill with no earlier fill of its running total starts: its `since`, else
+    /// the first day of the earliest entry of its scope and dimension that meets its period (earlier
+    /// fills' entries included), else its end.
+    fn gap_start(&self, r: &Report) -> NaiveDate {
+        if let Some(start) = r.scope.period.start() {
+            return start;
+        }
+        let dim = r.value.dimension();
+        let of_dim = |e: &&Entry| e.quantity().dimension() == dim;
+        let ledger = self.ledger.select(&r.scope).find(of_dim).map(|e| e.date().first_day());
+        let fills =
+            self.fills.iter().filter(|e| r.scope.may_match(e)).filter(of_dim).map(|e| e.date().first_day()).min();
+        match (ledger, fills) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b).unwrap_or_else(|| report_end(r)),
+        }
+    }
+
+    /// The ledger's figure for report `i` (in its unit), with the fills made so far: what surely
+    /// counts, and that plus what possibly does.
+    fn figure(&self, i: usize) -> Result<(Decimal, Decimal, Span), Error> {
         let r = &self.reports[i];
         let dim = r.value.dimension();
         if dim == crate::quantity::Dimension::Exchanges {
             // Distinct exchange ids among the entries in scope and period, whatever their unit;
             // fills make no exchange (a fill in exchanges is refused when the report is built).
+            // An exchange counts surely when one of its entries surely lies in the period, and
+            // possibly when one possibly does.
             let (symbols, exchanges) = self.ledger.exchanges_in(&r.scope);
-            let span = Span { bucket: None, fills: Vec::new(), exchanges };
-            return Ok((Decimal::from(symbols.len()), span));
+            let sure = symbols.iter().filter(|(_, sure)| *sure).count();
+            let span = Span { bucket: None, spans: Vec::new(), fills: Vec::new(), exchanges };
+            return Ok((Decimal::from(sure), Decimal::from(symbols.len()), span));
         }
         let mut sum = ExactSum::default();
-        let mut span = Span {
-            bucket: self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum),
-            fills: Vec::new(),
-            exchanges: Vec::new(),
-        };
+        let mut maybe = ExactSum::default();
+        let mut spans = Vec::new();
+        let bucket = self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum, &mut maybe, &mut spans);
+        let mut span = Span { bucket, spans, fills: Vec::new(), exchanges: Vec::new() };
         for (j, e) in self.fills.iter().enumerate() {
-            if e.quantity().dimension() == dim && r.scope.matches(e) {
-                sum.add(e.quantity().canonical()?.value());
-                span.fills.push(j);
+            if e.quantity().dimension() != dim {
+                continue;
             }
+            match r.scope.coverage(e) {
+                Coverage::Sure => sum.add(e.quantity().canonical()?.value()),
+                Coverage::Possible => maybe.add(e.quantity().canonical()?.value()),
+                Coverage::None => continue,
+            }
+            span.fills.push(j);
         }
         let overflow = || {
             let p = Problem::new(
@@ -625,16 +736,25 @@ impl Verification<'_> {
         };
         let canon = sum.value().ok_or_else(overflow)?;
         let q = Quantity::new(canon, dim.canonical_unit())?.to_unit(r.value.unit()).map_err(|_| overflow())?;
-        Ok((q.value(), span))
+        let extra = maybe.value().ok_or_else(overflow)?;
+        if extra.is_zero() {
+            return Ok((q.value(), q.value(), span));
+        }
+        let mut total = sum;
+        total.add(extra);
+        let canon_high = total.value().ok_or_else(overflow)?;
+        let high = Quantity::new(canon_high, dim.canonical_unit())?.to_unit(r.value.unit()).map_err(|_| overflow())?;
+        Ok((q.value(), high.value(), span))
     }
 
-    fn judge(&self, i: usize, ledger: Decimal, span: Span) -> Result<Outcome, Error> {
+    fn judge(&self, i: usize, ledger: Decimal, ledger_high: Decimal, span: Span) -> Result<Outcome, Error> {
         let r = &self.reports[i];
         let interval = r.interval();
-        let status = match interval.locate(ledger) {
-            Ordering::Less => Status::Short,
-            Ordering::Equal => Status::Ok,
-            Ordering::Greater => Status::Over,
+        let status = match (interval.locate(ledger), interval.locate(ledger_high)) {
+            (_, Ordering::Less) => Status::Short,
+            (Ordering::Greater, _) => Status::Over,
+            (Ordering::Equal, Ordering::Equal) => Status::Ok,
+            _ => Status::Undecided,
         };
         let value = r.value.value();
         let difference =
@@ -647,6 +767,7 @@ impl Verification<'_> {
             status,
             interval,
             ledger,
+            ledger_high,
             difference,
             filled: None,
             span,
@@ -669,12 +790,13 @@ fn too_wide(r: &Report, what: &str, a: Decimal, b: Decimal) -> Error {
     Error::invalid(vec![p])
 }
 
-pub(super) fn fill_entry(r: &Report, missing: Decimal) -> Result<Entry, Error> {
+/// The unattributed entry of a fill of `missing`, dated from `first` to the end of the report's period.
+pub(super) fn fill_entry(r: &Report, missing: Decimal, first: NaiveDate) -> Result<Entry, Error> {
     let s = &r.scope;
     let text = |t: &Option<Arc<str>>| t.as_deref().map(|s| Arc::new(s.to_string()));
     let builder = EntryBuilder {
         kind: r.kind(),
-        date: s.period.end().unwrap_or(r.published),
+        date: EntryDate::days(first, report_end(r))?,
         quantity: Quantity::new(missing, r.value.unit())?,
         id: Some(Id::new(&format!("fill:{}", r.id))),
         category: s.category,
@@ -714,7 +836,10 @@ struct ShapeIndex {
 /// Date-ordered rows of one key, with their dates and exact prefix sums at the bucket's largest scale.
 #[derive(Debug, Clone, Default)]
 struct Bucket {
+    /// Rows known to the day, which the prefix sums cover.
     rows: Vec<u32>,
+    /// Rows dated to a span (a month, a year, a range), few in real data: checked one by one.
+    spans: Vec<u32>,
     dates: Vec<NaiveDate>,
     /// `prefix[i]`: the sum of the first `i` rows, times `10^scale`.
     prefix: Sums,
@@ -865,6 +990,8 @@ impl Index {
         period: &Period,
         rows: &[Row],
         sum: &mut ExactSum,
+        maybe: &mut ExactSum,
+        spans: &mut Vec<u32>,
     ) -> Option<(usize, usize, usize, usize)> {
         let (slot, key) = self.keys.get(i)?.as_ref()?;
         let shape = self.shapes.get(*slot)?;
@@ -873,6 +1000,15 @@ impl Index {
         let lo = period.start().map_or(0, |s| b.dates.partition_point(|d| *d < s));
         let hi = period.end().map_or(b.dates.len(), |e| b.dates.partition_point(|d| *d <= e)).max(lo);
         b.add_range(lo, hi, rows, sum);
+        for &ri in &b.spans {
+            let Some(r) = rows.get(ri as usize) else { continue };
+            match period.coverage(r.date, r.last) {
+                Coverage::Sure => sum.add(r.canon),
+                Coverage::Possible => maybe.add(r.canon),
+                Coverage::None => continue,
+            }
+            spans.push(ri);
+        }
         Some((*slot, b_idx, lo, hi))
     }
 }
@@ -909,6 +1045,7 @@ impl Bucket {
         prefix.push(0);
         Bucket {
             rows: Vec::with_capacity(n),
+            spans: Vec::new(),
             dates: Vec::with_capacity(n),
             prefix: Sums::Narrow(prefix),
             scale: 0,
@@ -922,6 +1059,10 @@ impl Bucket {
     /// stops keeping them and [`Bucket::add_range`] adds its rows one by one.
     #[inline]
     fn push(&mut self, index: u32, r: &Row) {
+        if r.date != r.last {
+            self.spans.push(index);
+            return;
+        }
         self.rows.push(index);
         self.dates.push(r.date);
         if self.overflow {

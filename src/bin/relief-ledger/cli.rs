@@ -84,7 +84,7 @@ pub(crate) enum Command {
         --format html writes one self-contained page (no script, nothing loaded from the network) with every \
         report, the entries behind each figure, running-total charts and the audit's findings; to standard output, \
         or with --out PAGE.html to that file, written whole or not at all.\n\n\
-        Exit status: 0 every report ok or filled; 1 some report short or over; 2 bad input or usage.")]
+        Exit status: 0 every report ok, filled or undecided; 1 some report short or over; 2 bad input or usage.")]
     Verify {
         /// Entry files (.csv, .json, .jsonl, .hxl), each named once
         #[arg(required = true)]

@@ -23,6 +23,18 @@ pub(crate) fn figures(totals: &Totals, unit: Option<Unit>) -> Result<Vec<Quantit
         .collect()
 }
 
+/// The upper end of each figure of `totals` (see [`Totals::high`]), as [`figures`] gives them.
+pub(crate) fn highs(totals: &Totals, unit: Option<Unit>) -> Result<Vec<Quantity>, Error> {
+    totals
+        .highs()?
+        .into_iter()
+        .map(|q| match unit {
+            Some(u) if u.dimension() == q.dimension() => q.to_unit(u),
+            _ => Ok(q),
+        })
+        .collect()
+}
+
 pub(crate) fn is_time(k: Key) -> bool {
     matches!(k, Key::Month | Key::Quarter | Key::Year)
 }
@@ -67,19 +79,19 @@ pub(crate) fn report(
                 Some((rk, acc)) if rk == k => acc,
                 _ => Totals::new(),
             };
-            for q in groups[i].totals().quantities()? {
-                acc.add(&q)?;
-            }
+            acc.add_totals(groups[i].totals())?;
             totals[i] = acc;
             running = Some((k, acc));
         }
     }
     let mut rows: Vec<Vec<String>> = Vec::new();
     for (g, t) in groups.iter().zip(&totals) {
-        for q in figures(t, unit)? {
+        let highs = highs(t, unit)?;
+        for (q, h) in figures(t, unit)?.into_iter().zip(highs) {
             let mut row: Vec<String> = g.key().iter().map(|k| k.to_string()).collect();
             row.push(q.unit().to_string());
             row.push(q.value().normalize().to_string());
+            row.push(h.value().normalize().to_string());
             if count {
                 row.push(g.entries().len().to_string());
                 row.push(g.exchanges().to_string());
@@ -88,22 +100,34 @@ pub(crate) fn report(
         }
     }
     let mut header: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
-    header.extend(["unit", "total"]);
+    header.extend(["unit", "total", "high"]);
     if count {
         header.extend(["entries", "exchanges"]);
     }
+    // The columns of the total and of its high end: the table shows them as one.
+    let (total, high) = (keys.len() + 1, keys.len() + 2);
     match format {
         OutFormat::Table => {
-            let mut right = vec![false; header.len()];
-            let figures = if count { 3 } else { 1 };
-            for r in right.iter_mut().rev().take(figures) {
-                *r = true;
-            }
+            let mut right: Vec<bool> = (0..header.len()).map(|i| i >= total).collect();
+            right.remove(high);
+            // One figure when the dates leave nothing open, `low..high` otherwise.
             let shown: Vec<Vec<String>> = rows
                 .iter()
-                .map(|r| r.iter().map(|c| if c.is_empty() { "-".to_string() } else { c.clone() }).collect())
+                .map(|r| {
+                    let mut r: Vec<String> =
+                        r.iter().map(|c| if c.is_empty() { "-".to_string() } else { c.clone() }).collect();
+                    let h = r.remove(high);
+                    if let Some(t) = r.get_mut(total) {
+                        if h != *t {
+                            *t = format!("{t}..{h}");
+                        }
+                    }
+                    r
+                })
                 .collect();
-            table(out, &header, &shown, &right)?;
+            let mut shown_header = header.clone();
+            shown_header.remove(high);
+            table(out, &shown_header, &shown, &right)?;
             if rows.is_empty() {
                 writeln!(out, "(no entries in scope: {scope})")?;
             }
