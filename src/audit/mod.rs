@@ -17,7 +17,9 @@ use crate::error::{Position, RecordKind};
 use crate::ledger::Ledger;
 use crate::report::Report;
 
-use rules::{Fig, contradictions, duplicates, fig, mostly_unexplained, no_source, outliers, parts_exceed_whole, rises};
+use rules::{
+    EntryRows, Fig, contradictions, duplicates, fig, mostly_unexplained, no_source, outliers, parts_exceed_whole, rises,
+};
 
 /// How grave a finding is. Ordered from the gravest: errors, then warnings, then notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -301,16 +303,17 @@ impl Ledger {
         contradictions(&figs, &mut findings);
         parts_exceed_whole(&figs, &mut findings);
         let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
-        // The two rules over every entry run side by side on a large ledger, where each sorts or
-        // groups a million rows; a small one is not worth a thread.
+        // One pass over the rows for both rules over every entry; then, on a large ledger, the
+        // two side by side (the hash sort of duplicates, the medians and messages of outliers).
+        let scan = EntryRows::scan(self, any_fill);
         let (mut dups, mut outs) = (Vec::new(), Vec::new());
         if self.len() < PARALLEL_FROM {
-            duplicates(self, any_fill, options.window, &mut dups);
-            outliers(self, any_fill, &mut outs);
+            duplicates(self, &scan, options.window, &mut dups);
+            outliers(self, &scan, &mut outs);
         } else {
             std::thread::scope(|s| {
-                s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
-                outliers(self, any_fill, &mut outs);
+                s.spawn(|| duplicates(self, &scan, options.window, &mut dups));
+                outliers(self, &scan, &mut outs);
             });
         }
         findings.append(&mut dups);
