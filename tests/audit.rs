@@ -258,6 +258,36 @@ fn a_fill_of_exactly_half_is_no_finding_and_more_is() {
     assert_eq!(found(&a, Code::MostlyUnexplained), vec![(ids(&["r"]), vec![])]);
 }
 
+/// A fill that cannot be computed (the ledger's figure in its scope does not fit a decimal) makes
+/// `verify` fail; the audit still takes the fills of the other reports, as `verify` computes them
+/// without that one.
+#[test]
+fn a_fill_that_cannot_be_computed_leaves_the_others_found() {
+    let max = "79228162514264337593543950335";
+    let entries =
+        vec![cargo("c1", "2021-01-05", max), cargo("c2", "2021-01-06", max), returnees("e", "2021-01-15", 50)];
+    let report = |id: &str, until: &str, kind: Kind, value: &str| {
+        Report::builder(id, until.parse().unwrap(), kind, value.parse().unwrap())
+            .since("2021-01-01".parse().unwrap())
+            .mode(Mode::Fill)
+            .source("test")
+            .build()
+            .unwrap()
+    };
+    let reports = vec![
+        // Applied first (its period ends first): two entries of the largest decimal each.
+        report("overflows", "2021-01-20", Kind::Cargo, "100 t"),
+        // 51 of 101 persons filled: more than half.
+        report("half-unexplained", "2021-01-31", Kind::Returnees, "101 persons"),
+        // 49 of 150 persons filled, after the fill above (100 without it: a finding).
+        report("explained", "2021-02-28", Kind::Returnees, "150 persons"),
+    ];
+    let ledger = Ledger::from_entries(entries).unwrap();
+    assert!(ledger.verify(&reports).is_err(), "the first fill must fail for this test to mean anything");
+    let a = ledger.audit(&reports, &AuditOptions::default());
+    assert_eq!(found(&a, Code::MostlyUnexplained), vec![(ids(&["half-unexplained"]), vec![])]);
+}
+
 // no-source
 
 #[test]

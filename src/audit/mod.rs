@@ -277,9 +277,9 @@ impl Ledger {
     /// | `mostly-unexplained` | note | a `fill` report whose fill (as [`Ledger::verify`] computes it) is more than half of its figure |
     /// | `no-source` | note | the entries, then the reports, without a source |
     ///
-    /// Entries that record fills (unattributed entries) are left out of the rules on entries. When
-    /// the reports cannot be verified (two reports with one id, a figure too large for a decimal),
-    /// `mostly-unexplained` finds nothing.
+    /// Entries that record fills (unattributed entries) are left out of the rules on entries. Where
+    /// [`Ledger::verify`] fails on a fill (a figure too large for a decimal), `mostly-unexplained`
+    /// takes the fills of the other reports, made as `verify` makes them without that one.
     ///
     /// # Example
     ///

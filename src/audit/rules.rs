@@ -600,28 +600,28 @@ fn outliers_of_decimals(g: &[(Decimal, u32)]) -> (Decimal, Vec<(Decimal, u32, bo
     (median, odd)
 }
 
-/// `mostly-unexplained`: the fills exactly as [`Ledger::verify`] makes them. Fills depend only on
-/// the entries and the other fill reports, so only those are verified.
+/// `mostly-unexplained`: the fills as [`Ledger::verify`] makes them. Fills depend only on the
+/// entries and the other fill reports, so only those are computed; a fill that cannot be computed
+/// (a figure too large for a decimal, where `verify` fails) adds nothing, and the others are still
+/// taken.
 pub(super) fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
-    let fills: Vec<Report> = reports.iter().filter(|r| r.mode() == Mode::Fill).cloned().collect();
-    if fills.is_empty() {
+    if reports.iter().all(|r| r.mode() != Mode::Fill) {
         return;
     }
-    let Ok(v) = ledger.verify(&fills) else { return };
-    for o in v.outcomes() {
-        let (Some(filled), value) = (o.filled(), o.reported().value()) else { continue };
+    for (i, filled) in ledger.fills_that_compute(reports) {
+        let Some(r) = reports.get(i) else { continue };
+        let value = r.value().value();
         let Some(twice) = filled.checked_mul(Decimal::TWO) else { continue };
         if twice > value {
-            let unit = o.reported().unit();
             let message = format!(
                 "{} {} of report {} ({} {}) are a fill: no dated entry explains more than half of its figure",
                 filled.normalize(),
-                unit,
-                o.report_id(),
-                o.qualifier(),
-                o.reported()
+                r.value().unit(),
+                r.id(),
+                r.qualifier(),
+                r.value()
             );
-            out.push(Finding::new(Code::MostlyUnexplained, message, Vec::new(), vec![o.report_id().to_string()]));
+            out.push(Finding::new(Code::MostlyUnexplained, message, Vec::new(), vec![r.id().to_string()]));
         }
     }
 }

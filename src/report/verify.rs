@@ -542,27 +542,9 @@ impl Ledger {
             fills: Vec::new(),
             index,
         };
-        let mut order: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].mode == Mode::Fill).collect();
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (&reports[a], &reports[b]);
-            (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
-        });
         let mut results: Vec<Option<Outcome>> = vec![None; reports.len()];
-        for i in order {
-            let r = &reports[i];
-            let (ledger_figure, span) = v.figure(i)?;
-            let target = r.value.value();
-            let mut outcome = v.judge(i, ledger_figure, span)?;
-            if ledger_figure < target {
-                let missing = exact_sub(target, ledger_figure).ok_or_else(|| {
-                    too_wide(r, "the part of its figure that the ledger lacks", target, ledger_figure)
-                })?;
-                let entry = fill_entry(r, missing)?;
-                outcome.status = Status::Filled;
-                outcome.filled = Some(missing);
-                v.fills.push(entry);
-            }
-            results[i] = Some(outcome);
+        for i in fill_order(reports) {
+            results[i] = Some(v.fill(i)?);
         }
         for (i, slot) in results.iter_mut().enumerate() {
             if slot.is_none() {
@@ -575,7 +557,54 @@ impl Ledger {
     }
 }
 
+impl Ledger {
+    /// The fills of the `fill` reports among `reports`, for the audit: each as the report's index
+    /// and the quantity added (in the report's unit), made as [`Ledger::verify`] makes them, except
+    /// that a report whose fill cannot be computed (a figure that does not fit a decimal) adds none
+    /// instead of failing the whole, and ids are not checked.
+    pub(crate) fn fills_that_compute(&self, reports: &[Report]) -> Vec<(usize, Decimal)> {
+        let mut v = Verification {
+            ledger: self,
+            reports,
+            by_id: TextMap::default(),
+            outcomes: Vec::new(),
+            fills: Vec::new(),
+            index: Index::build(self, reports),
+        };
+        fill_order(reports).into_iter().filter_map(|i| Some((i, v.fill(i).ok()?.filled?))).collect()
+    }
+}
+
+/// The `fill` reports, in the order their fills are made: by the end of their period, then the
+/// day they were published, then id.
+fn fill_order(reports: &[Report]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].mode == Mode::Fill).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&reports[a], &reports[b]);
+        (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
+    });
+    order
+}
+
 impl Verification<'_> {
+    /// The outcome of `fill` report `i`, its fill (if the ledger holds less than its figure) added
+    /// to those made so far; on an error, nothing is added.
+    fn fill(&mut self, i: usize) -> Result<Outcome, Error> {
+        let r = &self.reports[i];
+        let (ledger_figure, span) = self.figure(i)?;
+        let target = r.value.value();
+        let mut outcome = self.judge(i, ledger_figure, span)?;
+        if ledger_figure < target {
+            let missing = exact_sub(target, ledger_figure)
+                .ok_or_else(|| too_wide(r, "the part of its figure that the ledger lacks", target, ledger_figure))?;
+            let entry = fill_entry(r, missing)?;
+            outcome.status = Status::Filled;
+            outcome.filled = Some(missing);
+            self.fills.push(entry);
+        }
+        Ok(outcome)
+    }
+
     /// The ledger's figure for report `i` (in its unit), with the fills made so far.
     fn figure(&self, i: usize) -> Result<(Decimal, Span), Error> {
         let r = &self.reports[i];
