@@ -128,6 +128,9 @@ pub(super) fn contradictions(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
             lowest.push(min.unwrap_or(Decimal::MAX));
         }
     }
+    // Each report described once, when first found in a contradiction: a running total that
+    // falls 3,000 times makes millions of findings, each two descriptions joined.
+    let mut descriptions: Vec<Option<String>> = vec![None; figs.len()];
     for (a, fa) in figs.iter().enumerate() {
         if matches!(fa.low, Bound::Unbounded) {
             continue;
@@ -157,19 +160,25 @@ pub(super) fn contradictions(figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                     continue;
                 }
                 let falls = key == fa.key && fb.start == fa.start && fb.end != fa.end;
-                let message = if falls {
-                    format!(
-                        "a running total falls: {} is lower than {}, which ends earlier",
-                        describe(fb),
-                        describe(fa)
-                    )
+                for i in [a, b] {
+                    if descriptions[i].is_none() {
+                        descriptions[i] = Some(describe(&figs[i]));
+                    }
+                }
+                let (da, db) = (descriptions[a].as_deref().unwrap_or(""), descriptions[b].as_deref().unwrap_or(""));
+                let parts = if falls {
+                    ["a running total falls: ", db, " is lower than ", da, ", which ends earlier"]
                 } else {
-                    format!(
-                        "{} lies wholly above {}, whose scope and period contain it: the narrower figure exceeds the broader one",
-                        describe(fa),
-                        describe(fb)
-                    )
+                    [
+                        da,
+                        " lies wholly above ",
+                        db,
+                        ", whose scope and period contain it: ",
+                        "the narrower figure exceeds the broader one",
+                    ]
                 };
+                let mut message = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+                parts.iter().for_each(|p| message.push_str(p));
                 out.push(Finding::new(Code::Contradiction, message, Vec::new(), vec![fa.id.into(), fb.id.into()]));
             }
         }
