@@ -258,6 +258,36 @@ fn a_fill_of_exactly_half_is_no_finding_and_more_is() {
     assert_eq!(found(&a, Code::MostlyUnexplained), vec![(ids(&["r"]), vec![])]);
 }
 
+/// A fill that cannot be computed (the ledger's figure in its scope does not fit a decimal) makes
+/// `verify` fail; the audit still takes the fills of the other reports, as `verify` computes them
+/// without that one.
+#[test]
+fn a_fill_that_cannot_be_computed_leaves_the_others_found() {
+    let max = "79228162514264337593543950335";
+    let entries =
+        vec![cargo("c1", "2021-01-05", max), cargo("c2", "2021-01-06", max), returnees("e", "2021-01-15", 50)];
+    let report = |id: &str, until: &str, kind: Kind, value: &str| {
+        Report::builder(id, until.parse().unwrap(), kind, value.parse().unwrap())
+            .since("2021-01-01".parse().unwrap())
+            .mode(Mode::Fill)
+            .source("test")
+            .build()
+            .unwrap()
+    };
+    let reports = vec![
+        // Applied first (its period ends first): two entries of the largest decimal each.
+        report("overflows", "2021-01-20", Kind::Cargo, "100 t"),
+        // 51 of 101 persons filled: more than half.
+        report("half-unexplained", "2021-01-31", Kind::Returnees, "101 persons"),
+        // 49 of 150 persons filled, after the fill above (100 without it: a finding).
+        report("explained", "2021-02-28", Kind::Returnees, "150 persons"),
+    ];
+    let ledger = Ledger::from_entries(entries).unwrap();
+    assert!(ledger.verify(&reports).is_err(), "the first fill must fail for this test to mean anything");
+    let a = ledger.audit(&reports, &AuditOptions::default());
+    assert_eq!(found(&a, Code::MostlyUnexplained), vec![(ids(&["half-unexplained"]), vec![])]);
+}
+
 // no-source
 
 #[test]
@@ -545,4 +575,33 @@ proptest! {
         got.sort();
         prop_assert_eq!(got, duplicate_groups_by_definition(&es, i64::from(window)));
     }
+}
+
+#[test]
+fn counts_of_exchanges_make_no_rise_finding() {
+    // A running count of exchanges rises by occasions, not by the entries' quantities: the rise
+    // rules, which sum quantities, do not apply to it (found on the seed's reports in `exchanges`).
+    let transfer = |id: &str, date: &str, x: &str| {
+        Entry::detainee_transfer(date.parse().unwrap(), "5 persons".parse().unwrap())
+            .id(id)
+            .from("AZE")
+            .to("ARM")
+            .exchange(x)
+            .source("test")
+            .build()
+            .unwrap()
+    };
+    let entries = vec![
+        transfer("a", "2020-12-14", "x1"),
+        transfer("b", "2020-12-20", "x2"),
+        transfer("c", "2021-02-10", "x3"),
+        transfer("d", "2021-02-20", "x4"),
+    ];
+    let reports = vec![
+        claim("2 exchanges detainee-transfer since=2020-12-01 until=2020-12-31 id=n1"),
+        claim("4 exchanges detainee-transfer since=2020-12-01 until=2021-02-28 id=n2"),
+    ];
+    let a = audit(entries, &reports);
+    assert!(found(&a, Code::RiseUnexplained).is_empty(), "{:?}", a.findings());
+    assert!(found(&a, Code::RiseExceeded).is_empty(), "{:?}", a.findings());
 }

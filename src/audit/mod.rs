@@ -17,7 +17,9 @@ use crate::error::{Position, RecordKind};
 use crate::ledger::Ledger;
 use crate::report::Report;
 
-use rules::{Fig, contradictions, duplicates, fig, mostly_unexplained, no_source, outliers, parts_exceed_whole, rises};
+use rules::{
+    EntryRows, Fig, contradictions, duplicates, fig, mostly_unexplained, no_source, outliers, parts_exceed_whole, rises,
+};
 
 /// How grave a finding is. Ordered from the gravest: errors, then warnings, then notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -257,6 +259,60 @@ impl Audit {
     }
 }
 
+/// Sorts findings by severity, code, reports, entries and message. Millions of findings (a
+/// running total that falls thousands of times) would spend most of a plain sort comparing ids
+/// in memory far apart; here each finding is keyed by 8-byte prefixes of its first reports and
+/// entries (zero-padded, so that keys order as the ids do, or tie), and the records themselves
+/// are compared only on a tie.
+fn sort_findings(findings: &mut [Finding]) {
+    let prefix = |id: &str| {
+        let mut b = [0u8; 8];
+        b.iter_mut().zip(id.as_bytes()).for_each(|(d, s)| *d = *s);
+        u64::from_be_bytes(b)
+    };
+    // The first id's prefix, then the second's where the first is whole in its prefix (shorter
+    // than 8 bytes, no NUL), else the highest key; absent ids key as 0. A list that sorts before
+    // another never keys higher (so keys that differ decide), and equal keys leave it to the lists.
+    let first_two = |ids: &[String]| -> [u64; 2] {
+        match ids {
+            [] => [0, 0],
+            [first, rest @ ..] => {
+                let whole = first.len() < 8 && !first.contains('\0');
+                let second = if whole { rest.first().map_or(0, |id| prefix(id)) } else { u64::MAX };
+                [prefix(first), second]
+            }
+        }
+    };
+    // Severity, code, keys of the reports and entries, index.
+    type Key = (Severity, Code, [u64; 2], [u64; 2], u32);
+    let mut keys: Vec<Key> = (0u32..)
+        .zip(findings.iter())
+        .map(|(i, f)| (f.severity, f.code, first_two(&f.reports), first_two(&f.entries), i))
+        .collect();
+    let at = |i: u32| &findings[i as usize];
+    keys.sort_unstable_by(|a, b| {
+        (a.0, a.1, a.2)
+            .cmp(&(b.0, b.1, b.2))
+            .then_with(|| at(a.4).reports.cmp(&at(b.4).reports))
+            .then_with(|| a.3.cmp(&b.3))
+            .then_with(|| at(a.4).entries.cmp(&at(b.4).entries))
+            .then_with(|| at(a.4).message.cmp(&at(b.4).message))
+    });
+    // Each finding to its place, following the permutation's cycles.
+    let mut dest = vec![0u32; keys.len()];
+    for (to, k) in (0u32..).zip(&keys) {
+        dest[k.4 as usize] = to;
+    }
+    drop(keys);
+    for i in 0..findings.len() {
+        while dest[i] as usize != i {
+            let j = dest[i] as usize;
+            findings.swap(i, j);
+            dest.swap(i, j);
+        }
+    }
+}
+
 /// The size of ledger from which the rules over every entry run on two threads.
 const PARALLEL_FROM: usize = 50_000;
 
@@ -275,9 +331,9 @@ impl Ledger {
     /// | `mostly-unexplained` | note | a `fill` report whose fill (as [`Ledger::verify`] computes it) is more than half of its figure |
     /// | `no-source` | note | the entries, then the reports, without a source |
     ///
-    /// Entries that record fills (unattributed entries) are left out of the rules on entries. When
-    /// the reports cannot be verified (two reports with one id, a figure too large for a decimal),
-    /// `mostly-unexplained` finds nothing.
+    /// Entries that record fills (unattributed entries) are left out of the rules on entries. Where
+    /// [`Ledger::verify`] fails on a fill (a figure too large for a decimal), `mostly-unexplained`
+    /// takes the fills of the other reports, made as `verify` makes them without that one.
     ///
     /// # Example
     ///
@@ -301,16 +357,17 @@ impl Ledger {
         contradictions(&figs, &mut findings);
         parts_exceed_whole(&figs, &mut findings);
         let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
-        // The two rules over every entry run side by side on a large ledger, where each sorts or
-        // groups a million rows; a small one is not worth a thread.
+        // One pass over the rows for both rules over every entry; then, on a large ledger, the
+        // two side by side (the hash sort of duplicates, the medians and messages of outliers).
+        let scan = EntryRows::scan(self, any_fill);
         let (mut dups, mut outs) = (Vec::new(), Vec::new());
         if self.len() < PARALLEL_FROM {
-            duplicates(self, any_fill, options.window, &mut dups);
-            outliers(self, any_fill, &mut outs);
+            duplicates(self, &scan, options.window, &mut dups);
+            outliers(self, &scan, &mut outs);
         } else {
             std::thread::scope(|s| {
-                s.spawn(|| duplicates(self, any_fill, options.window, &mut dups));
-                outliers(self, any_fill, &mut outs);
+                s.spawn(|| duplicates(self, &scan, options.window, &mut dups));
+                outliers(self, &scan, &mut outs);
             });
         }
         findings.append(&mut dups);
@@ -318,10 +375,37 @@ impl Ledger {
         rises(self, &figs, &mut findings);
         mostly_unexplained(self, reports, &mut findings);
         no_source(self, reports, &mut findings);
-        findings.sort_unstable_by(|a, b| {
-            (a.severity, a.code, &a.reports, &a.entries, &a.message)
-                .cmp(&(b.severity, b.code, &b.reports, &b.entries, &b.message))
-        });
+        sort_findings(&mut findings);
         Audit { findings }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn finding() -> impl Strategy<Value = Finding> {
+        // Ids around the 8 bytes of the key, with NUL bytes: ties of the key, a shorter id before a longer.
+        let ids = prop::collection::vec("[ab]{0,3}|aaaaaa[ab\\x00]{0,4}|\\x00[ab]?", 0..4);
+        (0usize..3, ids.clone(), ids, "[xy]{0,2}").prop_map(|(code, entries, reports, message)| {
+            let code = [Code::Contradiction, Code::Outlier, Code::NoSource][code];
+            Finding::new(code, message, entries, reports)
+        })
+    }
+
+    proptest! {
+        /// The sort by prefixes of ids orders findings as a plain sort by severity, code, reports,
+        /// entries and message does (ids that share prefixes, lists of 0 to 3, ties included).
+        #[test]
+        fn findings_sort_as_by_their_fields(mut findings in prop::collection::vec(finding(), 0..40)) {
+            let mut expected = findings.clone();
+            expected.sort_by(|a, b| {
+                (a.severity, a.code, &a.reports, &a.entries, &a.message)
+                    .cmp(&(b.severity, b.code, &b.reports, &b.entries, &b.message))
+            });
+            sort_findings(&mut findings);
+            prop_assert_eq!(findings, expected);
+        }
     }
 }

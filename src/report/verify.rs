@@ -453,6 +453,9 @@ pub struct Verification<'a> {
     /// The outcome of each report id.
     by_id: TextMap<&'a str, usize>,
     fills: Vec<Entry>,
+    /// The ends of the fill reports applied so far, per running total: scope (without its period),
+    /// start and dimension; ascending, since fills are made in order of their ends.
+    running: FxHashMap<(Scope, Option<NaiveDate>, u8), Vec<NaiveDate>>,
     index: Index,
 }
 
@@ -613,46 +616,12 @@ impl Ledger {
             by_id,
             outcomes: Vec::with_capacity(reports.len()),
             fills: Vec::new(),
+            running: FxHashMap::default(),
             index,
         };
-        let mut order: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].mode == Mode::Fill).collect();
-        order.sort_by(|&a, &b| {
-            let (ra, rb) = (&reports[a], &reports[b]);
-            (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
-        });
         let mut results: Vec<Option<Outcome>> = vec![None; reports.len()];
-        // The ends of the fill reports applied so far, per scope (without its period), start and
-        // dimension, in the order applied (so ascending).
-        let mut running: FxHashMap<(Scope, Option<NaiveDate>, u8), Vec<NaiveDate>> = FxHashMap::default();
-        for i in order {
-            let r = &reports[i];
-            let (low, high, span) = v.figure(i)?;
-            let target = r.value.value();
-            let end = report_end(r);
-            let key = (
-                Scope { period: Period::all(), ..r.scope.clone() },
-                r.scope.period.start(),
-                r.value.dimension().index() as u8,
-            );
-            let previous = running.get(&key).and_then(|ends| {
-                let n = ends.partition_point(|e| *e < end);
-                n.checked_sub(1).and_then(|k| ends.get(k)).copied()
-            });
-            let mut outcome = v.judge(i, low, high, span)?;
-            if high < target {
-                let missing = exact_sub(target, high)
-                    .ok_or_else(|| too_wide(r, "the part of its figure that the ledger lacks", target, high))?;
-                let first = match previous.and_then(|p| p.succ_opt()) {
-                    Some(day) => day,
-                    None => v.gap_start(r),
-                };
-                let entry = fill_entry(r, missing, first.min(end))?;
-                outcome.status = Status::Filled;
-                outcome.filled = Some(missing);
-                v.fills.push(entry);
-            }
-            running.entry(key).or_default().push(end);
-            results[i] = Some(outcome);
+        for i in fill_order(reports) {
+            results[i] = Some(v.fill(i)?);
         }
         for (i, slot) in results.iter_mut().enumerate() {
             if slot.is_none() {
@@ -670,7 +639,70 @@ fn report_end(r: &Report) -> NaiveDate {
     r.scope.period.end().unwrap_or(r.published)
 }
 
+impl Ledger {
+    /// The fills of the `fill` reports among `reports`, for the audit: each as the report's index
+    /// and the quantity added (in the report's unit), made as [`Ledger::verify`] makes them, except
+    /// that a report whose fill cannot be computed (a figure that does not fit a decimal) adds none
+    /// instead of failing the whole, and ids are not checked.
+    pub(crate) fn fills_that_compute(&self, reports: &[Report]) -> Vec<(usize, Decimal)> {
+        let mut v = Verification {
+            ledger: self,
+            reports,
+            by_id: TextMap::default(),
+            outcomes: Vec::new(),
+            fills: Vec::new(),
+            running: FxHashMap::default(),
+            index: Index::build(self, reports),
+        };
+        fill_order(reports).into_iter().filter_map(|i| Some((i, v.fill(i).ok()?.filled?))).collect()
+    }
+}
+
+/// The `fill` reports, in the order their fills are made: by the end of their period, then the
+/// day they were published, then id.
+fn fill_order(reports: &[Report]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].mode == Mode::Fill).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&reports[a], &reports[b]);
+        (ra.scope.period.end(), ra.published, &ra.id).cmp(&(rb.scope.period.end(), rb.published, &rb.id))
+    });
+    order
+}
+
 impl Verification<'_> {
+    /// The outcome of `fill` report `i`, its fill (if the ledger's figure, at its upper end, is below
+    /// its figure) added to those made so far, dated over the gap it explains; on an error, nothing
+    /// is added (but the report still ends its running total's previous gap).
+    fn fill(&mut self, i: usize) -> Result<Outcome, Error> {
+        let r = &self.reports[i];
+        let end = report_end(r);
+        let key = (
+            Scope { period: Period::all(), ..r.scope.clone() },
+            r.scope.period.start(),
+            r.value.dimension().index() as u8,
+        );
+        let ends = self.running.entry(key).or_default();
+        let previous = ends.partition_point(|e| *e < end).checked_sub(1).and_then(|k| ends.get(k)).copied();
+        // Fills are made in order of their ends, so the ends stay ascending.
+        ends.push(end);
+        let (low, high, span) = self.figure(i)?;
+        let target = r.value.value();
+        let mut outcome = self.judge(i, low, high, span)?;
+        if high < target {
+            let missing = exact_sub(target, high)
+                .ok_or_else(|| too_wide(r, "the part of its figure that the ledger lacks", target, high))?;
+            let first = match previous.and_then(|p| p.succ_opt()) {
+                Some(day) => day,
+                None => self.gap_start(r),
+            };
+            let entry = fill_entry(r, missing, first.min(end))?;
+            outcome.status = Status::Filled;
+            outcome.filled = Some(missing);
+            self.fills.push(entry);
+        }
+        Ok(outcome)
+    }
+
     /// Where the gap of a fill with no earlier fill of its running total starts: its `since`, else
     /// the first day of the earliest entry of its scope and dimension that meets its period (earlier
     /// fills' entries included), else its end.
