@@ -40,7 +40,7 @@
 //! assert_eq!(groups[0].totals(), theirs[0].totals());
 //!
 //! // Verification, in the ledger's words.
-//! let reports = relief_ledger::parse_claims(["exact 49 persons detainee-transfer to=ARM id=arm"])?;
+//! let reports = relief_ledger::parse_claims(["exact 49 persons detainee-transfer to=ARM until=2021-03-01 id=arm"])?;
 //! let outcomes = stream::verify(csv.as_bytes(), "entries.csv", Format::Csv, &reports)?;
 //! assert_eq!(outcomes[0].status(), relief_ledger::Status::Ok);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -372,7 +372,7 @@ struct FileState {
 /// fold.read(b.as_bytes(), "b.csv", Format::Csv, Role::Entries);
 /// // An id used in two files is found, as the ledger finds it.
 /// let err = fold.finish().unwrap_err();
-/// assert_eq!(err.to_string(), "b.csv: line 3, field id: c1 is already used at a.csv: line 2; ids must be unique");
+/// assert_eq!(err.to_string(), r#"b.csv: line 3, field id: "c1" is already used at a.csv: line 2; ids must be unique"#);
 ///
 /// let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
 /// fold.read(a.as_bytes(), "a.csv", Format::Csv, Role::Entries);
