@@ -110,7 +110,10 @@ impl IdHash {
 /// What a fold makes of entries.
 #[derive(Debug)]
 enum Mode {
-    Group { scope: Scope, keys: Vec<Key> },
+    Group {
+        scope: Scope,
+        keys: Vec<Key>,
+    },
     Reduce,
     /// Collects the ids at these places (of one file), to compare ids whose hashes collide.
     Ids(FxHashSet<u64>),
@@ -553,7 +556,9 @@ impl Fold {
             }
         };
         match std::fs::File::open(path) {
-            Ok(file) => self.read_from(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role, Some(path)),
+            Ok(file) => {
+                self.read_from(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role, Some(path))
+            }
             Err(e) => {
                 self.io.get_or_insert(Error::io(path, e));
             }
@@ -655,8 +660,12 @@ impl Fold {
             if matches!(state.format, Format::Csv | Format::Hxl) {
                 let mine: Vec<(u64, u64)> = ids.iter().copied().filter(|&(_, at)| file_of(at) == f).collect();
                 for (at, id, first) in self.repeated(&mine)? {
-                    let message =
-                        format!("{} is already used at {}: line {}; ids must be unique", echo(&id), state.name, line_of(first));
+                    let message = format!(
+                        "{} is already used at {}: line {}; ids must be unique",
+                        echo(&id),
+                        state.name,
+                        line_of(first)
+                    );
                     let mut p = Problem::new(ProblemKind::DuplicateId, "id", message).located(
                         &state.name,
                         Some(line_of(at)),
@@ -699,8 +708,12 @@ impl Fold {
         }
         for (at, id, first) in self.repeated(&ids)? {
             let name = |at: u64| self.files.get(file_of(at)).map_or_else(|| Arc::from(""), |f| f.name.clone());
-            let message =
-                format!("{} is already used at {}: line {}; ids must be unique", echo(&id), name(first), line_of(first));
+            let message = format!(
+                "{} is already used at {}: line {}; ids must be unique",
+                echo(&id),
+                name(first),
+                line_of(first)
+            );
             let mut p = Problem::new(ProblemKind::DuplicateId, "id", message)
                 .at(Position::new().with_id(id.to_string(), RecordKind::Entry));
             p.position.file = Some(name(at));
@@ -850,4 +863,67 @@ pub fn verify(input: impl Read, name: &str, format: Format, reports: &[Report]) 
     let folded = fold.finish()?;
     let v = folded.ledger.verify(reports)?;
     Ok(v.outcomes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold_with_collisions(files: &[(&str, &str)], chunk: usize) -> Result<Folded, Error> {
+        let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
+        // Every id of one length has one hash: the ids are compared for real.
+        fold.id_hash(IdHash::ByLength);
+        fold.chunk_size(chunk);
+        for (name, text) in files {
+            fold.read(text.as_bytes(), name, Format::Csv, Role::Any);
+        }
+        fold.finish()
+    }
+
+    #[test]
+    fn colliding_hashes_are_no_duplicate_and_a_duplicate_among_them_is_found() {
+        let a = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n";
+        let b = "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc4,2021-04-08,cargo,1,t,NKR\n";
+        for chunk in [1, 5, 1 << 20] {
+            let folded = fold_with_collisions(&[("a.csv", a), ("b.csv", b)], chunk).unwrap();
+            assert_eq!(folded.entries(), 4, "no false report among four ids of one hash");
+            let again = b.replace("c4", "c1");
+            let err = fold_with_collisions(&[("a.csv", a), ("b.csv", &again)], chunk).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                r#"b.csv: line 3, field id: "c1" is already used at a.csv: line 2; ids must be unique"#
+            );
+        }
+    }
+
+    #[test]
+    fn colliding_hashes_are_read_again_from_files_read_by_path() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-stream-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a.csv");
+        let b = dir.join("b.csv");
+        std::fs::write(
+            &a,
+            "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &b,
+            "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n",
+        )
+        .unwrap();
+        let mut fold = Fold::group(&Scope::all(), &[]);
+        fold.id_hash(IdHash::ByLength);
+        fold.read_path(&a, Role::Any);
+        fold.read_path(&b, Role::Any);
+        assert!(fold.parts.iter().all(|p| p.kept.is_empty()), "ids of files read by path are not kept");
+        let err = fold.finish().unwrap_err().to_string();
+        let expected = format!(
+            "{}: line 3, field id: \"c2\" is already used at {}: line 3; ids must be unique",
+            b.display(),
+            a.display()
+        );
+        assert_eq!(err, expected);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -18,7 +18,11 @@ fn ledger_of(files: &[(&str, &str)]) -> Result<(Ledger, Vec<relief_ledger::Repor
     loader.finish()
 }
 
-fn fold_of(mut fold: Fold, files: &[(&str, &str)], chunk: usize) -> Result<relief_ledger::stream::Folded, relief_ledger::Error> {
+fn fold_of(
+    mut fold: Fold,
+    files: &[(&str, &str)],
+    chunk: usize,
+) -> Result<relief_ledger::stream::Folded, relief_ledger::Error> {
     fold.chunk_size(chunk);
     for (name, text) in files {
         fold.read(text.as_bytes(), name, Format::from_path(name)?, Role::Any);
@@ -97,7 +101,10 @@ const PERIODS: &str = "id,date,kind,category,quantity,unit,from,to,exchange\n\
 #[test]
 fn groups_of_period_dated_entries_and_exchanges_are_the_ledgers() {
     check_groups(&[("periods.csv", PERIODS)]);
-    check_groups(&[("entries.csv", ENTRIES), ("periods.csv", PERIODS.replace("a,", "pa,").replace("b,", "pb,").as_str())]);
+    check_groups(&[
+        ("entries.csv", ENTRIES),
+        ("periods.csv", PERIODS.replace("a,", "pa,").replace("b,", "pb,").as_str()),
+    ]);
 }
 
 #[test]
@@ -111,7 +118,10 @@ fn verification_of_the_seed_reports_is_the_ledgers() {
         let ours = folded.ledger().verify(folded.reports()).unwrap();
         assert_eq!(ours.outcomes(), theirs.outcomes());
         for (o, t) in ours.outcomes().iter().zip(theirs.outcomes()) {
-            assert_eq!((o.status(), o.ledger(), o.ledger_high(), o.filled()), (t.status(), t.ledger(), t.ledger_high(), t.filled()));
+            assert_eq!(
+                (o.status(), o.ledger(), o.ledger_high(), o.filled()),
+                (t.status(), t.ledger(), t.ledger_high(), t.filled())
+            );
         }
         assert_eq!(ours.fills(), theirs.fills(), "fills, in their order");
         // The seed statement's figures: 105 returned to Armenia is a fill of what events do not explain.
@@ -214,13 +224,22 @@ fn files_read_by_path_find_ids_used_twice_across_them() {
     std::fs::create_dir_all(&dir).unwrap();
     let a = dir.join("a.csv");
     let b = dir.join("b.csv");
-    std::fs::write(&a, "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n").unwrap();
-    std::fs::write(&b, "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n").unwrap();
+    std::fs::write(&a, "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n")
+        .unwrap();
+    std::fs::write(&b, "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n")
+        .unwrap();
     let mut fold = Fold::group(&Scope::all(), &[]);
     fold.read_path(&a, Role::Any);
     fold.read_path(&b, Role::Any);
     let err = fold.finish().unwrap_err().to_string();
-    assert_eq!(err, format!("{}: line 3, field id: \"c2\" is already used at {}: line 3; ids must be unique", b.display(), a.display()));
+    assert_eq!(
+        err,
+        format!(
+            "{}: line 3, field id: \"c2\" is already used at {}: line 3; ids must be unique",
+            b.display(),
+            a.display()
+        )
+    );
     let mut fold = Fold::group(&Scope::all(), &[]);
     fold.read_path(&a, Role::Any);
     fold.read_path(&a, Role::Any);

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo};
-use crate::io::{Assumptions, Consumer};
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
+use crate::io::{Assumptions, Consumer};
 use crate::report::Report;
 
 /// Bytes per chunk handed to a parsing thread.

@@ -44,11 +44,6 @@ pub(crate) fn verify(
         let target = how.out.map(|p| OutFile::prepare(p, &OutKind::HTML, &inputs)).transpose()?;
         let (ledger, reports, places) = if html {
             read_inputs_with_places(inputs, assume)?
-        } else if how.explain.is_none() {
-            // Outcomes alone: the files are folded as they are read into a reduced ledger, whose
-            // verification is the whole ledger's.
-            let (ledger, reports) = fold_inputs(inputs, assume, relief_ledger::stream::Fold::reduce())?.into_parts();
-            (ledger, reports, Places::default())
         } else {
             read_inputs(inputs, assume).map(|(l, r)| (l, r, Places::default()))?
         };
