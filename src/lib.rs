@@ -200,6 +200,7 @@ mod period;
 mod quantity;
 mod query;
 mod report;
+pub mod stream;
 
 /// The date types of the crate's API, re-exported so that a dependent crate needs no second version.
 pub use chrono;

@@ -402,7 +402,7 @@ impl Key {
         }
     }
 
-    fn value(self, e: &Entry) -> KeyValue {
+    pub(crate) fn value(self, e: &Entry) -> KeyValue {
         let text = |s: Option<&str>| KeyValue::Text(s.map(Arc::from));
         let d = e.date().first_day();
         let l = e.date().last_day();

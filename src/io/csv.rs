@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo};
-use crate::io::Assumptions;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
+use crate::io::{Assumptions, Consumer};
 use crate::report::Report;
 
 /// Bytes per chunk handed to a parsing thread.
@@ -240,7 +240,23 @@ pub(crate) fn read(
     dialect: Dialect,
     assume: &Assumptions,
 ) -> Result<Content, Error> {
-    read_chunked(input, file, want, dialect, assume, CHUNK)
+    read_chunked(input, file, want, dialect, assume, CHUNK, Vec::new())
+}
+
+/// [`read`], handing each valid entry to one of `consumers` (one per parsing thread) as soon as it is
+/// read, instead of keeping it: the entries of the content are then empty. Chunks of about `chunk`
+/// bytes. Problems are found and positioned as [`read`] finds them; ids used twice within the file
+/// are the consumers' to find.
+pub(crate) fn read_into(
+    input: impl Read,
+    file: &Arc<str>,
+    want: Option<Table>,
+    dialect: Dialect,
+    assume: &Assumptions,
+    chunk: usize,
+    consumers: Vec<&mut dyn Consumer>,
+) -> Result<Content, Error> {
+    read_chunked(input, file, want, dialect, assume, chunk, consumers)
 }
 
 /// [`read`], cutting the file into chunks of about `chunk` bytes (tests make them tiny).
@@ -251,8 +267,10 @@ fn read_chunked(
     dialect: Dialect,
     assume: &Assumptions,
     chunk: usize,
+    mut consumers: Vec<&mut dyn Consumer>,
 ) -> Result<Content, Error> {
     let chunk = chunk.max(1);
+    let streaming = !consumers.is_empty();
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
     let refuse = |kind: ProblemKind, line: Option<u64>, message: String| {
         Err(Error::invalid(vec![Problem::general(kind, message).located(file, line, None, None)]))
@@ -347,18 +365,24 @@ fn read_chunked(
     let rx = Mutex::new(rx);
     // Spent chunk buffers come back to be filled again, so that their memory is reused.
     let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let workers = if streaming {
+        consumers.len()
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+    };
     let header = &header;
     std::thread::scope(|s| -> Result<Content, Error> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let rx = &rx;
                 let back = back_tx.clone();
+                let mut consumer = consumers.pop();
                 s.spawn(move || {
                     let mut out: Vec<Parsed> = Vec::new();
                     let mut interner = Interner::default();
                     while let Some(chunk) = rx.lock().ok().and_then(|guard| guard.recv().ok()) {
-                        let mut parsed = parse_chunk(chunk, header, width, file, &mut interner);
+                        let mut parsed =
+                            parse_chunk(chunk, header, width, file, &mut interner, consumer.as_deref_mut());
                         let _ = back.send(std::mem::take(&mut parsed.buffer));
                         out.push(parsed);
                     }
@@ -429,6 +453,9 @@ fn read_chunked(
                 prob
             }));
             records_before += p.records;
+            if streaming && header.table == Table::Entries {
+                continue;
+            }
             if !p.entries.is_empty() {
                 content.entries.push(p.entries);
                 content.lines_of_entries.extend(p.lines);
@@ -463,18 +490,33 @@ fn csv_error(e: csv::Error, file: &Arc<str>, first_line: u64) -> Error {
     ])
 }
 
-fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, interner: &mut Interner) -> Parsed {
+fn parse_chunk<'c>(
+    chunk: Chunk,
+    header: &Header,
+    width: usize,
+    file: &Arc<str>,
+    interner: &mut Interner,
+    consumer: Option<&mut (dyn Consumer + 'c)>,
+) -> Parsed {
     let capacity = usize::try_from(chunk.lines + 1).unwrap_or(0);
     let mut out = Parsed {
         index: chunk.index,
-        entries: if header.table == Table::Entries { Vec::with_capacity(capacity) } else { Vec::new() },
+        entries: if header.table == Table::Entries && consumer.is_none() {
+            Vec::with_capacity(capacity)
+        } else {
+            Vec::new()
+        },
         reports: Vec::new(),
-        lines: Vec::with_capacity(capacity),
+        lines: if consumer.is_none() || header.table == Table::Reports {
+            Vec::with_capacity(capacity)
+        } else {
+            Vec::new()
+        },
         problems: Vec::new(),
         records: 0,
         buffer: Vec::new(),
     };
-    let mut sink = Sink { out: &mut out, header, width, file, interner };
+    let mut sink = Sink { out: &mut out, header, width, file, interner, consumer };
     match std::str::from_utf8(&chunk.bytes) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
         Err(_) => parse_bytes(&chunk.bytes, chunk.first_line, &mut sink),
@@ -484,12 +526,14 @@ fn parse_chunk(chunk: Chunk, header: &Header, width: usize, file: &Arc<str>, int
 }
 
 /// Where parsed records go.
-struct Sink<'a> {
+struct Sink<'a, 'c> {
     out: &'a mut Parsed,
     header: &'a Header,
     width: usize,
     file: &'a Arc<str>,
     interner: &'a mut Interner,
+    /// Where entries go as they are read; `None` keeps them in `out`.
+    consumer: Option<&'a mut (dyn Consumer + 'c)>,
 }
 
 /// The most fields a record is split into; more than any valid header has.
@@ -612,7 +656,7 @@ fn core_record(
 }
 
 /// Parses a chunk that is not valid UTF-8, to say which field of which record is not.
-fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
+fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_, '_>) {
     let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
     let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
@@ -693,7 +737,7 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_>) {
     }
 }
 
-impl Records for Sink<'_> {
+impl Records for Sink<'_, '_> {
     fn open_quote(&mut self, line: u64, field: usize, lines: u64) {
         let out = &mut *self.out;
         out.records += 1;
@@ -787,11 +831,15 @@ impl Records for Sink<'_> {
         }
         let result = match self.header.table {
             Table::Entries => {
-                entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| out.entries.push(e))
+                entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| match &mut self.consumer {
+                    Some(c) => c.entry(e, line),
+                    None => out.entries.push(e),
+                })
             }
             Table::Reports => report_from_cells(&cells).map(|r| out.reports.push(r)),
         };
         match result {
+            Ok(()) if self.consumer.is_some() && self.header.table == Table::Entries => {}
             Ok(()) => out.lines.push(line),
             Err(problems) => {
                 let id = cells[0];
@@ -1128,7 +1176,7 @@ mod tests {
 
     fn outcome(bytes: &[u8], chunk: usize) -> Result<ReadBack, Vec<String>> {
         let file: Arc<str> = Arc::from("p.csv");
-        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk) {
+        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk, Vec::new()) {
             Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
             Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
             Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),

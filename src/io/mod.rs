@@ -197,6 +197,55 @@ impl FromStr for Format {
     }
 }
 
+/// Takes the entries of a file as a reader reads them, one consumer per parsing thread, so that
+/// nothing holds the file's entries at once (see [`crate::stream`]).
+pub(crate) trait Consumer: Send {
+    /// A valid entry, read at `line` of the file.
+    fn entry(&mut self, entry: Entry, line: u64);
+}
+
+/// The records of one file read for a streaming fold: its reports (kept, they are few) and their
+/// lines. Its entries went to the consumers.
+pub(crate) struct Streamed {
+    pub(crate) reports: Vec<Report>,
+    pub(crate) report_lines: Vec<u64>,
+}
+
+/// Reads one file for a streaming fold: CSV and HXL in chunks on every consumer's thread; JSON and
+/// JSON Lines whole, then handed to the first consumer in file order. Problems as [`read`] reports
+/// them, except ids used twice among the entries of a CSV or HXL file, which the consumers see.
+pub(crate) fn read_streaming(
+    mut input: impl Read,
+    name: &Arc<str>,
+    format: Format,
+    role: Role,
+    assume: &Assumptions,
+    chunk: usize,
+    mut consumers: Vec<&mut dyn Consumer>,
+) -> Result<Streamed, Error> {
+    let want = match role {
+        Role::Any => None,
+        Role::Entries => Some(Table::Entries),
+        Role::Reports => Some(Table::Reports),
+    };
+    match format {
+        Format::Csv | Format::Hxl => {
+            let dialect = if format == Format::Hxl { csv::Dialect::Hxl } else { csv::Dialect::Auto };
+            let c = csv::read_into(input, name, want, dialect, assume, chunk, consumers)?;
+            Ok(Streamed { reports: c.reports, report_lines: c.lines_of_reports })
+        }
+        Format::Json | Format::Jsonl => {
+            let c = read_content(&mut input, name, format, role, assume)?;
+            if let Some(first) = consumers.first_mut() {
+                for (e, line) in c.entries.into_iter().flatten().zip(c.entry_lines) {
+                    first.entry(e, line);
+                }
+            }
+            Ok(Streamed { reports: c.reports, report_lines: c.report_lines })
+        }
+    }
+}
+
 /// Values for fields that files leave out, such as the kind and unit of a table of returns
 /// that has only dates, places and counts (`--assume kind=returnees --assume unit=persons`).
 ///

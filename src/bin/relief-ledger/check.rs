@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use relief_ledger::stream::Fold;
 use relief_ledger::{Assumptions, Key, Quantity, Role, Scope};
 use serde_json::{Value, json};
 
@@ -17,13 +18,13 @@ pub(crate) fn check(
     format: OutFormat,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let (ledger, reports) = load(files, assume, &[], Role::Any)?;
-    // One pass: a group per kind, its entries in date order.
-    let mut rows: Vec<(String, usize, String, String, Vec<Quantity>)> = Vec::new();
-    for g in ledger.group(&Scope::all(), &[Key::Kind])? {
-        let (Some(first), Some(last)) = (g.entries().first(), g.entries().last()) else { continue };
-        let (first, last) = (first.date().to_string(), last.date().to_string());
-        rows.push((g.key()[0].to_string(), g.entries().len(), first, last, g.totals().quantities()?));
+    // One pass as the files are read: a group per kind, with its first and last entries in date order.
+    let folded = fold_inputs(opened(files, Role::Any, &[])?, assume, Fold::group(&Scope::all(), &[Key::Kind]))?;
+    let reports = folded.reports();
+    let mut rows: Vec<(String, u64, String, String, Vec<Quantity>)> = Vec::new();
+    for g in folded.groups() {
+        let (first, last) = (g.first().to_string(), g.last().to_string());
+        rows.push((g.key()[0].to_string(), g.entries(), first, last, g.totals().quantities()?));
     }
     let fills = reports.iter().filter(|r| r.mode() == relief_ledger::Mode::Fill).count();
     match format {
@@ -44,7 +45,7 @@ pub(crate) fn check(
             writeln!(
                 out,
                 "\n{}, {} ({} check, {} fill): valid",
-                plural(ledger.len(), "entry", "entries"),
+                plural(usize::try_from(folded.entries()).unwrap_or(usize::MAX), "entry", "entries"),
                 plural(reports.len(), "report", "reports"),
                 reports.len() - fills,
                 fills
@@ -78,9 +79,9 @@ pub(crate) fn check(
                     })
                 })
                 .collect();
-            json_out(out, &json!({"entries": ledger.len(), "reports": reports.len(), "kinds": kinds}))?;
+            json_out(out, &json!({"entries": folded.entries(), "reports": reports.len(), "kinds": kinds}))?;
         }
     }
-    leak(ledger);
+    leak(folded);
     Ok(())
 }

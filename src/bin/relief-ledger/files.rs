@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use relief_ledger::stream::{Fold, Folded};
 use relief_ledger::{Assumptions, Format, Ledger, Loader, Places, Problem, ProblemKind, Report, Role};
 
 use crate::Failure;
@@ -116,6 +117,8 @@ pub(crate) struct Input {
     pub(crate) file: std::fs::File,
     pub(crate) size: u64,
     pub(crate) id: FileId,
+    /// The path it was opened from, to read it again.
+    pub(crate) path: PathBuf,
 }
 
 /// Opens every file named on the command line, or says what is wrong with each of them: a missing
@@ -151,7 +154,7 @@ pub(crate) fn open_inputs(files: &[(&Path, Role)]) -> Result<Vec<Input>, Failure
             problems.push(FileProblem::Data(Problem::general(ProblemKind::WrongFile, same_file(&first.name, &name))));
             continue;
         }
-        inputs.push(Input { name, format, role, file, size: meta.len(), id });
+        inputs.push(Input { name, format, role, file, size: meta.len(), id, path: path.to_path_buf() });
     }
     if problems.is_empty() { Ok(inputs) } else { Err(Failure::Files(problems)) }
 }
@@ -189,6 +192,17 @@ fn loader_of(inputs: Vec<Input>, assume: &Assumptions) -> Loader {
         loader.read(reader, &i.name, i.format, i.role);
     }
     loader
+}
+
+/// Folds opened files as they are read (see [`relief_ledger::stream`]): their entries are never
+/// all in memory. Paths are kept so that ids whose hashes collide are read again.
+pub(crate) fn fold_inputs(inputs: Vec<Input>, assume: &Assumptions, mut fold: Fold) -> Result<Folded, Failure> {
+    fold.assume(assume.clone());
+    for i in inputs {
+        let reader = io::BufReader::with_capacity(1 << 20, Progress::new(i.file, &i.name, i.size));
+        fold.read_from(reader, &i.name, i.format, i.role, Some(&i.path));
+    }
+    Ok(fold.finish()?)
 }
 
 /// Reads opened files into a ledger and reports, and says where each record came from.

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use relief_ledger::stream::Fold;
 use relief_ledger::{Assumptions, Error, Key, KeyValue, Quantity, Role, Totals, Unit};
 
 use crate::cli::*;
@@ -62,8 +63,8 @@ pub(crate) fn report(
     if cumulative && time.is_none() {
         return Err(Failure::Usage("--cumulative runs over time: add month, quarter or year to --by".into()));
     }
-    let (ledger, _) = load(files, assume, &[], Role::Any)?;
-    let groups = ledger.group(&scope, &keys)?;
+    let folded = fold_inputs(opened(files, Role::Any, &[])?, assume, Fold::group(&scope, &keys))?;
+    let groups = folded.groups();
     let mut totals: Vec<Totals> = groups.iter().map(|g| *g.totals()).collect();
     if let (true, Some(t)) = (cumulative, time) {
         // Within each combination of the other keys, add every earlier period's totals.
@@ -93,7 +94,7 @@ pub(crate) fn report(
             row.push(q.value().normalize().to_string());
             row.push(h.value().normalize().to_string());
             if count {
-                row.push(g.entries().len().to_string());
+                row.push(g.entries().to_string());
                 row.push(g.exchanges().to_string());
             }
             rows.push(row);
@@ -140,7 +141,6 @@ pub(crate) fn report(
             writeln!(out)?;
         }
     }
-    leak(groups);
-    leak(ledger);
+    leak(folded);
     Ok(())
 }

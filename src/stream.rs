@@ -1,0 +1,929 @@
+//! Totals and verification straight from files, without holding their entries: the streaming path.
+//!
+//! A [`Fold`] reads files as [`Loader`](crate::Loader) does (every column validated, every problem
+//! positioned, a file with problems refused whole, ids unique across all files), but folds each
+//! entry into per-thread partial results as soon as it is read: CSV and HXL files are cut into
+//! chunks parsed on every core. The partial results are merged in a fixed order at the end, so
+//! the results are those of the [`Ledger`] path, whatever the chunks and threads.
+//!
+//! Two folds read naturally next to [`Ledger::group`] and [`Ledger::verify`]:
+//!
+//! - [`Fold::group`] totals the entries of a scope by keys: a [`Summary`] per group, as
+//!   [`Ledger::group`] gives [`Group`](crate::Group)s, with the number of entries and exchanges and
+//!   the dates of the first and last entries instead of the entries themselves;
+//! - [`Fold::reduce`] keeps one entry per distinct day, kind, category, parties, item, region,
+//!   exchange and dimension, their quantities summed: a small [`Ledger`] whose totals, running
+//!   totals and verification are those of the whole ledger ([`verify`] uses it).
+//!
+//! Ids used twice are found in bounded memory: 16 bytes an entry (a keyed 64-bit hash of the id
+//! and where the entry was read). Ids whose hashes collide are compared for real, read again from
+//! their files (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept
+//! as read (files read from a plain reader with [`Fold::read`]).
+//!
+//! # Example
+//!
+//! ```
+//! use relief_ledger::{Format, Key, Ledger, Role, Scope, read_with, stream};
+//!
+//! let csv = "id,date,kind,quantity,unit,from,to\n\
+//!            d1,2020-12-14,detainee-transfer,44,persons,AZE,ARM\n\
+//!            d2,2020-12-14,detainee-transfer,12,persons,ARM,AZE\n\
+//!            d3,2021-02-10,detainee-transfer,5,persons,AZE,ARM\n";
+//! let groups = stream::group(csv.as_bytes(), "entries.csv", Format::Csv, &Scope::all(), &[Key::To])?;
+//! let rows: Vec<String> = groups.iter().map(|g| format!("{}: {} ({} entries)", g.key()[0], g.totals(), g.entries())).collect();
+//! assert_eq!(rows, ["ARM: 49 persons (2 entries)", "AZE: 12 persons (1 entries)"]);
+//!
+//! // The same as the ledger's groups.
+//! let doc = relief_ledger::read(csv.as_bytes(), "entries.csv", Format::Csv, Role::Entries)?;
+//! let ledger = Ledger::from_entries(doc.entries)?;
+//! let theirs = ledger.group(&Scope::all(), &[Key::To])?;
+//! assert_eq!(groups[0].totals(), theirs[0].totals());
+//!
+//! // Verification, in the ledger's words.
+//! let reports = relief_ledger::parse_claims(["exact 49 persons detainee-transfer to=ARM until=2021-03-01 id=arm"])?;
+//! let outcomes = stream::verify(csv.as_bytes(), "entries.csv", Format::Csv, &reports)?;
+//! assert_eq!(outcomes[0].status(), relief_ledger::Status::Ok);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
+use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
+use crate::hash::{FxHashMap, FxHasher, TextMap};
+use crate::io::{Assumptions, Consumer, Format, Role};
+use crate::ledger::Ledger;
+use crate::period::{Coverage, EntryDate};
+use crate::quantity::{Dimension, Totals};
+use crate::query::{Key, KeyValue, Scope};
+use crate::report::{Outcome, Report};
+
+/// A set of our own numbers (places).
+type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Bytes per chunk of a CSV or HXL file handed to a thread.
+const CHUNK: usize = 4 << 20;
+
+/// Lines of a file fit in 40 bits of a place; the file's number takes the rest.
+const LINE_BITS: u32 = 40;
+
+fn place(file: u32, line: u64) -> u64 {
+    (u64::from(file) << LINE_BITS) | (line & ((1 << LINE_BITS) - 1))
+}
+
+fn file_of(place: u64) -> usize {
+    (place >> LINE_BITS) as usize
+}
+
+fn line_of(place: u64) -> u64 {
+    place & ((1 << LINE_BITS) - 1)
+}
+
+/// How ids are hashed: keyed (SipHash with random keys), or, in tests, badly on purpose so that
+/// ids collide.
+#[derive(Debug, Clone)]
+pub(crate) enum IdHash {
+    Keyed(RandomState),
+    /// Every id of one length has one hash: collisions everywhere.
+    #[cfg(test)]
+    ByLength,
+}
+
+impl IdHash {
+    #[inline]
+    fn hash(&self, id: &str) -> u64 {
+        match self {
+            IdHash::Keyed(k) => k.hash_one(id),
+            #[cfg(test)]
+            IdHash::ByLength => id.len() as u64,
+        }
+    }
+}
+
+/// What a fold makes of entries.
+#[derive(Debug)]
+enum Mode {
+    Group {
+        scope: Scope,
+        keys: Vec<Key>,
+    },
+    Reduce,
+    /// Collects the ids at these places (of one file), to compare ids whose hashes collide.
+    Ids(FxHashSet<u64>),
+}
+
+/// A group's figures so far.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    totals: Totals,
+    entries: u64,
+    /// Exchange ids come from files: a keyed set.
+    exchanges: std::collections::HashSet<Text>,
+    /// (first day, place, date) of the first and the last entry in date order.
+    first: Option<(NaiveDate, u64, EntryDate)>,
+    last: Option<(NaiveDate, u64, EntryDate)>,
+}
+
+impl Acc {
+    fn merge(&mut self, other: Acc) -> Result<(), Error> {
+        self.totals.add_totals(&other.totals)?;
+        self.entries += other.entries;
+        self.exchanges.extend(other.exchanges);
+        self.first = match (self.first.take(), other.first) {
+            (Some(a), Some(b)) => Some(if (b.0, b.1) < (a.0, a.1) { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        self.last = match (self.last.take(), other.last) {
+            (Some(a), Some(b)) => Some(if (b.0, b.1) > (a.0, a.1) { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        Ok(())
+    }
+}
+
+/// What makes entries interchangeable for totals and verification.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    kind: Kind,
+    category: Option<Category>,
+    /// item, from, to, via, region.
+    text: [Option<Text>; 5],
+    exchange: Option<Text>,
+    date: EntryDate,
+    dim: Dimension,
+}
+
+/// The summed quantities of one shape (more than one sum when one would not fit a decimal), and
+/// where its first entry was read.
+#[derive(Debug, Clone)]
+struct Sums {
+    sums: Vec<Decimal>,
+    first: u64,
+}
+
+impl Sums {
+    fn add(&mut self, d: Decimal) {
+        match self.sums.last_mut().map(|s| s.checked_add(d)) {
+            Some(Some(v)) => {
+                if let Some(last) = self.sums.last_mut() {
+                    *last = v;
+                }
+            }
+            _ => self.sums.push(d),
+        }
+    }
+}
+
+/// One thread's share of a fold.
+#[derive(Debug)]
+struct Part {
+    mode: Arc<Mode>,
+    hash: IdHash,
+    file: u32,
+    /// Keep the ids as read (a file that cannot be read again).
+    keep: bool,
+    /// (hash of the id, place) of every entry.
+    ids: Vec<(u64, u64)>,
+    kept: Vec<(u64, Box<str>)>,
+    overflow: Vec<(u64, Problem)>,
+    exchange_entries: Vec<(u64, Entry)>,
+    count: u64,
+    groups: FxHashMap<Vec<KeyValue>, Acc>,
+    shapes: FxHashMap<Shape, Sums>,
+    found: Vec<(u64, Box<str>)>,
+}
+
+impl Part {
+    fn new(mode: Arc<Mode>, hash: IdHash) -> Part {
+        Part {
+            mode,
+            hash,
+            file: 0,
+            keep: false,
+            ids: Vec::new(),
+            kept: Vec::new(),
+            overflow: Vec::new(),
+            exchange_entries: Vec::new(),
+            count: 0,
+            groups: FxHashMap::default(),
+            shapes: FxHashMap::default(),
+            found: Vec::new(),
+        }
+    }
+}
+
+impl Consumer for Part {
+    fn entry(&mut self, e: Entry, line: u64) {
+        let at = place(self.file, line);
+        if let Mode::Ids(wanted) = &*self.mode {
+            if wanted.contains(&at) {
+                self.found.push((at, e.id().into()));
+            }
+            return;
+        }
+        self.count += 1;
+        self.ids.push((self.hash.hash(e.id()), at));
+        if self.keep {
+            self.kept.push((at, e.id().into()));
+        }
+        let Some(canon) = e.quantity.canonical_value() else {
+            // As the ledger words it when it builds its rows.
+            let unit = e.quantity.dimension().canonical_unit();
+            let problem = Problem::new(
+                ProblemKind::Overflow,
+                "quantity",
+                format!("{} does not fit a decimal in {unit}", e.quantity),
+            )
+            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
+            self.overflow.push((at, problem));
+            return;
+        };
+        let dim = e.quantity.dimension();
+        let exchange = e.extra.as_ref().and_then(|x| x.exchange.clone());
+        match &*self.mode {
+            Mode::Group { scope, keys } => {
+                let coverage = scope.coverage(&e);
+                if coverage != Coverage::None {
+                    let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&e)).collect();
+                    let acc = self.groups.entry(key).or_default();
+                    if coverage == Coverage::Sure {
+                        acc.totals.add_canonical(dim, canon);
+                    } else {
+                        acc.totals.add_possible(dim, canon);
+                    }
+                    acc.entries += 1;
+                    if let Some(x) = &exchange {
+                        if !acc.exchanges.contains(x) {
+                            acc.exchanges.insert(x.clone());
+                        }
+                    }
+                    let day = e.date().first_day();
+                    if acc.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
+                        acc.first = Some((day, at, e.date()));
+                    }
+                    if acc.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
+                        acc.last = Some((day, at, e.date()));
+                    }
+                }
+            }
+            Mode::Reduce => {
+                let shape = Shape {
+                    kind: e.kind(),
+                    category: e.category(),
+                    text: [e.item.clone(), e.from.clone(), e.to.clone(), e.via.clone(), e.region.clone()],
+                    exchange: exchange.clone(),
+                    date: e.date(),
+                    dim,
+                };
+                match self.shapes.get_mut(&shape) {
+                    Some(s) => s.add(canon),
+                    None => {
+                        self.shapes.insert(shape, Sums { sums: vec![canon], first: at });
+                    }
+                }
+            }
+            Mode::Ids(_) => {}
+        }
+        if exchange.is_some() {
+            self.exchange_entries.push((at, e));
+        }
+    }
+}
+
+/// The totals of one group of a [`Fold::group`]: what [`Group`](crate::Group) gives, with counts
+/// and dates in place of the entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    key: Vec<KeyValue>,
+    totals: Totals,
+    entries: u64,
+    exchanges: usize,
+    first: EntryDate,
+    last: EntryDate,
+}
+
+impl Summary {
+    /// The group's value of each key, in the order the keys were given.
+    #[must_use]
+    pub fn key(&self) -> &[KeyValue] {
+        &self.key
+    }
+
+    /// The group's totals, one figure per dimension (see [`Group::totals`](crate::Group::totals)).
+    #[must_use]
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// How many entries make up the totals.
+    #[must_use]
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
+    /// The number of distinct exchanges among the group's entries.
+    #[must_use]
+    pub fn exchanges(&self) -> usize {
+        self.exchanges
+    }
+
+    /// The date of the group's first entry in date order (by first day, then as read).
+    #[must_use]
+    pub fn first(&self) -> EntryDate {
+        self.first
+    }
+
+    /// The date of the group's last entry in date order.
+    #[must_use]
+    pub fn last(&self) -> EntryDate {
+        self.last
+    }
+}
+
+/// What a file brought to a fold.
+#[derive(Debug)]
+struct FileState {
+    name: Arc<str>,
+    path: Option<PathBuf>,
+    format: Format,
+    role: Role,
+    /// Its problems, when it is refused.
+    problems: Option<Vec<Problem>>,
+    reports: Vec<Report>,
+    report_lines: Vec<u64>,
+}
+
+/// Reads files and folds their entries as they are read, in bounded memory (see the
+/// [module](crate::stream)).
+///
+/// # Example
+///
+/// ```
+/// use relief_ledger::{Format, Key, Role, Scope, stream::Fold};
+///
+/// let a = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\n";
+/// let b = "id,date,kind,quantity,unit,to\nc2,2021-05-26,cargo,155000,kg,NKR\nc1,2021-06-01,cargo,1,t,NKR\n";
+/// let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
+/// fold.read(a.as_bytes(), "a.csv", Format::Csv, Role::Entries);
+/// fold.read(b.as_bytes(), "b.csv", Format::Csv, Role::Entries);
+/// // An id used in two files is found, as the ledger finds it.
+/// let err = fold.finish().unwrap_err();
+/// assert_eq!(err.to_string(), r#"b.csv: line 3, field id: "c1" is already used at a.csv: line 2; ids must be unique"#);
+///
+/// let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
+/// fold.read(a.as_bytes(), "a.csv", Format::Csv, Role::Entries);
+/// let folded = fold.finish()?;
+/// assert_eq!(folded.groups()[0].totals().to_string(), "145 t");
+/// assert_eq!(folded.entries(), 1);
+/// # Ok::<(), relief_ledger::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Fold {
+    mode: Arc<Mode>,
+    hash: IdHash,
+    parts: Vec<Part>,
+    files: Vec<FileState>,
+    /// Problems that are no file's (a file named twice).
+    problems: Vec<(usize, Problem)>,
+    io: Option<Error>,
+    assume: Assumptions,
+    chunk: usize,
+    seen: Vec<(PathBuf, String)>,
+}
+
+/// What a [`Fold`] found: the groups or the reduced ledger, the reports of its files, and how many
+/// entries it read.
+#[derive(Debug)]
+pub struct Folded {
+    groups: Vec<Summary>,
+    ledger: Ledger,
+    reports: Vec<Report>,
+    entries: u64,
+}
+
+impl Folded {
+    /// The groups of a [`Fold::group`], sorted by their keys (none for other folds).
+    #[must_use]
+    pub fn groups(&self) -> &[Summary] {
+        &self.groups
+    }
+
+    /// The reduced ledger of a [`Fold::reduce`] (empty for other folds): its totals, running totals
+    /// and verification are those of the entries read, its entries are not theirs.
+    #[must_use]
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// The reports found in the files, in file order.
+    #[must_use]
+    pub fn reports(&self) -> &[Report] {
+        &self.reports
+    }
+
+    /// Takes the reduced ledger and the reports out.
+    #[must_use]
+    pub fn into_parts(self) -> (Ledger, Vec<Report>) {
+        (self.ledger, self.reports)
+    }
+
+    /// How many entries the files hold.
+    #[must_use]
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+}
+
+impl Fold {
+    fn with_mode(mode: Mode) -> Fold {
+        Fold {
+            mode: Arc::new(mode),
+            hash: IdHash::Keyed(RandomState::new()),
+            parts: Vec::new(),
+            files: Vec::new(),
+            problems: Vec::new(),
+            io: None,
+            assume: Assumptions::new(),
+            chunk: CHUNK,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Totals of the entries in `scope` grouped by `keys`, as [`Ledger::group`] gives them.
+    #[must_use]
+    pub fn group(scope: &Scope, keys: &[Key]) -> Fold {
+        Fold::with_mode(Mode::Group { scope: scope.clone(), keys: keys.to_vec() })
+    }
+
+    /// A reduced ledger: one entry per distinct day (or date), kind, category, item, parties,
+    /// region, exchange and dimension, their quantities summed in the canonical unit.
+    #[must_use]
+    pub fn reduce() -> Fold {
+        Fold::with_mode(Mode::Reduce)
+    }
+
+    /// Values for fields that files leave out (see [`Loader::assume`](crate::Loader::assume)).
+    pub fn assume(&mut self, assume: Assumptions) {
+        self.assume = assume;
+    }
+
+    /// Cuts CSV and HXL files into chunks of about `bytes` (tests make them tiny).
+    #[doc(hidden)]
+    pub fn chunk_size(&mut self, bytes: usize) {
+        self.chunk = bytes.max(1);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn id_hash(&mut self, hash: IdHash) {
+        self.hash = hash;
+    }
+
+    /// Reads one file from a reader that cannot be read again: the ids of its entries are kept as
+    /// read, to compare those whose hashes collide. Problems wait for [`Fold::finish`].
+    pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
+        self.read_from(input, name, format, role, None);
+    }
+
+    /// Reads one file from `input`; with `path`, the file it was opened from, ids are kept as
+    /// 16 bytes an entry and read again from there when two hashes collide.
+    pub fn read_from(&mut self, input: impl Read, name: &str, format: Format, role: Role, path: Option<&Path>) {
+        let name: Arc<str> = Arc::from(name);
+        let file = self.files.len() as u32;
+        if self.parts.is_empty() {
+            self.parts = (0..threads()).map(|_| Part::new(self.mode.clone(), self.hash.clone())).collect();
+        }
+        for p in &mut self.parts {
+            p.file = file;
+            p.keep = path.is_none();
+        }
+        let consumers: Vec<&mut dyn Consumer> = self.parts.iter_mut().map(|p| p as &mut dyn Consumer).collect();
+        let read = crate::io::read_streaming(input, &name, format, role, &self.assume, self.chunk, consumers);
+        let mut state = FileState {
+            name,
+            path: path.map(Path::to_path_buf),
+            format,
+            role,
+            problems: None,
+            reports: Vec::new(),
+            report_lines: Vec::new(),
+        };
+        match read {
+            Ok(s) => {
+                state.reports = s.reports;
+                state.report_lines = s.report_lines;
+            }
+            Err(e) if e.is_io() => {
+                self.io.get_or_insert(e);
+            }
+            Err(e) => state.problems = Some(e.problems().to_vec()),
+        }
+        self.files.push(state);
+    }
+
+    /// Reads one file by its path, its format from its extension.
+    pub fn read_path(&mut self, path: impl AsRef<Path>, role: Role) {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        if let Ok(canonical) = std::fs::canonicalize(path) {
+            if let Some((_, first)) = self.seen.iter().find(|(p, _)| *p == canonical) {
+                let message = if *first == name {
+                    format!("{first} is named twice; name each file once")
+                } else {
+                    format!("{first} and {name} are the same file; name each file once")
+                };
+                self.problems.push((self.files.len(), Problem::general(ProblemKind::WrongFile, message)));
+                return;
+            }
+            self.seen.push((canonical, name.clone()));
+        }
+        let format = match Format::from_path(path) {
+            Ok(f) => f,
+            Err(e) => {
+                let at = self.files.len();
+                self.problems.extend(e.problems().iter().cloned().map(|p| (at, p)));
+                return;
+            }
+        };
+        match std::fs::File::open(path) {
+            Ok(file) => {
+                self.read_from(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role, Some(path))
+            }
+            Err(e) => {
+                self.io.get_or_insert(Error::io(path, e));
+            }
+        }
+    }
+
+    /// The ids at `places`, read again from their files or taken from those kept.
+    fn ids_at(&self, places: &[u64]) -> Result<FxHashMap<u64, Box<str>>, Error> {
+        let mut found: FxHashMap<u64, Box<str>> = FxHashMap::default();
+        let kept: FxHashSet<u64> = places.iter().copied().collect();
+        for p in &self.parts {
+            found.extend(p.kept.iter().filter(|(at, _)| kept.contains(at)).map(|(at, id)| (*at, id.clone())));
+        }
+        let mut by_file: FxHashMap<usize, FxHashSet<u64>> = FxHashMap::default();
+        for &at in places {
+            if !found.contains_key(&at) {
+                by_file.entry(file_of(at)).or_default().insert(at);
+            }
+        }
+        let mut files: Vec<(usize, FxHashSet<u64>)> = by_file.into_iter().collect();
+        files.sort_unstable_by_key(|(f, _)| *f);
+        for (f, wanted) in files {
+            let Some(state) = self.files.get(f) else { continue };
+            let Some(path) = &state.path else { continue };
+            let input = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let mut part = Part::new(Arc::new(Mode::Ids(wanted)), self.hash.clone());
+            part.file = f as u32;
+            // A file that changed since it was read may no longer parse: its ids are then unknown,
+            // and the ids stay apart (nothing is reported twice that is not).
+            let _ = crate::io::read_streaming(
+                std::io::BufReader::with_capacity(1 << 20, input),
+                &state.name,
+                state.format,
+                state.role,
+                &self.assume,
+                self.chunk,
+                vec![&mut part],
+            );
+            found.extend(part.found);
+        }
+        Ok(found)
+    }
+
+    /// Ids used more than once among `ids` (sorted by hash, then place): for each later use, its
+    /// place, its id and the place of the first use.
+    fn repeated(&self, ids: &[(u64, u64)]) -> Result<Vec<(u64, Box<str>, u64)>, Error> {
+        let mut suspects: Vec<&[(u64, u64)]> = Vec::new();
+        for run in ids.chunk_by(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                suspects.push(run);
+            }
+        }
+        if suspects.is_empty() {
+            return Ok(Vec::new());
+        }
+        let places: Vec<u64> = suspects.iter().flat_map(|r| r.iter().map(|&(_, at)| at)).collect();
+        let found = self.ids_at(&places)?;
+        let mut out = Vec::new();
+        for run in suspects {
+            let mut firsts: Vec<(&str, u64)> = Vec::new();
+            for &(_, at) in run {
+                let Some(id) = found.get(&at) else { continue };
+                match firsts.iter().find(|(s, _)| *s == &**id) {
+                    Some(&(_, first)) => out.push((at, id.clone(), first)),
+                    None => firsts.push((id, at)),
+                }
+            }
+        }
+        out.sort_unstable_by_key(|(at, _, _)| *at);
+        Ok(out)
+    }
+
+    /// Ends the fold: every problem of every file at once, or the results.
+    ///
+    /// # Errors
+    ///
+    /// As [`Loader::finish`](crate::Loader::finish): the problems of every file, report ids used
+    /// twice, entry ids used twice across all files, quantities whose canonical form does not fit
+    /// a decimal, exchanges whose entries disagree; or the first file that could not be read.
+    pub fn finish(self) -> Result<Folded, Error> {
+        if let Some(e) = self.io {
+            return Err(e);
+        }
+        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(self.parts.iter().map(|p| p.ids.len()).sum());
+        for p in &self.parts {
+            ids.extend_from_slice(&p.ids);
+        }
+        ids.sort_unstable();
+        // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
+        // the ids used twice within it), then those across files.
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut general = self.problems.iter().peekable();
+        for (f, state) in self.files.iter().enumerate() {
+            while let Some((_, p)) = general.next_if(|(at, _)| *at <= f) {
+                problems.push(p.clone());
+            }
+            let Some(own) = &state.problems else { continue };
+            problems.extend(own.iter().cloned());
+            if matches!(state.format, Format::Csv | Format::Hxl) {
+                let mine: Vec<(u64, u64)> = ids.iter().copied().filter(|&(_, at)| file_of(at) == f).collect();
+                for (at, id, first) in self.repeated(&mine)? {
+                    let message = format!(
+                        "{} is already used at {}: line {}; ids must be unique",
+                        echo(&id),
+                        state.name,
+                        line_of(first)
+                    );
+                    let mut p = Problem::new(ProblemKind::DuplicateId, "id", message).located(
+                        &state.name,
+                        Some(line_of(at)),
+                        None,
+                        Some(&id),
+                    );
+                    p.position.record_kind = Some(RecordKind::Entry);
+                    problems.push(p);
+                }
+            }
+        }
+        problems.extend(general.map(|(_, p)| p.clone()));
+        // Report ids, unique across files.
+        let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
+        for f in &self.files {
+            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
+                let id: Arc<str> = Arc::from(r.id());
+                if let Some((file, first)) = report_ids.get(&id) {
+                    let message =
+                        format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
+                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
+                        &f.name,
+                        Some(line),
+                        None,
+                        Some(r.id()),
+                    ));
+                } else {
+                    report_ids.insert(id, (f.name.clone(), line));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::invalid(problems));
+        }
+        // As the ledger checks a batch: per entry in file order, a quantity too large, then an id
+        // used before, then its exchange.
+        let mut staged: Vec<(u64, u8, Problem)> = Vec::new();
+        for p in &self.parts {
+            staged.extend(p.overflow.iter().map(|(at, prob)| (*at, 0, prob.clone())));
+        }
+        for (at, id, first) in self.repeated(&ids)? {
+            let name = |at: u64| self.files.get(file_of(at)).map_or_else(|| Arc::from(""), |f| f.name.clone());
+            let message = format!(
+                "{} is already used at {}: line {}; ids must be unique",
+                echo(&id),
+                name(first),
+                line_of(first)
+            );
+            let mut p = Problem::new(ProblemKind::DuplicateId, "id", message)
+                .at(Position::new().with_id(id.to_string(), RecordKind::Entry));
+            p.position.file = Some(name(at));
+            p.position.line = Some(line_of(at));
+            staged.push((at, 1, p));
+        }
+        staged.extend(self.exchange_problems());
+        if !staged.is_empty() {
+            staged.sort_by_key(|(at, order, _)| (*at, *order));
+            return Err(Error::invalid(staged.into_iter().map(|(_, _, p)| p).collect()));
+        }
+        let entries = self.parts.iter().map(|p| p.count).sum();
+        let reports: Vec<Report> = self.files.into_iter().flat_map(|f| f.reports).collect();
+        let mut parts = self.parts;
+        let groups = match &*self.mode {
+            Mode::Group { .. } => merge_groups(&mut parts)?,
+            _ => Vec::new(),
+        };
+        let ledger = match &*self.mode {
+            Mode::Reduce => reduced(&mut parts)?,
+            _ => Ledger::new(),
+        };
+        Ok(Folded { groups, ledger, reports, entries })
+    }
+
+    /// The problems of exchanges, found by the ledger's own check over the entries that name one.
+    fn exchange_problems(&self) -> Vec<(u64, u8, Problem)> {
+        let mut members: Vec<&(u64, Entry)> = self.parts.iter().flat_map(|p| p.exchange_entries.iter()).collect();
+        if members.is_empty() {
+            return Vec::new();
+        }
+        members.sort_by_key(|(at, _)| *at);
+        let batch: Vec<Entry> = members.iter().map(|(_, e)| e.clone()).collect();
+        let mut ledger = Ledger::new();
+        let Err(problems) = ledger.insert_segments(vec![batch]) else { return Vec::new() };
+        problems
+            .into_iter()
+            .filter(|b| b.problem.kind == ProblemKind::Inconsistent)
+            .filter_map(|b| {
+                let &(at, _) = *members.get(b.index)?;
+                let mut p = b.problem;
+                p.position.file = self.files.get(file_of(at)).map(|f| f.name.clone());
+                p.position.line = Some(line_of(at));
+                Some((at, 2, p))
+            })
+            .collect()
+    }
+}
+
+fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
+    let mut all: FxHashMap<Vec<KeyValue>, Acc> = FxHashMap::default();
+    for p in parts {
+        for (k, acc) in std::mem::take(&mut p.groups) {
+            match all.get_mut(&k) {
+                Some(a) => a.merge(acc)?,
+                None => {
+                    all.insert(k, acc);
+                }
+            }
+        }
+    }
+    let mut groups: Vec<Summary> = all
+        .into_iter()
+        .filter_map(|(key, acc)| {
+            let (first, last) = (acc.first?, acc.last?);
+            Some(Summary {
+                key,
+                totals: acc.totals,
+                entries: acc.entries,
+                exchanges: acc.exchanges.len(),
+                first: first.2,
+                last: last.2,
+            })
+        })
+        .collect();
+    groups.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(groups)
+}
+
+fn reduced(parts: &mut [Part]) -> Result<Ledger, Error> {
+    let mut all: FxHashMap<Shape, Sums> = FxHashMap::default();
+    for p in parts {
+        for (shape, sums) in std::mem::take(&mut p.shapes) {
+            match all.get_mut(&shape) {
+                Some(s) => {
+                    s.first = s.first.min(sums.first);
+                    for d in sums.sums {
+                        s.add(d);
+                    }
+                }
+                None => {
+                    all.insert(shape, sums);
+                }
+            }
+        }
+    }
+    let mut shapes: Vec<(Shape, Sums)> = all.into_iter().collect();
+    shapes.sort_by_key(|(_, s)| s.first);
+    let mut entries = Vec::with_capacity(shapes.len());
+    for (shape, sums) in shapes {
+        for value in sums.sums {
+            let [item, from, to, via, region] = shape.text.clone();
+            let b = EntryBuilder {
+                kind: shape.kind,
+                date: shape.date,
+                quantity: crate::quantity::Quantity::new(value, shape.dim.canonical_unit())?,
+                id: Some(Id::new(&format!("#{}", entries.len() + 1))),
+                category: shape.category,
+                mines: None,
+                item,
+                from,
+                to,
+                via,
+                region,
+                source: None,
+                note: None,
+                fills: None,
+                exchange: shape.exchange.clone(),
+            };
+            entries.push(b.build()?);
+        }
+    }
+    Ledger::from_entries(entries)
+}
+
+/// Totals of the entries of one file in `scope`, grouped by `keys`, without holding its entries:
+/// as [`Ledger::group`], with a [`Summary`] per group.
+///
+/// # Errors
+///
+/// The file's problems, as [`read`](crate::read) reports them, and ids used twice.
+pub fn group(input: impl Read, name: &str, format: Format, scope: &Scope, keys: &[Key]) -> Result<Vec<Summary>, Error> {
+    let mut fold = Fold::group(scope, keys);
+    fold.read(input, name, format, Role::Entries);
+    fold.finish().map(|f| f.groups)
+}
+
+/// Verifies `reports` against the entries of one file, without holding its entries: the outcomes
+/// of [`Ledger::verify`], in the reports' order.
+///
+/// # Errors
+///
+/// The file's problems and ids used twice; then as [`Ledger::verify`].
+pub fn verify(input: impl Read, name: &str, format: Format, reports: &[Report]) -> Result<Vec<Outcome>, Error> {
+    let mut fold = Fold::reduce();
+    fold.read(input, name, format, Role::Entries);
+    let folded = fold.finish()?;
+    let v = folded.ledger.verify(reports)?;
+    Ok(v.outcomes().to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fold_with_collisions(files: &[(&str, &str)], chunk: usize) -> Result<Folded, Error> {
+        let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
+        // Every id of one length has one hash: the ids are compared for real.
+        fold.id_hash(IdHash::ByLength);
+        fold.chunk_size(chunk);
+        for (name, text) in files {
+            fold.read(text.as_bytes(), name, Format::Csv, Role::Any);
+        }
+        fold.finish()
+    }
+
+    #[test]
+    fn colliding_hashes_are_no_duplicate_and_a_duplicate_among_them_is_found() {
+        let a = "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n";
+        let b = "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc4,2021-04-08,cargo,1,t,NKR\n";
+        for chunk in [1, 5, 1 << 20] {
+            let folded = fold_with_collisions(&[("a.csv", a), ("b.csv", b)], chunk).unwrap();
+            assert_eq!(folded.entries(), 4, "no false report among four ids of one hash");
+            let again = b.replace("c4", "c1");
+            let err = fold_with_collisions(&[("a.csv", a), ("b.csv", &again)], chunk).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                r#"b.csv: line 3, field id: "c1" is already used at a.csv: line 2; ids must be unique"#
+            );
+        }
+    }
+
+    #[test]
+    fn colliding_hashes_are_read_again_from_files_read_by_path() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-stream-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a.csv");
+        let b = dir.join("b.csv");
+        std::fs::write(
+            &a,
+            "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &b,
+            "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n",
+        )
+        .unwrap();
+        let mut fold = Fold::group(&Scope::all(), &[]);
+        fold.id_hash(IdHash::ByLength);
+        fold.read_path(&a, Role::Any);
+        fold.read_path(&b, Role::Any);
+        assert!(fold.parts.iter().all(|p| p.kept.is_empty()), "ids of files read by path are not kept");
+        let err = fold.finish().unwrap_err().to_string();
+        let expected = format!(
+            "{}: line 3, field id: \"c2\" is already used at {}: line 3; ids must be unique",
+            b.display(),
+            a.display()
+        );
+        assert_eq!(err, expected);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
