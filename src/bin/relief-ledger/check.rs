@@ -21,9 +21,10 @@ pub(crate) fn check(
     // One pass: a group per kind, its entries in date order.
     let mut rows: Vec<(String, usize, String, String, Vec<Quantity>)> = Vec::new();
     for g in ledger.group(&Scope::all(), &[Key::Kind])? {
-        let (Some(first), Some(last)) = (g.entries().first(), g.entries().last()) else { continue };
+        let entries = g.entries();
+        let (Some(first), Some(last)) = (entries.first(), entries.last()) else { continue };
         let (first, last) = (first.date().to_string(), last.date().to_string());
-        rows.push((g.key()[0].to_string(), g.entries().len(), first, last, g.totals().quantities()?));
+        rows.push((g.key()[0].to_string(), entries.len(), first, last, g.totals().quantities()?));
     }
     let fills = reports.iter().filter(|r| r.mode() == relief_ledger::Mode::Fill).count();
     match format {
