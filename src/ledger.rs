@@ -434,7 +434,7 @@ fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
 
 /// The compact form of an entry: what queries scan, and all an [`Entry`] is built from (with the
 /// ledger's symbols and side tables).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Row {
     /// The id's code (see [`IdStore`]), low word first: two words keep the row 4-byte aligned.
     id: [u32; 2],
@@ -513,6 +513,12 @@ impl Row {
     #[inline]
     pub(crate) fn dim(&self) -> u8 {
         self.unit().dimension().index() as u8
+    }
+
+    /// True when the entry names its source.
+    #[inline]
+    pub(crate) fn has_source(&self) -> bool {
+        self.source != 0
     }
 
     fn id_code(&self) -> u64 {
@@ -720,14 +726,38 @@ impl Ledger {
         }
         let before = (self.big.len(), self.id_store.arena.len());
         let mut problems = Vec::new();
-        let mut hashes: Vec<(u64, u32)> = Vec::with_capacity(total);
-        self.rows.reserve(total);
-        for (e, pos) in segments.into_iter().flatten().zip(base as u32..) {
-            hashes.push((self.ids.hash(e.id()), pos));
-            let row = self.row_of(e, pos, base, &mut problems);
-            self.rows.push(row);
+        // Large batches hash the ids on a second thread while the rows are made, and free the
+        // entries there while the ids are checked.
+        let parallel = total >= PARALLEL_BATCH;
+        let keys = self.ids.keys.clone();
+        let hash_all = |segments: &[Vec<Entry>]| -> Vec<u64> {
+            segments.iter().flatten().map(|e| keys.hash_one(e.id())).collect()
+        };
+        let (hashes, slots) = if parallel {
+            std::thread::scope(|s| {
+                let hashing = s.spawn(|| hash_all(&segments));
+                let slots = self.build_rows(&segments, base, &mut problems);
+                match hashing.join() {
+                    Ok(hashes) => (hashes, slots),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            })
+        } else {
+            (hash_all(&segments), self.build_rows(&segments, base, &mut problems))
+        };
+        let pairs: Vec<(u64, u32)> = match slots {
+            Some(slots) => hashes.into_iter().zip(slots).collect(),
+            None => hashes.into_iter().zip(base as u32..).collect(),
+        };
+        if parallel {
+            std::thread::scope(|s| {
+                s.spawn(move || drop(segments));
+                problems.extend(self.check_ids(pairs, base));
+            });
+        } else {
+            drop(segments);
+            problems.extend(self.check_ids(pairs, base));
         }
-        problems.extend(self.check_ids(hashes, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -738,7 +768,9 @@ impl Ledger {
         }
         let mut touched: Vec<(u32, Vec<u32>)> = touched.into_iter().collect();
         touched.sort_unstable();
-        for (sym, new) in &touched {
+        for (sym, new) in &mut touched {
+            // In insertion order.
+            new.sort_by_key(|&i| self.rows.get(i as usize).map(|r| r.pos));
             let old = self.exchanges.get(sym).map_or(&[][..], Vec::as_slice);
             problems.extend(check_exchange(self, old, new, base));
         }
@@ -771,9 +803,61 @@ impl Ledger {
         Ok(())
     }
 
+    /// Appends the rows of a batch. A large first batch out of date order is placed by a count of
+    /// its days (each row straight into its place, which spares sorting the rows afterwards): then
+    /// the row index of each entry, in batch order.
+    fn build_rows(
+        &mut self,
+        segments: &[Vec<Entry>],
+        base: usize,
+        problems: &mut Vec<BatchProblem>,
+    ) -> Option<Vec<u32>> {
+        let n: usize = segments.iter().map(Vec::len).sum();
+        let entries = || segments.iter().flatten();
+        self.rows.reserve(n);
+        let placement = if base == 0 && n >= PARALLEL_BATCH {
+            let mut days = entries().map(|e| e.date.num_days_from_ce());
+            let first = days.next().unwrap_or(0);
+            let (lo, hi, sorted, _) = days.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
+                (lo.min(d), hi.max(d), sorted && prev <= d, d)
+            });
+            let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+            (!sorted && span <= n.saturating_mul(4)).then_some((lo, span))
+        } else {
+            None
+        };
+        let Some((lo, span)) = placement else {
+            for (e, pos) in entries().zip(base as u32..) {
+                let row = self.row_of(e, pos, base, problems);
+                self.rows.push(row);
+            }
+            return None;
+        };
+        let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
+        let mut next = vec![0usize; span + 1];
+        for e in entries() {
+            next[day(e.date.num_days_from_ce()) + 1] += 1;
+        }
+        for i in 1..next.len() {
+            next[i] += next[i - 1];
+        }
+        self.rows.resize(n, Row::default());
+        let mut slots = Vec::with_capacity(n);
+        for (e, pos) in entries().zip(0u32..) {
+            let row = self.row_of(e, pos, 0, problems);
+            let slot = &mut next[day(row.first)];
+            if let Some(r) = self.rows.get_mut(*slot) {
+                *r = row;
+            }
+            slots.push(*slot as u32);
+            *slot += 1;
+        }
+        Some(slots)
+    }
+
     /// The row of an entry (a problem, and a row all the same, for a quantity whose canonical form
     /// does not fit a decimal: the batch is refused).
-    fn row_of(&mut self, e: Entry, pos: u32, base: usize, problems: &mut Vec<BatchProblem>) -> Row {
+    fn row_of(&mut self, e: &Entry, pos: u32, base: usize, problems: &mut Vec<BatchProblem>) -> Row {
         if e.quantity.canonical_value().is_none() {
             let unit = e.quantity.dimension().canonical_unit();
             let problem = Problem::new(
@@ -801,9 +885,9 @@ impl Ledger {
         let code = self.id_store.encode(e.id());
         let kind = e.kind().index() as u8;
         let category = e.category().map_or(0, |c| c.index() as u8 + 1);
-        if let Some(x) = e.extra {
+        if let Some(x) = &e.extra {
             exchange = s.intern_opt(&x.exchange);
-            let sparse = Sparse { note: x.note, fills: x.fills, span: x.span, mines: e.event.mines() };
+            let sparse = Sparse { note: x.note.clone(), fills: x.fills.clone(), span: x.span, mines: e.event.mines() };
             if sparse.note.is_some() || sparse.fills.is_some() || sparse.span.is_some() || sparse.mines.is_some() {
                 self.sparse.insert(pos, sparse);
                 bits |= SPARSE;
@@ -834,10 +918,12 @@ impl Ledger {
         let keys = ids.keys.clone();
         let at = RowIds { rows, store: id_store, keys: &keys };
         let Err(taken) = ids.add(&at, hashes) else { return Vec::new() };
+        let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
         taken
             .into_iter()
-            .map(|(pos, first)| {
-                let id = at.id_of(pos).unwrap_or_default();
+            .map(|(i, first)| {
+                let (pos, first) = (pos_of(i), pos_of(first));
+                let id = at.id_of(i).unwrap_or_default();
                 let position = Position::new().with_id(id.as_str(), RecordKind::Entry);
                 let (msg, first) = if first as usize >= base {
                     let n = first as usize - base;
@@ -884,13 +970,23 @@ impl Ledger {
 
     /// The entries in the order they were inserted.
     pub fn iter_inserted(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.rows_inserted().map(|r| self.entry(r))
+    }
+
+    /// The rows in the order their entries were inserted.
+    pub(crate) fn rows_inserted(&self) -> impl Iterator<Item = &Row> + '_ {
         let mut order = vec![0u32; self.rows.len()];
         for (i, r) in (0u32..).zip(&self.rows) {
             if let Some(slot) = order.get_mut(r.pos as usize) {
                 *slot = i;
             }
         }
-        order.into_iter().map(move |i| self.entry_at(i))
+        order.into_iter().filter_map(|i| self.rows.get(i as usize))
+    }
+
+    /// The id of a row's entry.
+    pub(crate) fn id_of(&self, r: &Row) -> String {
+        self.id_store.decode(r.id_code())
     }
 
     pub(crate) fn rows(&self) -> &[Row] {
@@ -996,6 +1092,9 @@ impl Ledger {
     }
 }
 
+/// From how many entries a batch is worth a second thread.
+const PARALLEL_BATCH: usize = 50_000;
+
 /// The longest an exchange lasts: its latest entry is at most this many days after its earliest.
 pub(crate) const EXCHANGE_DAYS: i64 = 7;
 
@@ -1023,7 +1122,7 @@ fn check_exchange(ledger: &Ledger, old: &[u32], new: &[u32], base: usize) -> Vec
         }
     };
     let problem = |p: u32, e: &Entry, field: &str, message: String| BatchProblem {
-        index: p as usize - base,
+        index: ledger.rows.get(p as usize).map_or(0, |r| r.pos as usize).saturating_sub(base),
         first: None,
         problem: Problem::new(ProblemKind::Inconsistent, field, message)
             .at(Position::new().with_id(e.id(), RecordKind::Entry)),

@@ -771,6 +771,18 @@ impl<'a> Group<'a> {
         self.rows.iter().map(|&i| self.ledger.entry_at(i)).collect()
     }
 
+    /// The earliest entry of the group (by first day).
+    #[must_use]
+    pub fn first(&self) -> Option<Entry> {
+        self.rows.first().map(|&i| self.ledger.entry_at(i))
+    }
+
+    /// The entry of the group that comes last in date order.
+    #[must_use]
+    pub fn last(&self) -> Option<Entry> {
+        self.rows.last().map(|&i| self.ledger.entry_at(i))
+    }
+
     /// The number of entries that make up the totals.
     #[must_use]
     pub fn len(&self) -> usize {

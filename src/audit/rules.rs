@@ -662,9 +662,9 @@ pub(super) fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut 
 /// `no-source`: one finding for the entries, one for the reports.
 pub(super) fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
     let entries: Vec<String> = ledger
-        .iter_inserted()
-        .filter(|e| e.source().is_none() && e.unattributed().is_none())
-        .map(|e| e.id().to_string())
+        .rows_inserted()
+        .filter(|r| !r.has_source() && !ledger.is_fill(r))
+        .map(|r| ledger.id_of(r))
         .collect();
     if !entries.is_empty() {
         let message = format!(

@@ -411,7 +411,8 @@ impl Outcome {
 /// assert_eq!(v.difference(mod_).to_string(), "-1610"); // 490 t recorded, 2,100 t reported
 /// // The fill below, dated over December 2020 to June 2021, possibly counts too; even with it the
 /// // ledger holds less than about 2,100 t.
-/// let ids: Vec<&str> = v.entries(mod_).iter().map(|e| e.id()).collect();
+/// let entries = v.entries(mod_);
+/// let ids: Vec<&str> = entries.iter().map(|e| e.id()).collect();
 /// assert_eq!(ids, ["c1", "c2", "fill:mfa", "c3"]);
 /// assert_eq!(v.report(mod_).and_then(|r| r.source()), Some("MoD"));
 ///

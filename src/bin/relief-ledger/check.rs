@@ -21,10 +21,9 @@ pub(crate) fn check(
     // One pass: a group per kind, its entries in date order.
     let mut rows: Vec<(String, usize, String, String, Vec<Quantity>)> = Vec::new();
     for g in ledger.group(&Scope::all(), &[Key::Kind])? {
-        let entries = g.entries();
-        let (Some(first), Some(last)) = (entries.first(), entries.last()) else { continue };
+        let (Some(first), Some(last)) = (g.first(), g.last()) else { continue };
         let (first, last) = (first.date().to_string(), last.date().to_string());
-        rows.push((g.key()[0].to_string(), entries.len(), first, last, g.totals().quantities()?));
+        rows.push((g.key()[0].to_string(), g.len(), first, last, g.totals().quantities()?));
     }
     let fills = reports.iter().filter(|r| r.mode() == relief_ledger::Mode::Fill).count();
     match format {
