@@ -307,20 +307,21 @@ impl Ledger {
         let first = range.start as u32;
         for (r, i) in self.rows().get(range).unwrap_or(&[]).iter().zip(first..) {
             let coverage = c.coverage(r);
-            if r.exchange == 0 || coverage == Coverage::None {
+            let exchange = self.exchange_of(r);
+            if exchange == 0 || coverage == Coverage::None {
                 continue;
             }
             positions.push(i);
             let sure = coverage == Coverage::Sure;
-            match seen.get(&r.exchange) {
+            match seen.get(&exchange) {
                 Some(&k) => {
                     if let Some(s) = symbols.get_mut(k) {
                         s.1 |= sure;
                     }
                 }
                 None => {
-                    seen.insert(r.exchange, symbols.len());
-                    symbols.push((r.exchange, sure));
+                    seen.insert(exchange, symbols.len());
+                    symbols.push((exchange, sure));
                 }
             }
         }

@@ -3,7 +3,8 @@
 //! Each entry is held once, as a compact [`Row`] of 52 bytes in date order: its texts as symbols,
 //! its days as integers, its quantity as a 32-bit mantissa with the scale and unit (a side table
 //! holds the rare decimals that do not fit), its id coded in 8 bytes; the fields few entries have
-//! (note, the mark of a fill, a date known only to a span, mines) go to a sparse side table. An
+//! (note, the mark of a fill, a date known only to a span, mines, an exchange) go to a sparse side
+//! table. An
 //! [`Entry`] is built from its row on access; queries and verification scan the rows.
 
 use std::collections::hash_map::RandomState;
@@ -50,8 +51,11 @@ impl Default for Symbols {
     }
 }
 
-/// How many non-canonical copies of texts the address map remembers.
-const MAX_ALIASES: usize = 1 << 16;
+/// How many non-canonical copies of texts the address map remembers. Readers share one copy of
+/// each text per file, so a few thousand cover the texts of many files; entries built one by one
+/// bring a copy each, which would only fill the map (each alias is kept alive, so that its address
+/// stays its own).
+const MAX_ALIASES: usize = 1 << 12;
 
 impl Symbols {
     /// The symbol of `t`, adding it if new.
@@ -451,8 +455,6 @@ pub(crate) struct Row {
     /// item, from, to, via, region.
     pub(crate) text: [u32; 5],
     source: u32,
-    /// The exchange id's symbol, 0 for none.
-    pub(crate) exchange: u32,
     pub(crate) kind: u8,
     /// 0 for none, else the category's index + 1.
     pub(crate) category: u8,
@@ -534,6 +536,8 @@ struct Sparse {
     /// A date known only to a month, a year or a range.
     span: Option<EntryDate>,
     mines: Option<u64>,
+    /// The exchange id's symbol, 0 for none.
+    exchange: u32,
 }
 
 /// An ordered set of validated entries with unique ids.
@@ -726,44 +730,15 @@ impl Ledger {
         }
         let before = (self.big.len(), self.id_store.arena.len());
         let mut problems = Vec::new();
-        // Large batches hash the ids on a second thread while the rows are made, and free the
-        // entries there while the ids are checked.
-        let parallel = total >= PARALLEL_BATCH;
-        let keys = self.ids.keys.clone();
-        let hash_all = |segments: &[Vec<Entry>]| -> Vec<u64> {
-            segments.iter().flatten().map(|e| keys.hash_one(e.id())).collect()
-        };
-        let (hashes, slots) = if parallel {
-            std::thread::scope(|s| {
-                let hashing = s.spawn(|| hash_all(&segments));
-                let slots = self.build_rows(&segments, base, &mut problems);
-                match hashing.join() {
-                    Ok(hashes) => (hashes, slots),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            })
-        } else {
-            (hash_all(&segments), self.build_rows(&segments, base, &mut problems))
-        };
-        let pairs: Vec<(u64, u32)> = match slots {
-            Some(slots) => hashes.into_iter().zip(slots).collect(),
-            None => hashes.into_iter().zip(base as u32..).collect(),
-        };
-        if parallel {
-            std::thread::scope(|s| {
-                s.spawn(move || drop(segments));
-                problems.extend(self.check_ids(pairs, base));
-            });
-        } else {
-            drop(segments);
-            problems.extend(self.check_ids(pairs, base));
-        }
+        let pairs = self.build_rows(segments, base, &mut problems);
+        problems.extend(self.check_ids(pairs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (r, i) in self.rows.get(base..).unwrap_or(&[]).iter().zip(base as u32..) {
-            if r.exchange != 0 {
-                touched.entry(r.exchange).or_default().push(i);
+            let exchange = self.exchange_of(r);
+            if exchange != 0 {
+                touched.entry(exchange).or_default().push(i);
             }
         }
         let mut touched: Vec<(u32, Vec<u32>)> = touched.into_iter().collect();
@@ -803,17 +778,19 @@ impl Ledger {
         Ok(())
     }
 
-    /// Appends the rows of a batch. A large first batch out of date order is placed by a count of
-    /// its days (each row straight into its place, which spares sorting the rows afterwards): then
-    /// the row index of each entry, in batch order.
+    /// Appends the rows of a batch, dropping each segment of entries once its rows are made (so
+    /// that the entries and their rows are not all in memory at once); gives the hash of each id
+    /// with its row. A large first batch out of date order is placed by a count of its days (each
+    /// row straight into its place, which spares sorting the rows afterwards).
     fn build_rows(
         &mut self,
-        segments: &[Vec<Entry>],
+        segments: Vec<Vec<Entry>>,
         base: usize,
         problems: &mut Vec<BatchProblem>,
-    ) -> Option<Vec<u32>> {
+    ) -> Vec<(u64, u32)> {
         let n: usize = segments.iter().map(Vec::len).sum();
         let entries = || segments.iter().flatten();
+        let mut pairs = Vec::with_capacity(n);
         self.rows.reserve(n);
         let placement = if base == 0 && n >= PARALLEL_BATCH {
             let mut days = entries().map(|e| e.date.num_days_from_ce());
@@ -827,11 +804,12 @@ impl Ledger {
             None
         };
         let Some((lo, span)) = placement else {
-            for (e, pos) in entries().zip(base as u32..) {
-                let row = self.row_of(e, pos, base, problems);
+            for (e, pos) in segments.into_iter().flatten().zip(base as u32..) {
+                pairs.push((self.ids.hash(e.id()), pos));
+                let row = self.row_of(&e, pos, base, problems);
                 self.rows.push(row);
             }
-            return None;
+            return pairs;
         };
         let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
         let mut next = vec![0usize; span + 1];
@@ -842,17 +820,16 @@ impl Ledger {
             next[i] += next[i - 1];
         }
         self.rows.resize(n, Row::default());
-        let mut slots = Vec::with_capacity(n);
-        for (e, pos) in entries().zip(0u32..) {
-            let row = self.row_of(e, pos, 0, problems);
+        for (e, pos) in segments.into_iter().flatten().zip(0u32..) {
+            let row = self.row_of(&e, pos, 0, problems);
             let slot = &mut next[day(row.first)];
             if let Some(r) = self.rows.get_mut(*slot) {
                 *r = row;
             }
-            slots.push(*slot as u32);
+            pairs.push((self.ids.hash(e.id()), *slot as u32));
             *slot += 1;
         }
-        Some(slots)
+        pairs
     }
 
     /// The row of an entry (a problem, and a row all the same, for a quantity whose canonical form
@@ -878,17 +855,28 @@ impl Ledger {
             }
         };
         let s = &mut self.symbols;
-        let text = [s.intern_opt(&e.item), s.intern_opt(&e.from), s.intern_opt(&e.to), s.intern_opt(&e.via), s.intern_opt(&e.region)];
+        let text = [
+            s.intern_opt(&e.item),
+            s.intern_opt(&e.from),
+            s.intern_opt(&e.to),
+            s.intern_opt(&e.via),
+            s.intern_opt(&e.region),
+        ];
         let source = s.intern_opt(&e.source);
         let date = e.date();
-        let mut exchange = 0;
         let code = self.id_store.encode(e.id());
         let kind = e.kind().index() as u8;
         let category = e.category().map_or(0, |c| c.index() as u8 + 1);
         if let Some(x) = &e.extra {
-            exchange = s.intern_opt(&x.exchange);
-            let sparse = Sparse { note: x.note.clone(), fills: x.fills.clone(), span: x.span, mines: e.event.mines() };
-            if sparse.note.is_some() || sparse.fills.is_some() || sparse.span.is_some() || sparse.mines.is_some() {
+            let exchange = s.intern_opt(&x.exchange);
+            let sparse =
+                Sparse { note: x.note.clone(), fills: x.fills.clone(), span: x.span, mines: e.event.mines(), exchange };
+            if sparse.note.is_some()
+                || sparse.fills.is_some()
+                || sparse.span.is_some()
+                || sparse.mines.is_some()
+                || exchange != 0
+            {
                 self.sparse.insert(pos, sparse);
                 bits |= SPARSE;
             }
@@ -904,7 +892,6 @@ impl Ledger {
             pos,
             text,
             source,
-            exchange,
             kind,
             category,
             unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
@@ -1023,6 +1010,15 @@ impl Ledger {
         scale_pow10(self.value(r), r.unit().exponent()).unwrap_or_default()
     }
 
+    /// The symbol of a row's exchange id, 0 for none.
+    #[inline]
+    pub(crate) fn exchange_of(&self, r: &Row) -> u32 {
+        if r.bits & SPARSE == 0 {
+            return 0;
+        }
+        self.sparse.get(&r.pos).map_or(0, |s| s.exchange)
+    }
+
     /// True for the unattributed entry of a fill.
     #[inline]
     pub(crate) fn is_fill(&self, r: &Row) -> bool {
@@ -1039,7 +1035,7 @@ impl Ledger {
         let note = sparse.and_then(|s| s.note.clone());
         let fills = sparse.and_then(|s| s.fills.clone());
         let span = sparse.and_then(|s| s.span);
-        let exchange = text(r.exchange);
+        let exchange = text(sparse.map_or(0, |s| s.exchange));
         let extra = (note.is_some() || fills.is_some() || exchange.is_some() || span.is_some())
             .then(|| Box::new(Extra { note, fills, exchange, span }));
         let [item, from, to, via, region] = r.text;
@@ -1284,6 +1280,24 @@ mod tests {
 
     fn cargo(id: &str, date: &str, q: &str) -> Entry {
         Entry::cargo(date.parse().unwrap(), q.parse().unwrap()).id(id).to("NKR").build().unwrap()
+    }
+
+    #[test]
+    fn rows_stay_small() {
+        assert_eq!(std::mem::size_of::<Row>(), 52);
+    }
+
+    #[test]
+    fn ids_code_to_a_number_or_the_arena_and_back() {
+        let mut store = IdStore::default();
+        for id in
+            ["e1", "e0", "0", "e007", "x", "", "entries.csv:12", "n1099511627775", "n1099511627776", "é9", "a b 3"]
+        {
+            let code = store.encode(id);
+            assert_eq!(store.decode(code), id);
+        }
+        assert!(store.encode("e42") & NUMERIC != 0);
+        assert!(store.encode("e042") & NUMERIC == 0, "leading zeros go to the arena");
     }
 
     #[test]

@@ -377,7 +377,7 @@ impl Key {
 
     /// The symbol-level value of this key for a row.
     #[inline]
-    fn code(self, r: &Row) -> u32 {
+    fn code(self, r: &Row, exchange: u32) -> u32 {
         match self {
             Key::Kind => u32::from(r.kind),
             Key::Category => u32::from(r.category),
@@ -389,7 +389,7 @@ impl Key {
             Key::Month => r.month() as u32,
             Key::Quarter => (r.month().div_euclid(3)) as u32,
             Key::Year => r.month().div_euclid(12) as u32,
-            Key::Exchange => r.exchange,
+            Key::Exchange => exchange,
         }
     }
 
@@ -730,7 +730,11 @@ pub struct Group<'a> {
 
 impl fmt::Debug for Group<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Group").field("key", &self.key).field("totals", &self.totals).field("entries", &self.entries()).finish()
+        f.debug_struct("Group")
+            .field("key", &self.key)
+            .field("totals", &self.totals)
+            .field("entries", &self.entries())
+            .finish()
     }
 }
 
@@ -821,7 +825,7 @@ impl<'a> Group<'a> {
             .rows
             .iter()
             .filter_map(|&i| self.ledger.rows().get(i as usize))
-            .map(|r| r.exchange)
+            .map(|r| self.ledger.exchange_of(r))
             .filter(|&x| x != 0)
             .collect();
         ids.sort_unstable();
@@ -1030,9 +1034,7 @@ impl Ledger {
     pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = Entry> + 'a {
         let compiled = scope.compile(self);
         let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows(), self.max_span()));
-        rows.iter()
-            .filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None))
-            .map(|r| self.entry(r))
+        rows.iter().filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None)).map(|r| self.entry(r))
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
@@ -1129,10 +1131,8 @@ impl Ledger {
                     }
                 }
             } else {
-                let code = group_code(keys, r);
-                *index
-                    .entry(code)
-                    .or_insert_with(|| new_group(Key::values(keys, &self.entry(r))))
+                let code = group_code(self, keys, r);
+                *index.entry(code).or_insert_with(|| new_group(Key::values(keys, &self.entry(r))))
             };
             let group = &mut groups[g];
             if coverage == Coverage::Sure {
@@ -1236,11 +1236,12 @@ fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
 }
 
 #[inline]
-fn group_code(keys: &[Key], r: &Row) -> GroupCode {
+fn group_code(ledger: &Ledger, keys: &[Key], r: &Row) -> GroupCode {
     // Two key codes to a word: hashing then reads whole words, as they were written.
     let mut code = [0u64; 6];
+    let exchange = if keys.contains(&Key::Exchange) { ledger.exchange_of(r) } else { 0 };
     for (i, k) in keys.iter().enumerate().take(12) {
-        code[i / 2] |= u64::from(k.code(r)) << (32 * (i % 2));
+        code[i / 2] |= u64::from(k.code(r, exchange)) << (32 * (i % 2));
     }
     code
 }

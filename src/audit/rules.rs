@@ -412,7 +412,7 @@ fn link<'r>(
     for e in same {
         // Entries of one exchange are one occasion, recorded part by part: never one event twice.
         let one_exchange = |p: &u32| {
-            let (a, b) = (row(*p).exchange, row(e.1).exchange);
+            let (a, b) = (ledger.exchange_of(row(*p)), ledger.exchange_of(row(e.1)));
             a != 0 && a == b
         };
         if !chain.is_empty() && (!near(reach, e, window) || chain.last().is_some_and(one_exchange)) {
@@ -661,11 +661,8 @@ pub(super) fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut 
 
 /// `no-source`: one finding for the entries, one for the reports.
 pub(super) fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
-    let entries: Vec<String> = ledger
-        .rows_inserted()
-        .filter(|r| !r.has_source() && !ledger.is_fill(r))
-        .map(|r| ledger.id_of(r))
-        .collect();
+    let entries: Vec<String> =
+        ledger.rows_inserted().filter(|r| !r.has_source() && !ledger.is_fill(r)).map(|r| ledger.id_of(r)).collect();
     if !entries.is_empty() {
         let message = format!(
             "{} without a source; add a source (outlet, title, url) to each",

@@ -533,9 +533,7 @@ impl<'a> Verification<'a> {
             }
         }
         let rows = self.ledger.rows();
-        out.extend(
-            outcome.span.spans.iter().filter_map(|&i| rows.get(i as usize)).map(|r| self.ledger.entry(r)),
-        );
+        out.extend(outcome.span.spans.iter().filter_map(|&i| rows.get(i as usize)).map(|r| self.ledger.entry(r)));
         out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)).cloned());
         out.extend(outcome.span.exchanges.iter().map(|&p| self.ledger.entry_at(p)));
         out.sort_by_key(|e| e.date());
@@ -714,8 +712,13 @@ impl Verification<'_> {
         let dim = r.value.dimension();
         let of_dim = |e: &Entry| e.quantity().dimension() == dim;
         let ledger = self.ledger.select(&r.scope).find(of_dim).map(|e| e.date().first_day());
-        let fills =
-            self.fills.iter().filter(|e| r.scope.may_match(e)).filter(|e| of_dim(e)).map(|e| e.date().first_day()).min();
+        let fills = self
+            .fills
+            .iter()
+            .filter(|e| r.scope.may_match(e))
+            .filter(|e| of_dim(e))
+            .map(|e| e.date().first_day())
+            .min();
         match (ledger, fills) {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => a.or(b).unwrap_or_else(|| report_end(r)),
