@@ -540,6 +540,96 @@ struct Sparse {
     exchange: u32,
 }
 
+/// Rows made from validated entries where they are read (on a reader's worker thread, say), with
+/// symbols and ids of their own; [`Ledger::insert_row_batches`] adopts them, renumbering what is
+/// theirs, so that an [`Entry`] need not outlive the line it was read from.
+///
+/// A reader feeds it `batch.push(&builder.build()?)`: an entry's own checks stay in
+/// [`EntryBuilder::build`](crate::EntryBuilder::build); ids and exchanges are checked on insertion.
+#[derive(Debug, Default)]
+pub(crate) struct RowBatch {
+    /// `pos` is the index in the batch; the symbols are the batch's.
+    rows: Vec<Row>,
+    symbols: Symbols,
+    ids: IdStore,
+    big: Vec<Decimal>,
+    sparse: Vec<(u32, Sparse)>,
+    /// Quantities whose canonical form does not fit a decimal, by index in the batch.
+    overflows: Vec<(u32, Problem)>,
+}
+
+impl RowBatch {
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Adds the row of a validated entry.
+    pub(crate) fn push(&mut self, e: &Entry) {
+        let pos = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
+        if e.quantity.canonical_value().is_none() {
+            let unit = e.quantity.dimension().canonical_unit();
+            let problem = Problem::new(
+                ProblemKind::Overflow,
+                "quantity",
+                format!("{} does not fit a decimal in {unit}", e.quantity),
+            )
+            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
+            self.overflows.push((pos, problem));
+        }
+        let value = e.quantity.value();
+        let unit = e.quantity.unit();
+        let (mantissa, mut bits) = match i32::try_from(value.mantissa()) {
+            Ok(m) if value.scale() <= u32::from(SCALE) => (m, value.scale() as u8),
+            _ => {
+                self.big.push(value);
+                ((self.big.len() - 1) as u32 as i32, BIG)
+            }
+        };
+        let s = &mut self.symbols;
+        let text = [
+            s.intern_opt(&e.item),
+            s.intern_opt(&e.from),
+            s.intern_opt(&e.to),
+            s.intern_opt(&e.via),
+            s.intern_opt(&e.region),
+        ];
+        let source = s.intern_opt(&e.source);
+        let exchange = e.extra.as_ref().map_or(0, |x| s.intern_opt(&x.exchange));
+        let sparse = Sparse {
+            note: e.extra.as_ref().and_then(|x| x.note.clone()),
+            fills: e.extra.as_ref().and_then(|x| x.fills.clone()),
+            span: e.extra.as_ref().and_then(|x| x.span),
+            mines: e.event.mines(),
+            exchange,
+        };
+        if sparse.note.is_some()
+            || sparse.fills.is_some()
+            || sparse.span.is_some()
+            || sparse.mines.is_some()
+            || exchange != 0
+        {
+            self.sparse.push((pos, sparse));
+            bits |= SPARSE;
+        }
+        let code = self.ids.encode(e.id());
+        let date = e.date();
+        self.rows.push(Row {
+            id: [code as u32, (code >> 32) as u32],
+            mantissa,
+            first: date.first_day().num_days_from_ce(),
+            last: date.last_day().num_days_from_ce(),
+            pos,
+            text,
+            source,
+            kind: e.kind().index() as u8,
+            category: e.category().map_or(0, |c| c.index() as u8 + 1),
+            unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
+            bits,
+        });
+    }
+}
+
 /// An ordered set of validated entries with unique ids.
 ///
 /// Entries are held in a compact form (about 60 bytes each) and built on access: [`Ledger::get`],
@@ -722,15 +812,113 @@ impl Ledger {
     /// Inserts a batch given in segments, all or none; the problems name the batch positions they
     /// are about. Every entry has its id already. The entries are dropped as their rows are made.
     pub(crate) fn insert_segments(&mut self, segments: Vec<Vec<Entry>>) -> Result<(), Vec<BatchProblem>> {
+        let mut batch = RowBatch::default();
+        for e in segments.into_iter().flatten() {
+            batch.push(&e);
+        }
+        self.insert_row_batches(vec![batch])
+    }
+
+    /// Inserts the rows of `batches`, in order, as one batch: all or none; the problems name the
+    /// positions they are about in the whole batch (the entries of the first `RowBatch`, then of
+    /// the next, ...). The ids are checked here, unique within the ledger and the batch, and the
+    /// exchanges the batch touches; the entries' own checks were made when they were built.
+    ///
+    /// A large first batch out of date order is placed by a count of its days (each row straight
+    /// into its place, which spares sorting the rows afterwards).
+    pub(crate) fn insert_row_batches(&mut self, batches: Vec<RowBatch>) -> Result<(), Vec<BatchProblem>> {
         let base = self.rows.len();
-        let total: usize = segments.iter().map(Vec::len).sum();
+        let total: usize = batches.iter().map(RowBatch::len).sum();
         if base + total >= u32::MAX as usize {
             let problem = Problem::general(ProblemKind::TooLarge, "a ledger holds at most 4294967294 entries");
             return Err(vec![BatchProblem { index: 0, first: None, problem }]);
         }
         let before = (self.big.len(), self.id_store.arena.len());
         let mut problems = Vec::new();
-        let pairs = self.build_rows(segments, base, &mut problems);
+        // Where each row goes: by a count of days, or appended.
+        let placement = if base == 0 && total >= PARALLEL_BATCH {
+            let mut days = batches.iter().flat_map(|b| b.rows.iter().map(|r| r.first));
+            let first = days.next().unwrap_or(0);
+            let (lo, hi, sorted, _) = days.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
+                (lo.min(d), hi.max(d), sorted && prev <= d, d)
+            });
+            let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+            (!sorted && span <= total.saturating_mul(4)).then_some((lo, span))
+        } else {
+            None
+        };
+        let mut next = Vec::new();
+        if let Some((lo, span)) = placement {
+            let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
+            next = vec![0usize; span + 1];
+            for r in batches.iter().flat_map(|b| &b.rows) {
+                next[day(r.first) + 1] += 1;
+            }
+            for i in 1..next.len() {
+                next[i] += next[i - 1];
+            }
+            self.rows.resize(total, Row::default());
+        } else {
+            self.rows.reserve(total);
+        }
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
+        let mut id = String::new();
+        let mut offset = base as u32;
+        for batch in batches {
+            let RowBatch { rows, symbols, ids, big, sparse, overflows } = batch;
+            let syms: Vec<u32> =
+                std::iter::once(0).chain(symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
+            let sym = |s: u32| syms.get(s as usize).copied().unwrap_or(0);
+            let prefixes: Vec<Option<u32>> = ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
+            let big_base = self.big.len() as u32;
+            self.big.extend(big);
+            for mut r in rows {
+                let local = r.pos;
+                r.pos = offset + local;
+                r.text = r.text.map(sym);
+                r.source = sym(r.source);
+                if r.bits & BIG != 0 {
+                    r.mantissa = (r.mantissa as u32).wrapping_add(big_base) as i32;
+                }
+                id.clear();
+                ids.decode_into(r.id_code(), &mut id);
+                let code = match r.id_code() {
+                    c if c & NUMERIC != 0 => {
+                        let prefix = ((c & !NUMERIC) >> NUMBER_BITS) as usize;
+                        match prefixes.get(prefix).copied().flatten() {
+                            Some(p) => NUMERIC | u64::from(p) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1)),
+                            None => self.id_store.encode(&id),
+                        }
+                    }
+                    _ => self.id_store.encode(&id),
+                };
+                r.id = [code as u32, (code >> 32) as u32];
+                let slot = match placement {
+                    Some((lo, span)) => {
+                        let d = ((i64::from(r.first) - i64::from(lo)) as usize).min(span - 1);
+                        let slot = next[d];
+                        next[d] += 1;
+                        if let Some(place) = self.rows.get_mut(slot) {
+                            *place = r;
+                        }
+                        slot as u32
+                    }
+                    None => {
+                        self.rows.push(r);
+                        (self.rows.len() - 1) as u32
+                    }
+                };
+                pairs.push((self.ids.hash(&id), slot));
+            }
+            for (local, mut s) in sparse {
+                s.exchange = sym(s.exchange);
+                self.sparse.insert(offset + local, s);
+            }
+            for (local, problem) in overflows {
+                problems.push(BatchProblem { index: (offset + local) as usize - base, first: None, problem });
+            }
+            offset = base as u32 + pairs.len() as u32;
+        }
         problems.extend(self.check_ids(pairs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
@@ -776,127 +964,6 @@ impl Ledger {
             }
         }
         Ok(())
-    }
-
-    /// Appends the rows of a batch, dropping each segment of entries once its rows are made (so
-    /// that the entries and their rows are not all in memory at once); gives the hash of each id
-    /// with its row. A large first batch out of date order is placed by a count of its days (each
-    /// row straight into its place, which spares sorting the rows afterwards).
-    fn build_rows(
-        &mut self,
-        segments: Vec<Vec<Entry>>,
-        base: usize,
-        problems: &mut Vec<BatchProblem>,
-    ) -> Vec<(u64, u32)> {
-        let n: usize = segments.iter().map(Vec::len).sum();
-        let entries = || segments.iter().flatten();
-        let mut pairs = Vec::with_capacity(n);
-        self.rows.reserve(n);
-        let placement = if base == 0 && n >= PARALLEL_BATCH {
-            let mut days = entries().map(|e| e.date.num_days_from_ce());
-            let first = days.next().unwrap_or(0);
-            let (lo, hi, sorted, _) = days.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
-                (lo.min(d), hi.max(d), sorted && prev <= d, d)
-            });
-            let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
-            (!sorted && span <= n.saturating_mul(4)).then_some((lo, span))
-        } else {
-            None
-        };
-        let Some((lo, span)) = placement else {
-            for (e, pos) in segments.into_iter().flatten().zip(base as u32..) {
-                pairs.push((self.ids.hash(e.id()), pos));
-                let row = self.row_of(&e, pos, base, problems);
-                self.rows.push(row);
-            }
-            return pairs;
-        };
-        let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
-        let mut next = vec![0usize; span + 1];
-        for e in entries() {
-            next[day(e.date.num_days_from_ce()) + 1] += 1;
-        }
-        for i in 1..next.len() {
-            next[i] += next[i - 1];
-        }
-        self.rows.resize(n, Row::default());
-        for (e, pos) in segments.into_iter().flatten().zip(0u32..) {
-            let row = self.row_of(&e, pos, 0, problems);
-            let slot = &mut next[day(row.first)];
-            if let Some(r) = self.rows.get_mut(*slot) {
-                *r = row;
-            }
-            pairs.push((self.ids.hash(e.id()), *slot as u32));
-            *slot += 1;
-        }
-        pairs
-    }
-
-    /// The row of an entry (a problem, and a row all the same, for a quantity whose canonical form
-    /// does not fit a decimal: the batch is refused).
-    fn row_of(&mut self, e: &Entry, pos: u32, base: usize, problems: &mut Vec<BatchProblem>) -> Row {
-        if e.quantity.canonical_value().is_none() {
-            let unit = e.quantity.dimension().canonical_unit();
-            let problem = Problem::new(
-                ProblemKind::Overflow,
-                "quantity",
-                format!("{} does not fit a decimal in {unit}", e.quantity),
-            )
-            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
-            problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
-        }
-        let value = e.quantity.value();
-        let unit = e.quantity.unit();
-        let (mantissa, mut bits) = match i32::try_from(value.mantissa()) {
-            Ok(m) if value.scale() <= u32::from(SCALE) => (m, value.scale() as u8),
-            _ => {
-                self.big.push(value);
-                ((self.big.len() - 1) as u32 as i32, BIG)
-            }
-        };
-        let s = &mut self.symbols;
-        let text = [
-            s.intern_opt(&e.item),
-            s.intern_opt(&e.from),
-            s.intern_opt(&e.to),
-            s.intern_opt(&e.via),
-            s.intern_opt(&e.region),
-        ];
-        let source = s.intern_opt(&e.source);
-        let date = e.date();
-        let code = self.id_store.encode(e.id());
-        let kind = e.kind().index() as u8;
-        let category = e.category().map_or(0, |c| c.index() as u8 + 1);
-        if let Some(x) = &e.extra {
-            let exchange = s.intern_opt(&x.exchange);
-            let sparse =
-                Sparse { note: x.note.clone(), fills: x.fills.clone(), span: x.span, mines: e.event.mines(), exchange };
-            if sparse.note.is_some()
-                || sparse.fills.is_some()
-                || sparse.span.is_some()
-                || sparse.mines.is_some()
-                || exchange != 0
-            {
-                self.sparse.insert(pos, sparse);
-                bits |= SPARSE;
-            }
-        } else if let Some(mines) = e.event.mines() {
-            self.sparse.insert(pos, Sparse { mines: Some(mines), ..Sparse::default() });
-            bits |= SPARSE;
-        }
-        Row {
-            id: [code as u32, (code >> 32) as u32],
-            mantissa,
-            first: date.first_day().num_days_from_ce(),
-            last: date.last_day().num_days_from_ce(),
-            pos,
-            text,
-            source,
-            kind,
-            category,
-            unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
-            bits,
-        }
     }
 
     /// Adds the ids of the rows from `base` on (hashes given), or reports those already taken.
@@ -1280,6 +1347,42 @@ mod tests {
 
     fn cargo(id: &str, date: &str, q: &str) -> Entry {
         Entry::cargo(date.parse().unwrap(), q.parse().unwrap()).id(id).to("NKR").build().unwrap()
+    }
+
+    #[test]
+    fn row_batches_are_adopted_with_their_symbols_ids_and_positions() {
+        let batch = |entries: &[Entry]| {
+            let mut b = RowBatch::default();
+            for e in entries {
+                b.push(e);
+            }
+            b
+        };
+        let x = Entry::detainee_transfer("2021-02-10".parse().unwrap(), "5 persons".parse().unwrap())
+            .id("q7")
+            .from("AZE")
+            .to("ARM")
+            .exchange("x")
+            .note("n")
+            .build()
+            .unwrap();
+        let first = [cargo("p1", "2021-03-01", "1 t"), cargo("long id, not a number", "2021-03-02", "12345678901.5 t")];
+        let second = [x.clone(), cargo("p1", "2021-01-01", "2 t")];
+        let mut l = Ledger::new();
+        let err = l.insert_row_batches(vec![batch(&first), batch(&second)]).err().unwrap();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err[0].index, err[0].first), (3, Some(0)), "positions count across the batches");
+        assert!(l.is_empty() && l.big.is_empty() && l.sparse.is_empty());
+        let second = [x, cargo("p2", "2021-01-01", "2 t")];
+        l.insert_row_batches(vec![batch(&first), batch(&second)]).map_err(|_| "refused").unwrap();
+        let all: Vec<Entry> = first.iter().chain(&second).cloned().collect();
+        assert_eq!(l.iter_inserted().collect::<Vec<_>>(), all);
+        for e in &all {
+            assert_eq!(l.get(e.id()).as_ref(), Some(e));
+        }
+        let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
+        assert_eq!(ids, ["p2", "q7", "p1", "long id, not a number"]);
+        assert_eq!(l.exchange("x").unwrap().map(|x| x.entries().len()), Some(1));
     }
 
     #[test]
