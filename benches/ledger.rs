@@ -12,8 +12,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use relief_ledger::{Format, Loader, Role, write};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use relief_ledger::{Format, Ledger, Loader, Role, read, write};
 use std::hint::black_box;
 
 const N: usize = 1_000_000;
@@ -45,7 +45,7 @@ fn input() -> PathBuf {
     path
 }
 
-fn load(csv: &[u8]) -> relief_ledger::Ledger {
+fn load(csv: &[u8]) -> Ledger {
     let mut loader = Loader::new();
     loader.read(csv, "entries.csv", Format::Csv, Role::Entries);
     loader.finish().unwrap().0
@@ -67,6 +67,15 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     g.throughput(Throughput::Bytes(csv.len() as u64));
     g.bench_function("load-csv/1M", |b| b.iter(|| black_box(load(&csv).len())));
+    // The ledger's own part of loading: rows made from entries already read.
+    let entries = read(&csv[..], "entries.csv", Format::Csv, Role::Entries).unwrap().entries;
+    g.bench_function("insert-entries/1M", |b| {
+        b.iter_batched(
+            || entries.clone(),
+            |entries| black_box(Ledger::from_entries(entries).unwrap().len()),
+            BatchSize::LargeInput,
+        )
+    });
     g.finish();
 }
 

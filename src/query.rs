@@ -1196,16 +1196,14 @@ impl Ledger {
         let end = scope.period.end().unwrap_or(last);
         let span = (step_end(start, step), step_end(end, step));
         // One line, each entry counted from the day `day` gives.
-        let line = |entries: &[Entry], day: fn(&Entry) -> NaiveDate| {
-            let mut order: Vec<&Entry> = entries.iter().collect();
-            order.sort_by_key(|e| day(e));
+        let line = |group: &[u32], day: fn(&Row) -> NaiveDate| {
+            let mut order: Vec<&Row> = group.iter().filter_map(row).collect();
+            order.sort_by_key(|r| day(r));
             let mut totals = Totals::new();
             let mut points: Vec<(NaiveDate, Totals)> = Vec::new();
-            for e in order {
-                // Entries in a ledger were checked to have a canonical form when inserted.
-                let canon = e.quantity().canonical_value().unwrap_or_default();
-                totals.add_canonical(e.quantity().dimension(), canon);
-                let at = step_end(day(e), step);
+            for r in order {
+                totals.add_canonical(row_dimension(r), self.canon(r));
+                let at = step_end(day(r), step);
                 match points.last_mut() {
                     Some((d, t)) if *d == at => *t = totals,
                     _ => points.push((at, totals)),
@@ -1216,10 +1214,9 @@ impl Ledger {
         let series = groups
             .into_iter()
             .map(|g| {
-                let entries = g.entries();
-                let points = line(&entries, |e| e.date().last_day());
-                let spanned = entries.iter().any(|e| e.date().as_day().is_none());
-                let upper = if spanned { line(&entries, |e| e.date().first_day()) } else { Vec::new() };
+                let points = line(&g.rows, Row::last);
+                let spanned = g.rows.iter().filter_map(row).any(|r| !r.is_day());
+                let upper = if spanned { line(&g.rows, Row::date) } else { Vec::new() };
                 let upper = if upper == points { Vec::new() } else { upper };
                 Series { key: g.key, span, points, upper }
             })
