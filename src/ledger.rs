@@ -822,11 +822,44 @@ impl Ledger {
     /// Inserts a batch given in segments, all or none; the problems name the batch positions they
     /// are about. Every entry has its id already. The entries are dropped as their rows are made.
     pub(crate) fn insert_segments(&mut self, segments: Vec<Vec<Entry>>) -> Result<(), Vec<BatchProblem>> {
-        let mut batch = RowBatch::default();
-        for e in segments.into_iter().flatten() {
-            batch.push(&e);
-        }
-        self.insert_row_batches(vec![batch])
+        let total: usize = segments.iter().map(Vec::len).sum();
+        let to_rows = |segments: Vec<Vec<Entry>>| {
+            let mut batch = RowBatch::default();
+            for e in segments.into_iter().flatten() {
+                batch.push(&e);
+            }
+            batch
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let batches = if total >= PARALLEL_BATCH && threads > 1 && segments.len() > 1 {
+            // Consecutive runs of segments of about equal size, one per thread, in order.
+            let share = total.div_ceil(threads);
+            let mut parts: Vec<Vec<Vec<Entry>>> = vec![Vec::new()];
+            let mut size = 0;
+            for segment in segments {
+                if size >= share {
+                    parts.push(Vec::new());
+                    size = 0;
+                }
+                size += segment.len();
+                if let Some(part) = parts.last_mut() {
+                    part.push(segment);
+                }
+            }
+            std::thread::scope(|s| {
+                let handles: Vec<_> = parts.into_iter().map(|part| s.spawn(move || to_rows(part))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(batch) => batch,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        } else {
+            vec![to_rows(segments)]
+        };
+        self.insert_row_batches(batches)
     }
 
     /// Inserts the rows of `batches`, in order, as one batch: all or none; the problems name the
@@ -871,10 +904,37 @@ impl Ledger {
         } else {
             self.rows.reserve(total);
         }
+        // The hashes of the ids, each batch's on a thread of its own when they are large.
+        let keys = self.ids.keys.clone();
+        let hash_batch = |b: &RowBatch| -> Vec<u64> {
+            let mut id = String::new();
+            b.rows
+                .iter()
+                .map(|r| {
+                    id.clear();
+                    b.ids.decode_into(r.id_code(), &mut id);
+                    keys.hash_one(id.as_str())
+                })
+                .collect()
+        };
+        let hashes: Vec<Vec<u64>> = if total >= PARALLEL_BATCH && batches.len() > 1 {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = batches.iter().map(|b| s.spawn(move || hash_batch(b))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(v) => v,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        } else {
+            batches.iter().map(hash_batch).collect()
+        };
         let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
         let mut id = String::new();
         let mut offset = base as u32;
-        for batch in batches {
+        for (batch, hashes) in batches.into_iter().zip(hashes) {
             let RowBatch { rows, symbols, ids, big, sparse, overflows } = batch;
             let syms: Vec<u32> =
                 std::iter::once(0).chain(symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
@@ -882,7 +942,7 @@ impl Ledger {
             let prefixes: Vec<Option<u32>> = ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
             let big_base = self.big.len() as u32;
             self.big.extend(big);
-            for mut r in rows {
+            for (mut r, hash) in rows.into_iter().zip(hashes) {
                 let local = r.pos;
                 r.pos = offset + local;
                 r.text = r.text.map(sym);
@@ -890,17 +950,17 @@ impl Ledger {
                 if r.bits & BIG != 0 {
                     r.mantissa = (r.mantissa as u32).wrapping_add(big_base) as i32;
                 }
-                id.clear();
-                ids.decode_into(r.id_code(), &mut id);
-                let code = match r.id_code() {
-                    c if c & NUMERIC != 0 => {
-                        let prefix = ((c & !NUMERIC) >> NUMBER_BITS) as usize;
-                        match prefixes.get(prefix).copied().flatten() {
-                            Some(p) => NUMERIC | u64::from(p) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1)),
-                            None => self.id_store.encode(&id),
-                        }
+                let c = r.id_code();
+                let prefix = ((c & !NUMERIC) >> NUMBER_BITS) as usize;
+                let code = match prefixes.get(prefix).copied().flatten() {
+                    Some(p) if c & NUMERIC != 0 => {
+                        NUMERIC | u64::from(p) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
                     }
-                    _ => self.id_store.encode(&id),
+                    _ => {
+                        id.clear();
+                        ids.decode_into(c, &mut id);
+                        self.id_store.encode(&id)
+                    }
                 };
                 r.id = [code as u32, (code >> 32) as u32];
                 let slot = match placement {
@@ -918,7 +978,7 @@ impl Ledger {
                         (self.rows.len() - 1) as u32
                     }
                 };
-                pairs.push((self.ids.hash(&id), slot));
+                pairs.push((hash, slot));
             }
             for (local, mut s) in sparse {
                 s.exchange = sym(s.exchange);
