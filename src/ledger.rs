@@ -642,7 +642,7 @@ impl RowBatch {
 
 /// An ordered set of validated entries with unique ids.
 ///
-/// Entries are held in a compact form (about 60 bytes each) and built on access: [`Ledger::get`],
+/// Entries are held in a compact form (about 56 bytes each) and built on access: [`Ledger::get`],
 /// [`Ledger::iter`] and the other methods that give entries give owned [`Entry`] values.
 ///
 /// # Example
