@@ -317,6 +317,18 @@ pub enum Event {
 }
 
 impl Event {
+    /// The event of `kind` with its own fields (those of other kinds are dropped).
+    pub(crate) fn of(kind: Kind, category: Option<Category>, mines: Option<u64>) -> Event {
+        match kind {
+            Kind::Cargo => Event::Cargo { category },
+            Kind::Returnees => Event::Returnees,
+            Kind::DetaineeTransfer => Event::DetaineeTransfer { category },
+            Kind::RemainsTransfer => Event::RemainsTransfer,
+            Kind::MinefieldMaps => Event::MinefieldMaps { mines },
+            Kind::Demining => Event::Demining { category },
+        }
+    }
+
     /// The kind of event.
     #[must_use]
     pub fn kind(&self) -> Kind {
@@ -940,15 +952,7 @@ impl EntryBuilder {
             };
             return Err(Error::invalid(problems).at(&position));
         }
-        let category = self.category;
-        let event = match kind {
-            Kind::Cargo => Event::Cargo { category },
-            Kind::Returnees => Event::Returnees,
-            Kind::DetaineeTransfer => Event::DetaineeTransfer { category },
-            Kind::RemainsTransfer => Event::RemainsTransfer,
-            Kind::MinefieldMaps => Event::MinefieldMaps { mines: self.mines },
-            Kind::Demining => Event::Demining { category },
-        };
+        let event = Event::of(kind, self.category, self.mines);
         let span = self.date.as_day().is_none().then_some(self.date);
         let extra = (self.note.is_some() || self.fills.is_some() || self.exchange.is_some() || span.is_some())
             .then(|| Box::new(Extra { note: self.note, fills: self.fills, exchange: self.exchange, span }));

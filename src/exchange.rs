@@ -284,7 +284,8 @@ impl Ledger {
 
     fn exchange_of_symbol(&self, sym: u32) -> Result<Option<Exchange>, Error> {
         let Some(positions) = self.exchange_positions().get(&sym) else { return Ok(None) };
-        let members: Vec<&Entry> = positions.iter().map(|&p| self.entry_at(p)).collect();
+        let owned: Vec<Entry> = positions.iter().map(|&p| self.entry_at(p)).collect();
+        let members: Vec<&Entry> = owned.iter().collect();
         let Some(id) = members.first().and_then(|e| e.exchange()) else { return Ok(None) };
         Exchange::of(id, &members)
     }
@@ -302,22 +303,25 @@ impl Ledger {
         let Some(c) = scope.compile(self) else { return (Vec::new(), Vec::new()) };
         let mut seen: FxHashMap<u32, usize> = FxHashMap::default();
         let (mut symbols, mut positions): (Vec<(u32, bool)>, Vec<u32>) = (Vec::new(), Vec::new());
-        for r in c.candidate_rows(self.rows(), self.max_span()) {
+        let range = c.candidate_range(self.rows(), self.max_span());
+        let first = range.start as u32;
+        for (r, i) in self.rows().get(range).unwrap_or(&[]).iter().zip(first..) {
             let coverage = c.coverage(r);
-            if r.exchange == 0 || coverage == Coverage::None {
+            let exchange = self.exchange_of(r);
+            if exchange == 0 || coverage == Coverage::None {
                 continue;
             }
-            positions.push(r.pos);
+            positions.push(i);
             let sure = coverage == Coverage::Sure;
-            match seen.get(&r.exchange) {
+            match seen.get(&exchange) {
                 Some(&k) => {
                     if let Some(s) = symbols.get_mut(k) {
                         s.1 |= sure;
                     }
                 }
                 None => {
-                    seen.insert(r.exchange, symbols.len());
-                    symbols.push((r.exchange, sure));
+                    seen.insert(exchange, symbols.len());
+                    symbols.push((exchange, sure));
                 }
             }
         }

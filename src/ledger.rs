@@ -1,9 +1,11 @@
 //! The ledger: validated insertion with unique ids, entries kept in date order, lookup by id.
 //!
-//! Beside the entries it keeps a compact row per entry (symbols for the scope's text fields, the
-//! quantity in its canonical unit), in date order, so that queries and verification scan small
-//! fixed-size records instead of strings. Entries are stored in segments, so that the batches a
-//! reader parsed in parallel are adopted as they are rather than copied into one array.
+//! Each entry is held once, as a compact [`Row`] of 52 bytes in date order: its texts as symbols,
+//! its days as integers, its quantity as a 32-bit mantissa with the scale and unit (a side table
+//! holds the rare decimals that do not fit), its id coded in 8 bytes; the fields few entries have
+//! (note, the mark of a fill, a date known only to a span, mines, an exchange) go to a sparse side
+//! table. An
+//! [`Entry`] is built from its row on access; queries and verification scan the rows.
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
@@ -12,10 +14,11 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::entry::{Entry, Text};
+use crate::entry::{Category, Entry, Event, Extra, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, TextMap};
-use crate::quantity::Dimension;
+use crate::period::EntryDate;
+use crate::quantity::{Dimension, Quantity, Unit, scale_pow10};
 
 /// Interned text values; symbol 0 means "absent".
 ///
@@ -48,12 +51,14 @@ impl Default for Symbols {
     }
 }
 
-/// How many non-canonical copies of texts the address map remembers.
-const MAX_ALIASES: usize = 1 << 16;
+/// How many non-canonical copies of texts the address map remembers. Readers share one copy of
+/// each text per file, so a few thousand cover the texts of many files; entries built one by one
+/// bring a copy each, which would only fill the map (each alias is kept alive, so that its address
+/// stays its own).
+const MAX_ALIASES: usize = 1 << 12;
 
 impl Symbols {
-    /// The symbol of `t`, adding it if new. Entries keep their own copy of the text: readers
-    /// share one copy per file already, and swapping copies would cost two atomic operations.
+    /// The symbol of `t`, adding it if new.
     #[inline]
     fn intern(&mut self, t: &Text) -> u32 {
         let ptr = Arc::as_ptr(t) as usize;
@@ -85,55 +90,163 @@ impl Symbols {
         sym
     }
 
+    #[inline]
+    fn intern_opt(&mut self, t: &Option<Text>) -> u32 {
+        t.as_ref().map_or(0, |t| self.intern(t))
+    }
+
     /// The symbol of `s`, if any entry has it.
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.by_text.get(s).copied()
     }
-}
 
-/// The entries, in segments; positions count across segments in insertion order.
-#[derive(Debug, Default, Clone)]
-struct Store {
-    segments: Vec<Vec<Entry>>,
-    /// The position of each segment's first entry.
-    starts: Vec<u32>,
-    len: usize,
-}
-
-impl Store {
+    /// The text of a symbol; `None` for 0.
     #[inline]
-    fn get(&self, pos: u32) -> Option<&Entry> {
-        let s = self.starts.partition_point(|&st| st <= pos).checked_sub(1)?;
-        self.segments.get(s)?.get((pos - self.starts[s]) as usize)
+    fn name(&self, sym: u32) -> Option<Text> {
+        sym.checked_sub(1).and_then(|i| self.names.get(i as usize)).cloned()
     }
 
-    fn push_segment(&mut self, segment: Vec<Entry>) {
-        if segment.is_empty() {
+    fn heap_bytes(&self) -> usize {
+        // An `Arc<String>` is two counts and the `String`, then its bytes.
+        let text = |t: &Text| 2 * 8 + std::mem::size_of::<String>() + t.capacity();
+        map_bytes(&self.by_text)
+            + self.by_text.keys().map(String::capacity).sum::<usize>()
+            + map_bytes(&self.by_ptr)
+            + std::mem::size_of::<[(usize, u32); CACHE]>()
+            + self.names.capacity() * std::mem::size_of::<Text>()
+            + self.names.iter().map(text).sum::<usize>()
+            + self.aliases.capacity() * std::mem::size_of::<Text>()
+            + self.aliases.iter().map(text).sum::<usize>()
+    }
+}
+
+/// The bytes a hash map allocates, about: its buckets (one more per 7 in use) with a control byte each.
+fn map_bytes<K, V, S>(m: &std::collections::HashMap<K, V, S>) -> usize {
+    m.capacity().div_ceil(7) * 8 * (std::mem::size_of::<(K, V)>() + 1)
+}
+
+/// Entry ids, 8 bytes each: an id that is a prefix and a number (`e123456`, `entries.csv:12`) as
+/// the prefix's number and the number; any other id as its offset in an arena of bytes.
+#[derive(Debug, Default, Clone)]
+struct IdStore {
+    prefixes: Vec<Box<str>>,
+    /// Prefixes come from files: a keyed map.
+    prefix_of: TextMap<Box<str>, u32>,
+    /// The last prefix coded, which most ids of a file share.
+    last: Option<(Box<str>, u32)>,
+    /// Each id: its length (LEB128), then its bytes.
+    arena: Vec<u8>,
+}
+
+/// The mark of an id coded as a prefix and a number.
+const NUMERIC: u64 = 1 << 63;
+/// The bits of the number; the prefix's number takes the 23 above.
+const NUMBER_BITS: u32 = 40;
+const MAX_PREFIXES: usize = 1 << 23;
+
+impl IdStore {
+    fn encode(&mut self, id: &str) -> u64 {
+        let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let (prefix, number) = id.split_at(id.len() - digits);
+        // Leading zeros would not come back from the number: such ids go to the arena.
+        if !number.is_empty() && number.len() <= 12 && (number == "0" || !number.starts_with('0')) {
+            if let Some(n) = number.parse::<u64>().ok().filter(|&n| n < 1 << NUMBER_BITS) {
+                if let Some(sym) = self.prefix(prefix) {
+                    return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
+                }
+            }
+        }
+        let offset = self.arena.len() as u64;
+        let mut len = id.len();
+        loop {
+            let byte = (len & 0x7f) as u8;
+            len >>= 7;
+            if len == 0 {
+                self.arena.push(byte);
+                break;
+            }
+            self.arena.push(byte | 0x80);
+        }
+        self.arena.extend_from_slice(id.as_bytes());
+        offset
+    }
+
+    fn prefix(&mut self, prefix: &str) -> Option<u32> {
+        if let Some((p, sym)) = &self.last {
+            if **p == *prefix {
+                return Some(*sym);
+            }
+        }
+        let sym = match self.prefix_of.get(prefix) {
+            Some(&sym) => sym,
+            None if self.prefixes.len() < MAX_PREFIXES => {
+                let sym = self.prefixes.len() as u32;
+                self.prefixes.push(prefix.into());
+                self.prefix_of.insert(prefix.into(), sym);
+                sym
+            }
+            None => return None,
+        };
+        self.last = Some((prefix.into(), sym));
+        Some(sym)
+    }
+
+    /// Writes the id of `code` to `out`.
+    fn decode_into(&self, code: u64, out: &mut String) {
+        if code & NUMERIC != 0 {
+            let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
+            out.push_str(self.prefixes.get(sym).map_or("", |p| p));
+            // By hand: the ids of a million entries are decoded to be hashed, and `write!` would
+            // take a tenth of a load.
+            let (mut digits, mut at, mut n) = ([b'0'; 20], 20usize, code & ((1 << NUMBER_BITS) - 1));
+            while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+                *d = b'0' + (n % 10) as u8;
+                at -= 1;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or(""));
             return;
         }
-        self.starts.push(self.len as u32);
-        self.len += segment.len();
-        self.segments.push(segment);
+        let mut at = usize::try_from(code).unwrap_or(usize::MAX);
+        let (mut len, mut shift) = (0usize, 0u32);
+        while let Some(&b) = self.arena.get(at) {
+            at += 1;
+            len |= usize::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let bytes = self.arena.get(at..at.saturating_add(len)).unwrap_or(&[]);
+        // The bytes were copied whole from a `&str`.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
     }
 
-    /// Drops the segments from `count` on.
-    fn truncate_segments(&mut self, count: usize) {
-        self.segments.truncate(count);
-        self.starts.truncate(count);
-        self.len = self.segments.iter().map(Vec::len).sum();
+    fn decode(&self, code: u64) -> String {
+        let mut s = String::new();
+        self.decode_into(code, &mut s);
+        s
     }
 
-    fn iter(&self) -> impl Iterator<Item = &Entry> {
-        self.segments.iter().flatten()
+    fn heap_bytes(&self) -> usize {
+        self.prefixes.capacity() * std::mem::size_of::<Box<str>>()
+            + 2 * self.prefixes.iter().map(|p| p.len()).sum::<usize>()
+            + map_bytes(&self.prefix_of)
+            + self.arena.capacity()
     }
 }
 
-/// Entry positions by id, found by a 64-bit hash of the id so that the ids are not stored twice.
+/// Entry positions by id, found by a 64-bit hash of the id; neither the ids nor their hashes are
+/// stored twice: the sorted array holds row indices only, and a hash is made again from the row's
+/// id where it is needed.
 ///
-/// A batch is checked by sorting its hashes, which walks memory in order instead of probing a
-/// table at random: a million ids take a few tens of milliseconds. Small batches go to a map that
-/// is merged into the sorted array once it grows. The rare ids whose hash another id already has
-/// go to `collisions`, keyed by the id itself.
+/// A large batch is checked by sorting its hashes and walking the array's hashes (made once for
+/// the walk) in order, instead of probing a table at random. Small batches go to a map that is
+/// merged into the sorted array once it grows. The rare ids whose hash another id already has go
+/// to `collisions`, keyed by the id itself.
 ///
 /// Ids come from files, so the hash is keyed (std's SipHash-1-3 with random keys for each ledger):
 /// with an unkeyed hash, ids crafted to share one hash all land in `collisions` and each is checked
@@ -142,8 +255,8 @@ impl Store {
 struct Ids {
     /// The keys of the id hash; a clone keeps them, so its hashes stay valid.
     keys: RandomState,
-    /// (hash, position), sorted by hash; one position per hash.
-    sorted: Vec<(u64, u32)>,
+    /// Row indices, sorted by the hash of their id; one per hash.
+    sorted: Vec<u32>,
     /// Hashes added since `sorted` was last merged.
     /// Keyed by our own (keyed) hashes.
     recent: FxHashMap<u64, u32>,
@@ -180,7 +293,12 @@ fn sort_by_hash(v: &mut Vec<(u64, u32)>) {
     *v = out;
 }
 
-/// `id_of(pos)` gives the id of the entry at a position, if there is one.
+/// The id of a row (`id_of`) and the hash of that id (`hash_at`), by row index.
+trait IdOf {
+    fn id_of(&self, p: u32) -> Option<String>;
+    fn hash_at(&self, p: u32) -> u64;
+}
+
 impl Ids {
     /// The 64-bit hash of an id, under this ledger's keys.
     #[inline]
@@ -188,57 +306,73 @@ impl Ids {
         self.keys.hash_one(id)
     }
 
-    fn by_hash(&self, h: u64) -> Option<u32> {
-        self.recent.get(&h).copied().or_else(|| {
-            self.sorted.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| self.sorted.get(i)).map(|&(_, p)| p)
-        })
+    fn by_hash(&self, h: u64, at: &impl IdOf) -> Option<u32> {
+        if let Some(&p) = self.recent.get(&h) {
+            return Some(p);
+        }
+        let i = self.sorted.partition_point(|&p| at.hash_at(p) < h);
+        self.sorted.get(i).copied().filter(|&p| at.hash_at(p) == h)
     }
 
-    fn get<'a>(&self, id_of: impl Fn(u32) -> Option<&'a str>, id: &str) -> Option<u32> {
-        match self.by_hash(self.hash(id)) {
-            Some(p) if id_of(p) == Some(id) => Some(p),
+    fn get(&self, at: &impl IdOf, id: &str) -> Option<u32> {
+        match self.by_hash(self.hash(id), at) {
+            Some(p) if at.id_of(p).as_deref() == Some(id) => Some(p),
             _ => self.collisions.get(id).copied(),
         }
     }
 
+    /// The sorted array with the hash of each entry, made once.
+    fn with_hashes(&self, at: &impl IdOf) -> Vec<(u64, u32)> {
+        self.sorted.iter().map(|&p| (at.hash_at(p), p)).collect()
+    }
+
     /// Adds the ids of a batch, given as (hash, position); or, changing nothing, gives every
     /// position whose id is taken with the position that has it (the earliest).
-    fn add<'a>(
-        &mut self,
-        id_of: impl Fn(u32) -> Option<&'a str>,
-        mut batch: Vec<(u64, u32)>,
-    ) -> Result<(), Vec<(u32, u32)>> {
+    fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
         sort_by_hash(&mut batch);
+        // A large batch looks its hashes up in the sorted array with its hashes made once; a small
+        // one searches it, making the hashes it meets.
+        let mut old: Option<Vec<(u64, u32)>> =
+            (batch.len() >= 64 && !self.sorted.is_empty()).then(|| self.with_hashes(at));
         let mut taken = Vec::new();
-        let mut collided: Vec<(&'a str, u32)> = Vec::new();
+        let mut collided: Vec<(String, u32)> = Vec::new();
         // Positions that are not new hashes (taken ids, collisions); usually none.
         let mut not_unique: Vec<u32> = Vec::new();
-        for group in batch.chunk_by(|a, b| a.0 == b.0) {
-            let h = group[0].0;
-            let existing = self.by_hash(h);
-            if group.len() == 1 && existing.is_none() {
-                // A hash no other id has: the id is new, and need not be read. (An id in
-                // `collisions` always shares its hash with the id that holds the hash.)
-                continue;
-            }
-            // The ids of this hash seen so far in the batch.
-            let mut seen: Vec<(&'a str, u32)> = Vec::new();
-            for &(_, pos) in group {
-                let id = id_of(pos).unwrap_or("");
-                let holder = existing
-                    .filter(|&p| id_of(p) == Some(id))
-                    .or_else(|| self.collisions.get(id).copied())
-                    .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
-                match holder {
-                    Some(first) => {
-                        taken.push((pos, first));
-                        not_unique.push(pos);
-                    }
-                    None if existing.is_none() && seen.is_empty() => seen.push((id, pos)),
-                    None => {
-                        collided.push((id, pos));
-                        not_unique.push(pos);
-                        seen.push((id, pos));
+        {
+            let lookup = |h: u64| match &old {
+                Some(old) => self.recent.get(&h).copied().or_else(|| {
+                    old.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| old.get(i)).map(|&(_, p)| p)
+                }),
+                None => self.by_hash(h, at),
+            };
+            for group in batch.chunk_by(|a, b| a.0 == b.0) {
+                let h = group[0].0;
+                let existing = lookup(h);
+                if group.len() == 1 && existing.is_none() {
+                    // A hash no other id has: the id is new, and need not be read. (An id in
+                    // `collisions` always shares its hash with the id that holds the hash.)
+                    continue;
+                }
+                // The ids of this hash seen so far in the batch.
+                let mut seen: Vec<(String, u32)> = Vec::new();
+                let holder_id = existing.and_then(|p| at.id_of(p));
+                for &(_, pos) in group {
+                    let id = at.id_of(pos).unwrap_or_default();
+                    let holder = existing
+                        .filter(|_| holder_id.as_deref() == Some(id.as_str()))
+                        .or_else(|| self.collisions.get(id.as_str()).copied())
+                        .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
+                    match holder {
+                        Some(first) => {
+                            taken.push((pos, first));
+                            not_unique.push(pos);
+                        }
+                        None if existing.is_none() && seen.is_empty() => seen.push((id, pos)),
+                        None => {
+                            collided.push((id.clone(), pos));
+                            not_unique.push(pos);
+                            seen.push((id, pos));
+                        }
                     }
                 }
             }
@@ -260,70 +394,256 @@ impl Ids {
             if self.recent.len() > (self.sorted.len() / 8).max(4096) {
                 let mut recent: Vec<(u64, u32)> = self.recent.drain().collect();
                 recent.sort_unstable();
-                self.merge(recent);
+                let old = old.take().unwrap_or_else(|| self.with_hashes(at));
+                self.sorted = merge(old, recent);
             }
         } else {
-            self.merge(unique);
+            let old = old.take().unwrap_or_else(|| self.with_hashes(at));
+            self.sorted = merge(old, unique);
         }
         Ok(())
     }
 
-    /// Forgets every id at position `len` or later.
+    /// Forgets every id at row `len` or later.
     fn truncate(&mut self, len: u32) {
-        self.sorted.retain(|&(_, p)| p < len);
+        self.sorted.retain(|&p| p < len);
         self.recent.retain(|_, p| *p < len);
         self.collisions.retain(|_, p| *p < len);
     }
 
-    /// Merges hashes sorted and new to the array into it.
-    fn merge(&mut self, add: Vec<(u64, u32)>) {
-        if self.sorted.is_empty() {
-            self.sorted = add;
-            return;
-        }
-        let old = std::mem::take(&mut self.sorted);
-        let mut merged = Vec::with_capacity(old.len() + add.len());
-        let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(x), Some(y)) if x <= y => a.next(),
-                (Some(_), Some(_)) => b.next(),
-                (Some(_), None) => a.next(),
-                (None, _) => b.next(),
-            };
-            match next {
-                Some(v) => merged.push(v),
-                None => break,
-            }
-        }
-        self.sorted = merged;
+    /// Moves every row index `p` to `dest[p]`; the order by hash stays.
+    fn remap(&mut self, dest: &[u32]) {
+        let to = |p: &mut u32| *p = dest.get(*p as usize).copied().unwrap_or(*p);
+        self.sorted.iter_mut().for_each(to);
+        self.recent.values_mut().for_each(to);
+        self.collisions.values_mut().for_each(to);
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.sorted.capacity() * 4
+            + map_bytes(&self.recent)
+            + map_bytes(&self.collisions)
+            + self.collisions.keys().map(|k| k.len()).sum::<usize>()
     }
 }
 
-/// The compact form of an entry that queries scan.
-#[derive(Debug, Clone, Copy)]
+/// Merges two arrays sorted by hash into one of their positions.
+fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
+    let mut merged = Vec::with_capacity(old.len() + add.len());
+    let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some((_, p)) => merged.push(p),
+            None => break,
+        }
+    }
+    merged
+}
+
+/// The compact form of an entry: what queries scan, and all an [`Entry`] is built from (with the
+/// ledger's symbols and side tables).
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Row {
-    /// The quantity in its dimension's canonical unit.
-    pub(crate) canon: Decimal,
-    /// The first day of the entry's date (its day, for an entry known to the day).
-    pub(crate) date: NaiveDate,
-    /// The last day of the entry's date; `date` for an entry known to the day.
-    pub(crate) last: NaiveDate,
-    /// `year * 12 + month - 1`, of the first day.
-    pub(crate) month: i32,
+    /// The id's code (see [`IdStore`]), low word first: two words keep the row 4-byte aligned.
+    id: [u32; 2],
+    /// The quantity's mantissa in its own unit (with `bits & SCALE` its scale), or with `BIG` the
+    /// index of the value in the ledger's side table.
+    mantissa: i32,
+    /// The first day of the entry's date (its day, for an entry known to the day), in days from
+    /// 0001-01-01 (chrono's day 1).
+    first: i32,
+    /// The last day of the entry's date; `first` for an entry known to the day.
+    last: i32,
     /// Position of the entry in insertion order.
     pub(crate) pos: u32,
     /// item, from, to, via, region.
     pub(crate) text: [u32; 5],
-    /// The exchange id's symbol, 0 for none.
-    pub(crate) exchange: u32,
+    source: u32,
     pub(crate) kind: u8,
     /// 0 for none, else the category's index + 1.
     pub(crate) category: u8,
-    pub(crate) dim: u8,
+    /// The quantity's unit, its index in [`Unit::ALL`].
+    unit: u8,
+    /// The scale (`SCALE`), and the marks `BIG` and `SPARSE`.
+    bits: u8,
+}
+
+const SCALE: u8 = 0x1f;
+/// The quantity is in the ledger's side table of decimals.
+const BIG: u8 = 0x80;
+/// The entry has fields in the ledger's sparse side table.
+const SPARSE: u8 = 0x40;
+
+fn day(n: i32) -> NaiveDate {
+    NaiveDate::from_num_days_from_ce_opt(n).unwrap_or(NaiveDate::MIN)
+}
+
+impl Row {
+    /// The first day of the entry's date.
+    #[inline]
+    pub(crate) fn date(&self) -> NaiveDate {
+        day(self.first)
+    }
+
+    /// The last day of the entry's date.
+    #[inline]
+    pub(crate) fn last(&self) -> NaiveDate {
+        day(self.last)
+    }
+
+    /// The first and last day, as days from 0001-01-01.
+    #[inline]
+    pub(crate) fn days(&self) -> (i32, i32) {
+        (self.first, self.last)
+    }
+
+    /// True when the entry is known to the day.
+    #[inline]
+    pub(crate) fn is_day(&self) -> bool {
+        self.first == self.last
+    }
+
+    /// `year * 12 + month - 1`, of the first day.
+    #[inline]
+    pub(crate) fn month(&self) -> i32 {
+        let d = self.date();
+        d.year() * 12 + d.month0() as i32
+    }
+
+    #[inline]
+    pub(crate) fn unit(&self) -> Unit {
+        Unit::ALL.get(usize::from(self.unit)).copied().unwrap_or(Unit::Tonne)
+    }
+
+    /// The index of the quantity's dimension.
+    #[inline]
+    pub(crate) fn dim(&self) -> u8 {
+        self.unit().dimension().index() as u8
+    }
+
+    /// True when the entry names its source.
+    #[inline]
+    pub(crate) fn has_source(&self) -> bool {
+        self.source != 0
+    }
+
+    fn id_code(&self) -> u64 {
+        u64::from(self.id[0]) | u64::from(self.id[1]) << 32
+    }
+}
+
+/// The fields few entries have, by position.
+#[derive(Debug, Clone, Default)]
+struct Sparse {
+    note: Option<Text>,
+    fills: Option<Text>,
+    /// A date known only to a month, a year or a range.
+    span: Option<EntryDate>,
+    mines: Option<u64>,
+    /// The exchange id's symbol, 0 for none.
+    exchange: u32,
+}
+
+/// Rows made from validated entries where they are read (on a reader's worker thread, say), with
+/// symbols and ids of their own; [`Ledger::insert_row_batches`] adopts them, renumbering what is
+/// theirs, so that an [`Entry`] need not outlive the line it was read from.
+///
+/// A reader feeds it `batch.push(&builder.build()?)`: an entry's own checks stay in
+/// [`EntryBuilder::build`](crate::EntryBuilder::build); ids and exchanges are checked on insertion.
+#[derive(Debug, Default)]
+pub(crate) struct RowBatch {
+    /// `pos` is the index in the batch; the symbols are the batch's.
+    rows: Vec<Row>,
+    symbols: Symbols,
+    ids: IdStore,
+    big: Vec<Decimal>,
+    sparse: Vec<(u32, Sparse)>,
+    /// Quantities whose canonical form does not fit a decimal, by index in the batch.
+    overflows: Vec<(u32, Problem)>,
+}
+
+impl RowBatch {
+    /// The number of rows.
+    pub(crate) fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Adds the row of a validated entry.
+    pub(crate) fn push(&mut self, e: &Entry) {
+        let pos = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
+        if e.quantity.canonical_value().is_none() {
+            let unit = e.quantity.dimension().canonical_unit();
+            let problem = Problem::new(
+                ProblemKind::Overflow,
+                "quantity",
+                format!("{} does not fit a decimal in {unit}", e.quantity),
+            )
+            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
+            self.overflows.push((pos, problem));
+        }
+        let value = e.quantity.value();
+        let unit = e.quantity.unit();
+        let (mantissa, mut bits) = match i32::try_from(value.mantissa()) {
+            Ok(m) if value.scale() <= u32::from(SCALE) => (m, value.scale() as u8),
+            _ => {
+                self.big.push(value);
+                ((self.big.len() - 1) as u32 as i32, BIG)
+            }
+        };
+        let s = &mut self.symbols;
+        let text = [
+            s.intern_opt(&e.item),
+            s.intern_opt(&e.from),
+            s.intern_opt(&e.to),
+            s.intern_opt(&e.via),
+            s.intern_opt(&e.region),
+        ];
+        let source = s.intern_opt(&e.source);
+        let exchange = e.extra.as_ref().map_or(0, |x| s.intern_opt(&x.exchange));
+        let sparse = Sparse {
+            note: e.extra.as_ref().and_then(|x| x.note.clone()),
+            fills: e.extra.as_ref().and_then(|x| x.fills.clone()),
+            span: e.extra.as_ref().and_then(|x| x.span),
+            mines: e.event.mines(),
+            exchange,
+        };
+        if sparse.note.is_some()
+            || sparse.fills.is_some()
+            || sparse.span.is_some()
+            || sparse.mines.is_some()
+            || exchange != 0
+        {
+            self.sparse.push((pos, sparse));
+            bits |= SPARSE;
+        }
+        let code = self.ids.encode(e.id());
+        let date = e.date();
+        self.rows.push(Row {
+            id: [code as u32, (code >> 32) as u32],
+            mantissa,
+            first: date.first_day().num_days_from_ce(),
+            last: date.last_day().num_days_from_ce(),
+            pos,
+            text,
+            source,
+            kind: e.kind().index() as u8,
+            category: e.category().map_or(0, |c| c.index() as u8 + 1),
+            unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
+            bits,
+        });
+    }
 }
 
 /// An ordered set of validated entries with unique ids.
+///
+/// Entries are held in a compact form (about 56 bytes each) and built on access: [`Ledger::get`],
+/// [`Ledger::iter`] and the other methods that give entries give owned [`Entry`] values.
 ///
 /// # Example
 ///
@@ -336,7 +656,7 @@ pub(crate) struct Row {
 ///     Entry::cargo("2021-04-07".parse()?, "145 t".parse()?).id("c1").to("NKR").build()?,
 /// ])?;
 /// // Kept in date order.
-/// let ids: Vec<&str> = ledger.iter().map(|e| e.id()).collect();
+/// let ids: Vec<String> = ledger.iter().map(|e| e.id().to_string()).collect();
 /// assert_eq!(ids, ["c1", "c2"]);
 /// assert_eq!(ledger.get("c2").unwrap().quantity().to_string(), "155 t");
 /// let totals = ledger.totals(&Scope::all().kind(Kind::Cargo))?;
@@ -351,21 +671,26 @@ pub(crate) struct Row {
 /// ```
 #[derive(Debug, Default, Clone)]
 pub struct Ledger {
-    store: Store,
     /// One per entry, sorted by (first day, insertion position).
     rows: Vec<Row>,
     /// The most days any entry's date spans beyond its first (0 when every entry is known to the
     /// day): a query looks back that far for entries that possibly fall in its period.
     max_span: u32,
     ids: Ids,
+    id_store: IdStore,
     pub(crate) symbols: Symbols,
-    /// The positions of the entries of each exchange (by the symbol of its id), in insertion order.
+    /// Quantities whose mantissa does not fit 32 bits.
+    big: Vec<Decimal>,
+    /// By position in insertion order.
+    sparse: FxHashMap<u32, Sparse>,
+    /// The rows of the entries of each exchange (by the symbol of its id), in insertion order.
     /// Few entries have one: the map stays small, and inserting an entry of an exchange checks it
     /// against the others without a scan of the ledger.
     exchanges: FxHashMap<u32, Vec<u32>>,
 }
 
-/// The entries of a ledger in date order: see [`Ledger::iter`]; `for entry in &ledger` does the same.
+/// The entries of a ledger in date order, built from its rows: see [`Ledger::iter`];
+/// `for entry in &ledger` does the same.
 ///
 /// # Example
 ///
@@ -389,11 +714,11 @@ pub struct Entries<'a> {
     rows: std::slice::Iter<'a, Row>,
 }
 
-impl<'a> Iterator for Entries<'a> {
-    type Item = &'a Entry;
+impl Iterator for Entries<'_> {
+    type Item = Entry;
 
-    fn next(&mut self) -> Option<&'a Entry> {
-        self.rows.next().map(|r| self.ledger.entry_at(r.pos))
+    fn next(&mut self) -> Option<Entry> {
+        self.rows.next().map(|r| self.ledger.entry(r))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -403,14 +728,14 @@ impl<'a> Iterator for Entries<'a> {
 
 impl ExactSizeIterator for Entries<'_> {}
 
-impl<'a> DoubleEndedIterator for Entries<'a> {
-    fn next_back(&mut self) -> Option<&'a Entry> {
-        self.rows.next_back().map(|r| self.ledger.entry_at(r.pos))
+impl DoubleEndedIterator for Entries<'_> {
+    fn next_back(&mut self) -> Option<Entry> {
+        self.rows.next_back().map(|r| self.ledger.entry(r))
     }
 }
 
 impl<'a> IntoIterator for &'a Ledger {
-    type Item = &'a Entry;
+    type Item = Entry;
     type IntoIter = Entries<'a>;
 
     fn into_iter(self) -> Entries<'a> {
@@ -425,6 +750,27 @@ pub(crate) struct BatchProblem {
     /// For an id used twice in the batch, the position of its first use.
     pub(crate) first: Option<usize>,
     pub(crate) problem: Problem,
+}
+
+/// The ids and hashes of a ledger's rows.
+struct RowIds<'a> {
+    rows: &'a [Row],
+    store: &'a IdStore,
+    keys: &'a RandomState,
+}
+
+impl IdOf for RowIds<'_> {
+    fn id_of(&self, p: u32) -> Option<String> {
+        self.rows.get(p as usize).map(|r| self.store.decode(r.id_code()))
+    }
+
+    fn hash_at(&self, p: u32) -> u64 {
+        let mut s = String::with_capacity(24);
+        if let Some(r) = self.rows.get(p as usize) {
+            self.store.decode_into(r.id_code(), &mut s);
+        }
+        self.keys.hash_one(s.as_str())
+    }
 }
 
 impl Ledger {
@@ -466,81 +812,255 @@ impl Ledger {
         let mut batch: Vec<Entry> = entries.into_iter().collect();
         for (i, e) in batch.iter_mut().enumerate() {
             if e.id.is_empty() {
-                e.id = crate::entry::Id::new(&format!("#{}", self.store.len + i + 1));
+                e.id = Id::new(&format!("#{}", self.rows.len() + i + 1));
             }
         }
         self.insert_segments(vec![batch])
             .map_err(|problems| Error::invalid(problems.into_iter().map(|b| b.problem).collect()))
     }
 
-    /// Inserts a batch given in segments, all or none, adopting the segments as they are; the
-    /// problems name the batch positions they are about. Every entry has its id already.
-    ///
-    /// Large batches build the rows and check the ids on two threads at once.
+    /// Inserts a batch given in segments, all or none; the problems name the batch positions they
+    /// are about. Every entry has its id already. The entries are dropped as their rows are made.
     pub(crate) fn insert_segments(&mut self, segments: Vec<Vec<Entry>>) -> Result<(), Vec<BatchProblem>> {
-        let base = self.store.len;
         let total: usize = segments.iter().map(Vec::len).sum();
+        let to_rows = |segments: Vec<Vec<Entry>>| {
+            let mut batch = RowBatch::default();
+            for e in segments.into_iter().flatten() {
+                batch.push(&e);
+            }
+            batch
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let batches = if total >= PARALLEL_BATCH && threads > 1 && segments.len() > 1 {
+            // Consecutive runs of segments of about equal size, one per thread, in order.
+            let share = total.div_ceil(threads);
+            let mut parts: Vec<Vec<Vec<Entry>>> = vec![Vec::new()];
+            let mut size = 0;
+            for segment in segments {
+                if size >= share {
+                    parts.push(Vec::new());
+                    size = 0;
+                }
+                size += segment.len();
+                if let Some(part) = parts.last_mut() {
+                    part.push(segment);
+                }
+            }
+            std::thread::scope(|s| {
+                let handles: Vec<_> = parts.into_iter().map(|part| s.spawn(move || to_rows(part))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(batch) => batch,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        } else {
+            vec![to_rows(segments)]
+        };
+        self.insert_row_batches(batches)
+    }
+
+    /// Inserts the rows of `batches`, in order, as one batch: all or none; the problems name the
+    /// positions they are about in the whole batch (the entries of the first `RowBatch`, then of
+    /// the next, ...). The ids are checked here, unique within the ledger and the batch, and the
+    /// exchanges the batch touches; the entries' own checks were made when they were built.
+    ///
+    /// A large first batch out of date order is placed by a count of its days (each row straight
+    /// into its place, which spares sorting the rows afterwards).
+    pub(crate) fn insert_row_batches(&mut self, batches: Vec<RowBatch>) -> Result<(), Vec<BatchProblem>> {
+        let base = self.rows.len();
+        let total: usize = batches.iter().map(RowBatch::len).sum();
         if base + total >= u32::MAX as usize {
             let problem = Problem::general(ProblemKind::TooLarge, "a ledger holds at most 4294967294 entries");
             return Err(vec![BatchProblem { index: 0, first: None, problem }]);
         }
-        let segments_before = self.store.segments.len();
-        let rows_before = self.rows.len();
-        for segment in segments {
-            self.store.push_segment(segment);
+        let before = (self.big.len(), self.id_store.arena.len());
+        let mut problems = Vec::new();
+        // Where each row goes: by a count of days, or appended.
+        let placement = if base == 0 && total >= PARALLEL_BATCH {
+            let mut days = batches.iter().flat_map(|b| b.rows.iter().map(|r| r.first));
+            let first = days.next().unwrap_or(0);
+            let (lo, hi, sorted, _) = days.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
+                (lo.min(d), hi.max(d), sorted && prev <= d, d)
+            });
+            let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+            (!sorted && span <= total.saturating_mul(4)).then_some((lo, span))
+        } else {
+            None
+        };
+        let mut next = Vec::new();
+        if let Some((lo, span)) = placement {
+            let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
+            next = vec![0usize; span + 1];
+            for r in batches.iter().flat_map(|b| &b.rows) {
+                next[day(r.first) + 1] += 1;
+            }
+            for i in 1..next.len() {
+                next[i] += next[i - 1];
+            }
+            self.rows.resize(total, Row::default());
+        } else {
+            self.rows.reserve(total);
         }
-        let Ledger { store, rows, ids, symbols, .. } = self;
-        let store = &*store;
-        let (mut problems, in_order) = if total >= PARALLEL_BATCH {
+        // The hashes of the ids, each batch's on a thread of its own when they are large.
+        let keys = self.ids.keys.clone();
+        let hash_batch = |b: &RowBatch| -> Vec<u64> {
+            let mut id = String::new();
+            b.rows
+                .iter()
+                .map(|r| {
+                    id.clear();
+                    b.ids.decode_into(r.id_code(), &mut id);
+                    keys.hash_one(id.as_str())
+                })
+                .collect()
+        };
+        let hashes: Vec<Vec<u64>> = if total >= PARALLEL_BATCH && batches.len() > 1 {
             std::thread::scope(|s| {
-                let checking = s.spawn(|| check_ids(ids, store, segments_before, base));
-                let (mut problems, in_order) = build_rows(rows, symbols, store, segments_before, base);
-                match checking.join() {
-                    Ok(more) => problems.extend(more),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-                (problems, in_order)
+                let handles: Vec<_> = batches.iter().map(|b| s.spawn(move || hash_batch(b))).collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(v) => v,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
             })
         } else {
-            let (mut problems, in_order) = build_rows(rows, symbols, store, segments_before, base);
-            problems.extend(check_ids(ids, store, segments_before, base));
-            (problems, in_order)
+            batches.iter().map(hash_batch).collect()
         };
+        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
+        let mut id = String::new();
+        let mut offset = base as u32;
+        for (batch, hashes) in batches.into_iter().zip(hashes) {
+            let RowBatch { rows, symbols, ids, big, sparse, overflows } = batch;
+            let syms: Vec<u32> =
+                std::iter::once(0).chain(symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
+            let sym = |s: u32| syms.get(s as usize).copied().unwrap_or(0);
+            let prefixes: Vec<Option<u32>> = ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
+            let big_base = self.big.len() as u32;
+            self.big.extend(big);
+            for (mut r, hash) in rows.into_iter().zip(hashes) {
+                let local = r.pos;
+                r.pos = offset + local;
+                r.text = r.text.map(sym);
+                r.source = sym(r.source);
+                if r.bits & BIG != 0 {
+                    r.mantissa = (r.mantissa as u32).wrapping_add(big_base) as i32;
+                }
+                let c = r.id_code();
+                let prefix = ((c & !NUMERIC) >> NUMBER_BITS) as usize;
+                let code = match prefixes.get(prefix).copied().flatten() {
+                    Some(p) if c & NUMERIC != 0 => {
+                        NUMERIC | u64::from(p) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
+                    }
+                    _ => {
+                        id.clear();
+                        ids.decode_into(c, &mut id);
+                        self.id_store.encode(&id)
+                    }
+                };
+                r.id = [code as u32, (code >> 32) as u32];
+                let slot = match placement {
+                    Some((lo, span)) => {
+                        let d = ((i64::from(r.first) - i64::from(lo)) as usize).min(span - 1);
+                        let slot = next[d];
+                        next[d] += 1;
+                        if let Some(place) = self.rows.get_mut(slot) {
+                            *place = r;
+                        }
+                        slot as u32
+                    }
+                    None => {
+                        self.rows.push(r);
+                        (self.rows.len() - 1) as u32
+                    }
+                };
+                pairs.push((hash, slot));
+            }
+            for (local, mut s) in sparse {
+                s.exchange = sym(s.exchange);
+                self.sparse.insert(offset + local, s);
+            }
+            for (local, problem) in overflows {
+                problems.push(BatchProblem { index: (offset + local) as usize - base, first: None, problem });
+            }
+            offset = base as u32 + pairs.len() as u32;
+        }
+        problems.extend(self.check_ids(pairs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for r in self.rows.get(rows_before..).unwrap_or(&[]) {
-            if r.exchange != 0 {
-                touched.entry(r.exchange).or_default().push(r.pos);
+        for (r, i) in self.rows.get(base..).unwrap_or(&[]).iter().zip(base as u32..) {
+            let exchange = self.exchange_of(r);
+            if exchange != 0 {
+                touched.entry(exchange).or_default().push(i);
             }
         }
         let mut touched: Vec<(u32, Vec<u32>)> = touched.into_iter().collect();
         touched.sort_unstable();
         for (sym, new) in &mut touched {
-            new.sort_unstable();
+            // In insertion order.
+            new.sort_by_key(|&i| self.rows.get(i as usize).map(|r| r.pos));
             let old = self.exchanges.get(sym).map_or(&[][..], Vec::as_slice);
-            problems.extend(check_exchange(&self.store, old, new, base));
+            problems.extend(check_exchange(self, old, new, base));
         }
         if !problems.is_empty() {
-            self.store.truncate_segments(segments_before);
-            self.rows.truncate(rows_before);
+            self.rows.truncate(base);
             self.ids.truncate(base as u32);
+            self.big.truncate(before.0);
+            self.id_store.arena.truncate(before.1);
+            self.sparse.retain(|&p, _| (p as usize) < base);
             problems.sort_by_key(|p| p.index);
             return Err(problems);
-        }
-        if !in_order {
-            sort_rows_by_date(&mut self.rows);
         }
         for (sym, new) in touched {
             self.exchanges.entry(sym).or_default().extend(new);
         }
-        let added = self.store.segments[segments_before..].iter().flatten();
-        let widest = added.map(|e| (e.date().last_day() - e.date().first_day()).num_days()).max().unwrap_or(0);
+        let added = self.rows.get(base..).unwrap_or(&[]);
+        let widest = added.iter().map(|r| i64::from(r.last) - i64::from(r.first)).max().unwrap_or(0);
         self.max_span = self.max_span.max(u32::try_from(widest).unwrap_or(u32::MAX));
+        let from = base.saturating_sub(1);
+        let in_order = self.rows.get(from..).unwrap_or(&[]).windows(2).all(|w| w[0].first <= w[1].first);
+        if !in_order {
+            let dest = sort_rows_by_date(&mut self.rows);
+            self.ids.remap(&dest);
+            for rows in self.exchanges.values_mut() {
+                for p in rows {
+                    *p = dest.get(*p as usize).copied().unwrap_or(*p);
+                }
+            }
+        }
         Ok(())
     }
 
-    /// The positions of the entries of each exchange, by the symbol of its id.
+    /// Adds the ids of the rows from `base` on (hashes given), or reports those already taken.
+    fn check_ids(&mut self, hashes: Vec<(u64, u32)>, base: usize) -> Vec<BatchProblem> {
+        let Ledger { rows, ids, id_store, .. } = self;
+        let keys = ids.keys.clone();
+        let at = RowIds { rows, store: id_store, keys: &keys };
+        let Err(taken) = ids.add(&at, hashes) else { return Vec::new() };
+        let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
+        taken
+            .into_iter()
+            .map(|(i, first)| {
+                let (pos, first) = (pos_of(i), pos_of(first));
+                let id = at.id_of(i).unwrap_or_default();
+                let position = Position::new().with_id(id.as_str(), RecordKind::Entry);
+                let (msg, first) = if first as usize >= base {
+                    let n = first as usize - base;
+                    (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
+                } else {
+                    ("is already in the ledger".to_string(), None)
+                };
+                BatchProblem { index: pos as usize - base, first, problem: duplicate(&id, &msg, &position) }
+            })
+            .collect()
+    }
+
+    /// The rows of the entries of each exchange, by the symbol of its id.
     pub(crate) fn exchange_positions(&self) -> &FxHashMap<u32, Vec<u32>> {
         &self.exchanges
     }
@@ -548,31 +1068,49 @@ impl Ledger {
     /// The number of entries.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.store.len
+        self.rows.len()
     }
 
     /// True when the ledger holds no entry.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.store.len == 0
+        self.rows.is_empty()
     }
 
-    /// The entry with this id.
+    /// The entry with this id, built from the ledger's compact form.
     #[must_use]
-    pub fn get(&self, id: &str) -> Option<&Entry> {
-        let pos = self.ids.get(|p| self.store.get(p).map(Entry::id), id)?;
-        self.store.get(pos)
+    pub fn get(&self, id: &str) -> Option<Entry> {
+        let at = RowIds { rows: &self.rows, store: &self.id_store, keys: &self.ids.keys };
+        let i = self.ids.get(&at, id)?;
+        self.rows.get(i as usize).map(|r| self.entry(r))
     }
 
-    /// The entries in date order (entries of one day in the order they were inserted).
+    /// The entries in date order (entries of one day in the order they were inserted), each
+    /// built from the ledger's compact form as the iterator reaches it.
     #[must_use]
     pub fn iter(&self) -> Entries<'_> {
         Entries { ledger: self, rows: self.rows.iter() }
     }
 
     /// The entries in the order they were inserted.
-    pub fn iter_inserted(&self) -> impl Iterator<Item = &Entry> + '_ {
-        self.store.iter()
+    pub fn iter_inserted(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.rows_inserted().map(|r| self.entry(r))
+    }
+
+    /// The rows in the order their entries were inserted.
+    pub(crate) fn rows_inserted(&self) -> impl Iterator<Item = &Row> + '_ {
+        let mut order = vec![0u32; self.rows.len()];
+        for (i, r) in (0u32..).zip(&self.rows) {
+            if let Some(slot) = order.get_mut(r.pos as usize) {
+                *slot = i;
+            }
+        }
+        order.into_iter().filter_map(|i| self.rows.get(i as usize))
+    }
+
+    /// The id of a row's entry.
+    pub(crate) fn id_of(&self, r: &Row) -> String {
+        self.id_store.decode(r.id_code())
     }
 
     pub(crate) fn rows(&self) -> &[Row] {
@@ -584,12 +1122,72 @@ impl Ledger {
         self.max_span
     }
 
-    /// The entry of a row; every row's position is in the store.
+    /// The entry of the row at index `i` (of [`Ledger::rows`]); every index the ledger gives out
+    /// has a row.
+    pub(crate) fn entry_at(&self, i: u32) -> Entry {
+        match self.rows.get(i as usize) {
+            Some(r) => self.entry(r),
+            None => unreachable!("no row {i}"),
+        }
+    }
+
+    /// The quantity of a row, in its own unit.
     #[inline]
-    pub(crate) fn entry_at(&self, pos: u32) -> &Entry {
-        match self.store.get(pos) {
-            Some(e) => e,
-            None => unreachable!("row {pos} has no entry"),
+    fn value(&self, r: &Row) -> Decimal {
+        if r.bits & BIG != 0 {
+            self.big.get(r.mantissa as u32 as usize).copied().unwrap_or_default()
+        } else {
+            Decimal::try_new(i64::from(r.mantissa), u32::from(r.bits & SCALE)).unwrap_or_default()
+        }
+    }
+
+    /// The quantity of a row in its dimension's canonical unit (every row's fits: checked when inserted).
+    #[inline]
+    pub(crate) fn canon(&self, r: &Row) -> Decimal {
+        scale_pow10(self.value(r), r.unit().exponent()).unwrap_or_default()
+    }
+
+    /// The symbol of a row's exchange id, 0 for none.
+    #[inline]
+    pub(crate) fn exchange_of(&self, r: &Row) -> u32 {
+        if r.bits & SPARSE == 0 {
+            return 0;
+        }
+        self.sparse.get(&r.pos).map_or(0, |s| s.exchange)
+    }
+
+    /// True for the unattributed entry of a fill.
+    #[inline]
+    pub(crate) fn is_fill(&self, r: &Row) -> bool {
+        r.bits & SPARSE != 0 && self.sparse.get(&r.pos).is_some_and(|s| s.fills.is_some())
+    }
+
+    /// The entry of a row.
+    pub(crate) fn entry(&self, r: &Row) -> Entry {
+        let sparse = if r.bits & SPARSE != 0 { self.sparse.get(&r.pos) } else { None };
+        let kind = Kind::ALL.get(usize::from(r.kind)).copied().unwrap_or(Kind::Cargo);
+        let category = r.category.checked_sub(1).and_then(|c| Category::ALL.get(usize::from(c)).copied());
+        let event = Event::of(kind, category, sparse.and_then(|s| s.mines));
+        let text = |sym: u32| self.symbols.name(sym);
+        let note = sparse.and_then(|s| s.note.clone());
+        let fills = sparse.and_then(|s| s.fills.clone());
+        let span = sparse.and_then(|s| s.span);
+        let exchange = text(sparse.map_or(0, |s| s.exchange));
+        let extra = (note.is_some() || fills.is_some() || exchange.is_some() || span.is_some())
+            .then(|| Box::new(Extra { note, fills, exchange, span }));
+        let [item, from, to, via, region] = r.text;
+        Entry {
+            id: Id::new(&self.id_store.decode(r.id_code())),
+            date: r.date(),
+            event,
+            quantity: Quantity::unchecked(self.value(r), r.unit()),
+            item: text(item),
+            from: text(from),
+            to: text(to),
+            via: text(via),
+            region: text(region),
+            source: text(r.source),
+            extra,
         }
     }
 
@@ -597,165 +1195,52 @@ impl Ledger {
     /// month, a year or a range covers its whole span).
     #[must_use]
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let first = self.rows.first()?.date;
-        let last = if self.max_span == 0 { self.rows.last()?.date } else { self.rows.iter().map(|r| r.last).max()? };
-        Some((first, last))
+        let first = self.rows.first()?.date();
+        let last = if self.max_span == 0 { self.rows.last()?.last } else { self.rows.iter().map(|r| r.last).max()? };
+        Some((first, day(last)))
     }
 
     /// Takes the entries out, in insertion order.
     #[must_use]
     pub fn into_entries(self) -> Vec<Entry> {
-        self.store.segments.into_iter().flatten().collect()
+        self.iter_inserted().collect()
+    }
+
+    /// The bytes the ledger holds on the heap, from the capacities of its arrays and tables
+    /// (hash tables counted by their buckets, texts with their shared headers): for measuring
+    /// the compact form, not a contract.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        let text = |t: &Option<Text>| t.as_ref().map_or(0, |t| 2 * 8 + std::mem::size_of::<String>() + t.capacity());
+        self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.ids.heap_bytes()
+            + self.id_store.heap_bytes()
+            + self.symbols.heap_bytes()
+            + self.big.capacity() * std::mem::size_of::<Decimal>()
+            + map_bytes(&self.sparse)
+            + self.sparse.values().map(|s| text(&s.note) + text(&s.fills)).sum::<usize>()
+            + map_bytes(&self.exchanges)
+            + self.exchanges.values().map(|v| v.capacity() * 4).sum::<usize>()
     }
 }
 
 /// From how many entries a batch is worth a second thread.
 const PARALLEL_BATCH: usize = 50_000;
 
-/// Appends the rows of the entries in `segments[from..]`; true when they kept date order.
-fn build_rows(
-    rows: &mut Vec<Row>,
-    symbols: &mut Symbols,
-    store: &Store,
-    from: usize,
-    base: usize,
-) -> (Vec<BatchProblem>, bool) {
-    let mut problems = Vec::new();
-    let entries = || store.segments[from..].iter().flatten().zip(base as u32..);
-    let mut make = |e: &Entry, pos: u32, problems: &mut Vec<BatchProblem>| -> Option<Row> {
-        let Some(canon) = e.quantity.canonical_value() else {
-            let unit = e.quantity.dimension().canonical_unit();
-            let problem = Problem::new(
-                ProblemKind::Overflow,
-                "quantity",
-                format!("{} does not fit a decimal in {unit}", e.quantity),
-            )
-            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
-            problems.push(BatchProblem { index: pos as usize - base, first: None, problem });
-            return None;
-        };
-        let mut text = [0u32; 5];
-        for (slot, field) in text.iter_mut().zip([&e.item, &e.from, &e.to, &e.via, &e.region]) {
-            if let Some(t) = field {
-                *slot = symbols.intern(t);
-            }
-        }
-        let (date, last) = (e.date, e.date().last_day());
-        let exchange = e.extra.as_ref().and_then(|x| x.exchange.as_ref()).map_or(0, |t| symbols.intern(t));
-        Some(Row {
-            exchange,
-            canon,
-            date,
-            last,
-            month: date.year() * 12 + date.month0() as i32,
-            pos,
-            text,
-            kind: e.kind().index() as u8,
-            category: e.category().map_or(0, |c| c.index() as u8 + 1),
-            dim: e.quantity.dimension().index() as u8,
-        })
-    };
-    // A large first batch out of date order: count the days first, then put each row straight
-    // into its place, which spares sorting the rows afterwards.
-    let n = store.len - base;
-    let dates = || entries().map(|(e, _)| e.date);
-    let span = if rows.is_empty() && n >= PARALLEL_BATCH {
-        // One pass for the first and last day, and whether they come in order already.
-        let mut it = dates();
-        let first = it.next();
-        let (lo, hi, sorted, _) = it.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
-            (lo.min(Some(d)), hi.max(Some(d)), sorted && prev.is_none_or(|p| p <= d), Some(d))
-        });
-        match (lo, hi) {
-            (Some(lo), Some(hi)) if !sorted => {
-                Some((lo, (hi - lo).num_days() as usize + 1)).filter(|&(_, span)| span <= n.saturating_mul(4))
-            }
-            _ => None,
-        }
-    } else {
-        None
-    };
-    if let Some((min, span)) = span {
-        let day = |d: NaiveDate| (d - min).num_days() as usize;
-        let mut next = vec![0usize; span + 1];
-        for d in dates() {
-            next[day(d) + 1] += 1;
-        }
-        for i in 1..next.len() {
-            next[i] += next[i - 1];
-        }
-        let placeholder = Row {
-            canon: Decimal::ZERO,
-            date: min,
-            last: min,
-            month: 0,
-            pos: 0,
-            text: [0; 5],
-            exchange: 0,
-            kind: 0,
-            category: 0,
-            dim: 0,
-        };
-        rows.resize(n, placeholder);
-        for (e, pos) in entries() {
-            if let Some(row) = make(e, pos, &mut problems) {
-                let slot = &mut next[day(row.date)];
-                rows[*slot] = row;
-                *slot += 1;
-            }
-        }
-        return (problems, true);
-    }
-    let mut in_order = true;
-    let mut last = rows.last().map(|r| r.date);
-    rows.reserve(n);
-    for (e, pos) in entries() {
-        if let Some(row) = make(e, pos, &mut problems) {
-            if last.is_some_and(|l| row.date < l) {
-                in_order = false;
-            }
-            last = Some(row.date);
-            rows.push(row);
-        }
-    }
-    (problems, in_order)
-}
-
-/// Adds the ids of the entries in `segments[from..]`, or reports those already taken.
-fn check_ids(ids: &mut Ids, store: &Store, from: usize, base: usize) -> Vec<BatchProblem> {
-    let id_of = |p: u32| store.get(p).map(Entry::id);
-    let hashes: Vec<(u64, u32)> =
-        store.segments[from..].iter().flatten().zip(base as u32..).map(|(e, pos)| (ids.hash(e.id()), pos)).collect();
-    let Err(taken) = ids.add(id_of, hashes) else { return Vec::new() };
-    taken
-        .into_iter()
-        .map(|(pos, first)| {
-            let id = id_of(pos).unwrap_or("");
-            let position = Position::new().with_id(id, RecordKind::Entry);
-            let (msg, first) = if first as usize >= base {
-                let n = first as usize - base;
-                (format!("is used twice in the batch (first by entry {} of the batch)", n + 1), Some(n))
-            } else {
-                ("is already in the ledger".to_string(), None)
-            };
-            BatchProblem { index: pos as usize - base, first, problem: duplicate(id, &msg, &position) }
-        })
-        .collect()
-}
-
 /// The longest an exchange lasts: its latest entry is at most this many days after its earliest.
 pub(crate) const EXCHANGE_DAYS: i64 = 7;
 
-/// Checks one exchange: the entries at positions `old` (in the ledger, valid together) and `new`
-/// (the batch, from position `base`). Problems go to entries of the batch, naming the others.
-fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<BatchProblem> {
-    let entry = |p: u32| store.get(p);
-    let members: Vec<(u32, &Entry, bool)> = old
+/// Checks one exchange: the entries at rows `old` (in the ledger, valid together) and `new`
+/// (the batch, from row `base`). Problems go to entries of the batch, naming the others.
+fn check_exchange(ledger: &Ledger, old: &[u32], new: &[u32], base: usize) -> Vec<BatchProblem> {
+    let owned: Vec<(u32, Entry, bool)> = old
         .iter()
         .map(|&p| (p, false))
         .chain(new.iter().map(|&p| (p, true)))
-        .filter_map(|(p, is_new)| entry(p).map(|e| (p, e, is_new)))
+        .filter_map(|(p, is_new)| ledger.rows.get(p as usize).map(|r| (p, ledger.entry(r), is_new)))
         .collect();
+    let members: Vec<(u32, &Entry, bool)> = owned.iter().map(|(p, e, n)| (*p, e, *n)).collect();
     let Some(name) = members.first().and_then(|(_, e, _)| e.exchange()) else { return Vec::new() };
     // The other entries, by id: a few, then how many more (a large exchange with many problems must
     // not cost the square of its size).
@@ -770,7 +1255,7 @@ fn check_exchange(store: &Store, old: &[u32], new: &[u32], base: usize) -> Vec<B
         }
     };
     let problem = |p: u32, e: &Entry, field: &str, message: String| BatchProblem {
-        index: p as usize - base,
+        index: ledger.rows.get(p as usize).map_or(0, |r| r.pos as usize).saturating_sub(base),
         first: None,
         problem: Problem::new(ProblemKind::Inconsistent, field, message)
             .at(Position::new().with_id(e.id(), RecordKind::Entry)),
@@ -878,45 +1363,51 @@ fn duplicate(id: &str, what: &str, position: &Position) -> Problem {
         .at(position.clone())
 }
 
-/// A stable counting sort by day, done in place: rows of one day keep their relative order, which
-/// is insertion order because earlier batches are already sorted and come first. Sorting in place
-/// (following the permutation's cycles) keeps a second array of rows out of memory.
-fn sort_rows_by_date(rows: &mut [Row]) {
-    let (Some(min), Some(max)) = (rows.iter().map(|r| r.date).min(), rows.iter().map(|r| r.date).max()) else {
-        return;
+/// A stable counting sort by first day, done in place: rows of one day keep their relative order,
+/// which is insertion order because earlier batches are already sorted and come first. Sorting in
+/// place (following the permutation's cycles) keeps a second array of rows out of memory. Gives
+/// where each row went, so that the indices kept elsewhere can follow.
+fn sort_rows_by_date(rows: &mut [Row]) -> Vec<u32> {
+    let (Some(min), Some(max)) = (rows.iter().map(|r| r.first).min(), rows.iter().map(|r| r.first).max()) else {
+        return Vec::new();
     };
-    let span = (max - min).num_days() as usize + 1;
+    let span = (i64::from(max) - i64::from(min)) as usize + 1;
+    let mut dest: Vec<u32> = vec![0; rows.len()];
     if span > rows.len().saturating_mul(4).max(1024) {
-        rows.sort_by_key(|r| (r.date, r.pos));
-        return;
-    }
-    let day = |r: &Row| (r.date - min).num_days() as usize;
-    let mut next = vec![0usize; span + 1];
-    for r in rows.iter() {
-        next[day(r) + 1] += 1;
-    }
-    for i in 1..next.len() {
-        next[i] += next[i - 1];
-    }
-    // dest[i]: where row i goes.
-    let mut dest: Vec<u32> = Vec::with_capacity(rows.len());
-    for r in rows.iter() {
-        let d = day(r);
-        dest.push(next[d] as u32);
-        next[d] += 1;
-    }
-    for i in 0..rows.len() {
-        while dest[i] as usize != i {
-            let j = dest[i] as usize;
-            rows.swap(i, j);
-            dest.swap(i, j);
+        let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+        order.sort_by_key(|&i| rows.get(i as usize).map(|r| (r.first, r.pos)));
+        for (new, &old) in (0u32..).zip(&order) {
+            dest[old as usize] = new;
+        }
+    } else {
+        let day = |r: &Row| (i64::from(r.first) - i64::from(min)) as usize;
+        let mut next = vec![0usize; span + 1];
+        for r in rows.iter() {
+            next[day(r) + 1] += 1;
+        }
+        for i in 1..next.len() {
+            next[i] += next[i - 1];
+        }
+        for (r, d) in rows.iter().zip(dest.iter_mut()) {
+            let slot = &mut next[day(r)];
+            *d = *slot as u32;
+            *slot += 1;
         }
     }
+    let mut to = dest.clone();
+    for i in 0..rows.len() {
+        while to[i] as usize != i {
+            let j = to[i] as usize;
+            rows.swap(i, j);
+            to.swap(i, j);
+        }
+    }
+    dest
 }
 
 /// The dimension of a row.
 pub(crate) fn row_dimension(r: &Row) -> Dimension {
-    Dimension::ALL[r.dim as usize]
+    r.unit().dimension()
 }
 
 #[cfg(test)]
@@ -929,13 +1420,67 @@ mod tests {
     }
 
     #[test]
+    fn row_batches_are_adopted_with_their_symbols_ids_and_positions() {
+        let batch = |entries: &[Entry]| {
+            let mut b = RowBatch::default();
+            for e in entries {
+                b.push(e);
+            }
+            b
+        };
+        let x = Entry::detainee_transfer("2021-02-10".parse().unwrap(), "5 persons".parse().unwrap())
+            .id("q7")
+            .from("AZE")
+            .to("ARM")
+            .exchange("x")
+            .note("n")
+            .build()
+            .unwrap();
+        let first = [cargo("p1", "2021-03-01", "1 t"), cargo("long id, not a number", "2021-03-02", "12345678901.5 t")];
+        let second = [x.clone(), cargo("p1", "2021-01-01", "2 t")];
+        let mut l = Ledger::new();
+        let err = l.insert_row_batches(vec![batch(&first), batch(&second)]).err().unwrap();
+        assert_eq!(err.len(), 1);
+        assert_eq!((err[0].index, err[0].first), (3, Some(0)), "positions count across the batches");
+        assert!(l.is_empty() && l.big.is_empty() && l.sparse.is_empty());
+        let second = [x, cargo("p2", "2021-01-01", "2 t")];
+        l.insert_row_batches(vec![batch(&first), batch(&second)]).map_err(|_| "refused").unwrap();
+        let all: Vec<Entry> = first.iter().chain(&second).cloned().collect();
+        assert_eq!(l.iter_inserted().collect::<Vec<_>>(), all);
+        for e in &all {
+            assert_eq!(l.get(e.id()).as_ref(), Some(e));
+        }
+        let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
+        assert_eq!(ids, ["p2", "q7", "p1", "long id, not a number"]);
+        assert_eq!(l.exchange("x").unwrap().map(|x| x.entries().len()), Some(1));
+    }
+
+    #[test]
+    fn rows_stay_small() {
+        assert_eq!(std::mem::size_of::<Row>(), 52);
+    }
+
+    #[test]
+    fn ids_code_to_a_number_or_the_arena_and_back() {
+        let mut store = IdStore::default();
+        for id in
+            ["e1", "e0", "0", "e007", "x", "", "entries.csv:12", "n1099511627775", "n1099511627776", "é9", "a b 3"]
+        {
+            let code = store.encode(id);
+            assert_eq!(store.decode(code), id);
+        }
+        assert!(store.encode("e42") & NUMERIC != 0);
+        assert!(store.encode("e042") & NUMERIC == 0, "leading zeros go to the arena");
+    }
+
+    #[test]
     fn keeps_date_order_across_batches() {
         let mut l = Ledger::new();
         l.insert_all([cargo("b", "2021-02-01", "1 t"), cargo("a", "2021-01-01", "1 t")]).unwrap();
         l.insert_all([cargo("c", "2021-01-15", "1 t"), cargo("d", "2021-01-01", "1 t")]).unwrap();
-        let ids: Vec<&str> = l.iter().map(|e| e.id()).collect();
+        let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
         assert_eq!(ids, ["a", "d", "c", "b"]);
-        let inserted: Vec<&str> = l.iter_inserted().map(|e| e.id()).collect();
+        let inserted: Vec<String> = l.iter_inserted().map(|e| e.id().to_string()).collect();
         assert_eq!(inserted, ["b", "a", "c", "d"]);
     }
 
@@ -943,7 +1488,7 @@ mod tests {
     fn wide_date_spans_sort_too() {
         let mut l = Ledger::new();
         l.insert_all([cargo("late", "2900-01-01", "1 t"), cargo("early", "1900-01-01", "1 t")]).unwrap();
-        let ids: Vec<&str> = l.iter().map(|e| e.id()).collect();
+        let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
         assert_eq!(ids, ["early", "late"]);
     }
 
@@ -968,19 +1513,38 @@ mod tests {
         assert!(l.get("a").is_some());
     }
 
+    /// Ids by position, hashed with `keys`, or all with `hash`.
+    struct Names {
+        names: Vec<String>,
+        keys: Option<RandomState>,
+        hash: u64,
+    }
+
+    impl IdOf for Names {
+        fn id_of(&self, p: u32) -> Option<String> {
+            self.names.get(p as usize).cloned()
+        }
+
+        fn hash_at(&self, p: u32) -> u64 {
+            match (&self.keys, self.names.get(p as usize)) {
+                (Some(k), Some(n)) => k.hash_one(n.as_str()),
+                _ => self.hash,
+            }
+        }
+    }
+
     #[test]
     fn ids_whose_hashes_collide_are_kept_apart() {
         let mut ids = Ids::default();
-        let names = ["x", "y", "y", "z"];
-        let id_of = |p: u32| names.get(p as usize).copied();
         // As if "x", "y" and "z" had one 64-bit hash.
         let h = ids.hash("x");
-        assert_eq!(ids.add(id_of, vec![(h, 0), (h, 1)]), Ok(()));
-        assert_eq!(ids.get(id_of, "x"), Some(0));
+        let id_of = Names { names: vec!["x".into(), "y".into(), "y".into(), "z".into()], keys: None, hash: h };
+        assert_eq!(ids.add(&id_of, vec![(h, 0), (h, 1)]), Ok(()));
+        assert_eq!(ids.get(&id_of, "x"), Some(0));
         assert_eq!(ids.collisions.get("y"), Some(&1), "y goes to the collision map");
-        assert_eq!(ids.add(id_of, vec![(h, 3), (h, 2)]), Err(vec![(2, 1)]), "the second y is taken; nothing changes");
+        assert_eq!(ids.add(&id_of, vec![(h, 3), (h, 2)]), Err(vec![(2, 1)]), "the second y is taken; nothing changes");
         assert_eq!(ids.collisions.get("z"), None);
-        assert_eq!(ids.add(id_of, vec![(h, 3)]), Ok(()));
+        assert_eq!(ids.add(&id_of, vec![(h, 3)]), Ok(()));
         assert_eq!(ids.collisions.get("z"), Some(&3));
     }
 
@@ -1004,18 +1568,18 @@ mod tests {
     #[test]
     fn many_small_batches_merge_into_the_sorted_ids() {
         let names: Vec<String> = (0..10_000).map(|i| format!("e{i}")).collect();
-        let id_of = |p: u32| names.get(p as usize).map(String::as_str);
         let mut ids = Ids::default();
+        let id_of = Names { names: names.clone(), keys: Some(ids.keys.clone()), hash: 0 };
         for (i, n) in names.iter().enumerate() {
             let h = ids.hash(n);
-            assert_eq!(ids.add(id_of, vec![(h, i as u32)]), Ok(()));
+            assert_eq!(ids.add(&id_of, vec![(h, i as u32)]), Ok(()));
         }
         assert!(ids.sorted.len() > 5000, "merged {} of 10000", ids.sorted.len());
         for (i, n) in names.iter().enumerate() {
-            assert_eq!(ids.get(id_of, n), Some(i as u32));
+            assert_eq!(ids.get(&id_of, n), Some(i as u32));
         }
         let h = ids.hash("e42");
-        assert_eq!(ids.add(id_of, vec![(h, 42)]), Err(vec![(42, 42)]));
+        assert_eq!(ids.add(&id_of, vec![(h, 42)]), Err(vec![(42, 42)]));
     }
 
     #[test]
@@ -1026,7 +1590,7 @@ mod tests {
             .unwrap();
         l.insert(cargo("c", "2021-02-01", "3 t")).unwrap();
         assert_eq!(l.get("b").unwrap().quantity().to_string(), "2 t");
-        let ids: Vec<&str> = l.iter().map(|e| e.id()).collect();
+        let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
         assert_eq!(ids, ["b", "c", "a"]);
         let err = l.insert_segments(vec![vec![cargo("d", "2021-01-01", "1 t")], vec![cargo("d", "2021-01-01", "1 t")]]);
         let problems = err.err().unwrap();

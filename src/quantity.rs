@@ -231,7 +231,7 @@ impl Unit {
     }
 
     /// The power of ten that converts this unit to its dimension's canonical unit.
-    fn exponent(self) -> i32 {
+    pub(crate) fn exponent(self) -> i32 {
         match self {
             Unit::Kilogram | Unit::Metre => -3,
             Unit::SquareMetre => -4,

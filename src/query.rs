@@ -255,10 +255,10 @@ impl Compiled {
             && self.text.iter().zip(r.text.iter()).all(|(w, h)| *w == 0 || w == h);
         if !fields {
             Coverage::None
-        } else if r.date == r.last {
-            if self.period.contains(r.date) { Coverage::Sure } else { Coverage::None }
+        } else if r.is_day() {
+            if self.period.contains(r.date()) { Coverage::Sure } else { Coverage::None }
         } else {
-            self.period.coverage(r.date, r.last)
+            self.period.coverage(r.date(), r.last())
         }
     }
 
@@ -271,10 +271,16 @@ impl Compiled {
     /// The rows whose dates may meet the period (rows are in order of their first day, and none spans
     /// more than `max_span` days past it), before the other filters.
     pub(crate) fn candidate_rows<'a>(&self, rows: &'a [Row], max_span: u32) -> &'a [Row] {
+        rows.get(self.candidate_range(rows, max_span)).unwrap_or(&[])
+    }
+
+    /// The indices of [`Compiled::candidate_rows`].
+    pub(crate) fn candidate_range(&self, rows: &[Row], max_span: u32) -> std::ops::Range<usize> {
         let back = |s: NaiveDate| s.checked_sub_days(chrono::Days::new(u64::from(max_span))).unwrap_or(NaiveDate::MIN);
-        let lo = self.period.start().map_or(0, |s| rows.partition_point(|r| r.date < back(s)));
-        let hi = self.period.end().map_or(rows.len(), |e| rows.partition_point(|r| r.date <= e));
-        rows.get(lo..hi.max(lo)).unwrap_or(&[])
+        let days = |d: NaiveDate| d.num_days_from_ce();
+        let lo = self.period.start().map_or(0, |s| rows.partition_point(|r| r.days().0 < days(back(s))));
+        let hi = self.period.end().map_or(rows.len(), |e| rows.partition_point(|r| r.days().0 <= days(e)));
+        lo..hi.max(lo)
     }
 }
 
@@ -371,7 +377,7 @@ impl Key {
 
     /// The symbol-level value of this key for a row.
     #[inline]
-    fn code(self, r: &Row) -> u32 {
+    fn code(self, r: &Row, exchange: u32) -> u32 {
         match self {
             Key::Kind => u32::from(r.kind),
             Key::Category => u32::from(r.category),
@@ -380,26 +386,31 @@ impl Key {
             Key::To => r.text[2],
             Key::Via => r.text[3],
             Key::Region => r.text[4],
-            Key::Month => r.month as u32,
-            Key::Quarter => (r.month.div_euclid(3)) as u32,
-            Key::Year => r.month.div_euclid(12) as u32,
-            Key::Exchange => r.exchange,
+            Key::Month => r.month() as u32,
+            Key::Quarter => (r.month().div_euclid(3)) as u32,
+            Key::Year => r.month().div_euclid(12) as u32,
+            Key::Exchange => exchange,
         }
     }
 
     /// True when a time key's bucket cannot hold the row's whole date.
     #[inline]
     fn splits(self, r: &Row) -> bool {
-        if r.date == r.last {
+        if r.is_day() {
             return false;
         }
-        let last = r.last.year() * 12 + r.last.month0() as i32;
+        let (l, month) = (r.last(), r.month());
+        let last = l.year() * 12 + l.month0() as i32;
         match self {
-            Key::Month => last != r.month,
-            Key::Quarter => last.div_euclid(3) != r.month.div_euclid(3),
-            Key::Year => last.div_euclid(12) != r.month.div_euclid(12),
+            Key::Month => last != month,
+            Key::Quarter => last.div_euclid(3) != month.div_euclid(3),
+            Key::Year => last.div_euclid(12) != month.div_euclid(12),
             _ => false,
         }
+    }
+
+    fn values(keys: &[Key], e: &Entry) -> Vec<KeyValue> {
+        keys.iter().map(|k| k.value(e)).collect()
     }
 
     pub(crate) fn value(self, e: &Entry) -> KeyValue {
@@ -708,11 +719,40 @@ impl fmt::Display for KeyValue {
 /// assert_eq!(json["entries"][1]["date"], "2021-02-10");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Group<'a> {
     key: Vec<KeyValue>,
     totals: Totals,
-    entries: Vec<&'a Entry>,
+    ledger: &'a Ledger,
+    /// The group's rows (indices in the ledger's rows), in date order.
+    rows: Vec<u32>,
+}
+
+impl fmt::Debug for Group<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Group")
+            .field("key", &self.key)
+            .field("totals", &self.totals)
+            .field("entries", &self.entries())
+            .finish()
+    }
+}
+
+/// Groups are equal when their keys, totals and entries are (of one ledger or two).
+impl PartialEq for Group<'_> {
+    fn eq(&self, other: &Group<'_>) -> bool {
+        self.key == other.key && self.totals == other.totals && self.entries() == other.entries()
+    }
+}
+
+impl Eq for Group<'_> {}
+
+impl std::hash::Hash for Group<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key.hash(state);
+        self.totals.hash(state);
+        self.entries().hash(state);
+    }
 }
 
 impl<'a> Group<'a> {
@@ -728,10 +768,35 @@ impl<'a> Group<'a> {
         &self.totals
     }
 
-    /// The entries that make up the totals, in date order.
+    /// The entries that make up the totals, in date order, built from the ledger's compact form
+    /// (a group keeps only where they are).
     #[must_use]
-    pub fn entries(&self) -> &[&'a Entry] {
-        &self.entries
+    pub fn entries(&self) -> Vec<Entry> {
+        self.rows.iter().map(|&i| self.ledger.entry_at(i)).collect()
+    }
+
+    /// The earliest entry of the group (by first day).
+    #[must_use]
+    pub fn first(&self) -> Option<Entry> {
+        self.rows.first().map(|&i| self.ledger.entry_at(i))
+    }
+
+    /// The entry of the group that comes last in date order.
+    #[must_use]
+    pub fn last(&self) -> Option<Entry> {
+        self.rows.last().map(|&i| self.ledger.entry_at(i))
+    }
+
+    /// The number of entries that make up the totals.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when no entry makes up the totals (never for a group [`Ledger::group`] gives).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
     }
 
     /// The number of distinct exchanges among the group's entries (`report --count`).
@@ -756,7 +821,13 @@ impl<'a> Group<'a> {
     /// ```
     #[must_use]
     pub fn exchanges(&self) -> usize {
-        let mut ids: Vec<&str> = self.entries.iter().filter_map(|e| e.exchange()).collect();
+        let mut ids: Vec<u32> = self
+            .rows
+            .iter()
+            .filter_map(|&i| self.ledger.rows().get(i as usize))
+            .map(|r| self.ledger.exchange_of(r))
+            .filter(|&x| x != 0)
+            .collect();
         ids.sort_unstable();
         ids.dedup();
         ids.len()
@@ -960,12 +1031,10 @@ type GroupCode = [u64; 6];
 
 impl Ledger {
     /// The entries surely or possibly in `scope` (see [`Scope::may_match`]), in date order.
-    pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Entry> + 'a {
+    pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = Entry> + 'a {
         let compiled = scope.compile(self);
         let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows(), self.max_span()));
-        rows.iter()
-            .filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None))
-            .map(|r| self.entry_at(r.pos))
+        rows.iter().filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None)).map(|r| self.entry(r))
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.
@@ -1001,8 +1070,8 @@ impl Ledger {
         if let Some(c) = scope.compile(self) {
             for r in c.candidate_rows(self.rows(), self.max_span()) {
                 match c.coverage(r) {
-                    Coverage::Sure => totals.add_canonical(row_dimension(r), r.canon),
-                    Coverage::Possible => totals.add_possible(row_dimension(r), r.canon),
+                    Coverage::Sure => totals.add_canonical(row_dimension(r), self.canon(r)),
+                    Coverage::Possible => totals.add_possible(row_dimension(r), self.canon(r)),
                     Coverage::None => {}
                 }
             }
@@ -1040,17 +1109,19 @@ impl Ledger {
         // Entries whose dates span more than one bucket of a time key, grouped by their key values.
         let mut spanning: FxHashMap<Vec<KeyValue>, usize> = FxHashMap::default();
         let mut groups: Vec<Group<'a>> = Vec::new();
-        for r in c.candidate_rows(self.rows(), self.max_span()) {
+        let range = c.candidate_range(self.rows(), self.max_span());
+        let first = range.start as u32;
+        for (r, i) in self.rows().get(range).unwrap_or(&[]).iter().zip(first..) {
             let coverage = c.coverage(r);
             if coverage == Coverage::None {
                 continue;
             }
             let mut new_group = |key: Vec<KeyValue>| {
-                groups.push(Group { key, totals: Totals::new(), entries: Vec::new() });
+                groups.push(Group { key, totals: Totals::new(), ledger: self, rows: Vec::new() });
                 groups.len() - 1
             };
             let g = if keys.iter().any(|k| k.splits(r)) {
-                let key: Vec<KeyValue> = keys.iter().map(|k| k.value(self.entry_at(r.pos))).collect();
+                let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&self.entry(r))).collect();
                 match spanning.get(&key) {
                     Some(&g) => g,
                     None => {
@@ -1060,18 +1131,16 @@ impl Ledger {
                     }
                 }
             } else {
-                let code = group_code(keys, r);
-                *index
-                    .entry(code)
-                    .or_insert_with(|| new_group(keys.iter().map(|k| k.value(self.entry_at(r.pos))).collect()))
+                let code = group_code(self, keys, r);
+                *index.entry(code).or_insert_with(|| new_group(Key::values(keys, &self.entry(r))))
             };
             let group = &mut groups[g];
             if coverage == Coverage::Sure {
-                group.totals.add_canonical(row_dimension(r), r.canon);
+                group.totals.add_canonical(row_dimension(r), self.canon(r));
             } else {
-                group.totals.add_possible(row_dimension(r), r.canon);
+                group.totals.add_possible(row_dimension(r), self.canon(r));
             }
-            group.entries.push(self.entry_at(r.pos));
+            group.rows.push(i);
         }
         groups.sort_by(|a, b| a.key.cmp(&b.key));
         Ok(groups)
@@ -1118,23 +1187,23 @@ impl Ledger {
         }
         let groups = self.group(scope, keys)?;
         // Each group's entries are in order of their first day.
-        let firsts = groups.iter().filter_map(|g| g.entries.first().map(|e| e.date().first_day()));
-        let lasts = groups.iter().flat_map(|g| g.entries.iter().map(|e| e.date().last_day()));
+        let rows = self.rows();
+        let row = |i: &u32| rows.get(*i as usize);
+        let firsts = groups.iter().filter_map(|g| g.rows.first().and_then(row).map(Row::date));
+        let lasts = groups.iter().flat_map(|g| g.rows.iter().filter_map(row).map(Row::last));
         let (Some(first), Some(last)) = (firsts.min(), lasts.max()) else { return Ok(Vec::new()) };
         let start = scope.period.start().unwrap_or(first);
         let end = scope.period.end().unwrap_or(last);
         let span = (step_end(start, step), step_end(end, step));
         // One line, each entry counted from the day `day` gives.
-        let line = |entries: &[&Entry], day: fn(&Entry) -> NaiveDate| {
-            let mut order: Vec<&Entry> = entries.to_vec();
-            order.sort_by_key(|e| day(e));
+        let line = |group: &[u32], day: fn(&Row) -> NaiveDate| {
+            let mut order: Vec<&Row> = group.iter().filter_map(row).collect();
+            order.sort_by_key(|r| day(r));
             let mut totals = Totals::new();
             let mut points: Vec<(NaiveDate, Totals)> = Vec::new();
-            for e in order {
-                // Entries in a ledger were checked to have a canonical form when inserted.
-                let canon = e.quantity().canonical_value().unwrap_or_default();
-                totals.add_canonical(e.quantity().dimension(), canon);
-                let at = step_end(day(e), step);
+            for r in order {
+                totals.add_canonical(row_dimension(r), self.canon(r));
+                let at = step_end(day(r), step);
                 match points.last_mut() {
                     Some((d, t)) if *d == at => *t = totals,
                     _ => points.push((at, totals)),
@@ -1145,9 +1214,9 @@ impl Ledger {
         let series = groups
             .into_iter()
             .map(|g| {
-                let points = line(&g.entries, |e| e.date().last_day());
-                let spanned = g.entries.iter().any(|e| e.date().as_day().is_none());
-                let upper = if spanned { line(&g.entries, |e| e.date().first_day()) } else { Vec::new() };
+                let points = line(&g.rows, Row::last);
+                let spanned = g.rows.iter().filter_map(row).any(|r| !r.is_day());
+                let upper = if spanned { line(&g.rows, Row::date) } else { Vec::new() };
                 let upper = if upper == points { Vec::new() } else { upper };
                 Series { key: g.key, span, points, upper }
             })
@@ -1164,11 +1233,12 @@ fn step_end(d: NaiveDate, step: Step) -> NaiveDate {
 }
 
 #[inline]
-fn group_code(keys: &[Key], r: &Row) -> GroupCode {
+fn group_code(ledger: &Ledger, keys: &[Key], r: &Row) -> GroupCode {
     // Two key codes to a word: hashing then reads whole words, as they were written.
     let mut code = [0u64; 6];
+    let exchange = if keys.contains(&Key::Exchange) { ledger.exchange_of(r) } else { 0 };
     for (i, k) in keys.iter().enumerate().take(12) {
-        code[i / 2] |= u64::from(k.code(r)) << (32 * (i % 2));
+        code[i / 2] |= u64::from(k.code(r, exchange)) << (32 * (i % 2));
     }
     code
 }
@@ -1199,7 +1269,7 @@ mod tests {
         assert_eq!(l.select(&Scope::all().period("2021-02".parse().unwrap())).count(), 2);
         assert_eq!(l.select(&Scope::all().kind(Kind::Returnees)).count(), 0);
         for e in l.iter() {
-            assert!(Scope::all().matches(e));
+            assert!(Scope::all().matches(&e));
         }
     }
 

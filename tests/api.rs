@@ -203,7 +203,7 @@ proptest! {
             let _ = serde_json::to_string(&v);
         }
         for e in &ledger {
-            let _ = serde_json::to_string(e);
+            let _ = serde_json::to_string(&e);
         }
     }
 }

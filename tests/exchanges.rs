@@ -256,7 +256,8 @@ fn reports_count_distinct_exchanges_with_every_qualifier() {
     let v = l.verify(&reports).unwrap();
     let o = v.outcome("n").unwrap();
     assert_eq!(o.ledger_quantity().to_string(), "3 exchanges");
-    let ids: Vec<&str> = v.entries(o).iter().map(|e| e.id()).collect();
+    let entries = v.entries(o);
+    let ids: Vec<&str> = entries.iter().map(|e| e.id()).collect();
     // The entries behind the count: those in scope that belong to an exchange (not x3's maps, not
     // the transfer outside any exchange).
     assert_eq!(ids, ["a1", "a2", "b1", "b2", "c1"]);

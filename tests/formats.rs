@@ -139,8 +139,8 @@ fn the_seed_files_hold_the_ledger_of_the_example() {
     loader.read_path(root.join("examples/data/karabakh-2021/reports.csv"), Role::Reports);
     let (ledger, reports) = loader.finish().unwrap();
     let from_code = relief_ledger::Ledger::from_entries(data::entries().unwrap()).unwrap();
-    let files: Vec<&Entry> = ledger.iter_inserted().collect();
-    let code: Vec<&Entry> = from_code.iter_inserted().collect();
+    let files: Vec<Entry> = ledger.iter_inserted().collect();
+    let code: Vec<Entry> = from_code.iter_inserted().collect();
     assert_eq!(files, code);
     assert_eq!(reports, data::reports().unwrap());
     // Every row cites its source.

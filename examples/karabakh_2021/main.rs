@@ -82,7 +82,7 @@ fn run() -> Result<()> {
     if let Some(o) = verification.outcome("mfa-returned-arm") {
         println!("\nEntries behind the 105 returned to Armenia:");
         for e in verification.entries(o) {
-            println!("  {}", describe(e));
+            println!("  {}", describe(&e));
         }
     }
 

@@ -113,7 +113,7 @@ fn read_two(files: [(&[u8], Format, Role); 2], keys: &[Key], step: Step) {
         loader.read(bytes, &name(stem, format), format, role);
     }
     let Ok((ledger, reports)) = loader.finish() else { return };
-    let doc = Document { entries: ledger.iter().cloned().collect(), reports };
+    let doc = Document { entries: ledger.iter().collect(), reports };
     round_trip(&doc);
     ledger_ops(&ledger, &doc.reports, keys, step);
 }

@@ -356,7 +356,7 @@ impl Ledger {
         let mut findings = Vec::new();
         contradictions(&figs, &mut findings);
         parts_exceed_whole(&figs, &mut findings);
-        let any_fill = self.iter_inserted().any(|e| e.unattributed().is_some());
+        let any_fill = self.rows().iter().any(|r| self.is_fill(r));
         // One pass over the rows for both rules over every entry; then, on a large ledger, the
         // two side by side (the hash sort of duplicates, the medians and messages of outliers).
         let scan = EntryRows::scan(self, any_fill);

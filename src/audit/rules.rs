@@ -275,12 +275,12 @@ impl<'a> EntryRows<'a> {
         // The group of the previous row, since rows of one group tend to come in runs.
         let mut last: Option<((u8, u8, u8), usize)> = None;
         for (i, r) in (0u32..).zip(rows) {
-            if any_fill && ledger.entry_at(r.pos).unattributed().is_some() {
+            if any_fill && ledger.is_fill(r) {
                 continue;
             }
-            let day = |d: &NaiveDate| chrono::Datelike::num_days_from_ce(d);
-            events.push((event_hash(r), i, day(&r.date), day(&r.last)));
-            let key = (r.kind, r.category, r.dim);
+            let (first_day, last_day) = r.days();
+            events.push((event_hash(ledger, r), i, first_day, last_day));
+            let key = (r.kind, r.category, r.dim());
             let g = match last {
                 Some((k, g)) if k == key => g,
                 _ => *group_of.entry(key).or_insert_with(|| {
@@ -290,14 +290,14 @@ impl<'a> EntryRows<'a> {
             };
             last = Some((key, g));
             if let Some((_, values)) = groups.get_mut(g) {
-                values.push((r.canon, r.pos));
+                values.push((ledger.canon(r), i));
             }
         }
         EntryRows { rows, events, groups }
     }
 }
 
-/// The rows of one kind, category and dimension (as the rows number them): canonical figures and positions.
+/// The rows of one kind, category and dimension (as the rows number them): canonical figures and row indices.
 type Group = ((u8, u8, u8), Vec<(Decimal, u32)>);
 
 /// A row's event: the hash of its [`EventKey`], its index in the ledger's rows, and the first and
@@ -305,32 +305,32 @@ type Group = ((u8, u8, u8), Vec<(Decimal, u32)>);
 type Event = (u64, u32, i32, i32);
 
 /// The normalised canonical quantity of a row as (scale, mantissa): equal for equal quantities.
-fn quantity_key(r: &Row) -> (u32, i128) {
-    let q = r.canon.normalize();
+fn quantity_key(ledger: &Ledger, r: &Row) -> (u32, i128) {
+    let q = ledger.canon(r).normalize();
     (q.scale(), q.mantissa())
 }
 
 /// What makes two entries one event: kind, category, from, to, dimension and quantity.
 type EventKey = (u8, u8, u32, u32, u8, (u32, i128));
 
-fn event_key(r: &Row) -> EventKey {
-    (r.kind, r.category, r.text[1], r.text[2], r.dim, quantity_key(r))
+fn event_key(ledger: &Ledger, r: &Row) -> EventKey {
+    (r.kind, r.category, r.text[1], r.text[2], r.dim(), quantity_key(ledger, r))
 }
 
 /// True when two rows have one [`EventKey`] (decimals compare by value, whatever their scale).
-fn same_event(a: &Row, b: &Row) -> bool {
-    (a.kind, a.category, a.text[1], a.text[2], a.dim) == (b.kind, b.category, b.text[1], b.text[2], b.dim)
-        && a.canon == b.canon
+fn same_event(ledger: &Ledger, a: &Row, b: &Row) -> bool {
+    (a.kind, a.category, a.text[1], a.text[2], a.dim()) == (b.kind, b.category, b.text[1], b.text[2], b.dim())
+        && ledger.canon(a) == ledger.canon(b)
 }
 
 /// A hash of a row's [`EventKey`]: rows of one key share it. The keys are numbers of our own
 /// making and quantities from files; a file that makes keys share a hash only costs a sort of the
 /// rows that do (see [`duplicates`]).
-fn event_hash(r: &Row) -> u64 {
+fn event_hash(ledger: &Ledger, r: &Row) -> u64 {
     use std::hash::Hasher;
-    let (scale, m) = quantity_key(r);
+    let (scale, m) = quantity_key(ledger, r);
     let mut h = crate::hash::FxHasher::default();
-    h.write_u64(u64::from(r.kind) | u64::from(r.category) << 8 | u64::from(r.dim) << 16 | u64::from(scale) << 24);
+    h.write_u64(u64::from(r.kind) | u64::from(r.category) << 8 | u64::from(r.dim()) << 16 | u64::from(scale) << 24);
     h.write_u64(u64::from(r.text[1]) | u64::from(r.text[2]) << 32);
     h.write_u64(m as u64);
     h.write_u64((m >> 64) as u64);
@@ -383,15 +383,15 @@ pub(super) fn duplicates(ledger: &Ledger, scan: &EntryRows<'_>, window: u32, out
         let one_key = run.iter().enumerate().all(|(i, e)| {
             let joins = i > 0 && near(reach, e, window);
             reach = if joins { reach.max(e.3) } else { e.3 };
-            !joins || run.get(i - 1).is_some_and(|p| same_event(row(p.1), row(e.1)))
+            !joins || run.get(i - 1).is_some_and(|p| same_event(ledger, row(p.1), row(e.1)))
         });
         if one_key {
             link(ledger, run, window, &row, &mut chain, out);
             continue;
         }
         let mut sorted = run.to_vec();
-        sorted.sort_by_cached_key(|e| (event_key(row(e.1)), e.1));
-        for same in sorted.chunk_by(|a, b| same_event(row(a.1), row(b.1))) {
+        sorted.sort_by_cached_key(|e| (event_key(ledger, row(e.1)), e.1));
+        for same in sorted.chunk_by(|a, b| same_event(ledger, row(a.1), row(b.1))) {
             link(ledger, same, window, &row, &mut chain, out);
         }
     }
@@ -412,7 +412,7 @@ fn link<'r>(
     for e in same {
         // Entries of one exchange are one occasion, recorded part by part: never one event twice.
         let one_exchange = |p: &u32| {
-            let (a, b) = (row(*p).exchange, row(e.1).exchange);
+            let (a, b) = (ledger.exchange_of(row(*p)), ledger.exchange_of(row(e.1)));
             a != 0 && a == b
         };
         if !chain.is_empty() && (!near(reach, e, window) || chain.last().is_some_and(one_exchange)) {
@@ -444,7 +444,7 @@ fn duplicate_group<'r>(
         return;
     }
     let (first, last) = (row(first), row(last));
-    let e = ledger.entry_at(first.pos);
+    let e = ledger.entry(first);
     let parties = format!("{} -> {}", e.from().unwrap_or("?"), e.to().unwrap_or("?"));
     let kind = match e.category() {
         Some(c) => format!("{} {c}", e.kind()),
@@ -453,11 +453,11 @@ fn duplicate_group<'r>(
     let message = format!(
         "{} entries of {kind} {parties}, {} each, dated {}..{} (at most {window} days apart): probably one event reported twice",
         chain.len(),
-        figure(first.canon, e.quantity().dimension()),
-        first.date,
-        chain.iter().map(|&k| row(k).last).max().unwrap_or(last.date)
+        figure(ledger.canon(first), e.quantity().dimension()),
+        first.date(),
+        chain.iter().map(|&k| row(k).last()).max().unwrap_or(last.date())
     );
-    let ids = chain.iter().map(|&k| ledger.entry_at(row(k).pos).id().to_string()).collect();
+    let ids = chain.iter().map(|&k| ledger.entry(row(k)).id().to_string()).collect();
     out.push(Finding::new(Code::DuplicateEvent, message, ids, Vec::new()));
 }
 
@@ -493,7 +493,7 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                     continue;
                 }
                 let v = e.quantity().canonical_value();
-                if scope.matches(e) {
+                if scope.matches(&e) {
                     sum = sum.and_then(|s| v.and_then(|v| s.checked_add(v)));
                 }
                 maybe = maybe.and_then(|s| v.and_then(|v| s.checked_add(v)));
@@ -661,11 +661,8 @@ pub(super) fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut 
 
 /// `no-source`: one finding for the entries, one for the reports.
 pub(super) fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
-    let entries: Vec<String> = ledger
-        .iter_inserted()
-        .filter(|e| e.source().is_none() && e.unattributed().is_none())
-        .map(|e| e.id().to_string())
-        .collect();
+    let entries: Vec<String> =
+        ledger.rows_inserted().filter(|r| !r.has_source() && !ledger.is_fill(r)).map(|r| ledger.id_of(r)).collect();
     if !entries.is_empty() {
         let message = format!(
             "{} without a source; add a source (outlet, title, url) to each",

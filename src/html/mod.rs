@@ -334,7 +334,7 @@ impl<'a> HtmlPage<'a> {
                  <th scope=\"col\">Source</th></tr></thead><tbody>",
                 esc(o.report_id())
             );
-            for e in entries.iter().copied().chain(own_fill).take(self.entries_shown) {
+            for e in entries.iter().chain(own_fill).take(self.entries_shown) {
                 entry_row(h, e, Some(unit), None);
             }
             h.push_str("</tbody></table>");
@@ -486,7 +486,7 @@ impl<'a> HtmlPage<'a> {
                     if t.entries.len() >= self.entries_shown || t.entry_at.contains_key(id.as_str()) {
                         continue;
                     }
-                    let e = ledger.get(id).or_else(|| self.v.fills().iter().find(|e| e.id() == id));
+                    let e = ledger.get(id).or_else(|| self.v.fills().iter().find(|e| e.id() == id).cloned());
                     if let Some(e) = e {
                         t.entry_at.insert(id.clone(), t.entries.len());
                         t.entries.push(e);
@@ -594,7 +594,8 @@ impl fmt::Display for HtmlPage<'_> {
 struct Targets<'a> {
     reports: HashMap<String, usize>,
     entry_at: HashMap<String, usize>,
-    entries: Vec<&'a Entry>,
+    entries: Vec<Entry>,
+    _page: std::marker::PhantomData<&'a ()>,
 }
 
 /// A status as a badge: symbol and word, coloured.
@@ -641,7 +642,7 @@ fn running_line(ledger: &crate::ledger::Ledger, scope: &Scope, unit: Unit) -> Li
 }
 
 /// What an outcome's figure is made of, in its unit: dated events, fills of earlier reports, its own fill.
-fn parts(o: &Outcome, entries: &[&Entry], unit: Unit) -> Parts {
+fn parts(o: &Outcome, entries: &[Entry], unit: Unit) -> Parts {
     let dated = entries
         .iter()
         .filter(|e| e.unattributed().is_none())

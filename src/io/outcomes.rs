@@ -207,7 +207,7 @@ pub fn write_explanation(
     verification: &Verification<'_>,
     outcome: &Outcome,
 ) -> Result<(), Error> {
-    let entries: Vec<Entry> = verification.entries(outcome).into_iter().cloned().collect();
+    let entries: Vec<Entry> = verification.entries(outcome);
     let record = Record(outcome_fields(outcome));
     match format {
         Format::Csv => return crate::io::write(out, Format::Csv, &entries, &[]),

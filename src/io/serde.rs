@@ -159,7 +159,7 @@ impl Serialize for Group<'_> {
         let mut st = s.serialize_struct("Group", 3)?;
         st.serialize_field("key", self.key())?;
         st.serialize_field("totals", self.totals())?;
-        st.serialize_field("entries", self.entries())?;
+        st.serialize_field("entries", &self.entries())?;
         st.end()
     }
 }

@@ -411,7 +411,8 @@ impl Outcome {
 /// assert_eq!(v.difference(mod_).to_string(), "-1610"); // 490 t recorded, 2,100 t reported
 /// // The fill below, dated over December 2020 to June 2021, possibly counts too; even with it the
 /// // ledger holds less than about 2,100 t.
-/// let ids: Vec<&str> = v.entries(mod_).iter().map(|e| e.id()).collect();
+/// let entries = v.entries(mod_);
+/// let ids: Vec<&str> = entries.iter().map(|e| e.id()).collect();
 /// assert_eq!(ids, ["c1", "c2", "fill:mfa", "c3"]);
 /// assert_eq!(v.report(mod_).and_then(|r| r.source()), Some("MoD"));
 ///
@@ -516,8 +517,8 @@ impl<'a> Verification<'a> {
     /// entries, and unattributed entries of earlier fills. For a number of exchanges: the entries in
     /// the report's scope and period that belong to an exchange.
     #[must_use]
-    pub fn entries(&self, outcome: &Outcome) -> Vec<&Entry> {
-        let mut out: Vec<&Entry> = Vec::new();
+    pub fn entries(&self, outcome: &Outcome) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
         if let Some((shape, bucket, lo, hi)) = outcome.span.bucket {
             if let Some(b) = self.index.shapes.get(shape).and_then(|s| s.buckets.get(bucket)) {
                 let rows = self.ledger.rows();
@@ -527,15 +528,13 @@ impl<'a> Verification<'a> {
                         .unwrap_or(&[])
                         .iter()
                         .filter_map(|&i| rows.get(i as usize))
-                        .map(|r| self.ledger.entry_at(r.pos)),
+                        .map(|r| self.ledger.entry(r)),
                 );
             }
         }
         let rows = self.ledger.rows();
-        out.extend(
-            outcome.span.spans.iter().filter_map(|&i| rows.get(i as usize)).map(|r| self.ledger.entry_at(r.pos)),
-        );
-        out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)));
+        out.extend(outcome.span.spans.iter().filter_map(|&i| rows.get(i as usize)).map(|r| self.ledger.entry(r)));
+        out.extend(outcome.span.fills.iter().filter_map(|&i| self.fills.get(i)).cloned());
         out.extend(outcome.span.exchanges.iter().map(|&p| self.ledger.entry_at(p)));
         out.sort_by_key(|e| e.date());
         out
@@ -711,10 +710,15 @@ impl Verification<'_> {
             return start;
         }
         let dim = r.value.dimension();
-        let of_dim = |e: &&Entry| e.quantity().dimension() == dim;
+        let of_dim = |e: &Entry| e.quantity().dimension() == dim;
         let ledger = self.ledger.select(&r.scope).find(of_dim).map(|e| e.date().first_day());
-        let fills =
-            self.fills.iter().filter(|e| r.scope.may_match(e)).filter(of_dim).map(|e| e.date().first_day()).min();
+        let fills = self
+            .fills
+            .iter()
+            .filter(|e| r.scope.may_match(e))
+            .filter(|e| of_dim(e))
+            .map(|e| e.date().first_day())
+            .min();
         match (ledger, fills) {
             (Some(a), Some(b)) => a.min(b),
             (a, b) => a.or(b).unwrap_or_else(|| report_end(r)),
@@ -739,7 +743,7 @@ impl Verification<'_> {
         let mut sum = ExactSum::default();
         let mut maybe = ExactSum::default();
         let mut spans = Vec::new();
-        let bucket = self.index.lookup(i, &r.scope.period, self.ledger.rows(), &mut sum, &mut maybe, &mut spans);
+        let bucket = self.index.lookup(i, &r.scope.period, self.ledger, &mut sum, &mut maybe, &mut spans);
         let mut span = Span { bucket, spans, fills: Vec::new(), exchanges: Vec::new() };
         for (j, e) in self.fills.iter().enumerate() {
             if e.quantity().dimension() != dim {
@@ -998,7 +1002,7 @@ impl Index {
                 let handles: Vec<_> = shapes
                     .chunks(per_thread)
                     .map(|part| {
-                        s.spawn(move || part.iter().map(|&shape| ShapeIndex::build(shape, rows)).collect::<Vec<_>>())
+                        s.spawn(move || part.iter().map(|&shape| ShapeIndex::build(shape, ledger)).collect::<Vec<_>>())
                     })
                     .collect();
                 handles
@@ -1010,7 +1014,7 @@ impl Index {
                     .collect()
             });
         } else {
-            index.shapes = shapes.iter().map(|&shape| ShapeIndex::build(shape, rows)).collect();
+            index.shapes = shapes.iter().map(|&shape| ShapeIndex::build(shape, ledger)).collect();
         }
         index
     }
@@ -1020,7 +1024,7 @@ impl Index {
         &self,
         i: usize,
         period: &Period,
-        rows: &[Row],
+        ledger: &Ledger,
         sum: &mut ExactSum,
         maybe: &mut ExactSum,
         spans: &mut Vec<u32>,
@@ -1031,12 +1035,12 @@ impl Index {
         let b = shape.buckets.get(b_idx)?;
         let lo = period.start().map_or(0, |s| b.dates.partition_point(|d| *d < s));
         let hi = period.end().map_or(b.dates.len(), |e| b.dates.partition_point(|d| *d <= e)).max(lo);
-        b.add_range(lo, hi, rows, sum);
+        b.add_range(lo, hi, ledger, sum);
         for &ri in &b.spans {
-            let Some(r) = rows.get(ri as usize) else { continue };
-            match period.coverage(r.date, r.last) {
-                Coverage::Sure => sum.add(r.canon),
-                Coverage::Possible => maybe.add(r.canon),
+            let Some(r) = ledger.rows().get(ri as usize) else { continue };
+            match period.coverage(r.date(), r.last()) {
+                Coverage::Sure => sum.add(ledger.canon(r)),
+                Coverage::Possible => maybe.add(ledger.canon(r)),
                 Coverage::None => continue,
             }
             spans.push(ri);
@@ -1048,12 +1052,13 @@ impl Index {
 impl ShapeIndex {
     /// Buckets the rows by the fields of `shape`: first the bucket of each row, then each bucket
     /// filled at its final size, in date order, with its running sums.
-    fn build(shape: Shape, rows: &[Row]) -> ShapeIndex {
+    fn build(shape: Shape, ledger: &Ledger) -> ShapeIndex {
+        let rows = ledger.rows();
         let mut si = ShapeIndex::default();
         let mut of_row: Vec<u32> = Vec::with_capacity(rows.len());
         let mut sizes: Vec<usize> = Vec::new();
         for r in rows {
-            let k = key(shape, row_values(r), r.dim);
+            let k = key(shape, row_values(r), r.dim());
             let b = *si.by_key.entry(k).or_insert_with(|| {
                 sizes.push(0);
                 sizes.len() - 1
@@ -1064,7 +1069,7 @@ impl ShapeIndex {
         si.buckets = sizes.iter().map(|&n| Bucket::with_capacity(n)).collect();
         for (i, (r, &b)) in rows.iter().zip(&of_row).enumerate() {
             if let Some(bucket) = si.buckets.get_mut(b as usize) {
-                bucket.push(i as u32, r);
+                bucket.push(i as u32, r, ledger);
             }
         }
         si
@@ -1090,17 +1095,18 @@ impl Bucket {
     /// 128 bits (`6975788521879238501 t` and `0.0000000000000000000001 t` at 22 places), the bucket
     /// stops keeping them and [`Bucket::add_range`] adds its rows one by one.
     #[inline]
-    fn push(&mut self, index: u32, r: &Row) {
-        if r.date != r.last {
+    fn push(&mut self, index: u32, r: &Row, ledger: &Ledger) {
+        if !r.is_day() {
             self.spans.push(index);
             return;
         }
         self.rows.push(index);
-        self.dates.push(r.date);
+        self.dates.push(r.date());
         if self.overflow {
             return;
         }
-        let (m, s) = (r.canon.mantissa(), r.canon.scale());
+        let canon = ledger.canon(r);
+        let (m, s) = (canon.mantissa(), canon.scale());
         if s > self.scale {
             if !pow10(s - self.scale).is_some_and(|f| self.prefix.scale(f)) {
                 self.overflow = true;
@@ -1117,7 +1123,8 @@ impl Bucket {
 
     /// Adds rows `lo..hi` to `sum`: the difference of two prefix sums, or each row's exact figure when
     /// the prefix sums overflowed (a range of them may still fit a decimal though the whole bucket does not).
-    fn add_range(&self, lo: usize, hi: usize, rows: &[Row], sum: &mut ExactSum) {
+    fn add_range(&self, lo: usize, hi: usize, ledger: &Ledger, sum: &mut ExactSum) {
+        let rows = ledger.rows();
         if !self.overflow {
             if let Some(d) = self.prefix.get(hi).zip(self.prefix.get(lo)).and_then(|(h, l)| h.checked_sub(l)) {
                 sum.add_scaled(d, self.scale);
@@ -1126,7 +1133,7 @@ impl Bucket {
         }
         for &i in self.rows.get(lo..hi).unwrap_or(&[]) {
             match rows.get(i as usize) {
-                Some(r) => sum.add(r.canon),
+                Some(r) => sum.add(ledger.canon(r)),
                 None => sum.poison(),
             }
         }

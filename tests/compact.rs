@@ -1,0 +1,282 @@
+//! The compact ledger (issue 12, item 2): every field of an entry comes back from the compact
+//! form as it went in, entries come back in date order, and a ledger of generated entries holds
+//! at most 64 bytes an entry by its own accounting.
+
+use relief_ledger::rust_decimal::Decimal;
+use relief_ledger::{Category, Entry, Kind, Ledger, Quantity, Scope, Unit};
+
+fn day(s: &str) -> relief_ledger::chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+fn q(s: &str) -> Quantity {
+    s.parse().unwrap()
+}
+
+/// Entries that use every field, and every way the compact form can hold one: quantities beyond
+/// the 32-bit mantissa and at the largest scale, dates known to a month, a year or a range, the
+/// marks of fills, exchanges, mines, ids that are a prefix and a number or not, long texts.
+fn every_field() -> Vec<Entry> {
+    let long_text = "ü".repeat(300);
+    let long_id = format!("{}-{}", "id".repeat(100), 7);
+    vec![
+        // Seed statement: 1581 t of humanitarian cargo (../shared/seed).
+        Entry::cargo(day("2021-11-09"), q("1581 t"))
+            .id("c1")
+            .category(Category::Humanitarian)
+            .item("flour")
+            .from("RU-EMERCOM")
+            .to("NKR")
+            .via("RU-PKF")
+            .region("Stepanakert")
+            .source("MFA statement, 2021-11-09")
+            .note("about 1,581 t in the year")
+            .build()
+            .unwrap(),
+        // A mantissa beyond 32 bits, kept exactly with its scale.
+        Entry::cargo(day("2021-01-02"), q("12345678901.250 kg")).id("big-1").to("NKR").build().unwrap(),
+        // The largest scale a decimal has (28 places); its canonical form in t has no room left,
+        // so it stays in t.
+        Entry::cargo(day("2021-01-03"), q("0.0000000000000000000000000001 t")).id("tiny").to("NKR").build().unwrap(),
+        // A negative mantissa cannot occur (quantities are > 0); the largest 32-bit one can.
+        Entry::cargo(day("2021-01-04"), q("2147483647 kg")).id("i32-max").to("NKR").build().unwrap(),
+        Entry::cargo(day("2021-01-04"), q("2147483648 kg")).id("i32-max+1").to("NKR").build().unwrap(),
+        Entry::demining(day("2021-03-01"), q("2.5 km2"))
+            .id("0")
+            .category(Category::AreaCleared)
+            .from("HALO")
+            .build()
+            .unwrap(),
+        // Dated to a month, a year, a range.
+        Entry::returnees(day("2021-02-01"), q("53000 persons"))
+            .id("e007")
+            .date("2021-02".parse().unwrap())
+            .to("NKR")
+            .build()
+            .unwrap(),
+        Entry::returnees(day("2021-01-01"), q("1 persons"))
+            .id("123456789012345678901234567890")
+            .date("2021".parse().unwrap())
+            .to("ARM")
+            .build()
+            .unwrap(),
+        Entry::remains_transfer(day("2024-11-01"), q("563 persons"))
+            .id("rt-2024-11")
+            .date("2024-11-01..2024-11-10".parse().unwrap())
+            .from("RUS")
+            .to("UKR")
+            .build()
+            .unwrap(),
+        // An exchange both ways (public-figures.md: 2021-02-10, 1 to AZE and 5 to ARM), and maps
+        // with mines (AFP, 2021-06-12: 97,000 mines in Aghdam).
+        Entry::detainee_transfer(day("2021-02-10"), q("1 persons"))
+            .id("x-1")
+            .category(Category::Pow)
+            .from("ARM")
+            .to("AZE")
+            .exchange("x-2021-02-10")
+            .build()
+            .unwrap(),
+        Entry::detainee_transfer(day("2021-02-10"), q("5 persons"))
+            .id("x-2")
+            .from("AZE")
+            .to("ARM")
+            .exchange("x-2021-02-10")
+            .build()
+            .unwrap(),
+        Entry::minefield_maps(day("2021-06-12"), q("1 packages"))
+            .id("maps-1")
+            .from("ARM")
+            .to("AZE")
+            .region("Aghdam")
+            .mines(97_000)
+            .build()
+            .unwrap(),
+        // The unattributed remainder of a fill: no parties needed.
+        Entry::detainee_transfer(day("2021-11-09"), q("26 persons"))
+            .id("fill:r-105")
+            .to("ARM")
+            .unattributed("r-105")
+            .date("2021-03..2021-11".parse().unwrap())
+            .build()
+            .unwrap(),
+        // Long ids and texts; an id whose number is too large for the short form.
+        Entry::cargo(day("2021-05-26"), q("155 t"))
+            .id(long_id)
+            .item(long_text.clone())
+            .to(long_text.clone())
+            .source(long_text.clone())
+            .note(long_text)
+            .build()
+            .unwrap(),
+        Entry::cargo(day("2021-05-27"), q("1 t")).id("n99999999999999").to("NKR").build().unwrap(),
+        Entry::cargo(day("2021-05-28"), q("1 t")).id("n1099511627775").to("NKR").build().unwrap(),
+        Entry::cargo(day("2021-05-28"), q("1 t")).id("n1099511627776").to("NKR").build().unwrap(),
+        Entry::cargo(day("0001-01-01"), q("1 m3")).id("é1").to("NKR").build().unwrap(),
+        Entry::cargo(day("9999-12-31"), q("1 items")).id("last day").to("NKR").build().unwrap(),
+    ]
+}
+
+#[test]
+fn every_field_comes_back_from_the_compact_form() {
+    let entries = every_field();
+    let ledger = Ledger::from_entries(entries.clone()).unwrap();
+    assert_eq!(ledger.len(), entries.len());
+    for e in &entries {
+        let back = ledger.get(e.id()).unwrap_or_else(|| panic!("{} is not found", e.id()));
+        assert_eq!(&back, e, "{}", e.id());
+        // Equal as decimals is not enough: the scale comes back too (it is printed).
+        assert_eq!(back.quantity().value().scale(), e.quantity().value().scale(), "{}", e.id());
+        assert_eq!(back.to_string(), e.to_string());
+        assert_eq!(back.date().to_string(), e.date().to_string());
+    }
+    let big = ledger.get("big-1").unwrap();
+    assert_eq!(big.quantity().value(), Decimal::new(12_345_678_901_250, 3));
+    assert_eq!(big.quantity().unit(), Unit::Kilogram);
+    assert_eq!(ledger.get("maps-1").unwrap().event().mines(), Some(97_000));
+    assert_eq!(ledger.get("fill:r-105").unwrap().unattributed(), Some("r-105"));
+    assert_eq!(ledger.get("x-2").unwrap().exchange(), Some("x-2021-02-10"));
+    assert!(ledger.get("e7").is_none() && ledger.get("00").is_none() && ledger.get("n").is_none());
+}
+
+#[test]
+fn entries_come_back_in_date_order_then_insertion_order() {
+    let entries = every_field();
+    let ledger = Ledger::from_entries(entries.clone()).unwrap();
+    let mut expected = entries.clone();
+    // A stable sort: entries of one first day keep their insertion order.
+    expected.sort_by_key(|e| e.date().first_day());
+    let got: Vec<Entry> = ledger.iter().collect();
+    assert_eq!(got, expected);
+    let back: Vec<Entry> = (&ledger).into_iter().rev().collect();
+    assert_eq!(back, expected.iter().rev().cloned().collect::<Vec<_>>());
+    assert_eq!(ledger.iter_inserted().collect::<Vec<_>>(), entries);
+    assert_eq!(ledger.clone().into_entries(), entries);
+}
+
+#[test]
+fn quantities_beyond_the_mantissa_add_up_exactly() {
+    let ledger = Ledger::from_entries(every_field()).unwrap();
+    let on = |d: &str| Scope::all().kind(Kind::Cargo).period(d.parse().unwrap());
+    let mass = |d: &str| ledger.totals(&on(d)).unwrap().get(relief_ledger::Dimension::Mass).unwrap().to_string();
+    // 12345678901.250 kg in t.
+    assert_eq!(mass("2021-01-02"), "12345678.90125 t");
+    // 2147483647 kg + 2147483648 kg = 4294967295 kg: one mantissa fits 32 bits, one does not.
+    assert_eq!(mass("2021-01-04"), "4294967.295 t");
+    assert_eq!(mass("2021-01-03"), "0.0000000000000000000000000001 t");
+    let ids: Vec<String> = ledger.select(&on("2021-01")).map(|e| e.id().to_string()).collect();
+    assert_eq!(ids, ["big-1", "tiny", "i32-max", "i32-max+1"]);
+}
+
+#[test]
+fn a_refused_batch_leaves_the_compact_form_as_it_was() {
+    let mut ledger = Ledger::from_entries(every_field()).unwrap();
+    let before: Vec<Entry> = ledger.iter().collect();
+    let refused = ledger.insert_all([
+        Entry::cargo(day("2020-01-01"), q("99999999999.5 t")).id("new-big").to("NKR").note("n").build().unwrap(),
+        Entry::cargo(day("2020-01-02"), q("1 t")).id("c1").to("NKR").build().unwrap(),
+    ]);
+    assert!(refused.unwrap_err().to_string().contains("\"c1\" is already in the ledger"));
+    assert_eq!(ledger.iter().collect::<Vec<_>>(), before);
+    assert!(ledger.get("new-big").is_none());
+    // The same entries, without the taken id, go in; the big decimal and note are theirs.
+    ledger
+        .insert_all([Entry::cargo(day("2020-01-01"), q("99999999999.5 t"))
+            .id("new-big")
+            .to("NKR")
+            .note("n")
+            .build()
+            .unwrap()])
+        .unwrap();
+    let e = ledger.get("new-big").unwrap();
+    assert_eq!((e.quantity().to_string(), e.note()), ("99999999999.5 t".to_string(), Some("n")));
+    assert_eq!(ledger.get("big-1").unwrap().quantity().to_string(), "12345678901.25 kg");
+}
+
+#[test]
+fn a_later_batch_out_of_date_order_keeps_ids_and_exchanges() {
+    let mut ledger = Ledger::from_entries(every_field()).unwrap();
+    // Earlier than everything but the first entry: the rows are sorted again.
+    ledger
+        .insert_all([
+            Entry::detainee_transfer(day("2021-02-12"), q("3 persons"))
+                .id("x-3")
+                .from("ARM")
+                .to("AZE")
+                .exchange("x-2021-02-10")
+                .build()
+                .unwrap(),
+            Entry::cargo(day("1000-01-01"), q("1 t")).id("early").to("NKR").build().unwrap(),
+        ])
+        .unwrap();
+    assert_eq!(ledger.iter().nth(1).unwrap().id(), "early");
+    for e in every_field() {
+        assert_eq!(ledger.get(e.id()).as_ref(), Some(&e));
+    }
+    let x = ledger.exchange("x-2021-02-10").unwrap().unwrap();
+    let ids: Vec<&str> = x.entries().iter().map(|s| s.as_str()).collect();
+    assert_eq!(ids, ["x-1", "x-2", "x-3"]);
+    // The exchange's rules still see the members: a third party is refused.
+    let third = Entry::detainee_transfer(day("2021-02-11"), q("1 persons"))
+        .id("x-4")
+        .from("RUS")
+        .to("ARM")
+        .exchange("x-2021-02-10")
+        .build()
+        .unwrap();
+    assert!(ledger.insert(third).unwrap_err().to_string().contains("third party"));
+}
+
+/// A seeded generator shaped like `../shared/bench/gen_entries.py`: ids `e1`, `e2`, …, twenty
+/// providers, twenty regions, 997 sources, quantities with up to three decimals.
+fn generated(n: usize) -> Vec<Entry> {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |m: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % m
+    };
+    let providers = ["RU-EMERCOM", "RU-MOD", "ICRC", "UNHCR", "WFP", "UNICEF", "IOM", "ARCS", "HALO", "MSF"];
+    let regions = ["Stepanakert", "Shusha", "Martuni", "Askeran", "Hadrut", "Aghdam", "Fuzuli", "Lachin"];
+    let start = day("2020-11-10");
+    (0..n)
+        .map(|i| {
+            let date = start + relief_ledger::chrono::Days::new(next(1512));
+            let b = match next(3) {
+                0 => Entry::cargo(date, Quantity::new(Decimal::new(next(400_000) as i64 + 1, 3), Unit::Tonne).unwrap())
+                    .category(Category::ALL[next(6) as usize])
+                    .from(providers[next(providers.len() as u64) as usize]),
+                1 => Entry::returnees(date, Quantity::new(Decimal::from(next(400) + 1), Unit::Persons).unwrap()),
+                _ => Entry::demining(
+                    date,
+                    Quantity::new(Decimal::new(next(20_000) as i64 + 1, 2), Unit::Hectare).unwrap(),
+                )
+                .category(Category::AreaCleared)
+                .from(providers[next(providers.len() as u64) as usize]),
+            };
+            b.id(format!("e{}", i + 1))
+                .to(["ARM", "AZE", "NKR"][next(3) as usize])
+                .region(regions[next(regions.len() as u64) as usize])
+                .source(format!("synthetic bulletin {}", i % 997))
+                .build()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_ledger_of_generated_entries_holds_at_most_64_bytes_an_entry() {
+    const N: usize = 100_000;
+    let entries = generated(N);
+    let ledger = Ledger::from_entries(entries.clone()).unwrap();
+    let bytes = ledger.heap_bytes();
+    // The accounting counts what an entry needs at the least: its row (a first day, a quantity,
+    // five symbols, a position) is more than 32 bytes.
+    assert!(bytes > 32 * N, "{bytes} bytes for {N} entries: the accounting misses the rows");
+    assert!(bytes <= 64 * N, "{} bytes an entry", bytes as f64 / N as f64);
+    // And the compact form is the whole record.
+    let mut expected = entries;
+    expected.sort_by_key(|e| e.date().first_day());
+    assert!(ledger.iter().eq(expected), "entries differ after the round trip");
+}
