@@ -181,6 +181,112 @@ impl Sums {
     }
 }
 
+/// The most keys a group's [`Code`] holds; more keys take the slower path of full keys.
+const CODE_KEYS: usize = 12;
+
+/// A group's code within one thread's share: for each key, the address of the entry's interned
+/// text (0 for none), or the number given to its value. Texts with the same letters at two
+/// addresses make two codes, whose groups the merge joins by their keys; the group holds on to
+/// its texts, so that no address is used again for other letters while it is in the map.
+type Code = [u64; CODE_KEYS];
+
+/// A group of one thread's share, found by its code.
+#[derive(Debug)]
+struct Slot {
+    key: Vec<KeyValue>,
+    /// The texts whose addresses the code holds, kept alive (never read).
+    #[allow(dead_code)]
+    pins: Vec<Text>,
+    acc: Acc,
+}
+
+/// The entry's interned text for a key of texts; `None` for other keys.
+fn key_text(key: Key, e: &Entry) -> Option<Option<&Text>> {
+    Some(match key {
+        Key::Item => e.item.as_ref(),
+        Key::From => e.from.as_ref(),
+        Key::To => e.to.as_ref(),
+        Key::Via => e.via.as_ref(),
+        Key::Region => e.region.as_ref(),
+        Key::Exchange => e.extra.as_ref().and_then(|x| x.exchange.as_ref()),
+        _ => return None,
+    })
+}
+
+impl Acc {
+    /// Counts one entry of the group.
+    fn add(
+        &mut self,
+        coverage: Coverage,
+        dim: Dimension,
+        canon: Decimal,
+        exchange: Option<&Text>,
+        at: u64,
+        date: EntryDate,
+    ) {
+        if coverage == Coverage::Sure {
+            self.totals.add_canonical(dim, canon);
+        } else {
+            self.totals.add_possible(dim, canon);
+        }
+        self.entries += 1;
+        if let Some(x) = exchange {
+            if !self.exchanges.contains(x) {
+                self.exchanges.insert(x.clone());
+            }
+        }
+        let day = date.first_day();
+        if self.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
+            self.first = Some((day, at, date));
+        }
+        if self.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
+            self.last = Some((day, at, date));
+        }
+    }
+}
+
+/// Groups found by their codes.
+#[derive(Debug, Default)]
+struct Coded {
+    codes: FxHashMap<Code, usize>,
+    /// The groups, with their keys and the texts whose addresses their codes hold.
+    slots: Vec<Slot>,
+    /// Numbers for the values of keys that are not texts (kinds, categories, months, dates).
+    values: FxHashMap<KeyValue, u64>,
+}
+
+impl Coded {
+    /// The slot of the entry's group, found by its code; `None` when there are too many keys.
+    fn slot(&mut self, keys: &[Key], e: &Entry) -> Option<&mut Slot> {
+        if keys.len() > CODE_KEYS {
+            return None;
+        }
+        let mut code: Code = [0; CODE_KEYS];
+        for (c, &k) in code.iter_mut().zip(keys) {
+            *c = match key_text(k, e) {
+                Some(t) => t.map_or(0, |t| Arc::as_ptr(t) as usize as u64),
+                None => {
+                    let v = k.value(e);
+                    let next = self.values.len() as u64 + 1;
+                    *self.values.entry(v).or_insert(next)
+                }
+            };
+        }
+        let index = match self.codes.get(&code) {
+            Some(&i) => i,
+            None => {
+                let i = self.slots.len();
+                let pins = keys.iter().filter_map(|&k| key_text(k, e).flatten().cloned()).collect();
+                let key = keys.iter().map(|k| k.value(e)).collect();
+                self.slots.push(Slot { key, pins, acc: Acc::default() });
+                self.codes.insert(code, i);
+                i
+            }
+        };
+        self.slots.get_mut(index)
+    }
+}
+
 /// One thread's share of a fold.
 #[derive(Debug)]
 struct Part {
@@ -195,7 +301,10 @@ struct Part {
     overflow: Vec<(u64, Problem)>,
     exchange_entries: Vec<(u64, Entry)>,
     count: u64,
+    /// Groups by their full keys: used when there are more keys than a [`Code`] holds.
     groups: FxHashMap<Vec<KeyValue>, Acc>,
+    /// Groups by their codes, without building their keys for each entry.
+    coded: Coded,
     shapes: FxHashMap<Shape, Sums>,
     found: Vec<(u64, Box<str>)>,
 }
@@ -213,6 +322,7 @@ impl Part {
             exchange_entries: Vec::new(),
             count: 0,
             groups: FxHashMap::default(),
+            coded: Coded::default(),
             shapes: FxHashMap::default(),
             found: Vec::new(),
         }
@@ -251,25 +361,13 @@ impl Consumer for Part {
             Mode::Group { scope, keys } => {
                 let coverage = scope.coverage(&e);
                 if coverage != Coverage::None {
-                    let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&e)).collect();
-                    let acc = self.groups.entry(key).or_default();
-                    if coverage == Coverage::Sure {
-                        acc.totals.add_canonical(dim, canon);
-                    } else {
-                        acc.totals.add_possible(dim, canon);
-                    }
-                    acc.entries += 1;
-                    if let Some(x) = &exchange {
-                        if !acc.exchanges.contains(x) {
-                            acc.exchanges.insert(x.clone());
+                    let date = e.date();
+                    match self.coded.slot(keys, &e) {
+                        Some(slot) => slot.acc.add(coverage, dim, canon, exchange.as_ref(), at, date),
+                        None => {
+                            let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&e)).collect();
+                            self.groups.entry(key).or_default().add(coverage, dim, canon, exchange.as_ref(), at, date);
                         }
-                    }
-                    let day = e.date().first_day();
-                    if acc.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
-                        acc.first = Some((day, at, e.date()));
-                    }
-                    if acc.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
-                        acc.last = Some((day, at, e.date()));
                     }
                 }
             }
@@ -766,7 +864,8 @@ impl Fold {
 fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
     let mut all: FxHashMap<Vec<KeyValue>, Acc> = FxHashMap::default();
     for p in parts {
-        for (k, acc) in std::mem::take(&mut p.groups) {
+        let slots = std::mem::take(&mut p.coded.slots).into_iter().map(|s| (s.key, s.acc));
+        for (k, acc) in std::mem::take(&mut p.groups).into_iter().chain(slots) {
             match all.get_mut(&k) {
                 Some(a) => a.merge(acc)?,
                 None => {

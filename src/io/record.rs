@@ -108,22 +108,48 @@ impl Table {
 pub(crate) type Cells<'a> = [Option<&'a str>; 17];
 
 /// Shares one copy of each repeated text (parties, regions, sources) among the entries of a file.
+///
+/// Texts seen lately sit in a small table indexed by a fast hash of their letters, compared for
+/// real: most cells of a file repeat a few texts, and find them there without the keyed hash of
+/// the map. A file that makes texts collide in the table only sends them on to the map.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
     map: TextMap<Box<str>, Text>,
+    recent: Vec<Option<Text>>,
 }
 
 /// How many distinct texts an interner keeps; past that, new texts are not shared.
 const MAX_INTERNED: usize = 1 << 16;
 
+/// Slots of the table of recent texts (a power of two).
+const RECENT: usize = 1 << 12;
+
 impl Interner {
     pub(crate) fn get(&mut self, s: &str) -> Text {
-        if let Some(t) = self.map.get(s) {
-            return t.clone();
+        use std::hash::Hasher;
+        let mut h = crate::hash::FxHasher::default();
+        h.write(s.as_bytes());
+        let slot = (h.finish() >> 52) as usize & (RECENT - 1);
+        if let Some(Some(t)) = self.recent.get(slot) {
+            if t.as_str() == s {
+                return t.clone();
+            }
         }
-        let t = Arc::new(s.to_string());
-        if self.map.len() < MAX_INTERNED {
-            self.map.insert(s.into(), t.clone());
+        let t = match self.map.get(s) {
+            Some(t) => t.clone(),
+            None => {
+                let t = Arc::new(s.to_string());
+                if self.map.len() < MAX_INTERNED {
+                    self.map.insert(s.into(), t.clone());
+                }
+                t
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![None; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = Some(t.clone());
         }
         t
     }
