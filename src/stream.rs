@@ -58,6 +58,7 @@ use rust_decimal::Decimal;
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, FxHasher, TextMap};
+use crate::io::record::Row;
 use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
 use crate::period::{Coverage, EntryDate};
@@ -287,6 +288,128 @@ impl Coded {
     }
 }
 
+/// Whether a fold needs no more of an entry than its checked cells: the ids it compares, or groups
+/// of every entry by kind, category and texts.
+fn takes_rows(mode: &Mode) -> bool {
+    match mode {
+        Mode::Ids(_) => true,
+        Mode::Group { scope, keys } => {
+            let fields = Scope { period: scope.period.clone(), ..Scope::all() };
+            *scope == fields
+                && keys.len() <= CODE_KEYS
+                && keys.iter().all(|k| matches!(k, Key::Kind | Key::Category) || key_text_cell(*k).is_some())
+        }
+        Mode::Reduce => false,
+    }
+}
+
+/// Whether a key is one of texts (the row's cells hold it).
+fn key_text_cell(key: Key) -> Option<()> {
+    matches!(key, Key::Item | Key::From | Key::To | Key::Via | Key::Region | Key::Exchange).then_some(())
+}
+
+/// Texts of one thread's share numbered from 1, found first in a small table of recent ones by a
+/// fast hash of their letters (compared for real), then in a keyed map.
+#[derive(Debug, Default)]
+struct Symbols {
+    map: TextMap<Box<str>, u64>,
+    recent: Vec<u64>,
+    texts: Vec<Arc<str>>,
+}
+
+/// Slots of the table of recent symbols (a power of two).
+const RECENT: usize = 1 << 10;
+
+impl Symbols {
+    fn get(&mut self, s: &str) -> u64 {
+        use std::hash::Hasher;
+        let mut h = FxHasher::default();
+        h.write(s.as_bytes());
+        let slot = (h.finish() >> 54) as usize & (RECENT - 1);
+        if let Some(&sym) = self.recent.get(slot) {
+            if sym > 0 && self.texts.get(sym as usize - 1).is_some_and(|t| **t == *s) {
+                return sym;
+            }
+        }
+        let sym = match self.map.get(s) {
+            Some(&sym) => sym,
+            None => {
+                self.texts.push(Arc::from(s));
+                let sym = self.texts.len() as u64;
+                self.map.insert(s.into(), sym);
+                sym
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = sym;
+        }
+        sym
+    }
+}
+
+/// Groups of the entries that came as rows, found by codes: a symbol for each text, a number for
+/// each other value.
+#[derive(Debug, Default)]
+struct Rowed {
+    codes: FxHashMap<Code, usize>,
+    slots: Vec<(Vec<KeyValue>, Acc)>,
+    values: FxHashMap<KeyValue, u64>,
+    symbols: Symbols,
+}
+
+impl Rowed {
+    fn acc(&mut self, keys: &[Key], row: &Row<'_>) -> Option<&mut Acc> {
+        let mut code: Code = [0; CODE_KEYS];
+        for (c, &k) in code.iter_mut().zip(keys) {
+            *c = match row.text(k) {
+                Some(t) => t.map_or(0, |t| self.symbols.get(t)),
+                None => {
+                    let v = row_value(k, row)?;
+                    let next = self.values.len() as u64 + 1;
+                    *self.values.entry(v).or_insert(next)
+                }
+            };
+        }
+        let index = match self.codes.get(&code) {
+            Some(&i) => i,
+            None => {
+                let i = self.slots.len();
+                let mut key = Vec::with_capacity(keys.len());
+                for &k in keys {
+                    key.push(match row.text(k) {
+                        Some(t) => KeyValue::Text(t.map(Arc::from)),
+                        None => row_value(k, row)?,
+                    });
+                }
+                self.slots.push((key, Acc::default()));
+                self.codes.insert(code, i);
+                i
+            }
+        };
+        self.slots.get_mut(index).map(|(_, acc)| acc)
+    }
+}
+
+/// The value of a key that is not a text, for a row: its kind or category.
+fn row_value(key: Key, row: &Row<'_>) -> Option<KeyValue> {
+    match key {
+        Key::Kind => Some(KeyValue::Kind(row.kind)),
+        Key::Category => Some(KeyValue::Category(row.category)),
+        _ => None,
+    }
+}
+
+/// A quantity whose canonical form does not fit a decimal, as the ledger words it when it builds
+/// its rows.
+fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Problem {
+    let unit = quantity.dimension().canonical_unit();
+    Problem::new(ProblemKind::Overflow, "quantity", format!("{quantity} does not fit a decimal in {unit}"))
+        .at(Position::new().with_id(id.to_string(), RecordKind::Entry))
+}
+
 /// One thread's share of a fold.
 #[derive(Debug)]
 struct Part {
@@ -305,12 +428,17 @@ struct Part {
     groups: FxHashMap<Vec<KeyValue>, Acc>,
     /// Groups by their codes, without building their keys for each entry.
     coded: Coded,
+    /// Whether entries may come as rows: the fold needs no more of them than their cells.
+    rows: bool,
+    /// Groups of the entries that came as rows, by codes of their texts' symbols.
+    rowed: Rowed,
     shapes: FxHashMap<Shape, Sums>,
     found: Vec<(u64, Box<str>)>,
 }
 
 impl Part {
     fn new(mode: Arc<Mode>, hash: IdHash) -> Part {
+        let rows = takes_rows(&mode);
         Part {
             mode,
             hash,
@@ -323,6 +451,8 @@ impl Part {
             count: 0,
             groups: FxHashMap::default(),
             coded: Coded::default(),
+            rows,
+            rowed: Rowed::default(),
             shapes: FxHashMap::default(),
             found: Vec::new(),
         }
@@ -344,15 +474,7 @@ impl Consumer for Part {
             self.kept.push((at, e.id().into()));
         }
         let Some(canon) = e.quantity.canonical_value() else {
-            // As the ledger words it when it builds its rows.
-            let unit = e.quantity.dimension().canonical_unit();
-            let problem = Problem::new(
-                ProblemKind::Overflow,
-                "quantity",
-                format!("{} does not fit a decimal in {unit}", e.quantity),
-            )
-            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
-            self.overflow.push((at, problem));
+            self.overflow.push((at, overflow(&e.quantity, e.id())));
             return;
         };
         let dim = e.quantity.dimension();
@@ -391,6 +513,39 @@ impl Consumer for Part {
         }
         if exchange.is_some() {
             self.exchange_entries.push((at, e));
+        }
+    }
+    fn wants_rows(&self) -> bool {
+        self.rows
+    }
+
+    fn row(&mut self, row: &Row<'_>, line: u64) {
+        let at = place(self.file, line);
+        if let Mode::Ids(wanted) = &*self.mode {
+            if wanted.contains(&at) {
+                self.found.push((at, row.id.into()));
+            }
+            return;
+        }
+        self.count += 1;
+        self.ids.push((self.hash.hash(row.id), at));
+        if self.keep {
+            self.kept.push((at, row.id.into()));
+        }
+        let Some(canon) = row.quantity.canonical_value() else {
+            self.overflow.push((at, overflow(&row.quantity, row.id)));
+            return;
+        };
+        let Mode::Group { scope, keys } = &*self.mode else { return };
+        // As an entry gives its date: a day as a day.
+        let date = row.date.as_day().map_or(row.date, EntryDate::from);
+        let coverage = scope.period.coverage(date.first_day(), date.last_day());
+        if coverage == Coverage::None {
+            return;
+        }
+        let dim = row.quantity.dimension();
+        if let Some(acc) = self.rowed.acc(keys, row) {
+            acc.add(coverage, dim, canon, None, at, date);
         }
     }
 }
@@ -865,7 +1020,8 @@ fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
     let mut all: FxHashMap<Vec<KeyValue>, Acc> = FxHashMap::default();
     for p in parts {
         let slots = std::mem::take(&mut p.coded.slots).into_iter().map(|s| (s.key, s.acc));
-        for (k, acc) in std::mem::take(&mut p.groups).into_iter().chain(slots) {
+        let rowed = std::mem::take(&mut p.rowed.slots);
+        for (k, acc) in std::mem::take(&mut p.groups).into_iter().chain(slots).chain(rowed) {
             match all.get_mut(&k) {
                 Some(a) => a.merge(acc)?,
                 None => {
