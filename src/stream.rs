@@ -294,7 +294,7 @@ fn takes_rows(mode: &Mode) -> bool {
     match mode {
         Mode::Ids(_) => true,
         Mode::Group { scope, keys } => {
-            let fields = Scope { period: scope.period.clone(), ..Scope::all() };
+            let fields = Scope { period: scope.period, ..Scope::all() };
             *scope == fields
                 && keys.len() <= CODE_KEYS
                 && keys.iter().all(|k| matches!(k, Key::Kind | Key::Category) || key_text_cell(*k).is_some())
