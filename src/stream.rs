@@ -891,15 +891,24 @@ impl Fold {
     /// As [`Loader::finish`](crate::Loader::finish): the problems of every file, report ids used
     /// twice, entry ids used twice across all files, quantities whose canonical form does not fit
     /// a decimal, exchanges whose entries disagree; or the first file that could not be read.
-    pub fn finish(self) -> Result<Folded, Error> {
+    pub fn finish(mut self) -> Result<Folded, Error> {
         if let Some(e) = self.io {
             return Err(e);
         }
-        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(self.parts.iter().map(|p| p.ids.len()).sum());
-        for p in &self.parts {
+        let mut parts = self.parts;
+        // Each thread's ids sorted on its own core, then the sorted runs merged (the stable sort
+        // finds them).
+        std::thread::scope(|s| {
+            for p in &mut parts {
+                s.spawn(|| p.ids.sort_unstable());
+            }
+        });
+        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum());
+        for p in &parts {
             ids.extend_from_slice(&p.ids);
         }
-        ids.sort_unstable();
+        ids.sort();
+        self.parts = parts;
         // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
         // the ids used twice within it), then those across files.
         let mut problems: Vec<Problem> = Vec::new();

@@ -805,7 +805,7 @@ impl Records for Sink<'_, '_> {
             let Some(i) = target else { continue };
             // The same white space as the JSON reader and the builders' checks: Unicode's, which holds
             // the vertical tab and the no-break space that ASCII's leaves out.
-            let s = restore(field.trim());
+            let s = restore(trim(field));
             if !s.is_empty() {
                 cells[*i] = Some(s);
             }
@@ -876,6 +876,15 @@ impl Records for Sink<'_, '_> {
                 }));
             }
         }
+    }
+}
+
+/// `str::trim`, without looking at the characters of a value whose ends are ASCII other than white
+/// space (no Unicode white space is ASCII but for those `is_ascii_graphic` leaves out).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
