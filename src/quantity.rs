@@ -334,8 +334,35 @@ fn small_decimal(sign: &str, int: &str, frac: Option<&str>) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(i128::from(mantissa), frac.len() as u32).ok()
 }
 
+/// A number written as digits with at most one point and at most 18 digits, and nothing else (no
+/// sign, no white space): [`small_decimal`] of it, read in one pass over its bytes.
+fn plain_decimal(s: &str) -> Option<Decimal> {
+    let (mut mantissa, mut digits, mut point) = (0u64, 0usize, None);
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            if digits > 18 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let scale = point.map_or(0, |p| s.len() - p - 1);
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale as u32).ok()
+}
+
 /// [`parse_decimal`], with the kind and message of what is wrong.
 fn decimal_text(s: &str) -> Result<Decimal, (ProblemKind, String)> {
+    if let Some(d) = plain_decimal(s) {
+        return Ok(d);
+    }
     let bad = |m: String| (ProblemKind::BadNumber, m);
     let t = s.trim();
     if t.is_empty() {

@@ -350,13 +350,12 @@ impl Symbols {
     }
 }
 
-/// Groups of the entries that came as rows, found by codes: a symbol for each text, a number for
-/// each other value.
+/// Groups of the entries that came as rows, found by codes: a symbol for each text, the index of
+/// each kind and category.
 #[derive(Debug, Default)]
 struct Rowed {
     codes: FxHashMap<Code, usize>,
     slots: Vec<(Vec<KeyValue>, Acc)>,
-    values: FxHashMap<KeyValue, u64>,
     symbols: Symbols,
 }
 
@@ -366,11 +365,11 @@ impl Rowed {
         for (c, &k) in code.iter_mut().zip(keys) {
             *c = match row.text(k) {
                 Some(t) => t.map_or(0, |t| self.symbols.get(t)),
-                None => {
-                    let v = row_value(k, row)?;
-                    let next = self.values.len() as u64 + 1;
-                    *self.values.entry(v).or_insert(next)
-                }
+                None => match k {
+                    Key::Kind => row.kind.index() as u64,
+                    Key::Category => row.category.map_or(0, |c| c.index() as u64 + 1),
+                    _ => return None,
+                },
             };
         }
         let index = match self.codes.get(&code) {
