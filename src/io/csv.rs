@@ -560,39 +560,20 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
     let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
     let (mut pos, mut line) = (0usize, first_line);
     while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
-        // One pass over the line: where it ends, its commas, and whether it has a quote or a CR.
-        let (mut end, mut commas, mut n, mut quote, mut crs) = (rest.len(), [0usize; MAX_FIELDS], 0, false, 0);
-        for (i, &b) in rest.as_bytes().iter().enumerate() {
-            match b {
-                b'\n' => {
-                    end = i;
-                    break;
-                }
-                b',' => {
-                    if let Some(c) = commas.get_mut(n) {
-                        *c = i;
-                    }
-                    n += 1;
-                }
-                b'"' => quote = true,
-                b'\r' => crs += 1,
-                _ => {}
-            }
-        }
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let raw = rest.get(..end).unwrap_or(rest);
         let record = raw.strip_suffix('\r').unwrap_or(raw);
-        // A CR that ends the line is its line end, not part of the record.
-        if !quote && crs == raw.len() - record.len() {
+        if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
             let mut fields = [""; MAX_FIELDS];
+            let mut n = 0;
             let mut start = 0;
-            let ends = commas.iter().take(n).copied().chain([record.len()]);
-            for (slot, comma) in fields.iter_mut().zip(ends) {
-                if let Some(f) = record.get(start..comma) {
+            for comma in memchr::memchr_iter(b',', record.as_bytes()).chain([record.len()]) {
+                if let (Some(slot), Some(f)) = (fields.get_mut(n), record.get(start..comma)) {
                     *slot = f;
                 }
+                n += 1;
                 start = comma + 1;
             }
-            n += 1;
             if !(n == 1 && record.trim_ascii().is_empty()) {
                 sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
             }
