@@ -852,98 +852,27 @@ impl EntryBuilder {
     /// does not allow, a category of another kind, mines on an entry that is not minefield maps,
     /// a missing required party, the same party as `from` and `to` of a handover, an empty or padded text field.
     pub fn build(self) -> Result<Entry, Error> {
-        let kind = self.kind;
-        let mut problems: Vec<Problem> = [self.date.first_day(), self.date.last_day()]
-            .into_iter()
-            .filter_map(|d| crate::period::unwritable("date", d))
-            .take(1)
-            .collect();
-        if self.quantity.value() <= rust_decimal::Decimal::ZERO {
-            problems.push(Problem::new(
-                ProblemKind::OutOfRange,
-                "quantity",
-                format!("{} must be greater than zero", self.quantity.value()),
-            ));
-        }
-        let dim = self.quantity.dimension();
-        if !kind.dimensions().contains(&dim) {
-            let allowed: Vec<String> = kind.dimensions().iter().map(|d| format!("{d} ({})", units_of(*d))).collect();
-            problems.push(Problem::new(
-                ProblemKind::WrongDimension,
-                "unit",
-                format!("{kind} is counted in {}, not {dim} ({})", allowed.join(" or "), self.quantity.unit()),
-            ));
-        }
-        if let Some(c) = self.category {
-            if c.kind() != kind {
-                let known: Vec<&str> = kind.categories().iter().map(|c| c.as_str()).collect();
-                let message = if known.is_empty() {
-                    format!("{kind} has no categories; {c} is for {}", c.kind())
-                } else {
-                    format!("{c} is a category of {}; {kind} takes {}", c.kind(), known.join(", "))
-                };
-                problems.push(Problem::new(ProblemKind::Inconsistent, "category", message));
-            }
-        }
-        if self.mines.is_some() && kind != Kind::MinefieldMaps {
-            problems.push(Problem::new(
-                ProblemKind::Inconsistent,
-                "mines",
-                format!("only minefield-maps entries cover mines, not {kind}"),
-            ));
-        }
         fn text(t: &Option<Text>) -> Option<&str> {
             t.as_deref().map(String::as_str)
         }
-        let texts = [
-            ("id", self.id.as_ref().map(Id::as_str)),
-            ("item", text(&self.item)),
-            ("from", text(&self.from)),
-            ("to", text(&self.to)),
-            ("via", text(&self.via)),
-            ("region", text(&self.region)),
-            ("source", text(&self.source)),
-            ("note", text(&self.note)),
-            ("exchange", text(&self.exchange)),
-        ];
-        for (name, value) in texts {
-            if let Some(v) = value {
-                if !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace) {
-                    continue;
-                }
-                if v.trim().is_empty() {
-                    problems.push(Problem::new(ProblemKind::Empty, name, "is empty; leave the field out instead"));
-                } else if name != "note" && name != "source" {
-                    problems.push(Problem::new(ProblemKind::Padded, name, format!("{} has spaces around it", echo(v))));
-                }
-            }
-        }
-        if self.fills.is_none() {
-            let (needs_from, needs_to) = kind.requires();
-            if needs_from && self.from.is_none() {
-                problems.push(Problem::new(
-                    ProblemKind::MissingField,
-                    "from",
-                    format!("{kind} needs the party it comes from"),
-                ));
-            }
-            if needs_to && self.to.is_none() {
-                problems.push(Problem::new(
-                    ProblemKind::MissingField,
-                    "to",
-                    format!("{kind} needs the party it goes to"),
-                ));
-            }
-        }
-        if let (Some(f), Some(t)) = (&self.from, &self.to) {
-            if f == t && kind.is_transfer() {
-                problems.push(Problem::new(
-                    ProblemKind::Inconsistent,
-                    "to",
-                    format!("{t} is both from and to; a transfer needs two parties"),
-                ));
-            }
-        }
+        let problems = checks(&Checked {
+            kind: self.kind,
+            date: self.date,
+            quantity: &self.quantity,
+            category: self.category,
+            mines: self.mines.is_some(),
+            fills: self.fills.is_some(),
+            id: self.id.as_ref().map(Id::as_str),
+            item: text(&self.item),
+            from: text(&self.from),
+            to: text(&self.to),
+            via: text(&self.via),
+            region: text(&self.region),
+            source: text(&self.source),
+            note: text(&self.note),
+            exchange: text(&self.exchange),
+        });
+        let kind = self.kind;
         if !problems.is_empty() {
             let position = Position {
                 id: self.id.as_ref().map(Id::to_string),
@@ -970,6 +899,116 @@ impl EntryBuilder {
             extra,
         })
     }
+}
+
+/// What [`EntryBuilder::build`] checks of an entry, borrowed: the streaming path checks the cells of
+/// a file with it without building the entry.
+pub(crate) struct Checked<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) date: EntryDate,
+    pub(crate) quantity: &'a Quantity,
+    pub(crate) category: Option<Category>,
+    pub(crate) mines: bool,
+    pub(crate) fills: bool,
+    pub(crate) id: Option<&'a str>,
+    pub(crate) item: Option<&'a str>,
+    pub(crate) from: Option<&'a str>,
+    pub(crate) to: Option<&'a str>,
+    pub(crate) via: Option<&'a str>,
+    pub(crate) region: Option<&'a str>,
+    pub(crate) source: Option<&'a str>,
+    pub(crate) note: Option<&'a str>,
+    pub(crate) exchange: Option<&'a str>,
+}
+
+/// The problems [`EntryBuilder::build`] finds, in its order.
+pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
+    let kind = c.kind;
+    let mut problems: Vec<Problem> = [c.date.first_day(), c.date.last_day()]
+        .into_iter()
+        .filter_map(|d| crate::period::unwritable("date", d))
+        .take(1)
+        .collect();
+    if c.quantity.value() <= rust_decimal::Decimal::ZERO {
+        problems.push(Problem::new(
+            ProblemKind::OutOfRange,
+            "quantity",
+            format!("{} must be greater than zero", c.quantity.value()),
+        ));
+    }
+    let dim = c.quantity.dimension();
+    if !kind.dimensions().contains(&dim) {
+        let allowed: Vec<String> = kind.dimensions().iter().map(|d| format!("{d} ({})", units_of(*d))).collect();
+        problems.push(Problem::new(
+            ProblemKind::WrongDimension,
+            "unit",
+            format!("{kind} is counted in {}, not {dim} ({})", allowed.join(" or "), c.quantity.unit()),
+        ));
+    }
+    if let Some(c) = c.category {
+        if c.kind() != kind {
+            let known: Vec<&str> = kind.categories().iter().map(|c| c.as_str()).collect();
+            let message = if known.is_empty() {
+                format!("{kind} has no categories; {c} is for {}", c.kind())
+            } else {
+                format!("{c} is a category of {}; {kind} takes {}", c.kind(), known.join(", "))
+            };
+            problems.push(Problem::new(ProblemKind::Inconsistent, "category", message));
+        }
+    }
+    if c.mines && kind != Kind::MinefieldMaps {
+        problems.push(Problem::new(
+            ProblemKind::Inconsistent,
+            "mines",
+            format!("only minefield-maps entries cover mines, not {kind}"),
+        ));
+    }
+    let texts = [
+        ("id", c.id),
+        ("item", c.item),
+        ("from", c.from),
+        ("to", c.to),
+        ("via", c.via),
+        ("region", c.region),
+        ("source", c.source),
+        ("note", c.note),
+        ("exchange", c.exchange),
+    ];
+    for (name, value) in texts {
+        if let Some(v) = value {
+            if !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace) {
+                continue;
+            }
+            if v.trim().is_empty() {
+                problems.push(Problem::new(ProblemKind::Empty, name, "is empty; leave the field out instead"));
+            } else if name != "note" && name != "source" {
+                problems.push(Problem::new(ProblemKind::Padded, name, format!("{} has spaces around it", echo(v))));
+            }
+        }
+    }
+    if !c.fills {
+        let (needs_from, needs_to) = kind.requires();
+        if needs_from && c.from.is_none() {
+            problems.push(Problem::new(
+                ProblemKind::MissingField,
+                "from",
+                format!("{kind} needs the party it comes from"),
+            ));
+        }
+        if needs_to && c.to.is_none() {
+            problems.push(Problem::new(ProblemKind::MissingField, "to", format!("{kind} needs the party it goes to")));
+        }
+    }
+    if let (Some(f), Some(t)) = (c.from, c.to) {
+        if f == t && kind.is_transfer() {
+            problems.push(Problem::new(
+                ProblemKind::Inconsistent,
+                "to",
+                format!("{t} is both from and to; a transfer needs two parties"),
+            ));
+        }
+    }
+    problems
 }
 
 fn units_of(d: Dimension) -> String {

@@ -319,8 +319,50 @@ pub fn parse_decimal(s: &str) -> Result<Decimal, Error> {
     decimal_text(s).map_err(|(kind, message)| Error::invalid(vec![crate::error::Problem::general(kind, message)]))
 }
 
+/// A number without a minus sign and with at most 18 digits, checked to be digits: its mantissa
+/// fits a `u64`, so it is made without text, as `Decimal::from_str_exact` makes it (the same
+/// value and scale, trailing zeros kept).
+fn small_decimal(sign: &str, int: &str, frac: Option<&str>) -> Option<Decimal> {
+    let frac = frac.unwrap_or("");
+    if !sign.is_empty() || int.len() + frac.len() > 18 {
+        return None;
+    }
+    let mantissa = int
+        .bytes()
+        .chain(frac.bytes())
+        .try_fold(0u64, |m, b| b.is_ascii_digit().then(|| m * 10 + u64::from(b - b'0')))?;
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), frac.len() as u32).ok()
+}
+
+/// A number written as digits with at most one point and at most 18 digits, and nothing else (no
+/// sign, no white space): [`small_decimal`] of it, read in one pass over its bytes.
+fn plain_decimal(s: &str) -> Option<Decimal> {
+    let (mut mantissa, mut digits, mut point) = (0u64, 0usize, None);
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            if digits > 18 {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+        } else if b == b'.' && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let scale = point.map_or(0, |p| s.len() - p - 1);
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale as u32).ok()
+}
+
 /// [`parse_decimal`], with the kind and message of what is wrong.
 fn decimal_text(s: &str) -> Result<Decimal, (ProblemKind, String)> {
+    if let Some(d) = plain_decimal(s) {
+        return Ok(d);
+    }
     let bad = |m: String| (ProblemKind::BadNumber, m);
     let t = s.trim();
     if t.is_empty() {
@@ -360,6 +402,9 @@ fn decimal_text(s: &str) -> Result<Decimal, (ProblemKind, String)> {
     let int = if int.is_empty() { "0" } else { int };
     let sign = if t.starts_with('-') { "-" } else { "" };
     let written = frac.filter(|f| !f.is_empty());
+    if let Some(d) = small_decimal(sign, int, written) {
+        return Ok(d);
+    }
     let trimmed = written.map(|f| f.trim_end_matches('0')).filter(|f| !f.is_empty());
     let exact = |frac: Option<&str>| {
         let text = match frac {

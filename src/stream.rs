@@ -58,6 +58,7 @@ use rust_decimal::Decimal;
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, FxHasher, TextMap};
+use crate::io::record::Row;
 use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
 use crate::period::{Coverage, EntryDate};
@@ -181,6 +182,233 @@ impl Sums {
     }
 }
 
+/// The most keys a group's [`Code`] holds; more keys take the slower path of full keys.
+const CODE_KEYS: usize = 12;
+
+/// A group's code within one thread's share: for each key, the address of the entry's interned
+/// text (0 for none), or the number given to its value. Texts with the same letters at two
+/// addresses make two codes, whose groups the merge joins by their keys; the group holds on to
+/// its texts, so that no address is used again for other letters while it is in the map.
+type Code = [u64; CODE_KEYS];
+
+/// A group of one thread's share, found by its code.
+#[derive(Debug)]
+struct Slot {
+    key: Vec<KeyValue>,
+    /// The texts whose addresses the code holds, kept alive (never read).
+    #[allow(dead_code)]
+    pins: Vec<Text>,
+    acc: Acc,
+}
+
+/// The entry's interned text for a key of texts; `None` for other keys.
+fn key_text(key: Key, e: &Entry) -> Option<Option<&Text>> {
+    Some(match key {
+        Key::Item => e.item.as_ref(),
+        Key::From => e.from.as_ref(),
+        Key::To => e.to.as_ref(),
+        Key::Via => e.via.as_ref(),
+        Key::Region => e.region.as_ref(),
+        Key::Exchange => e.extra.as_ref().and_then(|x| x.exchange.as_ref()),
+        _ => return None,
+    })
+}
+
+impl Acc {
+    /// Counts one entry of the group.
+    fn add(
+        &mut self,
+        coverage: Coverage,
+        dim: Dimension,
+        canon: Decimal,
+        exchange: Option<&Text>,
+        at: u64,
+        date: EntryDate,
+    ) {
+        if coverage == Coverage::Sure {
+            self.totals.add_canonical(dim, canon);
+        } else {
+            self.totals.add_possible(dim, canon);
+        }
+        self.entries += 1;
+        if let Some(x) = exchange {
+            if !self.exchanges.contains(x) {
+                self.exchanges.insert(x.clone());
+            }
+        }
+        let day = date.first_day();
+        if self.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
+            self.first = Some((day, at, date));
+        }
+        if self.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
+            self.last = Some((day, at, date));
+        }
+    }
+}
+
+/// Groups found by their codes.
+#[derive(Debug, Default)]
+struct Coded {
+    codes: FxHashMap<Code, usize>,
+    /// The groups, with their keys and the texts whose addresses their codes hold.
+    slots: Vec<Slot>,
+    /// Numbers for the values of keys that are not texts (kinds, categories, months, dates).
+    values: FxHashMap<KeyValue, u64>,
+}
+
+impl Coded {
+    /// The slot of the entry's group, found by its code; `None` when there are too many keys.
+    fn slot(&mut self, keys: &[Key], e: &Entry) -> Option<&mut Slot> {
+        if keys.len() > CODE_KEYS {
+            return None;
+        }
+        let mut code: Code = [0; CODE_KEYS];
+        for (c, &k) in code.iter_mut().zip(keys) {
+            *c = match key_text(k, e) {
+                Some(t) => t.map_or(0, |t| Arc::as_ptr(t) as usize as u64),
+                None => {
+                    let v = k.value(e);
+                    let next = self.values.len() as u64 + 1;
+                    *self.values.entry(v).or_insert(next)
+                }
+            };
+        }
+        let index = match self.codes.get(&code) {
+            Some(&i) => i,
+            None => {
+                let i = self.slots.len();
+                let pins = keys.iter().filter_map(|&k| key_text(k, e).flatten().cloned()).collect();
+                let key = keys.iter().map(|k| k.value(e)).collect();
+                self.slots.push(Slot { key, pins, acc: Acc::default() });
+                self.codes.insert(code, i);
+                i
+            }
+        };
+        self.slots.get_mut(index)
+    }
+}
+
+/// Whether a fold needs no more of an entry than its checked cells: the ids it compares, or groups
+/// of every entry by kind, category and texts.
+fn takes_rows(mode: &Mode) -> bool {
+    match mode {
+        Mode::Ids(_) => true,
+        Mode::Group { scope, keys } => {
+            let fields = Scope { period: scope.period, ..Scope::all() };
+            *scope == fields
+                && keys.len() <= CODE_KEYS
+                && keys.iter().all(|k| matches!(k, Key::Kind | Key::Category) || key_text_cell(*k).is_some())
+        }
+        Mode::Reduce => false,
+    }
+}
+
+/// Whether a key is one of texts (the row's cells hold it).
+fn key_text_cell(key: Key) -> Option<()> {
+    matches!(key, Key::Item | Key::From | Key::To | Key::Via | Key::Region | Key::Exchange).then_some(())
+}
+
+/// Texts of one thread's share numbered from 1, found first in a small table of recent ones by a
+/// fast hash of their letters (compared for real), then in a keyed map.
+#[derive(Debug, Default)]
+struct Symbols {
+    map: TextMap<Box<str>, u64>,
+    recent: Vec<u64>,
+    texts: Vec<Arc<str>>,
+}
+
+/// Slots of the table of recent symbols (a power of two).
+const RECENT: usize = 1 << 10;
+
+impl Symbols {
+    fn get(&mut self, s: &str) -> u64 {
+        use std::hash::Hasher;
+        let mut h = FxHasher::default();
+        h.write(s.as_bytes());
+        let slot = (h.finish() >> 54) as usize & (RECENT - 1);
+        if let Some(&sym) = self.recent.get(slot) {
+            if sym > 0 && self.texts.get(sym as usize - 1).is_some_and(|t| **t == *s) {
+                return sym;
+            }
+        }
+        let sym = match self.map.get(s) {
+            Some(&sym) => sym,
+            None => {
+                self.texts.push(Arc::from(s));
+                let sym = self.texts.len() as u64;
+                self.map.insert(s.into(), sym);
+                sym
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = sym;
+        }
+        sym
+    }
+}
+
+/// Groups of the entries that came as rows, found by codes: a symbol for each text, the index of
+/// each kind and category.
+#[derive(Debug, Default)]
+struct Rowed {
+    codes: FxHashMap<Code, usize>,
+    slots: Vec<(Vec<KeyValue>, Acc)>,
+    symbols: Symbols,
+}
+
+impl Rowed {
+    fn acc(&mut self, keys: &[Key], row: &Row<'_>) -> Option<&mut Acc> {
+        let mut code: Code = [0; CODE_KEYS];
+        for (c, &k) in code.iter_mut().zip(keys) {
+            *c = match row.text(k) {
+                Some(t) => t.map_or(0, |t| self.symbols.get(t)),
+                None => match k {
+                    Key::Kind => row.kind.index() as u64,
+                    Key::Category => row.category.map_or(0, |c| c.index() as u64 + 1),
+                    _ => return None,
+                },
+            };
+        }
+        let index = match self.codes.get(&code) {
+            Some(&i) => i,
+            None => {
+                let i = self.slots.len();
+                let mut key = Vec::with_capacity(keys.len());
+                for &k in keys {
+                    key.push(match row.text(k) {
+                        Some(t) => KeyValue::Text(t.map(Arc::from)),
+                        None => row_value(k, row)?,
+                    });
+                }
+                self.slots.push((key, Acc::default()));
+                self.codes.insert(code, i);
+                i
+            }
+        };
+        self.slots.get_mut(index).map(|(_, acc)| acc)
+    }
+}
+
+/// The value of a key that is not a text, for a row: its kind or category.
+fn row_value(key: Key, row: &Row<'_>) -> Option<KeyValue> {
+    match key {
+        Key::Kind => Some(KeyValue::Kind(row.kind)),
+        Key::Category => Some(KeyValue::Category(row.category)),
+        _ => None,
+    }
+}
+
+/// A quantity whose canonical form does not fit a decimal, as the ledger words it when it builds
+/// its rows.
+fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Problem {
+    let unit = quantity.dimension().canonical_unit();
+    Problem::new(ProblemKind::Overflow, "quantity", format!("{quantity} does not fit a decimal in {unit}"))
+        .at(Position::new().with_id(id.to_string(), RecordKind::Entry))
+}
+
 /// One thread's share of a fold.
 #[derive(Debug)]
 struct Part {
@@ -195,13 +423,21 @@ struct Part {
     overflow: Vec<(u64, Problem)>,
     exchange_entries: Vec<(u64, Entry)>,
     count: u64,
+    /// Groups by their full keys: used when there are more keys than a [`Code`] holds.
     groups: FxHashMap<Vec<KeyValue>, Acc>,
+    /// Groups by their codes, without building their keys for each entry.
+    coded: Coded,
+    /// Whether entries may come as rows: the fold needs no more of them than their cells.
+    rows: bool,
+    /// Groups of the entries that came as rows, by codes of their texts' symbols.
+    rowed: Rowed,
     shapes: FxHashMap<Shape, Sums>,
     found: Vec<(u64, Box<str>)>,
 }
 
 impl Part {
     fn new(mode: Arc<Mode>, hash: IdHash) -> Part {
+        let rows = takes_rows(&mode);
         Part {
             mode,
             hash,
@@ -213,6 +449,9 @@ impl Part {
             exchange_entries: Vec::new(),
             count: 0,
             groups: FxHashMap::default(),
+            coded: Coded::default(),
+            rows,
+            rowed: Rowed::default(),
             shapes: FxHashMap::default(),
             found: Vec::new(),
         }
@@ -234,15 +473,7 @@ impl Consumer for Part {
             self.kept.push((at, e.id().into()));
         }
         let Some(canon) = e.quantity.canonical_value() else {
-            // As the ledger words it when it builds its rows.
-            let unit = e.quantity.dimension().canonical_unit();
-            let problem = Problem::new(
-                ProblemKind::Overflow,
-                "quantity",
-                format!("{} does not fit a decimal in {unit}", e.quantity),
-            )
-            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
-            self.overflow.push((at, problem));
+            self.overflow.push((at, overflow(&e.quantity, e.id())));
             return;
         };
         let dim = e.quantity.dimension();
@@ -251,25 +482,13 @@ impl Consumer for Part {
             Mode::Group { scope, keys } => {
                 let coverage = scope.coverage(&e);
                 if coverage != Coverage::None {
-                    let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&e)).collect();
-                    let acc = self.groups.entry(key).or_default();
-                    if coverage == Coverage::Sure {
-                        acc.totals.add_canonical(dim, canon);
-                    } else {
-                        acc.totals.add_possible(dim, canon);
-                    }
-                    acc.entries += 1;
-                    if let Some(x) = &exchange {
-                        if !acc.exchanges.contains(x) {
-                            acc.exchanges.insert(x.clone());
+                    let date = e.date();
+                    match self.coded.slot(keys, &e) {
+                        Some(slot) => slot.acc.add(coverage, dim, canon, exchange.as_ref(), at, date),
+                        None => {
+                            let key: Vec<KeyValue> = keys.iter().map(|k| k.value(&e)).collect();
+                            self.groups.entry(key).or_default().add(coverage, dim, canon, exchange.as_ref(), at, date);
                         }
-                    }
-                    let day = e.date().first_day();
-                    if acc.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
-                        acc.first = Some((day, at, e.date()));
-                    }
-                    if acc.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
-                        acc.last = Some((day, at, e.date()));
                     }
                 }
             }
@@ -293,6 +512,39 @@ impl Consumer for Part {
         }
         if exchange.is_some() {
             self.exchange_entries.push((at, e));
+        }
+    }
+    fn wants_rows(&self) -> bool {
+        self.rows
+    }
+
+    fn row(&mut self, row: &Row<'_>, line: u64) {
+        let at = place(self.file, line);
+        if let Mode::Ids(wanted) = &*self.mode {
+            if wanted.contains(&at) {
+                self.found.push((at, row.id.into()));
+            }
+            return;
+        }
+        self.count += 1;
+        self.ids.push((self.hash.hash(row.id), at));
+        if self.keep {
+            self.kept.push((at, row.id.into()));
+        }
+        let Some(canon) = row.quantity.canonical_value() else {
+            self.overflow.push((at, overflow(&row.quantity, row.id)));
+            return;
+        };
+        let Mode::Group { scope, keys } = &*self.mode else { return };
+        // As an entry gives its date: a day as a day.
+        let date = row.date.as_day().map_or(row.date, EntryDate::from);
+        let coverage = scope.period.coverage(date.first_day(), date.last_day());
+        if coverage == Coverage::None {
+            return;
+        }
+        let dim = row.quantity.dimension();
+        if let Some(acc) = self.rowed.acc(keys, row) {
+            acc.add(coverage, dim, canon, None, at, date);
         }
     }
 }
@@ -638,15 +890,24 @@ impl Fold {
     /// As [`Loader::finish`](crate::Loader::finish): the problems of every file, report ids used
     /// twice, entry ids used twice across all files, quantities whose canonical form does not fit
     /// a decimal, exchanges whose entries disagree; or the first file that could not be read.
-    pub fn finish(self) -> Result<Folded, Error> {
+    pub fn finish(mut self) -> Result<Folded, Error> {
         if let Some(e) = self.io {
             return Err(e);
         }
-        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(self.parts.iter().map(|p| p.ids.len()).sum());
-        for p in &self.parts {
+        let mut parts = self.parts;
+        // Each thread's ids sorted on its own core, then the sorted runs merged (the stable sort
+        // finds them).
+        std::thread::scope(|s| {
+            for p in &mut parts {
+                s.spawn(|| p.ids.sort_unstable());
+            }
+        });
+        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum());
+        for p in &parts {
             ids.extend_from_slice(&p.ids);
         }
-        ids.sort_unstable();
+        ids.sort();
+        self.parts = parts;
         // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
         // the ids used twice within it), then those across files.
         let mut problems: Vec<Problem> = Vec::new();
@@ -766,7 +1027,9 @@ impl Fold {
 fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
     let mut all: FxHashMap<Vec<KeyValue>, Acc> = FxHashMap::default();
     for p in parts {
-        for (k, acc) in std::mem::take(&mut p.groups) {
+        let slots = std::mem::take(&mut p.coded.slots).into_iter().map(|s| (s.key, s.acc));
+        let rowed = std::mem::take(&mut p.rowed.slots);
+        for (k, acc) in std::mem::take(&mut p.groups).into_iter().chain(slots).chain(rowed) {
             match all.get_mut(&k) {
                 Some(a) => a.merge(acc)?,
                 None => {

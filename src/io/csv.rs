@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo};
-use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells};
+use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells, row_from_cells};
 use crate::io::{Assumptions, Consumer};
 use crate::report::Report;
 
@@ -805,7 +805,7 @@ impl Records for Sink<'_, '_> {
             let Some(i) = target else { continue };
             // The same white space as the JSON reader and the builders' checks: Unicode's, which holds
             // the vertical tab and the no-break space that ASCII's leaves out.
-            let s = restore(field.trim());
+            let s = restore(trim(field));
             if !s.is_empty() {
                 cells[*i] = Some(s);
             }
@@ -830,6 +830,15 @@ impl Records for Sink<'_, '_> {
             }
         }
         let result = match self.header.table {
+            Table::Entries if cells[14].is_none() && self.consumer.as_ref().is_some_and(|c| c.wants_rows()) => {
+                match (cells[0], &mut self.consumer) {
+                    (Some(id), Some(c)) => row_from_cells(&cells, id).map(|row| c.row(&row, line)),
+                    (None, Some(c)) => {
+                        entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| c.entry(e, line))
+                    }
+                    (_, None) => Ok(()),
+                }
+            }
             Table::Entries => {
                 entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| match &mut self.consumer {
                     Some(c) => c.entry(e, line),
@@ -867,6 +876,15 @@ impl Records for Sink<'_, '_> {
                 }));
             }
         }
+    }
+}
+
+/// `str::trim`, without looking at the characters of a value whose ends are ASCII other than white
+/// space (no Unicode white space is ASCII but for those `is_ascii_graphic` leaves out).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 

@@ -202,6 +202,16 @@ impl FromStr for Format {
 pub(crate) trait Consumer: Send {
     /// A valid entry, read at `line` of the file.
     fn entry(&mut self, entry: Entry, line: u64);
+
+    /// Whether valid records with an id and no exchange may come as [`Consumer::row`]s (their
+    /// cells checked, the entry not built) instead of entries.
+    fn wants_rows(&self) -> bool {
+        false
+    }
+
+    /// A valid entry with an id and no exchange, read at `line`, as its checked cells (only when
+    /// [`Consumer::wants_rows`]).
+    fn row(&mut self, _row: &crate::io::record::Row<'_>, _line: u64) {}
 }
 
 /// The records of one file read for a streaming fold: its reports (kept, they are few) and their

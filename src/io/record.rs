@@ -108,22 +108,48 @@ impl Table {
 pub(crate) type Cells<'a> = [Option<&'a str>; 17];
 
 /// Shares one copy of each repeated text (parties, regions, sources) among the entries of a file.
+///
+/// Texts seen lately sit in a small table indexed by a fast hash of their letters, compared for
+/// real: most cells of a file repeat a few texts, and find them there without the keyed hash of
+/// the map. A file that makes texts collide in the table only sends them on to the map.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
     map: TextMap<Box<str>, Text>,
+    recent: Vec<Option<Text>>,
 }
 
 /// How many distinct texts an interner keeps; past that, new texts are not shared.
 const MAX_INTERNED: usize = 1 << 16;
 
+/// Slots of the table of recent texts (a power of two).
+const RECENT: usize = 1 << 12;
+
 impl Interner {
     pub(crate) fn get(&mut self, s: &str) -> Text {
-        if let Some(t) = self.map.get(s) {
-            return t.clone();
+        use std::hash::Hasher;
+        let mut h = crate::hash::FxHasher::default();
+        h.write(s.as_bytes());
+        let slot = (h.finish() >> 52) as usize & (RECENT - 1);
+        if let Some(Some(t)) = self.recent.get(slot) {
+            if t.as_str() == s {
+                return t.clone();
+            }
         }
-        let t = Arc::new(s.to_string());
-        if self.map.len() < MAX_INTERNED {
-            self.map.insert(s.into(), t.clone());
+        let t = match self.map.get(s) {
+            Some(t) => t.clone(),
+            None => {
+                let t = Arc::new(s.to_string());
+                if self.map.len() < MAX_INTERNED {
+                    self.map.insert(s.into(), t.clone());
+                }
+                t
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![None; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = Some(t.clone());
         }
         t
     }
@@ -208,13 +234,19 @@ fn parse_quantity(
     }
 }
 
-/// Builds an entry from its cells; `default_id` names it when the id cell is empty (no id when
-/// it gives the empty string).
-pub(crate) fn entry_from_cells(
-    cells: &Cells<'_>,
-    interner: &mut Interner,
-    default_id: impl FnOnce() -> String,
-) -> Result<Entry, Vec<Problem>> {
+/// An entry's cells parsed to their types, with the problems found on the way.
+struct Typed {
+    date: Option<EntryDate>,
+    kind: Option<Kind>,
+    category: Option<Category>,
+    quantity: Option<Quantity>,
+    mines: Option<u64>,
+    problems: Vec<Problem>,
+}
+
+/// Parses the typed cells of an entry: the first half of [`entry_from_cells`], shared with
+/// [`row_from_cells`].
+fn typed(cells: &Cells<'_>) -> Typed {
     let t = Table::Entries;
     let mut problems = Vec::new();
     let date = parse_with(cells[1], "date", &mut problems, parse_entry_date);
@@ -233,6 +265,17 @@ pub(crate) fn entry_from_cells(
         }
     }
     let quantity = parse_quantity(value, unit, "quantity", &mut problems);
+    Typed { date, kind, category, quantity, mines, problems }
+}
+
+/// Builds an entry from its cells; `default_id` names it when the id cell is empty (no id when
+/// it gives the empty string).
+pub(crate) fn entry_from_cells(
+    cells: &Cells<'_>,
+    interner: &mut Interner,
+    default_id: impl FnOnce() -> String,
+) -> Result<Entry, Vec<Problem>> {
+    let Typed { date, kind, category, quantity, mines, problems } = typed(cells);
     let (Some(date), Some(kind), Some(quantity)) = (date, kind, quantity) else {
         return Err(problems);
     };
@@ -258,6 +301,64 @@ pub(crate) fn entry_from_cells(
         exchange: text(14),
     };
     finish(b.build(), problems)
+}
+
+/// An entry read from its cells and checked as [`entry_from_cells`] checks it, without building
+/// it: its typed fields, and its texts borrowed from the cells.
+#[derive(Debug)]
+pub(crate) struct Row<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) date: EntryDate,
+    pub(crate) kind: Kind,
+    pub(crate) category: Option<Category>,
+    pub(crate) quantity: Quantity,
+    pub(crate) cells: &'a Cells<'a>,
+}
+
+impl<'a> Row<'a> {
+    /// The text of a key of texts (item, from, to, via, region, exchange).
+    pub(crate) fn text(&self, key: crate::query::Key) -> Option<Option<&'a str>> {
+        use crate::query::Key;
+        let i = match key {
+            Key::Item => 4,
+            Key::From => 7,
+            Key::To => 8,
+            Key::Via => 9,
+            Key::Region => 10,
+            Key::Exchange => 14,
+            _ => return None,
+        };
+        Some(self.cells[i])
+    }
+}
+
+/// [`entry_from_cells`] for a record whose id cell holds `id`, without building the entry: the
+/// same problems, in the same order.
+pub(crate) fn row_from_cells<'a>(cells: &'a Cells<'a>, id: &'a str) -> Result<Row<'a>, Vec<Problem>> {
+    let Typed { date, kind, category, quantity, mines, mut problems } = typed(cells);
+    let (Some(date), Some(kind), Some(quantity)) = (date, kind, quantity) else {
+        return Err(problems);
+    };
+    let built = crate::entry::checks(&crate::entry::Checked {
+        kind,
+        date,
+        quantity: &quantity,
+        category,
+        mines: mines.is_some(),
+        fills: false,
+        id: Some(id),
+        item: cells[4],
+        from: cells[7],
+        to: cells[8],
+        via: cells[9],
+        region: cells[10],
+        source: cells[11],
+        note: cells[12],
+        exchange: cells[14],
+    });
+    // As the builder's problems come through `finish`: without a position.
+    problems.extend(built);
+    if problems.is_empty() { Ok(Row { id, date, kind, category, quantity, cells }) } else { Err(problems) }
 }
 
 /// Builds a report from its cells.
