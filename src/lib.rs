@@ -54,6 +54,8 @@
 //!   figures and how they compare with the ledger.
 //! - [`read`], [`write()`], [`Loader`], [`Format`], [`Assumptions`]: CSV, JSON, JSON Lines and
 //!   [HXL](Format#hxl) files, with every problem of a file positioned and the file refused whole.
+//! - [`stream`]: files larger than memory totalled as they are read, on every core, without
+//!   building a ledger ([`stream::Fold`], next to [`Ledger::group`] and [`Ledger::verify`]).
 //! - [`write_outcomes`], [`write_explanation`]: verification outcomes as the CSV, JSON and JSON
 //!   Lines records that `relief-ledger verify --format csv|json` prints.
 //! - [`Ledger::audit`], [`Audit`], [`Finding`], [`Code`], [`Severity`], [`AuditOptions`]: what the

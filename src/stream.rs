@@ -940,24 +940,9 @@ impl Fold {
         }
         problems.extend(general.map(|(_, p)| p.clone()));
         // Report ids, unique across files.
-        let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
-        for f in &self.files {
-            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
-                let id: Arc<str> = Arc::from(r.id());
-                if let Some((file, first)) = report_ids.get(&id) {
-                    let message =
-                        format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
-                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
-                        &f.name,
-                        Some(line),
-                        None,
-                        Some(r.id()),
-                    ));
-                } else {
-                    report_ids.insert(id, (f.name.clone(), line));
-                }
-            }
-        }
+        problems.extend(crate::io::repeated_report_ids(
+            self.files.iter().map(|f| (&f.name, &f.reports[..], &f.report_lines[..])),
+        ));
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }

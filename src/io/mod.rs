@@ -977,25 +977,8 @@ impl Loader {
         }
         let mut problems = self.problems;
         // Reports: ids unique across files.
-        let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
         let mut reports = Vec::new();
-        for f in &self.files {
-            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
-                let id: Arc<str> = Arc::from(r.id());
-                if let Some((file, first)) = report_ids.get(&id) {
-                    let message =
-                        format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
-                    problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
-                        &f.name,
-                        Some(line),
-                        None,
-                        Some(r.id()),
-                    ));
-                } else {
-                    report_ids.insert(id, (f.name.clone(), line));
-                }
-            }
-        }
+        problems.extend(repeated_report_ids(self.files.iter().map(|f| (&f.name, &f.reports[..], &f.report_lines[..]))));
         if !problems.is_empty() {
             return Err(Error::invalid(problems));
         }
@@ -1068,6 +1051,33 @@ impl Places {
         let (file, line) = if kind == RecordKind::Entry { self.entry(id) } else { self.report(id) }?;
         Some(Position::new().with_file(file).with_line(line).with_id(id, kind))
     }
+}
+
+/// The reports whose id an earlier report used, across `files` (each its name, its reports and their
+/// lines), as problems at the later one's line.
+pub(crate) fn repeated_report_ids<'a>(
+    files: impl Iterator<Item = (&'a Arc<str>, &'a [Report], &'a [u64])>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
+    for (name, reports, lines) in files {
+        for (r, &line) in reports.iter().zip(lines) {
+            let id: Arc<str> = Arc::from(r.id());
+            if let Some((file, first)) = report_ids.get(&id) {
+                let message =
+                    format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
+                problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
+                    name,
+                    Some(line),
+                    None,
+                    Some(r.id()),
+                ));
+            } else {
+                report_ids.insert(id, (name.clone(), line));
+            }
+        }
+    }
+    problems
 }
 
 #[cfg(test)]
