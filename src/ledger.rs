@@ -578,14 +578,7 @@ impl RowBatch {
     pub(crate) fn push(&mut self, e: &Entry) {
         let pos = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
         if e.quantity.canonical_value().is_none() {
-            let unit = e.quantity.dimension().canonical_unit();
-            let problem = Problem::new(
-                ProblemKind::Overflow,
-                "quantity",
-                format!("{} does not fit a decimal in {unit}", e.quantity),
-            )
-            .at(Position::new().with_id(e.id.to_string(), RecordKind::Entry));
-            self.overflows.push((pos, problem));
+            self.overflows.push((pos, overflow(&e.quantity, e.id.as_str())));
         }
         let value = e.quantity.value();
         let unit = e.quantity.unit();
@@ -1408,6 +1401,14 @@ fn sort_rows_by_date(rows: &mut [Row]) -> Vec<u32> {
 /// The dimension of a row.
 pub(crate) fn row_dimension(r: &Row) -> Dimension {
     r.unit().dimension()
+}
+
+/// A quantity whose canonical form does not fit a decimal: a problem of the entry `id` (the
+/// ledger's rows and the streaming fold word it alike).
+pub(crate) fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Problem {
+    let unit = quantity.dimension().canonical_unit();
+    Problem::new(ProblemKind::Overflow, "quantity", format!("{quantity} does not fit a decimal in {unit}"))
+        .at(Position::new().with_id(id.to_string(), RecordKind::Entry))
 }
 
 #[cfg(test)]

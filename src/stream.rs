@@ -61,6 +61,7 @@ use crate::hash::{FxHashMap, FxHasher, TextMap};
 use crate::io::record::Row;
 use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
+use crate::ledger::overflow;
 use crate::period::{Coverage, EntryDate};
 use crate::quantity::{Dimension, Totals};
 use crate::query::{Key, KeyValue, Scope};
@@ -399,14 +400,6 @@ fn row_value(key: Key, row: &Row<'_>) -> Option<KeyValue> {
         Key::Category => Some(KeyValue::Category(row.category)),
         _ => None,
     }
-}
-
-/// A quantity whose canonical form does not fit a decimal, as the ledger words it when it builds
-/// its rows.
-fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Problem {
-    let unit = quantity.dimension().canonical_unit();
-    Problem::new(ProblemKind::Overflow, "quantity", format!("{quantity} does not fit a decimal in {unit}"))
-        .at(Position::new().with_id(id.to_string(), RecordKind::Entry))
 }
 
 /// One thread's share of a fold.
