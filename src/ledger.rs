@@ -35,9 +35,14 @@ pub(crate) struct Symbols {
     names: Vec<Text>,
     /// Other copies whose addresses are in `by_ptr`; kept alive so that the addresses stay theirs.
     aliases: Vec<Text>,
+    /// Symbols of texts met lately, by a fast hash of their letters (see [`Symbols::intern_str`]);
+    /// empty until then.
+    recent: Vec<u32>,
 }
 
 const CACHE: usize = 256;
+/// Slots of the table of recent texts (a power of two).
+const RECENT: usize = 1 << 12;
 
 impl Default for Symbols {
     fn default() -> Symbols {
@@ -47,6 +52,7 @@ impl Default for Symbols {
             cache: Box::new([(0, 0); CACHE]),
             names: Vec::new(),
             aliases: Vec::new(),
+            recent: Vec::new(),
         }
     }
 }
@@ -87,6 +93,36 @@ impl Symbols {
         let sym = self.names.len() as u32;
         self.by_text.insert(t.to_string(), sym);
         self.by_ptr.insert(ptr, sym);
+        sym
+    }
+
+    /// The symbol of a text given by its letters (a cell of a file), adding it if new: first in a
+    /// table of recent texts by a fast hash of the letters (compared for real), then in the keyed map.
+    fn intern_str(&mut self, s: &str) -> u32 {
+        use std::hash::Hasher;
+        let mut h = crate::hash::FxHasher::default();
+        h.write(s.as_bytes());
+        let slot = (h.finish() >> 52) as usize & (RECENT - 1);
+        if let Some(&sym) = self.recent.get(slot) {
+            if sym != 0 && self.names.get(sym as usize - 1).is_some_and(|t| t.as_str() == s) {
+                return sym;
+            }
+        }
+        let sym = match self.by_text.get(s) {
+            Some(&sym) => sym,
+            None => {
+                self.names.push(Arc::new(s.to_string()));
+                let sym = self.names.len() as u32;
+                self.by_text.insert(s.to_string(), sym);
+                sym
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = sym;
+        }
         sym
     }
 
@@ -574,11 +610,57 @@ impl RowBatch {
         self.rows.len()
     }
 
+    /// The ids of the rows, in order.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = String> + '_ {
+        self.rows.iter().map(|r| self.ids.decode(r.id_code()))
+    }
+
     /// Adds the row of a validated entry.
     pub(crate) fn push(&mut self, e: &Entry) {
+        let extra = e.extra.as_ref();
+        let s = &mut self.symbols;
+        let texts = [&e.item, &e.from, &e.to, &e.via, &e.region, &e.source].map(|t| s.intern_opt(t));
+        let exchange = extra.and_then(|x| x.exchange.as_ref()).map_or(0, |x| s.intern(x));
+        self.push_fields(&Fields {
+            id: e.id(),
+            date: e.date(),
+            kind: e.kind(),
+            category: e.category(),
+            quantity: &e.quantity,
+            mines: e.event.mines(),
+            texts,
+            exchange,
+            note: extra.and_then(|x| x.note.clone()),
+            fills: extra.and_then(|x| x.fills.clone()),
+        });
+    }
+
+    /// Adds the row of a record whose cells were checked as an entry's (see
+    /// [`row_from_cells`](crate::io::record::row_from_cells)), without building the entry.
+    pub(crate) fn push_row(&mut self, row: &crate::io::record::Row<'_>) {
+        let cells = row.cells;
+        let s = &mut self.symbols;
+        let mut text = |i: usize| cells.get(i).copied().flatten().map_or(0, |t| s.intern_str(t));
+        let texts = [text(4), text(7), text(8), text(9), text(10), text(11)];
+        let exchange = text(14);
+        self.push_fields(&Fields {
+            id: row.id,
+            date: row.date,
+            kind: row.kind,
+            category: row.category,
+            quantity: &row.quantity,
+            mines: row.mines,
+            texts,
+            exchange,
+            note: cells.get(12).copied().flatten().map(|s| Arc::new(s.to_string())),
+            fills: None,
+        });
+    }
+
+    fn push_fields(&mut self, e: &Fields<'_>) {
         let pos = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
         if e.quantity.canonical_value().is_none() {
-            self.overflows.push((pos, overflow(&e.quantity, e.id.as_str())));
+            self.overflows.push((pos, overflow(e.quantity, e.id)));
         }
         let value = e.quantity.value();
         let unit = e.quantity.unit();
@@ -589,48 +671,45 @@ impl RowBatch {
                 ((self.big.len() - 1) as u32 as i32, BIG)
             }
         };
-        let s = &mut self.symbols;
-        let text = [
-            s.intern_opt(&e.item),
-            s.intern_opt(&e.from),
-            s.intern_opt(&e.to),
-            s.intern_opt(&e.via),
-            s.intern_opt(&e.region),
-        ];
-        let source = s.intern_opt(&e.source);
-        let exchange = e.extra.as_ref().map_or(0, |x| s.intern_opt(&x.exchange));
-        let sparse = Sparse {
-            note: e.extra.as_ref().and_then(|x| x.note.clone()),
-            fills: e.extra.as_ref().and_then(|x| x.fills.clone()),
-            span: e.extra.as_ref().and_then(|x| x.span),
-            mines: e.event.mines(),
-            exchange,
-        };
-        if sparse.note.is_some()
-            || sparse.fills.is_some()
-            || sparse.span.is_some()
-            || sparse.mines.is_some()
-            || exchange != 0
-        {
+        let [item, from, to, via, region, source] = e.texts;
+        let exchange = e.exchange;
+        let span = e.date.as_day().is_none().then_some(e.date);
+        if e.note.is_some() || e.fills.is_some() || span.is_some() || e.mines.is_some() || exchange != 0 {
+            let sparse = Sparse { note: e.note.clone(), fills: e.fills.clone(), span, mines: e.mines, exchange };
             self.sparse.push((pos, sparse));
             bits |= SPARSE;
         }
-        let code = self.ids.encode(e.id());
-        let date = e.date();
+        let code = self.ids.encode(e.id);
         self.rows.push(Row {
             id: [code as u32, (code >> 32) as u32],
             mantissa,
-            first: date.first_day().num_days_from_ce(),
-            last: date.last_day().num_days_from_ce(),
+            first: e.date.first_day().num_days_from_ce(),
+            last: e.date.last_day().num_days_from_ce(),
             pos,
-            text,
+            text: [item, from, to, via, region],
             source,
-            kind: e.kind().index() as u8,
-            category: e.category().map_or(0, |c| c.index() as u8 + 1),
+            kind: e.kind.index() as u8,
+            category: e.category.map_or(0, |c| c.index() as u8 + 1),
             unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
             bits,
         });
     }
+}
+
+/// The fields of an entry that make its row.
+struct Fields<'a> {
+    id: &'a str,
+    date: EntryDate,
+    kind: Kind,
+    category: Option<Category>,
+    quantity: &'a Quantity,
+    mines: Option<u64>,
+    /// The symbols of item, from, to, via, region and source (0 for none).
+    texts: [u32; 6],
+    /// The symbol of the exchange's id (0 for none).
+    exchange: u32,
+    note: Option<Text>,
+    fills: Option<Text>,
 }
 
 /// An ordered set of validated entries with unique ids.
@@ -745,14 +824,31 @@ pub(crate) struct BatchProblem {
     pub(crate) problem: Problem,
 }
 
+/// What has an entry id's code: a ledger's row, or an [`IdIndex`]'s (code, position).
+trait IdCode {
+    fn id_code(&self) -> u64;
+}
+
+impl IdCode for Row {
+    fn id_code(&self) -> u64 {
+        Row::id_code(self)
+    }
+}
+
+impl IdCode for (u64, u32) {
+    fn id_code(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The ids and hashes of a ledger's rows.
-struct RowIds<'a> {
-    rows: &'a [Row],
+struct RowIds<'a, T> {
+    rows: &'a [T],
     store: &'a IdStore,
     keys: &'a RandomState,
 }
 
-impl IdOf for RowIds<'_> {
+impl<T: IdCode> IdOf for RowIds<'_, T> {
     fn id_of(&self, p: u32) -> Option<String> {
         self.rows.get(p as usize).map(|r| self.store.decode(r.id_code()))
     }
@@ -763,6 +859,35 @@ impl IdOf for RowIds<'_> {
             self.store.decode_into(r.id_code(), &mut s);
         }
         self.keys.hash_one(s.as_str())
+    }
+}
+
+/// The insertion positions of a ledger's entries by id, copied out of the ledger (its coded ids
+/// and positions, and each id's hash: 32 bytes an entry, no text per entry), for lookups
+/// that sit beside it, such as [`Places`](crate::Places). A lookup hashes the id once and
+/// searches the sorted hashes (a map by hash takes longer to build than a sort).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdIndex {
+    keys: RandomState,
+    /// (hash of the id, row index), sorted; one row per hash.
+    sorted: Vec<(u64, u32)>,
+    /// Ids whose hash another id has.
+    collisions: TextMap<Box<str>, u32>,
+    store: IdStore,
+    /// By row index: the id's code and the entry's insertion position.
+    rows: Vec<(u64, u32)>,
+}
+
+impl IdIndex {
+    /// The insertion position of the entry with this id.
+    pub(crate) fn position(&self, id: &str) -> Option<u32> {
+        let decoded = |row: u32| self.rows.get(row as usize).map(|r| self.store.decode(r.0));
+        let h = self.keys.hash_one(id);
+        let row = match self.sorted.get(self.sorted.partition_point(|&(k, _)| k < h)) {
+            Some(&(k, row)) if k == h && decoded(row).as_deref() == Some(id) => row,
+            _ => *self.collisions.get(id)?,
+        };
+        self.rows.get(row as usize).map(|&(_, pos)| pos)
     }
 }
 
@@ -1099,6 +1224,23 @@ impl Ledger {
             }
         }
         order.into_iter().filter_map(|i| self.rows.get(i as usize))
+    }
+
+    /// The ledger's index of ids, copied out of it.
+    pub(crate) fn id_index(&self) -> IdIndex {
+        let at = RowIds { rows: &self.rows, store: &self.id_store, keys: &self.ids.keys };
+        let mut sorted = self.ids.with_hashes(&at);
+        if !self.ids.recent.is_empty() {
+            sorted.extend(self.ids.recent.iter().map(|(&h, &p)| (h, p)));
+            sorted.sort_unstable();
+        }
+        IdIndex {
+            keys: self.ids.keys.clone(),
+            sorted,
+            collisions: self.ids.collisions.clone(),
+            store: self.id_store.clone(),
+            rows: self.rows.iter().map(|r| (r.id_code(), r.pos)).collect(),
+        }
     }
 
     /// The id of a row's entry.

@@ -280,3 +280,34 @@ fn a_ledger_of_generated_entries_holds_at_most_64_bytes_an_entry() {
     expected.sort_by_key(|e| e.date().first_day());
     assert!(ledger.iter().eq(expected), "entries differ after the round trip");
 }
+
+/// A loader reads CSV and HXL files straight into the compact form, without building entries:
+/// what it holds is what the entries of the same file give, every field and every position.
+#[test]
+fn a_loader_reads_every_field_into_the_compact_form_as_the_entries_give_it() {
+    use relief_ledger::{Format, Loader, Role};
+    // Files hold what was recorded; fills are what verification adds.
+    let entries: Vec<Entry> = every_field().into_iter().filter(|e| e.unattributed().is_none()).collect();
+    let expected = Ledger::from_entries(entries.clone()).unwrap();
+    for format in [Format::Csv, Format::Hxl, Format::Jsonl, Format::Json] {
+        let mut file = Vec::new();
+        relief_ledger::write(&mut file, format, &entries, &[]).unwrap();
+        let text = String::from_utf8(file).unwrap();
+        let mut loader = Loader::new();
+        loader.read(text.as_bytes(), "a", format, Role::Entries);
+        let (ledger, _, places) = loader.finish_with_places().unwrap();
+        let got: Vec<Entry> = ledger.iter_inserted().collect();
+        let want: Vec<Entry> = expected.iter_inserted().collect();
+        assert_eq!(got, want, "{format:?}");
+        assert_eq!(ledger.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "{format:?}");
+        // Each entry's line: the header (two rows in HXL, one line in JSON) comes first.
+        for (i, e) in entries.iter().enumerate() {
+            let line = match format {
+                Format::Hxl => i as u64 + 3,
+                Format::Csv => i as u64 + 2,
+                _ => places.entry(e.id()).map_or(0, |(_, l)| l),
+            };
+            assert_eq!(places.entry(e.id()), Some(("a", line)), "{format:?} {}", e.id());
+        }
+    }
+}

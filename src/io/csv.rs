@@ -21,6 +21,7 @@ use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo};
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells, row_from_cells};
 use crate::io::{Assumptions, Consumer};
+use crate::ledger::RowBatch;
 use crate::report::Report;
 
 /// Bytes per chunk handed to a parsing thread.
@@ -183,6 +184,8 @@ fn complete(
 struct Parsed {
     index: usize,
     entries: Vec<Entry>,
+    /// The entries as rows, instead of `entries`, when read for a ledger.
+    rows: Option<RowBatch>,
     reports: Vec<Report>,
     /// The line of each entry or report.
     lines: Vec<u64>,
@@ -204,6 +207,8 @@ struct Chunk {
 /// What [`read`] found: entries in chunks, in file order, or reports.
 pub(crate) struct Content {
     pub(crate) entries: Vec<Vec<Entry>>,
+    /// The entries as rows, when read for a ledger.
+    pub(crate) batches: Vec<RowBatch>,
     pub(crate) lines_of_entries: Vec<u64>,
     pub(crate) reports: Vec<Report>,
     pub(crate) lines_of_reports: Vec<u64>,
@@ -231,6 +236,7 @@ fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Res
 }
 
 /// Reads a whole CSV file of entries or reports; `want` forces the table, otherwise the header decides.
+/// With `rows`, the entries come as the rows of a ledger (a [`RowBatch`] per chunk), not as entries.
 ///
 /// Every problem in the file is reported, and nothing is returned unless there are none.
 pub(crate) fn read(
@@ -239,8 +245,20 @@ pub(crate) fn read(
     want: Option<Table>,
     dialect: Dialect,
     assume: &Assumptions,
+    rows: bool,
 ) -> Result<Content, Error> {
-    read_chunked(input, file, want, dialect, assume, CHUNK, Vec::new())
+    let into = if rows { Into::Rows } else { Into::Entries };
+    read_chunked(input, file, want, dialect, assume, CHUNK, into)
+}
+
+/// Where a chunked read puts the entries it reads.
+enum Into<'a> {
+    /// Into the content, as entries.
+    Entries,
+    /// Into the content, as the rows of a ledger.
+    Rows,
+    /// To the consumers, one per parsing thread.
+    Consumers(Vec<&'a mut dyn Consumer>),
 }
 
 /// [`read`], handing each valid entry to one of `consumers` (one per parsing thread) as soon as it is
@@ -256,7 +274,7 @@ pub(crate) fn read_into(
     chunk: usize,
     consumers: Vec<&mut dyn Consumer>,
 ) -> Result<Content, Error> {
-    read_chunked(input, file, want, dialect, assume, chunk, consumers)
+    read_chunked(input, file, want, dialect, assume, chunk, Into::Consumers(consumers))
 }
 
 /// [`read`], cutting the file into chunks of about `chunk` bytes (tests make them tiny).
@@ -267,8 +285,13 @@ fn read_chunked(
     dialect: Dialect,
     assume: &Assumptions,
     chunk: usize,
-    mut consumers: Vec<&mut dyn Consumer>,
+    into: Into<'_>,
 ) -> Result<Content, Error> {
+    let (mut consumers, rows) = match into {
+        Into::Entries => (Vec::new(), false),
+        Into::Rows => (Vec::new(), true),
+        Into::Consumers(c) => (c, false),
+    };
     let chunk = chunk.max(1);
     let streaming = !consumers.is_empty();
     let io = |e: std::io::Error| Error::io(file.to_string(), e);
@@ -382,7 +405,7 @@ fn read_chunked(
                     let mut interner = Interner::default();
                     while let Some(chunk) = rx.lock().ok().and_then(|guard| guard.recv().ok()) {
                         let mut parsed =
-                            parse_chunk(chunk, header, width, file, &mut interner, consumer.as_deref_mut());
+                            parse_chunk(chunk, header, width, file, &mut interner, consumer.as_deref_mut(), rows);
                         let _ = back.send(std::mem::take(&mut parsed.buffer));
                         out.push(parsed);
                     }
@@ -443,6 +466,7 @@ fn read_chunked(
         let mut records_before = 0;
         let mut content = Content {
             entries: Vec::new(),
+            batches: Vec::new(),
             lines_of_entries: Vec::new(),
             reports: Vec::new(),
             lines_of_reports: Vec::new(),
@@ -456,7 +480,10 @@ fn read_chunked(
             if streaming && header.table == Table::Entries {
                 continue;
             }
-            if !p.entries.is_empty() {
+            if let Some(batch) = p.rows {
+                content.batches.push(batch);
+                content.lines_of_entries.extend(p.lines);
+            } else if !p.entries.is_empty() {
                 content.entries.push(p.entries);
                 content.lines_of_entries.extend(p.lines);
             } else {
@@ -467,9 +494,10 @@ fn read_chunked(
         if problems.is_empty() {
             return Ok(content);
         }
-        let entries = content.entries.iter().flatten().zip(content.lines_of_entries.iter().copied());
+        let ids = content.entries.iter().flatten().map(|e| e.id().to_string());
+        let ids = ids.chain(content.batches.iter().flat_map(RowBatch::ids));
         let reports = content.reports.iter().zip(content.lines_of_reports.iter().copied());
-        problems.extend(crate::io::repeated_ids(file, entries, reports));
+        problems.extend(crate::io::repeated_ids(file, ids.zip(content.lines_of_entries.iter().copied()), reports));
         Err(Error::invalid(problems))
     })
 }
@@ -497,11 +525,14 @@ fn parse_chunk<'c>(
     file: &Arc<str>,
     interner: &mut Interner,
     consumer: Option<&mut (dyn Consumer + 'c)>,
+    rows: bool,
 ) -> Parsed {
     let capacity = usize::try_from(chunk.lines + 1).unwrap_or(0);
+    let rows = rows && header.table == Table::Entries && consumer.is_none();
     let mut out = Parsed {
         index: chunk.index,
-        entries: if header.table == Table::Entries && consumer.is_none() {
+        rows: rows.then(RowBatch::default),
+        entries: if header.table == Table::Entries && consumer.is_none() && !rows {
             Vec::with_capacity(capacity)
         } else {
             Vec::new()
@@ -839,6 +870,13 @@ impl Records for Sink<'_, '_> {
                     (_, None) => Ok(()),
                 }
             }
+            Table::Entries if out.rows.is_some() => match (cells[0], &mut out.rows) {
+                (Some(id), Some(batch)) => row_from_cells(&cells, id).map(|row| batch.push_row(&row)),
+                (None, Some(batch)) => {
+                    entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| batch.push(&e))
+                }
+                (_, None) => Ok(()),
+            },
             Table::Entries => {
                 entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| match &mut self.consumer {
                     Some(c) => c.entry(e, line),
@@ -1194,7 +1232,7 @@ mod tests {
 
     fn outcome(bytes: &[u8], chunk: usize) -> Result<ReadBack, Vec<String>> {
         let file: Arc<str> = Arc::from("p.csv");
-        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk, Vec::new()) {
+        match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk, Into::Entries) {
             Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
             Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
             Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),

@@ -29,7 +29,7 @@ pub(crate) struct Content {
 
 impl Content {
     fn repeated_ids(&self, file: &Arc<str>) -> Vec<Problem> {
-        let entries = self.entries.iter().zip(self.entry_lines.iter().copied());
+        let entries = self.entries.iter().map(Entry::id).zip(self.entry_lines.iter().copied());
         crate::io::repeated_ids(file, entries, self.reports.iter().zip(self.report_lines.iter().copied()))
     }
 }

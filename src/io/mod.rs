@@ -21,7 +21,7 @@ use std::sync::Arc;
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::hash::TextMap;
-use crate::ledger::Ledger;
+use crate::ledger::{IdIndex, Ledger, RowBatch};
 use crate::report::Report;
 use record::Table;
 
@@ -245,7 +245,7 @@ pub(crate) fn read_streaming(
             Ok(Streamed { reports: c.reports, report_lines: c.lines_of_reports })
         }
         Format::Json | Format::Jsonl => {
-            let c = read_content(&mut input, name, format, role, assume)?;
+            let c = read_content(&mut input, name, format, role, assume, false)?;
             if let Some(first) = consumers.first_mut() {
                 for (e, line) in c.entries.into_iter().flatten().zip(c.entry_lines) {
                     first.entry(e, line);
@@ -467,6 +467,8 @@ struct FileContent {
     name: Arc<str>,
     /// Entries in chunks (CSV reads them in parallel), with the line of each.
     entries: Vec<Vec<Entry>>,
+    /// Or, read for a ledger, their rows.
+    batches: Vec<RowBatch>,
     entry_lines: Vec<u64>,
     reports: Vec<Report>,
     report_lines: Vec<u64>,
@@ -478,6 +480,7 @@ fn read_content(
     format: Format,
     role: Role,
     assume: &Assumptions,
+    rows: bool,
 ) -> Result<FileContent, Error> {
     let want = match role {
         Role::Any => None,
@@ -487,6 +490,7 @@ fn read_content(
     let mut content = FileContent {
         name: name.clone(),
         entries: Vec::new(),
+        batches: Vec::new(),
         entry_lines: Vec::new(),
         reports: Vec::new(),
         report_lines: Vec::new(),
@@ -494,9 +498,10 @@ fn read_content(
     match format {
         Format::Csv | Format::Hxl => {
             let dialect = if format == Format::Hxl { csv::Dialect::Hxl } else { csv::Dialect::Auto };
-            let c = csv::read(input, name, want, dialect, assume)?;
+            let c = csv::read(input, name, want, dialect, assume, rows)?;
             content.entry_lines = c.lines_of_entries;
             content.entries = c.entries;
+            content.batches = c.batches;
             content.report_lines = c.lines_of_reports;
             content.reports = c.reports;
         }
@@ -529,7 +534,15 @@ fn read_content(
                 let p = Problem::general(ProblemKind::WrongFile, format!("holds {what}, but was given as {expected}"));
                 return Err(Error::invalid(vec![p]).at(&Position { file: Some(name.clone()), ..Position::default() }));
             }
-            content.entries = vec![c.entries];
+            if rows {
+                let mut batch = RowBatch::default();
+                for e in &c.entries {
+                    batch.push(e);
+                }
+                content.batches = vec![batch];
+            } else {
+                content.entries = vec![c.entries];
+            }
             content.entry_lines = c.entry_lines;
             content.reports = c.reports;
             content.report_lines = c.report_lines;
@@ -541,9 +554,9 @@ fn read_content(
 /// Ids used twice among the records that a file with other problems still read. Such a file is
 /// refused anyway, before the ledger would see its ids; these are listed with its other problems, so
 /// that every problem of the file is said at once.
-pub(crate) fn repeated_ids<'a>(
+pub(crate) fn repeated_ids<'a, I: AsRef<str>>(
     file: &Arc<str>,
-    entries: impl IntoIterator<Item = (&'a Entry, u64)>,
+    entries: impl IntoIterator<Item = (I, u64)>,
     reports: impl IntoIterator<Item = (&'a Report, u64)>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -558,8 +571,8 @@ pub(crate) fn repeated_ids<'a>(
         }
     };
     let mut seen = TextMap::default();
-    for (e, line) in entries {
-        check(e.id(), line, RecordKind::Entry, &mut seen, "ids");
+    for (id, line) in entries {
+        check(id.as_ref(), line, RecordKind::Entry, &mut seen, "ids");
     }
     let mut seen = TextMap::default();
     for (r, line) in reports {
@@ -635,7 +648,7 @@ pub fn read_with(
     role: Role,
     assume: &Assumptions,
 ) -> Result<Document, Error> {
-    let c = read_content(input, &Arc::from(name), format, role, assume)?;
+    let c = read_content(input, &Arc::from(name), format, role, assume, false)?;
     Ok(Document { entries: c.entries.into_iter().flatten().collect(), reports: c.reports })
 }
 
@@ -873,7 +886,7 @@ impl Loader {
     /// # Ok::<(), relief_ledger::Error>(())
     /// ```
     pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
-        match read_content(input, &Arc::from(name), format, role, &self.assume) {
+        match read_content(input, &Arc::from(name), format, role, &self.assume, true) {
             Ok(c) => self.files.push(c),
             Err(e) if e.is_io() => {
                 self.io.get_or_insert(e);
@@ -947,7 +960,8 @@ impl Loader {
 
     /// Builds the ledger and the reports as [`Loader::finish`] does, and says where each entry and
     /// report came from (file and line, by id), for messages about them that come later, such as the
-    /// findings of an audit. Keeping the places costs a map of every id; [`Loader::finish`] keeps none.
+    /// findings of an audit. Keeping the places costs about 40 bytes an entry (each entry's line and a
+    /// copy of the ledger's index of ids, no text per entry); [`Loader::finish`] keeps none.
     ///
     /// # Errors
     ///
@@ -983,14 +997,13 @@ impl Loader {
             return Err(Error::invalid(problems));
         }
         let mut files = self.files;
-        let places = keep_places.then(|| Places::of(&files));
-        let mut segments = Vec::new();
+        let mut batches = Vec::new();
         for f in &mut files {
             reports.append(&mut f.reports);
-            segments.append(&mut f.entries);
+            batches.append(&mut f.batches);
         }
         let mut ledger = Ledger::new();
-        if let Err(batch) = ledger.insert_segments(segments) {
+        if let Err(batch) = ledger.insert_row_batches(batches) {
             // Where each entry of the batch came from, for the messages.
             let places: Vec<(&Arc<str>, u64)> =
                 files.iter().flat_map(|f| f.entry_lines.iter().map(move |&l| (&f.name, l))).collect();
@@ -1007,6 +1020,7 @@ impl Loader {
             }
             return Err(Error::invalid(problems));
         }
+        let places = keep_places.then(|| Places::of(&files, &reports, &ledger));
         Ok((ledger, reports, places))
     }
 }
@@ -1015,20 +1029,27 @@ impl Loader {
 /// [`Loader::finish_with_places`].
 #[derive(Debug, Clone, Default)]
 pub struct Places {
-    entries: TextMap<String, (Arc<str>, u64)>,
+    /// The files' names, and the index in `lines` of each file's first entry.
+    files: Vec<(Arc<str>, usize)>,
+    /// The line of each entry, by insertion position (the files' entries in order).
+    lines: Vec<u64>,
+    /// Insertion positions by id: the ledger's own index, copied (no text per entry).
+    ids: IdIndex,
     reports: TextMap<String, (Arc<str>, u64)>,
 }
 
 impl Places {
-    fn of(files: &[FileContent]) -> Places {
-        let mut places = Places::default();
+    /// The places of what `files` held, once their entries are in `ledger` (in the files' order)
+    /// and their reports in `reports`.
+    fn of(files: &[FileContent], reports: &[Report], ledger: &Ledger) -> Places {
+        let mut places = Places { ids: ledger.id_index(), ..Places::default() };
         for f in files {
-            for (e, &line) in f.entries.iter().flatten().zip(&f.entry_lines) {
-                places.entries.insert(e.id().to_string(), (f.name.clone(), line));
-            }
-            for (r, &line) in f.reports.iter().zip(&f.report_lines) {
-                places.reports.insert(r.id().to_string(), (f.name.clone(), line));
-            }
+            places.files.push((f.name.clone(), places.lines.len()));
+            places.lines.extend_from_slice(&f.entry_lines);
+        }
+        let report_lines = files.iter().flat_map(|f| f.report_lines.iter().map(move |&l| (&f.name, l)));
+        for (r, (name, line)) in reports.iter().zip(report_lines) {
+            places.reports.insert(r.id().to_string(), (name.clone(), line));
         }
         places
     }
@@ -1036,7 +1057,10 @@ impl Places {
     /// The file and line of the entry with this id.
     #[must_use]
     pub fn entry(&self, id: &str) -> Option<(&str, u64)> {
-        self.entries.get(id).map(|(file, line)| (&**file, *line))
+        let at = self.ids.position(id)? as usize;
+        let line = *self.lines.get(at)?;
+        let file = self.files.partition_point(|&(_, first)| first <= at).checked_sub(1)?;
+        self.files.get(file).map(|(name, _)| (&**name, line))
     }
 
     /// The file and line of the report with this id.

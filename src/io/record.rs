@@ -312,6 +312,7 @@ pub(crate) struct Row<'a> {
     pub(crate) kind: Kind,
     pub(crate) category: Option<Category>,
     pub(crate) quantity: Quantity,
+    pub(crate) mines: Option<u64>,
     pub(crate) cells: &'a Cells<'a>,
 }
 
@@ -358,7 +359,7 @@ pub(crate) fn row_from_cells<'a>(cells: &'a Cells<'a>, id: &'a str) -> Result<Ro
     });
     // As the builder's problems come through `finish`: without a position.
     problems.extend(built);
-    if problems.is_empty() { Ok(Row { id, date, kind, category, quantity, cells }) } else { Err(problems) }
+    if problems.is_empty() { Ok(Row { id, date, kind, category, quantity, mines, cells }) } else { Err(problems) }
 }
 
 /// Builds a report from its cells.

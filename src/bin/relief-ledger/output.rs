@@ -8,36 +8,44 @@ use crate::Failure;
 
 /// Aligned columns; `right` marks columns of figures.
 pub(crate) fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[bool]) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| shown_width(h)).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(strip_ansi(c).chars().count());
+            *w = (*w).max(shown_width(c));
         }
     }
-    let line = |cells: Vec<String>| -> String {
-        let parts: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let pad = widths[i].saturating_sub(strip_ansi(c).chars().count());
-                if right.get(i).copied().unwrap_or(false) {
-                    format!("{}{c}", " ".repeat(pad))
-                } else {
-                    format!("{c}{}", " ".repeat(pad))
-                }
-            })
-            .collect();
-        parts.join("  ").trim_end().to_string()
+    // One buffer for every line: tables of an audit run to hundreds of thousands of rows.
+    let mut line = String::new();
+    let mut write_line = |cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
+        line.clear();
+        for (i, c) in cells.enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(shown_width(c));
+            if right.get(i).copied().unwrap_or(false) {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(c);
+            } else {
+                line.push_str(c);
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())
     };
-    writeln!(out, "{}", line(header.iter().map(|h| h.to_string()).collect()))?;
+    write_line(&mut header.iter().copied())?;
     for r in rows {
-        writeln!(out, "{}", line(r.clone()))?;
+        write_line(&mut r.iter().map(String::as_str))?;
     }
     Ok(())
 }
 
-pub(crate) fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// The number of characters of `s` that show: colour codes (`ESC ... m`) left out.
+fn shown_width(s: &str) -> usize {
+    if !s.contains('\x1b') {
+        return s.chars().count();
+    }
+    let mut width = 0;
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c == '\x1b' {
@@ -47,10 +55,10 @@ pub(crate) fn strip_ansi(s: &str) -> String {
                 }
             }
         } else {
-            out.push(c);
+            width += 1;
         }
     }
-    out
+    width
 }
 
 pub(crate) fn csv_out(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
