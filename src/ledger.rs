@@ -605,6 +605,11 @@ pub(crate) struct RowBatch {
 }
 
 impl RowBatch {
+    /// An empty batch with room for `rows` rows.
+    pub(crate) fn with_capacity(rows: usize) -> RowBatch {
+        RowBatch { rows: Vec::with_capacity(rows), ..RowBatch::default() }
+    }
+
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
         self.rows.len()

@@ -267,34 +267,66 @@ pub(super) struct EntryRows<'a> {
 }
 
 impl<'a> EntryRows<'a> {
+    /// One pass over the rows; on a large ledger, its halves side by side, joined in order.
     pub(super) fn scan(ledger: &'a Ledger, any_fill: bool) -> EntryRows<'a> {
         let rows = ledger.rows();
-        let mut events = Vec::with_capacity(rows.len());
-        let mut group_of: FxHashMap<(u8, u8, u8), usize> = FxHashMap::default();
-        let mut groups: Vec<Group> = Vec::new();
-        // The group of the previous row, since rows of one group tend to come in runs.
-        let mut last: Option<((u8, u8, u8), usize)> = None;
-        for (i, r) in (0u32..).zip(rows) {
-            if any_fill && ledger.is_fill(r) {
-                continue;
+        let half = rows.len() / 2;
+        let (events, groups) = if rows.len() >= super::PARALLEL_FROM {
+            let (mut first, second) = std::thread::scope(|s| {
+                let later = s.spawn(move || scan_rows(ledger, any_fill, half as u32..rows.len() as u32));
+                let first = scan_rows(ledger, any_fill, 0..half as u32);
+                (first, later.join())
+            });
+            match second {
+                Ok((events, groups)) => {
+                    first.0.extend(events);
+                    for (key, values) in groups {
+                        match first.1.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, v)) => v.extend(values),
+                            None => first.1.push((key, values)),
+                        }
+                    }
+                    first
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
             }
-            let (first_day, last_day) = r.days();
-            events.push((event_hash(ledger, r), i, first_day, last_day));
-            let key = (r.kind, r.category, r.dim());
-            let g = match last {
-                Some((k, g)) if k == key => g,
-                _ => *group_of.entry(key).or_insert_with(|| {
-                    groups.push((key, Vec::new()));
-                    groups.len() - 1
-                }),
-            };
-            last = Some((key, g));
-            if let Some((_, values)) = groups.get_mut(g) {
-                values.push((ledger.canon(r), i));
-            }
-        }
+        } else {
+            scan_rows(ledger, any_fill, 0..rows.len() as u32)
+        };
         EntryRows { rows, events, groups }
     }
+}
+
+/// The events and groups of the rows `range`, in order.
+fn scan_rows(ledger: &Ledger, any_fill: bool, range: std::ops::Range<u32>) -> (Vec<Event>, Vec<Group>) {
+    let rows = ledger.rows();
+    let mut events = Vec::with_capacity(range.len());
+    let mut group_of: FxHashMap<(u8, u8, u8), usize> = FxHashMap::default();
+    let mut groups: Vec<Group> = Vec::new();
+    // The group of the previous row, since rows of one group tend to come in runs.
+    let mut last: Option<((u8, u8, u8), usize)> = None;
+    for i in range {
+        let Some(r) = rows.get(i as usize) else { break };
+        if any_fill && ledger.is_fill(r) {
+            continue;
+        }
+        let (first_day, last_day) = r.days();
+        let canon = ledger.canon(r);
+        events.push((event_hash(r, canon), i, first_day, last_day));
+        let key = (r.kind, r.category, r.dim());
+        let g = match last {
+            Some((k, g)) if k == key => g,
+            _ => *group_of.entry(key).or_insert_with(|| {
+                groups.push((key, Vec::new()));
+                groups.len() - 1
+            }),
+        };
+        last = Some((key, g));
+        if let Some((_, values)) = groups.get_mut(g) {
+            values.push((canon, i));
+        }
+    }
+    (events, groups)
 }
 
 /// The rows of one kind, category and dimension (as the rows number them): canonical figures and row indices.
@@ -304,9 +336,9 @@ type Group = ((u8, u8, u8), Vec<(Decimal, u32)>);
 /// last days of its date.
 type Event = (u64, u32, i32, i32);
 
-/// The normalised canonical quantity of a row as (scale, mantissa): equal for equal quantities.
-fn quantity_key(ledger: &Ledger, r: &Row) -> (u32, i128) {
-    let q = ledger.canon(r).normalize();
+/// A normalised canonical quantity as (scale, mantissa): equal for equal quantities.
+fn quantity_key(canon: Decimal) -> (u32, i128) {
+    let q = canon.normalize();
     (q.scale(), q.mantissa())
 }
 
@@ -314,7 +346,7 @@ fn quantity_key(ledger: &Ledger, r: &Row) -> (u32, i128) {
 type EventKey = (u8, u8, u32, u32, u8, (u32, i128));
 
 fn event_key(ledger: &Ledger, r: &Row) -> EventKey {
-    (r.kind, r.category, r.text[1], r.text[2], r.dim(), quantity_key(ledger, r))
+    (r.kind, r.category, r.text[1], r.text[2], r.dim(), quantity_key(ledger.canon(r)))
 }
 
 /// True when two rows have one [`EventKey`] (decimals compare by value, whatever their scale).
@@ -326,9 +358,9 @@ fn same_event(ledger: &Ledger, a: &Row, b: &Row) -> bool {
 /// A hash of a row's [`EventKey`]: rows of one key share it. The keys are numbers of our own
 /// making and quantities from files; a file that makes keys share a hash only costs a sort of the
 /// rows that do (see [`duplicates`]).
-fn event_hash(ledger: &Ledger, r: &Row) -> u64 {
+fn event_hash(r: &Row, canon: Decimal) -> u64 {
     use std::hash::Hasher;
-    let (scale, m) = quantity_key(ledger, r);
+    let (scale, m) = quantity_key(canon);
     let mut h = crate::hash::FxHasher::default();
     h.write_u64(u64::from(r.kind) | u64::from(r.category) << 8 | u64::from(r.dim()) << 16 | u64::from(scale) << 24);
     h.write_u64(u64::from(r.text[1]) | u64::from(r.text[2]) << 32);
@@ -696,6 +728,36 @@ mod tests {
             .to("NKR")
             .build()
             .unwrap()
+    }
+
+    /// A large ledger is scanned in two halves side by side: the same events in the same order,
+    /// and each group's figures in row order, as one pass gives them.
+    #[test]
+    fn a_scan_in_halves_is_the_scan_in_one_pass() {
+        let n = super::super::PARALLEL_FROM + 7;
+        let from = ["ARM", "AZE", "RUS"];
+        let entries = (0..n).map(|i| {
+            let date = format!("2021-{:02}-{:02}", 1 + i % 12, 1 + i % 28);
+            let e = returnees(&format!("e{i}"), &date, 1 + (i % 97) as u32, from[i % 3]);
+            if i % 5 == 0 {
+                Entry::cargo(e.date().first_day(), format!("{} t", 1 + i % 13).parse().unwrap())
+                    .id(format!("c{i}"))
+                    .to("NKR")
+                    .build()
+                    .unwrap()
+            } else {
+                e
+            }
+        });
+        let ledger = Ledger::from_entries(entries).unwrap();
+        let halves = EntryRows::scan(&ledger, false);
+        let (events, mut groups) = scan_rows(&ledger, false, 0..ledger.len() as u32);
+        assert_eq!(halves.events, events);
+        let mut got = halves.groups.clone();
+        got.sort_by_key(|(k, _)| *k);
+        groups.sort_by_key(|(k, _)| *k);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got, groups);
     }
 
     fn groups(ledger: &Ledger, scan: &EntryRows<'_>) -> Vec<Vec<String>> {

@@ -531,7 +531,7 @@ fn parse_chunk<'c>(
     let rows = rows && header.table == Table::Entries && consumer.is_none();
     let mut out = Parsed {
         index: chunk.index,
-        rows: rows.then(RowBatch::default),
+        rows: rows.then(|| RowBatch::with_capacity(capacity)),
         entries: if header.table == Table::Entries && consumer.is_none() && !rows {
             Vec::with_capacity(capacity)
         } else {
