@@ -2,8 +2,8 @@
 //!
 //! A [`Fold`] reads files as [`Loader`](crate::Loader) does (every column validated, every problem
 //! positioned, a file with problems refused whole, ids unique across all files), but folds each
-//! entry into per-thread partial results as soon as it is read: CSV and HXL files are cut into
-//! chunks parsed on every core. The partial results are merged in a fixed order at the end, so
+//! entry into per-thread partial results as soon as it is read: CSV, HXL and JSON Lines files are
+//! cut into chunks parsed on every core (a JSON document is read whole). The partial results are merged in a fixed order at the end, so
 //! the results are those of the [`Ledger`] path, whatever the chunks and threads.
 //!
 //! Two folds read naturally next to [`Ledger::group`] and [`Ledger::verify`]:
@@ -70,7 +70,7 @@ use crate::report::{Outcome, Report};
 /// A set of our own numbers (places).
 type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
 
-/// Bytes per chunk of a CSV or HXL file handed to a thread.
+/// Bytes per chunk of a CSV, HXL or JSON Lines file.
 const CHUNK: usize = 4 << 20;
 
 /// Lines of a file fit in 40 bits of a place; the file's number takes the rest.
@@ -723,7 +723,7 @@ impl Fold {
         self.assume = assume;
     }
 
-    /// Cuts CSV and HXL files into chunks of about `bytes` (tests make them tiny).
+    /// Cuts CSV, HXL and JSON Lines files into chunks of about `bytes` (tests make them tiny).
     #[doc(hidden)]
     pub fn chunk_size(&mut self, bytes: usize) {
         self.chunk = bytes.max(1);
@@ -911,7 +911,7 @@ impl Fold {
             }
             let Some(own) = &state.problems else { continue };
             problems.extend(own.iter().cloned());
-            if matches!(state.format, Format::Csv | Format::Hxl) {
+            if matches!(state.format, Format::Csv | Format::Hxl | Format::Jsonl) {
                 let mine: Vec<(u64, u64)> = ids.iter().copied().filter(|&(_, at)| file_of(at) == f).collect();
                 for (at, id, first) in self.repeated(&mine)? {
                     let message = format!(

@@ -246,3 +246,46 @@ fn files_read_by_path_find_ids_used_twice_across_them() {
     assert!(fold.finish().unwrap_err().to_string().contains("is named twice"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// JSON Lines files are folded in chunks of whole lines, never held whole: the groups, the
+/// problems and their positions are the loader's, however the lines are cut.
+#[test]
+fn json_lines_fold_in_chunks_as_the_ledger_reads_them() {
+    let doc = relief_ledger::read(ENTRIES.as_bytes(), "entries.csv", Format::Csv, Role::Entries).unwrap();
+    let mut jsonl = Vec::new();
+    relief_ledger::write(&mut jsonl, Format::Jsonl, &doc.entries, &[]).unwrap();
+    let jsonl = String::from_utf8(jsonl).unwrap();
+    check_groups(&[("seed.jsonl", &jsonl)]);
+    // A byte-order mark at the start, and blank lines between records.
+    let spaced = format!("\u{feff}{}", jsonl.replace('\n', "\n\n"));
+    check_groups(&[("spaced.jsonl", &spaced)]);
+    let line = |id: &str, date: &str| {
+        format!(
+            "{{\"id\": \"{id}\", \"date\": \"{date}\", \"kind\": \"cargo\", \"quantity\": \"1\", \"unit\": \"t\", \"to\": \"NKR\"}}\n"
+        )
+    };
+    // Problems in several chunks at once: a bad date, a line that is not JSON, an id used again
+    // lines later, each at its line and record.
+    let bad = [
+        line("j1", "2021-04-07"),
+        line("j2", "2021-13-01"),
+        "{\"id\": \"j3\",\n".to_string(),
+        line("j4", "2021-04-09"),
+        line("j1", "2021-04-10"),
+    ]
+    .concat();
+    let e = both_errors(&[("bad.jsonl", &bad)]);
+    assert!(e[0].contains("bad.jsonl: line 2, field date"), "{}", e[0]);
+    assert!(e[0].contains("bad.jsonl: line 3"), "{}", e[0]);
+    assert!(e[0].contains("bad.jsonl: line 5, field id: \"j1\" is already used at bad.jsonl: line 1"), "{}", e[0]);
+    // Invalid UTF-8 far into the file: its line, counted from the file's start.
+    let mut bytes = [line("j1", "2021-04-07"), line("j2", "2021-04-08")].concat().into_bytes();
+    bytes.extend_from_slice(b"{\"id\": \"j3\xff\"}\n");
+    for chunk in CHUNKS {
+        let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
+        fold.chunk_size(chunk);
+        fold.read(&bytes[..], "utf8.jsonl", Format::Jsonl, Role::Any);
+        let err = fold.finish().unwrap_err().to_string();
+        assert!(err.starts_with("utf8.jsonl: line 3"), "chunks of {chunk} bytes: {err}");
+    }
+}

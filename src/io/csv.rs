@@ -215,7 +215,7 @@ pub(crate) struct Content {
 }
 
 /// Reads from `input` until `buf` holds at least `target` bytes or the input ends; true at the end.
-fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
+pub(crate) fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
     while buf.len() < target {
         let old = buf.len();
         buf.resize(target, 0);

@@ -609,11 +609,31 @@ pub(crate) fn read_lines(
     table: Option<Table>,
     assume: &Assumptions,
 ) -> Result<Content, Error> {
+    let (content, mut problems, _) = read_lines_part(text, file, table, assume, (0, 0));
+    // An empty file holds no records: that is what the writer writes for an empty document, and it
+    // must read back (a CSV file with only its header reads as empty too).
+    if problems.is_empty() {
+        return Ok(content);
+    }
+    problems.extend(content.repeated_ids(file));
+    Err(Error::invalid(problems))
+}
+
+/// Reads the whole lines `text` of a JSON Lines file, the first of them the file's line
+/// `after.0 + 1` and its first record the file's record `after.1 + 1`: the records read, the
+/// problems found (ids used twice left out) and the number of records.
+pub(crate) fn read_lines_part(
+    text: &str,
+    file: &Arc<str>,
+    table: Option<Table>,
+    assume: &Assumptions,
+    after: (u64, u64),
+) -> (Content, Vec<Problem>, u64) {
     let threads =
         if text.len() < 1 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8) };
     // Cut points just after a line end, near equal shares of the text.
     let mut parts: Vec<(&str, u64)> = Vec::with_capacity(threads);
-    let (mut start, mut line) = (0usize, 0u64);
+    let (mut start, mut line) = (0usize, after.0);
     for k in 1..=threads {
         let target = text.len() * k / threads;
         let end = if k == threads {
@@ -669,7 +689,7 @@ pub(crate) fn read_lines(
     };
     let mut content = Content::default();
     let mut problems = Vec::new();
-    let mut records = 0;
+    let mut records = after.1;
     for (c, ps, n) in results {
         content.entries.extend(c.entries);
         content.entry_lines.extend(c.entry_lines);
@@ -681,13 +701,7 @@ pub(crate) fn read_lines(
         }));
         records += n;
     }
-    // An empty file holds no records: that is what the writer writes for an empty document, and it
-    // must read back (a CSV file with only its header reads as empty too).
-    if problems.is_empty() {
-        return Ok(content);
-    }
-    problems.extend(content.repeated_ids(file));
-    Err(Error::invalid(problems))
+    (content, problems, records - after.1)
 }
 
 fn object(columns: &[&str], cells: &[String]) -> String {
