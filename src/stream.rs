@@ -120,7 +120,7 @@ enum Mode {
     },
     Reduce,
     /// Reduce, keeping of entries only what the reports of the projection can tell apart.
-    Verify(project::Projection),
+    Verify(Box<project::Projection>),
     /// Collects the ids at these places (of one file), to compare ids whose hashes collide.
     Ids(FxHashSet<u64>),
 }
@@ -811,7 +811,7 @@ impl Fold {
     /// ```
     #[must_use]
     pub fn reduce_for(reports: &[Report]) -> Fold {
-        Fold::with_mode(Mode::Verify(project::Projection::of(reports)))
+        Fold::with_mode(Mode::Verify(Box::new(project::Projection::of(reports))))
     }
 
     /// Values for fields that files leave out (see [`Loader::assume`](crate::Loader::assume)).
