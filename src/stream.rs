@@ -13,7 +13,9 @@
 //!   the dates of the first and last entries instead of the entries themselves;
 //! - [`Fold::reduce`] keeps one entry per distinct day, kind, category, parties, item, region,
 //!   exchange and dimension, their quantities summed: a small [`Ledger`] whose totals, running
-//!   totals and verification are those of the whole ledger ([`verify`] uses it).
+//!   totals and verification are those of the whole ledger;
+//! - [`Fold::reduce_for`] keeps of entries only what some reports can tell apart: a far smaller
+//!   ledger whose verification of those reports is the whole ledger's ([`verify`] uses it).
 //!
 //! Ids used twice are found in bounded memory: 16 bytes an entry (a keyed 64-bit hash of the id
 //! and where the entry was read). Ids whose hashes collide are compared for real, read again from
