@@ -6,7 +6,7 @@
 //! chunks parsed on every core. The partial results are merged in a fixed order at the end, so
 //! the results are those of the [`Ledger`] path, whatever the chunks and threads.
 //!
-//! Two folds read naturally next to [`Ledger::group`] and [`Ledger::verify`]:
+//! Three folds read naturally next to [`Ledger::group`] and [`Ledger::verify`]:
 //!
 //! - [`Fold::group`] totals the entries of a scope by keys: a [`Summary`] per group, as
 //!   [`Ledger::group`] gives [`Group`](crate::Group)s, with the number of entries and exchanges and
