@@ -1,9 +1,10 @@
 //! `verify`: published reports and claims compared with the ledger.
 
-use std::io::Write;
+use std::io::{BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use relief_ledger::{Assumptions, AuditOptions, Format, HtmlPage, Places, Report, Role, Status};
+use relief_ledger::stream::{Fold, Folded};
+use relief_ledger::{Assumptions, AuditOptions, Format, HtmlPage, Ledger, Loader, Places, Report, Role, Status};
 use rust_decimal::Decimal;
 
 use crate::cli::*;
@@ -40,7 +41,13 @@ pub(crate) fn verify(
     }
     // Positional files may hold reports too (a JSON document holds both). The page's target is
     // checked before anything is read, and the page shows where each finding's records were read.
+    let streamed = how.explain.is_none() && !html;
     let loaded = opened(files, Role::Any, report_files).and_then(|inputs| {
+        if streamed {
+            // Without --explain and the page, the entries are folded as they are read.
+            let (ledger, reports) = fold_for_reports(&inputs, assume, claims.as_deref().unwrap_or(&[]))?;
+            return Ok((ledger, reports, Places::default(), None));
+        }
         let target = how.out.map(|p| OutFile::prepare(p, &OutKind::HTML, &inputs)).transpose()?;
         let (ledger, reports, places) = if html {
             read_inputs_with_places(inputs, assume)?
@@ -180,4 +187,52 @@ pub(crate) fn verify_table(
 
 pub(crate) fn nearest_id<'a>(id: &str, ids: &[&'a str]) -> Option<&'a str> {
     ids.iter().copied().find(|c| c.eq_ignore_ascii_case(id)).or_else(|| ids.iter().copied().find(|c| c.starts_with(id)))
+}
+
+/// The ledger of `inputs` reduced for verifying their reports and `claims` (see
+/// [`Fold::reduce_for`]), and the reports of the files. The reports of the `--reports` files (few) are read
+/// first, to know what to keep of the entries; reports found among the entries' files that name
+/// more (rare) make the files fold again, keeping that too.
+fn fold_for_reports(
+    inputs: &[Input],
+    assume: &Assumptions,
+    claims: &[Report],
+) -> Result<(Ledger, Vec<Report>), Failure> {
+    let mut wanted: Vec<Report> = Vec::new();
+    for i in inputs.iter().filter(|i| i.role == Role::Reports) {
+        let mut loader = Loader::new();
+        loader.assume(assume.clone());
+        loader.read(BufReader::new(rewound(i)?), &i.name, i.format, i.role);
+        // A file with problems is read again by the fold, which reports them with the others.
+        if let Ok((_, reports)) = loader.finish() {
+            wanted.extend(reports);
+        }
+    }
+    wanted.extend_from_slice(claims);
+    let mut folded = fold(inputs, assume, &wanted)?;
+    let mut reports = folded.reports().to_vec();
+    reports.extend_from_slice(claims);
+    if !folded.verifies(&reports) {
+        folded = fold(inputs, assume, &reports)?;
+    }
+    Ok(folded.into_parts())
+}
+
+/// Folds `inputs`, from their start, reduced for verifying `reports`.
+fn fold(inputs: &[Input], assume: &Assumptions, reports: &[Report]) -> Result<Folded, Failure> {
+    let mut fold = Fold::reduce_for(reports);
+    fold.assume(assume.clone());
+    for i in inputs {
+        let reader = BufReader::with_capacity(1 << 20, Progress::new(rewound(i)?, &i.name, i.size));
+        fold.read_from(reader, &i.name, i.format, i.role, Some(&i.path));
+    }
+    Ok(fold.finish()?)
+}
+
+/// The opened file of `input`, at its start.
+fn rewound(input: &Input) -> Result<&std::fs::File, Failure> {
+    let mut file = &input.file;
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| Failure::Files(vec![FileProblem::Open(format!("{}: {e}", input.name))]))?;
+    Ok(file)
 }
