@@ -869,30 +869,86 @@ impl<T: IdCode> IdOf for RowIds<'_, T> {
 
 /// The insertion positions of a ledger's entries by id, copied out of the ledger (its coded ids
 /// and positions, and each id's hash: 32 bytes an entry, no text per entry), for lookups
-/// that sit beside it, such as [`Places`](crate::Places). A lookup hashes the id once and
-/// searches the sorted hashes (a map by hash takes longer to build than a sort).
+/// that sit beside it, such as [`Places`](crate::Places). A lookup hashes the id once, finds the
+/// bucket of its hash's top 16 bits and searches the few hashes there (a map by hash takes longer to
+/// build than a sort, and a search of the whole array misses the cache at every step).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
     keys: RandomState,
-    /// (hash of the id, row index), sorted; one row per hash.
+    /// (hash of the id, row index) of every row, sorted.
     sorted: Vec<(u64, u32)>,
-    /// Ids whose hash another id has.
-    collisions: TextMap<Box<str>, u32>,
+    /// Where each value of the top 16 bits of the hashes starts in `sorted`, and where the last ends.
+    starts: Vec<u32>,
     store: IdStore,
     /// By row index: the id's code and the entry's insertion position.
     rows: Vec<(u64, u32)>,
 }
 
+/// The bucket of a hash in an [`IdIndex`].
+fn bucket(h: u64) -> usize {
+    (h >> 48) as usize
+}
+
 impl IdIndex {
+    /// The index of `ledger`'s ids: the hashes made on every core when there are many.
+    fn of(ledger: &Ledger) -> IdIndex {
+        let keys = ledger.ids.keys.clone();
+        let hash_rows = |rows: &[Row], first: u32| -> Vec<(u64, u32)> {
+            let mut id = String::new();
+            (first..)
+                .zip(rows)
+                .map(|(i, r)| {
+                    id.clear();
+                    ledger.id_store.decode_into(r.id_code(), &mut id);
+                    (keys.hash_one(id.as_str()), i)
+                })
+                .collect()
+        };
+        let rows = &ledger.rows;
+        let mut sorted = if rows.len() >= PARALLEL_BATCH {
+            let (a, b) = rows.split_at(rows.len() / 2);
+            let (mut first, second) = std::thread::scope(|s| {
+                let later = s.spawn(|| hash_rows(b, a.len() as u32));
+                (hash_rows(a, 0), later.join())
+            });
+            match second {
+                Ok(second) => first.extend(second),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            first
+        } else {
+            hash_rows(rows, 0)
+        };
+        sort_by_hash(&mut sorted);
+        let mut starts = vec![0u32; (1 << 16) + 1];
+        for &(h, _) in &sorted {
+            if let Some(n) = starts.get_mut(bucket(h) + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        IdIndex {
+            keys,
+            sorted,
+            starts,
+            store: ledger.id_store.clone(),
+            rows: rows.iter().map(|r| (r.id_code(), r.pos)).collect(),
+        }
+    }
+
     /// The insertion position of the entry with this id.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
-        let decoded = |row: u32| self.rows.get(row as usize).map(|r| self.store.decode(r.0));
         let h = self.keys.hash_one(id);
-        let row = match self.sorted.get(self.sorted.partition_point(|&(k, _)| k < h)) {
-            Some(&(k, row)) if k == h && decoded(row).as_deref() == Some(id) => row,
-            _ => *self.collisions.get(id)?,
-        };
-        self.rows.get(row as usize).map(|&(_, pos)| pos)
+        let (lo, hi) = (*self.starts.get(bucket(h))?, *self.starts.get(bucket(h) + 1)?);
+        let run = self.sorted.get(lo as usize..hi as usize)?;
+        let run = run.get(run.partition_point(|&(k, _)| k < h)..)?;
+        // Ids are unique; two of them may share a hash, each then compared for real.
+        run.iter().take_while(|&&(k, _)| k == h).find_map(|&(_, row)| {
+            let (code, pos) = *self.rows.get(row as usize)?;
+            (self.store.decode(code) == id).then_some(pos)
+        })
     }
 }
 
@@ -1233,19 +1289,7 @@ impl Ledger {
 
     /// The ledger's index of ids, copied out of it.
     pub(crate) fn id_index(&self) -> IdIndex {
-        let at = RowIds { rows: &self.rows, store: &self.id_store, keys: &self.ids.keys };
-        let mut sorted = self.ids.with_hashes(&at);
-        if !self.ids.recent.is_empty() {
-            sorted.extend(self.ids.recent.iter().map(|(&h, &p)| (h, p)));
-            sorted.sort_unstable();
-        }
-        IdIndex {
-            keys: self.ids.keys.clone(),
-            sorted,
-            collisions: self.ids.collisions.clone(),
-            store: self.id_store.clone(),
-            rows: self.rows.iter().map(|r| (r.id_code(), r.pos)).collect(),
-        }
+        IdIndex::of(self)
     }
 
     /// The id of a row's entry.
@@ -1562,6 +1606,24 @@ pub(crate) fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Proble
 mod tests {
     use super::*;
     use crate::entry::Entry;
+
+    /// Two ids that share a hash are told apart by comparing them: the index finds each.
+    #[test]
+    fn ids_of_one_hash_are_found_by_their_text() {
+        let mut store = IdStore::default();
+        let (a, b) = (store.encode("alpha"), store.encode("beta"));
+        let keys = RandomState::new();
+        let h = keys.hash_one("beta");
+        let mut starts = vec![0u32; (1 << 16) + 1];
+        for n in starts.iter_mut().skip(bucket(h) + 1) {
+            *n = 2;
+        }
+        // "alpha" filed under the hash of "beta", before it.
+        let index = IdIndex { keys, sorted: vec![(h, 0), (h, 1)], starts, store, rows: vec![(a, 7), (b, 9)] };
+        assert_eq!(index.position("beta"), Some(9));
+        assert_eq!(index.position("alpha"), None, "not under its own hash");
+        assert_eq!(index.position("gamma"), None);
+    }
 
     fn cargo(id: &str, date: &str, q: &str) -> Entry {
         Entry::cargo(date.parse().unwrap(), q.parse().unwrap()).id(id).to("NKR").build().unwrap()

@@ -311,3 +311,35 @@ fn a_loader_reads_every_field_into_the_compact_form_as_the_entries_give_it() {
         }
     }
 }
+
+/// The places of a large load (its ids hashed on every core): every entry's file and line, and
+/// nothing for an id no file has.
+#[test]
+fn places_of_a_large_load_name_every_entry() {
+    use relief_ledger::{Format, Loader, Role};
+    let n = 60_001;
+    let mut a = String::from("id,date,kind,quantity,unit,to\n");
+    let mut b = a.clone();
+    for i in 0..n {
+        let file = if i % 3 == 0 { &mut b } else { &mut a };
+        file.push_str(&format!("e{i},2021-{:02}-{:02},cargo,{},t,NKR\n", 1 + i % 12, 1 + i % 28, 1 + i % 50));
+    }
+    let mut loader = Loader::new();
+    loader.read(a.as_bytes(), "a.csv", Format::Csv, Role::Entries);
+    loader.read(b.as_bytes(), "b.csv", Format::Csv, Role::Entries);
+    let (ledger, _, places) = loader.finish_with_places().unwrap();
+    assert_eq!(ledger.len(), n);
+    let (mut line_a, mut line_b) = (1, 1);
+    for i in 0..n {
+        let expected = if i % 3 == 0 {
+            line_b += 1;
+            ("b.csv", line_b)
+        } else {
+            line_a += 1;
+            ("a.csv", line_a)
+        };
+        assert_eq!(places.entry(&format!("e{i}")), Some(expected), "e{i}");
+    }
+    assert_eq!(places.entry("e60001"), None);
+    assert_eq!(places.entry(""), None);
+}
