@@ -986,18 +986,18 @@ impl Fold {
             return Err(e);
         }
         let mut parts = self.parts;
-        // Each thread's ids sorted on its own core, then the sorted runs merged (the stable sort
-        // finds them).
+        // Each thread's ids sorted on its own core, then the sorted runs walked side by side for
+        // the hashes that more than one id has (few): the ids are never copied into one array.
         std::thread::scope(|s| {
             for p in &mut parts {
                 s.spawn(|| p.ids.sort_unstable());
             }
         });
-        let mut ids: Vec<(u64, u64)> = Vec::with_capacity(parts.iter().map(|p| p.ids.len()).sum());
-        for p in &parts {
-            ids.extend_from_slice(&p.ids);
+        let runs: Vec<&[(u64, u64)]> = parts.iter().map(|p| &p.ids[..]).collect();
+        let ids = shared_hashes(&runs);
+        for p in &mut parts {
+            p.ids = Vec::new();
         }
-        ids.sort();
         self.parts = parts;
         // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
         // the ids used twice within it), then those across files.
@@ -1101,6 +1101,37 @@ impl Fold {
             })
             .collect()
     }
+}
+
+/// The (hash, place) pairs of `runs` (each sorted) whose hash more than one pair has, sorted: the
+/// runs merged as they are walked, keeping only those.
+fn shared_hashes(runs: &[&[(u64, u64)]]) -> Vec<(u64, u64)> {
+    let mut at = vec![0usize; runs.len()];
+    let mut shared = Vec::new();
+    let mut previous: Option<(u64, u64)> = None;
+    loop {
+        // The smallest pair at the head of a run (a handful of runs: one per thread).
+        let mut next: Option<(usize, (u64, u64))> = None;
+        for (k, run) in runs.iter().enumerate() {
+            if let Some(&pair) = at.get(k).and_then(|&i| run.get(i)) {
+                if next.is_none_or(|(_, best)| pair < best) {
+                    next = Some((k, pair));
+                }
+            }
+        }
+        let Some((k, pair)) = next else { break };
+        if let Some(i) = at.get_mut(k) {
+            *i += 1;
+        }
+        if let Some(p) = previous.filter(|p| p.0 == pair.0) {
+            if shared.last() != Some(&p) {
+                shared.push(p);
+            }
+            shared.push(pair);
+        }
+        previous = Some(pair);
+    }
+    shared
 }
 
 fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
@@ -1210,6 +1241,36 @@ pub fn verify(input: impl Read, name: &str, format: Format, reports: &[Report]) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Walking the threads' sorted runs side by side finds exactly the pairs of the hashes that
+        /// more than one pair has, as one sorted array of them all would show.
+        #[test]
+        fn shared_hashes_are_those_of_the_merged_runs(
+            runs in proptest::collection::vec(proptest::collection::vec(0u64..20, 0..30), 0..5)
+        ) {
+            // Places unique across runs, as places of entries are.
+            let mut place = 0u64;
+            let runs: Vec<Vec<(u64, u64)>> = runs
+                .into_iter()
+                .map(|hashes| {
+                    let mut run: Vec<(u64, u64)> = hashes.into_iter().map(|h| { place += 1; (h, place) }).collect();
+                    run.sort_unstable();
+                    run
+                })
+                .collect();
+            let mut all: Vec<(u64, u64)> = runs.concat();
+            all.sort_unstable();
+            let expected: Vec<(u64, u64)> = all
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|run| run.len() > 1)
+                .flatten()
+                .copied()
+                .collect();
+            let slices: Vec<&[(u64, u64)]> = runs.iter().map(|r| &r[..]).collect();
+            proptest::prop_assert_eq!(shared_hashes(&slices), expected);
+        }
+    }
 
     fn fold_with_collisions(files: &[(&str, &str)], chunk: usize) -> Result<Folded, Error> {
         let mut fold = Fold::group(&Scope::all(), &[Key::Kind]);
