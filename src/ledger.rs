@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, Event, Extra, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, TextMap};
+use crate::hash::{FxHashMap, TextMap, sort_by_hash};
 use crate::period::EntryDate;
 use crate::quantity::{Dimension, Quantity, Unit, scale_pow10};
 
@@ -299,36 +299,6 @@ struct Ids {
     collisions: TextMap<Box<str>, u32>,
 }
 
-/// Sorts (hash, position) pairs: a counting pass on the top 16 bits of the hash places each pair
-/// in its bucket of a new array, then each small bucket is sorted (hashes are uniform, so buckets
-/// hold a few pairs each). Placing by cycles in place was tried: it saves the second array but
-/// its scattered swaps take twice as long.
-fn sort_by_hash(v: &mut Vec<(u64, u32)>) {
-    if v.len() < 4096 {
-        v.sort_unstable();
-        return;
-    }
-    let bucket = |h: u64| (h >> 48) as usize;
-    let mut starts = vec![0usize; (1 << 16) + 1];
-    for &(h, _) in v.iter() {
-        starts[bucket(h) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32); v.len()];
-    for &(h, p) in v.iter() {
-        let b = bucket(h);
-        out[next[b]] = (h, p);
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    *v = out;
-}
-
 /// The id of a row (`id_of`) and the hash of that id (`hash_at`), by row index.
 trait IdOf {
     fn id_of(&self, p: u32) -> Option<String>;
@@ -365,7 +335,7 @@ impl Ids {
     /// Adds the ids of a batch, given as (hash, position); or, changing nothing, gives every
     /// position whose id is taken with the position that has it (the earliest).
     fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
-        sort_by_hash(&mut batch);
+        sort_by_hash(&mut batch, |&(h, _)| h);
         // A large batch looks its hashes up in the sorted array with its hashes made once; a small
         // one searches it, making the hashes it meets.
         let mut old: Option<Vec<(u64, u32)>> =
@@ -919,7 +889,7 @@ impl IdIndex {
         } else {
             hash_rows(rows, 0)
         };
-        sort_by_hash(&mut sorted);
+        sort_by_hash(&mut sorted, |&(h, _)| h);
         let mut starts = vec![0u32; (1 << 16) + 1];
         for &(h, _) in &sorted {
             if let Some(n) = starts.get_mut(bucket(h) + 1) {
@@ -1771,7 +1741,7 @@ mod tests {
             .collect();
         let mut expected = v.clone();
         expected.sort_unstable();
-        sort_by_hash(&mut v);
+        sort_by_hash(&mut v, |&(h, _)| h);
         assert_eq!(v, expected);
     }
 

@@ -369,7 +369,7 @@ impl EntryDate {
 
     fn pack(first: NaiveDate, last: NaiveDate, shape: u8) -> EntryDate {
         // At most 2^28 - 1 days between two dates NaiveDate holds: the shift keeps every bit.
-        let days = (last - first).num_days().clamp(0, (1 << 28) - 1) as u32;
+        let days = if first == last { 0 } else { (last - first).num_days().clamp(0, (1 << 28) - 1) as u32 };
         EntryDate { first, packed: days << 4 | u32::from(shape & 0xf) }
     }
 
@@ -421,6 +421,9 @@ impl EntryDate {
     /// The last day the event may have happened on.
     #[must_use]
     pub fn last_day(&self) -> NaiveDate {
+        if self.packed >> 4 == 0 {
+            return self.first;
+        }
         // Packed from a real last day: the fallback never shows.
         self.first.checked_add_days(chrono::Days::new(u64::from(self.packed >> 4))).unwrap_or(NaiveDate::MAX)
     }

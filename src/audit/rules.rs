@@ -370,34 +370,6 @@ fn event_hash(r: &Row, canon: Decimal) -> u64 {
     h.finish()
 }
 
-/// Sorts events by hash and index: a counting pass on the top 16 bits places each pair in its bucket,
-/// then each bucket (a few pairs, hashes being uniform) is sorted.
-fn sort_events(v: &mut Vec<Event>) {
-    if v.len() < 4096 {
-        v.sort_unstable();
-        return;
-    }
-    let bucket = |h: u64| (h >> 48) as usize;
-    let mut starts = vec![0usize; (1 << 16) + 1];
-    for &(h, ..) in v.iter() {
-        starts[bucket(h) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32, 0i32, 0i32); v.len()];
-    for &e in v.iter() {
-        let b = bucket(e.0);
-        out[next[b]] = e;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    *v = out;
-}
-
 /// `duplicate-event`: the rows sorted by the hash of their event key, then by date (their index
 /// in `rows`, which are in order of their first day). Within a run of one hash, an entry joins the
 /// chain before it when the days between its date and the date of some entry of the chain are at
@@ -407,7 +379,7 @@ fn sort_events(v: &mut Vec<Event>) {
 /// keys), the run is sorted by key first.
 pub(super) fn duplicates(ledger: &Ledger, scan: &EntryRows<'_>, window: u32, out: &mut Vec<Finding>) {
     let mut events = scan.events.clone();
-    sort_events(&mut events);
+    crate::hash::sort_by_hash(&mut events, |e| e.0);
     let row = |i: u32| &scan.rows[i as usize];
     let mut chain: Vec<u32> = Vec::new();
     for run in events.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() >= 2) {
