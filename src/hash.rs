@@ -100,6 +100,16 @@ pub(crate) fn fx_colliding(n: usize) -> Vec<String> {
     out
 }
 
+/// The slot of a text in a table of `slots` recent texts (a power of two): top bits of the text's
+/// FxHash. Such tables only speed up a lookup whose hit is compared for real, so that an unkeyed
+/// hash costs nothing but a miss there.
+#[inline]
+pub(crate) fn recent_slot(s: &str, slots: usize) -> usize {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish().checked_shr(64 - slots.trailing_zeros()).unwrap_or(0) as usize & slots.wrapping_sub(1)
+}
+
 /// Sorts records whose first field is a uniform 64-bit hash (a keyed hash of an id, say): a
 /// counting pass on the top 16 bits of the hash places each record in its bucket of a new array,
 /// then each small bucket is sorted (hashes are uniform, so buckets hold a few records each). Placing

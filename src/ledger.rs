@@ -98,11 +98,8 @@ impl Symbols {
 
     /// The symbol of a text given by its letters (a cell of a file), adding it if new: first in a
     /// table of recent texts by a fast hash of the letters (compared for real), then in the keyed map.
-    fn intern_str(&mut self, s: &str) -> u32 {
-        use std::hash::Hasher;
-        let mut h = crate::hash::FxHasher::default();
-        h.write(s.as_bytes());
-        let slot = (h.finish() >> 52) as usize & (RECENT - 1);
+    pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
+        let slot = crate::hash::recent_slot(s, RECENT);
         if let Some(&sym) = self.recent.get(slot) {
             if sym != 0 && self.names.get(sym as usize - 1).is_some_and(|t| t.as_str() == s) {
                 return sym;

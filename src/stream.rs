@@ -59,7 +59,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, FxHasher, TextMap};
+use crate::hash::{FxHashMap, FxHasher};
 use crate::io::record::Row;
 use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
@@ -316,55 +316,14 @@ fn key_text_cell(key: Key) -> Option<()> {
     matches!(key, Key::Item | Key::From | Key::To | Key::Via | Key::Region | Key::Exchange).then_some(())
 }
 
-/// Texts of one thread's share numbered from 1, found first in a small table of recent ones by a
-/// fast hash of their letters (compared for real), then in a keyed map.
-#[derive(Debug, Default)]
-struct Symbols {
-    map: TextMap<Box<str>, u64>,
-    recent: Vec<u64>,
-    texts: Vec<Arc<str>>,
-}
-
-/// Slots of the table of recent symbols (a power of two).
-const RECENT: usize = 1 << 10;
-
-impl Symbols {
-    fn get(&mut self, s: &str) -> u64 {
-        use std::hash::Hasher;
-        let mut h = FxHasher::default();
-        h.write(s.as_bytes());
-        let slot = (h.finish() >> 54) as usize & (RECENT - 1);
-        if let Some(&sym) = self.recent.get(slot) {
-            if sym > 0 && self.texts.get(sym as usize - 1).is_some_and(|t| **t == *s) {
-                return sym;
-            }
-        }
-        let sym = match self.map.get(s) {
-            Some(&sym) => sym,
-            None => {
-                self.texts.push(Arc::from(s));
-                let sym = self.texts.len() as u64;
-                self.map.insert(s.into(), sym);
-                sym
-            }
-        };
-        if self.recent.is_empty() {
-            self.recent = vec![0; RECENT];
-        }
-        if let Some(r) = self.recent.get_mut(slot) {
-            *r = sym;
-        }
-        sym
-    }
-}
-
 /// Groups of the entries that came as rows, found by codes: a symbol for each text, the index of
 /// each kind and category.
 #[derive(Debug, Default)]
 struct Rowed {
     codes: FxHashMap<Code, usize>,
     slots: Vec<(Vec<KeyValue>, Acc)>,
-    symbols: Symbols,
+    /// One thread's share of texts, numbered from 1.
+    symbols: crate::ledger::Symbols,
 }
 
 impl Rowed {
@@ -372,7 +331,7 @@ impl Rowed {
         let mut code: Code = [0; CODE_KEYS];
         for (c, &k) in code.iter_mut().zip(keys) {
             *c = match row.text(k) {
-                Some(t) => t.map_or(0, |t| self.symbols.get(t)),
+                Some(t) => t.map_or(0, |t| u64::from(self.symbols.intern_str(t))),
                 None => match k {
                     Key::Kind => row.kind.index() as u64,
                     Key::Category => row.category.map_or(0, |c| c.index() as u64 + 1),

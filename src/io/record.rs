@@ -126,10 +126,7 @@ const RECENT: usize = 1 << 12;
 
 impl Interner {
     pub(crate) fn get(&mut self, s: &str) -> Text {
-        use std::hash::Hasher;
-        let mut h = crate::hash::FxHasher::default();
-        h.write(s.as_bytes());
-        let slot = (h.finish() >> 52) as usize & (RECENT - 1);
+        let slot = crate::hash::recent_slot(s, RECENT);
         if let Some(Some(t)) = self.recent.get(slot) {
             if t.as_str() == s {
                 return t.clone();

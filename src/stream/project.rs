@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::Error;
-use crate::hash::{FxHashMap, FxHasher, TextMap};
+use crate::hash::{FxHashMap, TextMap};
 use crate::io::record::Row;
 use crate::ledger::Ledger;
 use crate::period::EntryDate;
@@ -212,10 +212,7 @@ const RECENT: usize = 1 << 8;
 impl Recent {
     #[inline]
     fn code(&mut self, codes: &TextMap<Box<str>, u32>, s: &str) -> u32 {
-        use std::hash::Hasher;
-        let mut h = FxHasher::default();
-        h.write(s.as_bytes());
-        let slot = (h.finish() >> 56) as usize & (RECENT - 1);
+        let slot = crate::hash::recent_slot(s, RECENT);
         if let Some((t, code)) = self.slots.get(slot) {
             if **t == *s {
                 return *code;
