@@ -949,7 +949,8 @@ impl Fold {
         // the hashes that more than one id has (few): the ids are never copied into one array.
         std::thread::scope(|s| {
             for p in &mut parts {
-                s.spawn(|| crate::hash::sort_by_hash(&mut p.ids, |&(h, _)| h));
+                // In place: a sort by buckets would need a second array as large.
+                s.spawn(|| p.ids.sort_unstable());
             }
         });
         let runs: Vec<&[(u64, u64)]> = parts.iter().map(|p| &p.ids[..]).collect();
