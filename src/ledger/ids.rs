@@ -1,0 +1,423 @@
+//! Entry ids: coded in 8 bytes, found by a keyed hash, and an index of them that outlives a load.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+
+use crate::hash::{FxHashMap, TextMap, sort_by_hash};
+
+use super::rows::Row;
+use super::{Ledger, PARALLEL_BATCH, map_bytes};
+
+/// Entry ids, 8 bytes each: an id that is a prefix and a number (`e123456`, `entries.csv:12`) as
+/// the prefix's number and the number; any other id as its offset in an arena of bytes.
+#[derive(Debug, Default, Clone)]
+pub(super) struct IdStore {
+    pub(super) prefixes: Vec<Box<str>>,
+    /// Prefixes come from files: a keyed map.
+    prefix_of: TextMap<Box<str>, u32>,
+    /// The last prefix coded, which most ids of a file share.
+    pub(super) last: Option<(Box<str>, u32)>,
+    /// Each id: its length (LEB128), then its bytes.
+    pub(super) arena: Vec<u8>,
+}
+
+/// The mark of an id coded as a prefix and a number.
+pub(super) const NUMERIC: u64 = 1 << 63;
+/// The bits of the number; the prefix's number takes the 23 above.
+pub(super) const NUMBER_BITS: u32 = 40;
+const MAX_PREFIXES: usize = 1 << 23;
+
+impl IdStore {
+    pub(super) fn encode(&mut self, id: &str) -> u64 {
+        let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
+        let (prefix, number) = id.split_at(id.len() - digits);
+        // Leading zeros would not come back from the number: such ids go to the arena.
+        if !number.is_empty() && number.len() <= 12 && (number == "0" || !number.starts_with('0')) {
+            if let Some(n) = number.parse::<u64>().ok().filter(|&n| n < 1 << NUMBER_BITS) {
+                if let Some(sym) = self.prefix(prefix) {
+                    return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
+                }
+            }
+        }
+        let offset = self.arena.len() as u64;
+        let mut len = id.len();
+        loop {
+            let byte = (len & 0x7f) as u8;
+            len >>= 7;
+            if len == 0 {
+                self.arena.push(byte);
+                break;
+            }
+            self.arena.push(byte | 0x80);
+        }
+        self.arena.extend_from_slice(id.as_bytes());
+        offset
+    }
+
+    pub(super) fn prefix(&mut self, prefix: &str) -> Option<u32> {
+        if let Some((p, sym)) = &self.last {
+            if **p == *prefix {
+                return Some(*sym);
+            }
+        }
+        let sym = match self.prefix_of.get(prefix) {
+            Some(&sym) => sym,
+            None if self.prefixes.len() < MAX_PREFIXES => {
+                let sym = self.prefixes.len() as u32;
+                self.prefixes.push(prefix.into());
+                self.prefix_of.insert(prefix.into(), sym);
+                sym
+            }
+            None => return None,
+        };
+        self.last = Some((prefix.into(), sym));
+        Some(sym)
+    }
+
+    /// Writes the id of `code` to `out`.
+    pub(super) fn decode_into(&self, code: u64, out: &mut String) {
+        if code & NUMERIC != 0 {
+            let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
+            out.push_str(self.prefixes.get(sym).map_or("", |p| p));
+            // By hand: the ids of a million entries are decoded to be hashed, and `write!` would
+            // take a tenth of a load.
+            let (mut digits, mut at, mut n) = ([b'0'; 20], 20usize, code & ((1 << NUMBER_BITS) - 1));
+            while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
+                *d = b'0' + (n % 10) as u8;
+                at -= 1;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or(""));
+            return;
+        }
+        let mut at = usize::try_from(code).unwrap_or(usize::MAX);
+        let (mut len, mut shift) = (0usize, 0u32);
+        while let Some(&b) = self.arena.get(at) {
+            at += 1;
+            len |= usize::from(b & 0x7f).checked_shl(shift).unwrap_or(0);
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let bytes = self.arena.get(at..at.saturating_add(len)).unwrap_or(&[]);
+        // The bytes were copied whole from a `&str`.
+        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+    }
+
+    pub(super) fn decode(&self, code: u64) -> String {
+        let mut s = String::new();
+        self.decode_into(code, &mut s);
+        s
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.prefixes.capacity() * std::mem::size_of::<Box<str>>()
+            + 2 * self.prefixes.iter().map(|p| p.len()).sum::<usize>()
+            + map_bytes(&self.prefix_of)
+            + self.arena.capacity()
+    }
+}
+
+/// Entry positions by id, found by a 64-bit hash of the id; neither the ids nor their hashes are
+/// stored twice: the sorted array holds row indices only, and a hash is made again from the row's
+/// id where it is needed.
+///
+/// A large batch is checked by sorting its hashes and walking the array's hashes (made once for
+/// the walk) in order, instead of probing a table at random. Small batches go to a map that is
+/// merged into the sorted array once it grows. The rare ids whose hash another id already has go
+/// to `collisions`, keyed by the id itself.
+///
+/// Ids come from files, so the hash is keyed (std's SipHash-1-3 with random keys for each ledger):
+/// with an unkeyed hash, ids crafted to share one hash all land in `collisions` and each is checked
+/// against all the others.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Ids {
+    /// The keys of the id hash; a clone keeps them, so its hashes stay valid.
+    pub(super) keys: RandomState,
+    /// Row indices, sorted by the hash of their id; one per hash.
+    pub(super) sorted: Vec<u32>,
+    /// Hashes added since `sorted` was last merged.
+    /// Keyed by our own (keyed) hashes.
+    pub(super) recent: FxHashMap<u64, u32>,
+    pub(super) collisions: TextMap<Box<str>, u32>,
+}
+
+/// The id of a row (`id_of`) and the hash of that id (`hash_at`), by row index.
+pub(super) trait IdOf {
+    fn id_of(&self, p: u32) -> Option<String>;
+    fn hash_at(&self, p: u32) -> u64;
+}
+
+impl Ids {
+    /// The 64-bit hash of an id, under this ledger's keys.
+    #[inline]
+    pub(super) fn hash(&self, id: &str) -> u64 {
+        self.keys.hash_one(id)
+    }
+
+    fn by_hash(&self, h: u64, at: &impl IdOf) -> Option<u32> {
+        if let Some(&p) = self.recent.get(&h) {
+            return Some(p);
+        }
+        let i = self.sorted.partition_point(|&p| at.hash_at(p) < h);
+        self.sorted.get(i).copied().filter(|&p| at.hash_at(p) == h)
+    }
+
+    pub(super) fn get(&self, at: &impl IdOf, id: &str) -> Option<u32> {
+        match self.by_hash(self.hash(id), at) {
+            Some(p) if at.id_of(p).as_deref() == Some(id) => Some(p),
+            _ => self.collisions.get(id).copied(),
+        }
+    }
+
+    /// The sorted array with the hash of each entry, made once.
+    fn with_hashes(&self, at: &impl IdOf) -> Vec<(u64, u32)> {
+        self.sorted.iter().map(|&p| (at.hash_at(p), p)).collect()
+    }
+
+    /// Adds the ids of a batch, given as (hash, position); or, changing nothing, gives every
+    /// position whose id is taken with the position that has it (the earliest).
+    pub(super) fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
+        sort_by_hash(&mut batch, |&(h, _)| h);
+        // A large batch looks its hashes up in the sorted array with its hashes made once; a small
+        // one searches it, making the hashes it meets.
+        let mut old: Option<Vec<(u64, u32)>> =
+            (batch.len() >= 64 && !self.sorted.is_empty()).then(|| self.with_hashes(at));
+        let mut taken = Vec::new();
+        let mut collided: Vec<(String, u32)> = Vec::new();
+        // Positions that are not new hashes (taken ids, collisions); usually none.
+        let mut not_unique: Vec<u32> = Vec::new();
+        {
+            let lookup = |h: u64| match &old {
+                Some(old) => self.recent.get(&h).copied().or_else(|| {
+                    old.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| old.get(i)).map(|&(_, p)| p)
+                }),
+                None => self.by_hash(h, at),
+            };
+            for group in batch.chunk_by(|a, b| a.0 == b.0) {
+                let h = group[0].0;
+                let existing = lookup(h);
+                if group.len() == 1 && existing.is_none() {
+                    // A hash no other id has: the id is new, and need not be read. (An id in
+                    // `collisions` always shares its hash with the id that holds the hash.)
+                    continue;
+                }
+                // The ids of this hash seen so far in the batch.
+                let mut seen: Vec<(String, u32)> = Vec::new();
+                let holder_id = existing.and_then(|p| at.id_of(p));
+                for &(_, pos) in group {
+                    let id = at.id_of(pos).unwrap_or_default();
+                    let holder = existing
+                        .filter(|_| holder_id.as_deref() == Some(id.as_str()))
+                        .or_else(|| self.collisions.get(id.as_str()).copied())
+                        .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
+                    match holder {
+                        Some(first) => {
+                            taken.push((pos, first));
+                            not_unique.push(pos);
+                        }
+                        None if existing.is_none() && seen.is_empty() => seen.push((id, pos)),
+                        None => {
+                            collided.push((id.clone(), pos));
+                            not_unique.push(pos);
+                            seen.push((id, pos));
+                        }
+                    }
+                }
+            }
+        }
+        if !taken.is_empty() {
+            taken.sort_unstable();
+            return Err(taken);
+        }
+        for (id, pos) in collided {
+            self.collisions.insert(id.into(), pos);
+        }
+        let mut unique = batch;
+        if !not_unique.is_empty() {
+            not_unique.sort_unstable();
+            unique.retain(|(_, p)| not_unique.binary_search(p).is_err());
+        }
+        if unique.len() < 1024 && unique.len() < self.sorted.len() / 8 {
+            self.recent.extend(unique);
+            if self.recent.len() > (self.sorted.len() / 8).max(4096) {
+                let mut recent: Vec<(u64, u32)> = self.recent.drain().collect();
+                recent.sort_unstable();
+                let old = old.take().unwrap_or_else(|| self.with_hashes(at));
+                self.sorted = merge(old, recent);
+            }
+        } else {
+            let old = old.take().unwrap_or_else(|| self.with_hashes(at));
+            self.sorted = merge(old, unique);
+        }
+        Ok(())
+    }
+
+    /// Forgets every id at row `len` or later.
+    pub(super) fn truncate(&mut self, len: u32) {
+        self.sorted.retain(|&p| p < len);
+        self.recent.retain(|_, p| *p < len);
+        self.collisions.retain(|_, p| *p < len);
+    }
+
+    /// Moves every row index `p` to `dest[p]`; the order by hash stays.
+    pub(super) fn remap(&mut self, dest: &[u32]) {
+        let to = |p: &mut u32| *p = dest.get(*p as usize).copied().unwrap_or(*p);
+        self.sorted.iter_mut().for_each(to);
+        self.recent.values_mut().for_each(to);
+        self.collisions.values_mut().for_each(to);
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        self.sorted.capacity() * 4
+            + map_bytes(&self.recent)
+            + map_bytes(&self.collisions)
+            + self.collisions.keys().map(|k| k.len()).sum::<usize>()
+    }
+}
+
+/// Merges two arrays sorted by hash into one of their positions.
+fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
+    let mut merged = Vec::with_capacity(old.len() + add.len());
+    let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x <= y => a.next(),
+            (Some(_), Some(_)) => b.next(),
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some((_, p)) => merged.push(p),
+            None => break,
+        }
+    }
+    merged
+}
+
+/// What has an entry id's code: a ledger's row, or an [`IdIndex`]'s (code, position).
+trait IdCode {
+    fn id_code(&self) -> u64;
+}
+
+impl IdCode for Row {
+    fn id_code(&self) -> u64 {
+        Row::id_code(self)
+    }
+}
+
+impl IdCode for (u64, u32) {
+    fn id_code(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The ids and hashes of a ledger's rows.
+pub(super) struct RowIds<'a, T> {
+    pub(super) rows: &'a [T],
+    pub(super) store: &'a IdStore,
+    pub(super) keys: &'a RandomState,
+}
+
+impl<T: IdCode> IdOf for RowIds<'_, T> {
+    fn id_of(&self, p: u32) -> Option<String> {
+        self.rows.get(p as usize).map(|r| self.store.decode(r.id_code()))
+    }
+
+    fn hash_at(&self, p: u32) -> u64 {
+        let mut s = String::with_capacity(24);
+        if let Some(r) = self.rows.get(p as usize) {
+            self.store.decode_into(r.id_code(), &mut s);
+        }
+        self.keys.hash_one(s.as_str())
+    }
+}
+
+/// The insertion positions of a ledger's entries by id, copied out of the ledger (its coded ids
+/// and positions, and each id's hash: 32 bytes an entry, no text per entry), for lookups
+/// that sit beside it, such as [`Places`](crate::Places). A lookup hashes the id once, finds the
+/// bucket of its hash's top 16 bits and searches the few hashes there (a map by hash takes longer to
+/// build than a sort, and a search of the whole array misses the cache at every step).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdIndex {
+    pub(super) keys: RandomState,
+    /// (hash of the id, row index) of every row, sorted.
+    pub(super) sorted: Vec<(u64, u32)>,
+    /// Where each value of the top 16 bits of the hashes starts in `sorted`, and where the last ends.
+    pub(super) starts: Vec<u32>,
+    pub(super) store: IdStore,
+    /// By row index: the id's code and the entry's insertion position.
+    pub(super) rows: Vec<(u64, u32)>,
+}
+
+/// The bucket of a hash in an [`IdIndex`].
+pub(super) fn bucket(h: u64) -> usize {
+    (h >> 48) as usize
+}
+
+impl IdIndex {
+    /// The index of `ledger`'s ids: the hashes made on every core when there are many.
+    pub(super) fn of(ledger: &Ledger) -> IdIndex {
+        let keys = ledger.ids.keys.clone();
+        let hash_rows = |rows: &[Row], first: u32| -> Vec<(u64, u32)> {
+            let mut id = String::new();
+            (first..)
+                .zip(rows)
+                .map(|(i, r)| {
+                    id.clear();
+                    ledger.id_store.decode_into(r.id_code(), &mut id);
+                    (keys.hash_one(id.as_str()), i)
+                })
+                .collect()
+        };
+        let rows = &ledger.rows;
+        let mut sorted = if rows.len() >= PARALLEL_BATCH {
+            let (a, b) = rows.split_at(rows.len() / 2);
+            let (mut first, second) = std::thread::scope(|s| {
+                let later = s.spawn(|| hash_rows(b, a.len() as u32));
+                (hash_rows(a, 0), later.join())
+            });
+            match second {
+                Ok(second) => first.extend(second),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+            first
+        } else {
+            hash_rows(rows, 0)
+        };
+        sort_by_hash(&mut sorted, |&(h, _)| h);
+        let mut starts = vec![0u32; (1 << 16) + 1];
+        for &(h, _) in &sorted {
+            if let Some(n) = starts.get_mut(bucket(h) + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        IdIndex {
+            keys,
+            sorted,
+            starts,
+            store: ledger.id_store.clone(),
+            rows: rows.iter().map(|r| (r.id_code(), r.pos)).collect(),
+        }
+    }
+
+    /// The insertion position of the entry with this id.
+    pub(crate) fn position(&self, id: &str) -> Option<u32> {
+        let h = self.keys.hash_one(id);
+        let (lo, hi) = (*self.starts.get(bucket(h))?, *self.starts.get(bucket(h) + 1)?);
+        let run = self.sorted.get(lo as usize..hi as usize)?;
+        let run = run.get(run.partition_point(|&(k, _)| k < h)..)?;
+        // Ids are unique; two of them may share a hash, each then compared for real.
+        run.iter().take_while(|&&(k, _)| k == h).find_map(|&(_, row)| {
+            let (code, pos) = *self.rows.get(row as usize)?;
+            (self.store.decode(code) == id).then_some(pos)
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! Interned texts: each distinct text of a ledger (or of a batch of rows) once, as a symbol.
+
+use std::sync::Arc;
+
+use crate::entry::Text;
+use crate::hash::{FxHashMap, TextMap};
+
+use super::map_bytes;
+
+/// Interned text values; symbol 0 means "absent".
+///
+/// Lookups go by the text's address first (a small direct-mapped cache, then a map): readers
+/// share one copy of each text per file, so most entries arrive with a pointer seen before.
+#[derive(Debug, Clone)]
+pub(crate) struct Symbols {
+    /// Texts come from files: a keyed hasher (see [`crate::hash`]).
+    pub(super) by_text: TextMap<String, u32>,
+    /// Addresses are ours.
+    by_ptr: FxHashMap<usize, u32>,
+    cache: Box<[(usize, u32); CACHE]>,
+    /// The canonical copy of each symbol's text (index = symbol - 1).
+    pub(super) names: Vec<Text>,
+    /// Other copies whose addresses are in `by_ptr`; kept alive so that the addresses stay theirs.
+    aliases: Vec<Text>,
+    /// Symbols of texts met lately, by a fast hash of their letters (see [`Symbols::intern_str`]);
+    /// empty until then.
+    pub(super) recent: Vec<u32>,
+}
+
+const CACHE: usize = 256;
+/// Slots of the table of recent texts (a power of two).
+const RECENT: usize = 1 << 12;
+
+impl Default for Symbols {
+    fn default() -> Symbols {
+        Symbols {
+            by_text: TextMap::default(),
+            by_ptr: FxHashMap::default(),
+            cache: Box::new([(0, 0); CACHE]),
+            names: Vec::new(),
+            aliases: Vec::new(),
+            recent: Vec::new(),
+        }
+    }
+}
+
+/// How many non-canonical copies of texts the address map remembers. Readers share one copy of
+/// each text per file, so a few thousand cover the texts of many files; entries built one by one
+/// bring a copy each, which would only fill the map (each alias is kept alive, so that its address
+/// stays its own).
+const MAX_ALIASES: usize = 1 << 12;
+
+impl Symbols {
+    /// The symbol of `t`, adding it if new.
+    #[inline]
+    pub(super) fn intern(&mut self, t: &Text) -> u32 {
+        let ptr = Arc::as_ptr(t) as usize;
+        let slot = (ptr >> 4) % CACHE;
+        let (cached, sym) = self.cache[slot];
+        if cached == ptr && sym != 0 {
+            return sym;
+        }
+        let sym = self.intern_slow(t, ptr);
+        self.cache[slot] = (ptr, sym);
+        sym
+    }
+
+    fn intern_slow(&mut self, t: &Text, ptr: usize) -> u32 {
+        if let Some(&sym) = self.by_ptr.get(&ptr) {
+            return sym;
+        }
+        if let Some(&sym) = self.by_text.get(t.as_str()) {
+            if self.aliases.len() < MAX_ALIASES {
+                self.aliases.push(t.clone());
+                self.by_ptr.insert(ptr, sym);
+            }
+            return sym;
+        }
+        self.names.push(t.clone());
+        let sym = self.names.len() as u32;
+        self.by_text.insert(t.to_string(), sym);
+        self.by_ptr.insert(ptr, sym);
+        sym
+    }
+
+    /// The symbol of a text given by its letters (a cell of a file), adding it if new: first in a
+    /// table of recent texts by a fast hash of the letters (compared for real), then in the keyed map.
+    pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
+        let slot = crate::hash::recent_slot(s, RECENT);
+        if let Some(&sym) = self.recent.get(slot) {
+            if sym != 0 && self.names.get(sym as usize - 1).is_some_and(|t| t.as_str() == s) {
+                return sym;
+            }
+        }
+        let sym = match self.by_text.get(s) {
+            Some(&sym) => sym,
+            None => {
+                self.names.push(Arc::new(s.to_string()));
+                let sym = self.names.len() as u32;
+                self.by_text.insert(s.to_string(), sym);
+                sym
+            }
+        };
+        if self.recent.is_empty() {
+            self.recent = vec![0; RECENT];
+        }
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = sym;
+        }
+        sym
+    }
+
+    #[inline]
+    pub(super) fn intern_opt(&mut self, t: &Option<Text>) -> u32 {
+        t.as_ref().map_or(0, |t| self.intern(t))
+    }
+
+    /// The symbol of `s`, if any entry has it.
+    pub(crate) fn find(&self, s: &str) -> Option<u32> {
+        self.by_text.get(s).copied()
+    }
+
+    /// The text of a symbol; `None` for 0.
+    #[inline]
+    pub(super) fn name(&self, sym: u32) -> Option<Text> {
+        sym.checked_sub(1).and_then(|i| self.names.get(i as usize)).cloned()
+    }
+
+    pub(super) fn heap_bytes(&self) -> usize {
+        // An `Arc<String>` is two counts and the `String`, then its bytes.
+        let text = |t: &Text| 2 * 8 + std::mem::size_of::<String>() + t.capacity();
+        map_bytes(&self.by_text)
+            + self.by_text.keys().map(String::capacity).sum::<usize>()
+            + map_bytes(&self.by_ptr)
+            + std::mem::size_of::<[(usize, u32); CACHE]>()
+            + self.names.capacity() * std::mem::size_of::<Text>()
+            + self.names.iter().map(text).sum::<usize>()
+            + self.aliases.capacity() * std::mem::size_of::<Text>()
+            + self.aliases.iter().map(text).sum::<usize>()
+    }
+}
