@@ -775,6 +775,40 @@ impl Fold {
         Fold::with_mode(Mode::Verify(Box::new(project::Projection::of(reports))))
     }
 
+    /// A reduced ledger for the groups by `keys` of the entries in `scope` and their running
+    /// totals: entries are projected onto the scope's kind (or every kind), the values it names, every
+    /// value of a key and their whole dates, one entry per projected shape, its quantities summed
+    /// exactly. Its [`Ledger::totals`], [`Ledger::group`] sums and [`Ledger::running`] series for
+    /// that scope and those keys are the whole ledger's; other figures of it are not those of the
+    /// entries. `relief-ledger chart` draws from it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{Format, Key, Ledger, Role, Scope, Step, stream::Fold};
+    ///
+    /// let csv = "id,date,kind,item,quantity,unit,from,to\n\
+    ///            c1,2021-04-07,cargo,flour,145,t,RU-EMERCOM,NKR\n\
+    ///            c2,2021-04-07,cargo,glass,5,t,RU-EMERCOM,NKR\n\
+    ///            c3,2021-05-26,cargo,glass,155,t,ARCS,NKR\n";
+    /// let scope = Scope::all().to("NKR");
+    /// let mut fold = Fold::reduce_for_group(&scope, &[Key::Kind]);
+    /// fold.read(csv.as_bytes(), "entries.csv", Format::Csv, Role::Entries);
+    /// let folded = fold.finish()?;
+    /// // The two entries of 2021-04-07 are one: no key tells flour from glass, or their senders.
+    /// assert_eq!(folded.ledger().len(), 2);
+    ///
+    /// let doc = relief_ledger::read(csv.as_bytes(), "entries.csv", Format::Csv, Role::Entries)?;
+    /// let whole = Ledger::from_entries(doc.entries)?;
+    /// let ours = folded.ledger().running(&scope, &[Key::Kind], Step::Day)?;
+    /// assert_eq!(ours, whole.running(&scope, &[Key::Kind], Step::Day)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn reduce_for_group(scope: &Scope, keys: &[Key]) -> Fold {
+        Fold::with_mode(Mode::Verify(Box::new(project::Projection::of_group(scope, keys))))
+    }
+
     /// Values for fields that files leave out (see [`Loader::assume`](crate::Loader::assume)).
     pub fn assume(&mut self, assume: Assumptions) {
         self.assume = assume;

@@ -1,7 +1,8 @@
 //! Verification on the streaming path (issue 12): a ledger reduced to what the reports can tell
 //! apart ([`Fold::reduce_for`]) verifies them as the whole ledger does, outcome by outcome and fill
 //! by fill; and `relief-ledger verify`, which folds its files so, prints what the whole ledger's
-//! outcomes are, wherever the reports come from.
+//! outcomes are, wherever the reports come from. Charts likewise: a ledger reduced for groups
+//! ([`Fold::reduce_for_group`]) runs the whole ledger's totals, and `chart` draws them.
 
 mod common;
 
@@ -378,4 +379,73 @@ fn verify_with_claims_prints_the_whole_ledgers_outcomes() {
     relief_ledger::write_outcomes(&mut expected, Format::Csv, &v).unwrap();
     assert_eq!(stdout(&o), String::from_utf8(expected).unwrap(), "{}", stderr(&o));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Scopes and keys of charts: every kind or one, named values, categories, exchanges, a period.
+fn chart_cases() -> Vec<(relief_ledger::Scope, Vec<relief_ledger::Key>)> {
+    use relief_ledger::{Key, Kind, Scope};
+    let period = Scope::all().period("2020-12-01..2021-06-30".parse().unwrap());
+    vec![
+        (Scope::all(), vec![Key::Kind]),
+        (Scope::all(), vec![Key::Kind, Key::To]),
+        (Scope::all().kind(Kind::Cargo), vec![Key::Category]),
+        (Scope::all().kind(Kind::Cargo).region("Stepanakert"), vec![Key::Item, Key::Via]),
+        (Scope::all().kind(Kind::DetaineeTransfer), vec![Key::From, Key::Exchange]),
+        (Scope::all().to("NKR"), vec![Key::Kind, Key::Region]),
+        (period.kind(Kind::Returnees), vec![Key::From]),
+        (Scope::all().category(relief_ledger::Category::Humanitarian), vec![]),
+    ]
+}
+
+/// Running totals (and totals, and group sums) of a ledger reduced for a chart's scope and keys are
+/// the whole ledger's, by day and by month, however the files are cut.
+#[test]
+fn a_reduction_for_groups_runs_the_whole_ledgers_totals() {
+    use relief_ledger::Step;
+    // Two files: the second one's header added back.
+    let header = VARIED.lines().next().unwrap();
+    let (first, rest) = VARIED.split_at(VARIED[..VARIED.len() / 2].rfind('\n').unwrap() + 1);
+    let second = format!("{header}\n{rest}");
+    let split = [("a.csv", first), ("b.csv", second.as_str())];
+    let ledger = whole(&[("varied.csv", VARIED)]);
+    for (scope, keys) in chart_cases() {
+        for chunk in CHUNKS {
+            let mut fold = Fold::reduce_for_group(&scope, &keys);
+            fold.chunk_size(chunk);
+            for (name, text) in split {
+                fold.read(text.as_bytes(), name, Format::Csv, Role::Entries);
+            }
+            let reduced = fold.finish().expect("the files fold").into_parts().0;
+            assert!(reduced.len() <= ledger.len());
+            for step in [Step::Day, Step::Month] {
+                assert_eq!(
+                    reduced.running(&scope, &keys, step).unwrap(),
+                    ledger.running(&scope, &keys, step).unwrap(),
+                    "{scope} by {keys:?}, chunks of {chunk}"
+                );
+            }
+            assert_eq!(reduced.totals(&scope).unwrap(), ledger.totals(&scope).unwrap(), "{scope}");
+            let sums = |l: &Ledger| -> Vec<String> {
+                l.group(&scope, &keys).unwrap().iter().map(|g| format!("{:?} {}", g.key(), g.totals())).collect()
+            };
+            assert_eq!(sums(&reduced), sums(&ledger), "{scope} by {keys:?}");
+        }
+    }
+}
+
+/// `chart` draws what the library draws from the whole ledger.
+#[test]
+fn chart_draws_the_whole_ledgers_running_totals() {
+    use relief_ledger::{Key, Kind, Scope, Step, Unit};
+    let dir = scratch();
+    std::fs::write(dir.join("entries.csv"), VARIED).unwrap();
+    let ledger = whole(&[("varied.csv", VARIED)]);
+    let svg = dir.join("chart.svg");
+    let out =
+        run_in(&dir, &["chart", "entries.csv", "--kind", "detainee-transfer", "--by", "to", "--out", "chart.svg"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let scope = Scope::all().kind(Kind::DetaineeTransfer);
+    let series = ledger.running(&scope, &[Key::To], Step::Day).unwrap();
+    let expected = relief_ledger::chart_svg(&series, Unit::Persons, &format!("Running totals: {scope}")).unwrap();
+    assert_eq!(std::fs::read_to_string(&svg).unwrap(), expected);
 }

@@ -16,10 +16,11 @@ use rust_decimal::Decimal;
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::Error;
 use crate::hash::{FxHashMap, TextMap};
-use crate::io::record::Row;
+use crate::io::record::{Interner, Row};
 use crate::ledger::Ledger;
 use crate::period::EntryDate;
 use crate::quantity::{Dimension, Quantity, pow10};
+use crate::query::{Key, Scope};
 use crate::report::Report;
 
 /// The fields of texts a scope names, as cells of an entries file: item, from, to, via, region.
@@ -41,6 +42,11 @@ pub(super) struct Projection {
     bounds: Vec<NaiveDate>,
     /// Whether a report counts exchanges (then entries keep their exchange).
     exchanges: bool,
+    /// Per field of texts, whether every value is kept (a key to group by), not only those named.
+    whole: [bool; 5],
+    /// Whether entries keep their dates whole (for running totals), not only which period ends
+    /// their days lie between.
+    dates: bool,
 }
 
 /// The day after the end of a report's period (or after its publication, where fills date their
@@ -81,6 +87,34 @@ impl Projection {
         p
     }
 
+    /// What groups by `keys` of the entries in `scope`, and their running totals, can tell apart:
+    /// the scope's kind (or every kind), the values it names, every value of a key, the dates whole.
+    pub(super) fn of_group(scope: &Scope, keys: &[Key]) -> Projection {
+        let mut p = Projection { dates: true, exchanges: keys.contains(&Key::Exchange), ..Projection::default() };
+        p.kinds = match scope.kind {
+            Some(k) => 1 << k.index(),
+            None => Kind::ALL.iter().fold(0, |bits, k| bits | 1 << k.index()),
+        };
+        p.categories = match (keys.contains(&Key::Category), scope.category) {
+            (true, _) => Category::ALL.iter().fold(0, |bits, c| bits | 1 << c.index()),
+            (false, Some(c)) => 1 << c.index(),
+            (false, None) => 0,
+        };
+        let named = [&scope.item, &scope.from, &scope.to, &scope.via, &scope.region];
+        let text_keys = [Key::Item, Key::From, Key::To, Key::Via, Key::Region];
+        for (i, (key, value)) in text_keys.iter().zip(named).enumerate() {
+            if keys.contains(key) {
+                if let Some(w) = p.whole.get_mut(i) {
+                    *w = true;
+                }
+            } else if let (Some(t), Some(codes), Some(names)) = (value, p.codes.get_mut(i), p.names.get_mut(i)) {
+                names.push(Arc::new(t.to_string()));
+                codes.insert(t.as_ref().into(), names.len() as u32);
+            }
+        }
+        p
+    }
+
     /// Whether every value, period end and count of exchanges that `reports` name is kept: a ledger
     /// reduced to this projection then verifies them as the whole ledger does.
     pub(super) fn covers(&self, reports: &[Report]) -> bool {
@@ -107,14 +141,14 @@ impl Projection {
 
     fn date(&self, date: EntryDate) -> Dated {
         match date.as_day() {
-            Some(day) => Dated::Between(self.bounds.partition_point(|b| *b <= day) as u32),
-            None => Dated::Span(date),
+            Some(day) if !self.dates => Dated::Between(self.bounds.partition_point(|b| *b <= day) as u32),
+            _ => Dated::Span(date),
         }
     }
 }
 
 /// A projected date: for a day, which two period ends it lies between; a span (a month, a year, a
-/// range: few in real data) as it is.
+/// range: few in real data), or any date when dates are kept whole, as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Dated {
     Between(u32),
@@ -128,6 +162,8 @@ pub(super) struct Projected {
     category: Option<Category>,
     /// The number of the value of item, from, to, via, region; 0 for a value no report names.
     texts: [u32; 5],
+    /// The values of the fields kept whole (keys to group by).
+    kept: [Option<Text>; 5],
     date: Dated,
     dim: Dimension,
     exchange: Option<Text>,
@@ -234,6 +270,8 @@ impl Recent {
 pub(super) struct Shapes {
     map: FxHashMap<Projected, Summed>,
     recent: [Recent; 5],
+    /// The values of fields kept whole, one copy each in this thread.
+    interner: Interner,
 }
 
 impl Shapes {
@@ -264,11 +302,14 @@ impl Shapes {
             }
         }
         let exchange = if p.exchanges { e.extra.as_ref().and_then(|x| x.exchange.clone()) } else { None };
+        let whole = [&e.item, &e.from, &e.to, &e.via, &e.region];
+        let kept = std::array::from_fn(|i| whole[i].clone().filter(|_| p.whole[i]));
         let date = e.date();
         let shape = Projected {
             kind: e.kind(),
             category: p.category(e.category()),
             texts,
+            kept,
             date: p.date(date),
             dim: e.quantity.dimension(),
             exchange,
@@ -287,10 +328,17 @@ impl Shapes {
                 *t = recent.code(codes, v);
             }
         }
+        let mut kept: [Option<Text>; 5] = Default::default();
+        for ((k, cell), whole) in kept.iter_mut().zip(TEXT_CELLS).zip(p.whole) {
+            if let (true, Some(Some(v))) = (whole, row.cells.get(cell)) {
+                *k = Some(self.interner.get(v));
+            }
+        }
         let shape = Projected {
             kind: row.kind,
             category: p.category(row.category),
             texts,
+            kept,
             date: p.date(row.date),
             dim: row.quantity.dimension(),
             exchange: None,
@@ -322,8 +370,11 @@ pub(super) fn reduced_ledger(p: &Projection, parts: Vec<Shapes>) -> Result<Ledge
             Dated::Between(_) => EntryDate::from(summed.first_day),
             Dated::Span(d) => d,
         };
-        let [item, from, to, via, region] =
-            std::array::from_fn(|i| shape.texts[i].checked_sub(1).and_then(|c| p.names[i].get(c as usize)).cloned());
+        let [item, from, to, via, region] = std::array::from_fn(|i| {
+            shape.kept[i]
+                .clone()
+                .or_else(|| shape.texts[i].checked_sub(1).and_then(|c| p.names[i].get(c as usize)).cloned())
+        });
         // Parties no report names are left out: the entry is exempt from its kind's party
         // requirements, as an unattributed one is (verification does not tell them apart).
         let (needs_from, needs_to) = shape.kind.requires();

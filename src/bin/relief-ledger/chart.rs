@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use relief_ledger::stream::Fold;
 use relief_ledger::{Assumptions, Dimension, Key, Role, Step, chart_svg};
 
 use crate::cli::*;
@@ -38,7 +39,8 @@ pub(crate) fn chart(
     let unit = unit_of(unit)?;
     let inputs = opened(files, Role::Any, &[])?;
     let target_file = OutFile::prepare(target, &OutKind::SVG, &inputs)?;
-    let (ledger, _) = read_inputs(inputs, assume)?;
+    // The entries are folded as they are read, kept only as far as the chart tells them apart.
+    let (ledger, _) = fold_inputs(inputs, assume, Fold::reduce_for_group(&scope, &keys))?.into_parts();
     let dims: Vec<Dimension> = ledger.totals(&scope)?.quantities()?.iter().map(|q| q.dimension()).collect();
     let unit = match (unit, dims.as_slice()) {
         (Some(u), _) => u,
