@@ -3,10 +3,11 @@
 //! A [`Fold`] reads files as [`Loader`](crate::Loader) does (every column validated, every problem
 //! positioned, a file with problems refused whole, ids unique across all files), but folds each
 //! entry into per-thread partial results as soon as it is read: CSV, HXL and JSON Lines files are
-//! cut into chunks parsed on every core (a JSON document is read whole). The partial results are merged in a fixed order at the end, so
-//! the results are those of the [`Ledger`] path, whatever the chunks and threads.
+//! cut into chunks parsed on every core (a JSON document is read whole). The partial results are
+//! merged in a fixed order at the end, so the results are those of the [`Ledger`] path, whatever
+//! the chunks and threads.
 //!
-//! Three folds read naturally next to [`Ledger::group`] and [`Ledger::verify`]:
+//! Four folds read naturally next to [`Ledger::group`], [`Ledger::running`] and [`Ledger::verify`]:
 //!
 //! - [`Fold::group`] totals the entries of a scope by keys: a [`Summary`] per group, as
 //!   [`Ledger::group`] gives [`Group`](crate::Group)s, with the number of entries and exchanges and
@@ -15,7 +16,9 @@
 //!   exchange and dimension, their quantities summed: a small [`Ledger`] whose totals, running
 //!   totals and verification are those of the whole ledger;
 //! - [`Fold::reduce_for`] keeps of entries only what some reports can tell apart: a far smaller
-//!   ledger whose verification of those reports is the whole ledger's ([`verify`] uses it).
+//!   ledger whose verification of those reports is the whole ledger's ([`verify`] uses it);
+//! - [`Fold::reduce_for_group`] keeps of entries only what a scope and keys tell apart: a small
+//!   ledger whose totals, groups and running totals for them are the whole ledger's (`chart` uses it).
 //!
 //! Ids used twice are found in bounded memory: 16 bytes an entry (a keyed 64-bit hash of the id
 //! and where the entry was read). Ids whose hashes collide are compared for real, read again from
