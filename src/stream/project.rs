@@ -7,6 +7,10 @@
 //! by reports in `exchanges`). Two entries that agree on every value some report names, whose days
 //! lie between the same two ends of report periods, and that share dimension and exchange, are
 //! counted alike by every report: one entry dated on the earlier of their days stands for both.
+//!
+//! The reduction for a chart ([`Fold::reduce_for_group`](super::Fold::reduce_for_group)) projects
+//! the same way onto a scope and keys: the values the scope names, every value of a key (kept
+//! whole), and the dates whole, which running totals need.
 
 use std::sync::Arc;
 
@@ -26,7 +30,7 @@ use crate::report::Report;
 /// The fields of texts a scope names, as cells of an entries file: item, from, to, via, region.
 const TEXT_CELLS: [usize; 5] = [4, 7, 8, 9, 10];
 
-/// What a set of reports can tell apart among entries.
+/// What a set of reports, or a scope and keys, can tell apart among entries.
 #[derive(Debug, Default)]
 pub(super) struct Projection {
     /// A bit per kind (by [`Kind::index`]) named by a report: entries of other kinds count for none.
