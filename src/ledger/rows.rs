@@ -119,7 +119,7 @@ pub(super) struct Sparse {
 }
 
 /// Rows made from validated entries where they are read (on a reader's worker thread, say), with
-/// symbols and ids of their own; [`Ledger::insert_row_batches`] adopts them, renumbering what is
+/// symbols and ids of their own; [`Ledger::insert_row_batches`](super::Ledger::insert_row_batches) adopts them, renumbering what is
 /// theirs, so that an [`Entry`] need not outlive the line it was read from.
 ///
 /// A reader feeds it `batch.push(&builder.build()?)`: an entry's own checks stay in
