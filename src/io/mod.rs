@@ -2,7 +2,7 @@
 //! file positioned (file, line, record, field) and the file refused whole.
 //!
 //! [`Loader`] reads several files into one ledger and one set of reports, reporting the problems of
-//! every file at once, ids used twice across files included; [`read`] and [`write`] handle one
+//! every file at once, ids used twice across files included; [`read`] and [`write()`] handle one
 //! stream of a known [`Format`].
 
 mod csv;
