@@ -60,7 +60,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
+use crate::entry::{Entry, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, FxHasher};
 use crate::io::record::Row;
@@ -123,9 +123,8 @@ enum Mode {
         scope: Scope,
         keys: Vec<Key>,
     },
-    Reduce,
-    /// Reduce, keeping of entries only what the reports of the projection can tell apart.
-    Verify(Box<project::Projection>),
+    /// Reduce, keeping of entries only what the projection tells apart.
+    Reduce(Box<project::Projection>),
     /// Collects the ids at these places (of one file), to compare ids whose hashes collide.
     Ids(FxHashSet<u64>),
 }
@@ -156,39 +155,6 @@ impl Acc {
             (a, b) => a.or(b),
         };
         Ok(())
-    }
-}
-
-/// What makes entries interchangeable for totals and verification.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct Shape {
-    kind: Kind,
-    category: Option<Category>,
-    /// item, from, to, via, region.
-    text: [Option<Text>; 5],
-    exchange: Option<Text>,
-    date: EntryDate,
-    dim: Dimension,
-}
-
-/// The summed quantities of one shape (more than one sum when one would not fit a decimal), and
-/// where its first entry was read.
-#[derive(Debug, Clone)]
-struct Sums {
-    sums: Vec<Decimal>,
-    first: u64,
-}
-
-impl Sums {
-    fn add(&mut self, d: Decimal) {
-        match self.sums.last_mut().map(|s| s.checked_add(d)) {
-            Some(Some(v)) => {
-                if let Some(last) = self.sums.last_mut() {
-                    *last = v;
-                }
-            }
-            _ => self.sums.push(d),
-        }
     }
 }
 
@@ -309,8 +275,7 @@ fn takes_rows(mode: &Mode) -> bool {
                 && keys.len() <= CODE_KEYS
                 && keys.iter().all(|k| matches!(k, Key::Kind | Key::Category) || key_text_cell(*k).is_some())
         }
-        Mode::Reduce => false,
-        Mode::Verify(_) => true,
+        Mode::Reduce(_) => true,
     }
 }
 
@@ -393,8 +358,7 @@ struct Part {
     rows: bool,
     /// Groups of the entries that came as rows, by codes of their texts' symbols.
     rowed: Rowed,
-    shapes: FxHashMap<Shape, Sums>,
-    /// The sums of projected shapes of a [`Mode::Verify`].
+    /// The sums of projected shapes of a [`Mode::Reduce`].
     projected: project::Shapes,
     found: Vec<(u64, Box<str>)>,
 }
@@ -416,7 +380,6 @@ impl Part {
             coded: Coded::default(),
             rows,
             rowed: Rowed::default(),
-            shapes: FxHashMap::default(),
             projected: project::Shapes::default(),
             found: Vec::new(),
         }
@@ -457,23 +420,7 @@ impl Consumer for Part {
                     }
                 }
             }
-            Mode::Reduce => {
-                let shape = Shape {
-                    kind: e.kind(),
-                    category: e.category(),
-                    text: [e.item.clone(), e.from.clone(), e.to.clone(), e.via.clone(), e.region.clone()],
-                    exchange: exchange.clone(),
-                    date: e.date(),
-                    dim,
-                };
-                match self.shapes.get_mut(&shape) {
-                    Some(s) => s.add(canon),
-                    None => {
-                        self.shapes.insert(shape, Sums { sums: vec![canon], first: at });
-                    }
-                }
-            }
-            Mode::Verify(p) => self.projected.entry(p, &e, canon, at),
+            Mode::Reduce(p) => self.projected.entry(p, &e, canon, at),
             Mode::Ids(_) => {}
         }
         if exchange.is_some() {
@@ -503,7 +450,7 @@ impl Consumer for Part {
         };
         let (scope, keys) = match &*self.mode {
             Mode::Group { scope, keys } => (scope, keys),
-            Mode::Verify(p) => {
+            Mode::Reduce(p) => {
                 self.projected.row(p, row, canon, at);
                 return;
             }
@@ -675,8 +622,7 @@ impl Folded {
     #[must_use]
     pub fn verifies(&self, reports: &[Report]) -> bool {
         match &*self.mode {
-            Mode::Reduce => true,
-            Mode::Verify(p) => p.covers(reports),
+            Mode::Reduce(p) => p.covers(reports),
             _ => false,
         }
     }
@@ -729,7 +675,7 @@ impl Fold {
     /// region, exchange and dimension, their quantities summed in the canonical unit.
     #[must_use]
     pub fn reduce() -> Fold {
-        Fold::with_mode(Mode::Reduce)
+        Fold::with_mode(Mode::Reduce(Box::new(project::Projection::everything())))
     }
 
     /// A reduced ledger for verifying `reports`: entries are projected onto what the reports can
@@ -775,7 +721,7 @@ impl Fold {
     /// ```
     #[must_use]
     pub fn reduce_for(reports: &[Report]) -> Fold {
-        Fold::with_mode(Mode::Verify(Box::new(project::Projection::of(reports))))
+        Fold::with_mode(Mode::Reduce(Box::new(project::Projection::of(reports))))
     }
 
     /// A reduced ledger for the groups by `keys` of the entries in `scope` and their running
@@ -809,7 +755,7 @@ impl Fold {
     /// ```
     #[must_use]
     pub fn reduce_for_group(scope: &Scope, keys: &[Key]) -> Fold {
-        Fold::with_mode(Mode::Verify(Box::new(project::Projection::of_group(scope, keys))))
+        Fold::with_mode(Mode::Reduce(Box::new(project::Projection::of_group(scope, keys))))
     }
 
     /// Values for fields that files leave out (see [`Loader::assume`](crate::Loader::assume)).
@@ -1067,8 +1013,7 @@ impl Fold {
             _ => Vec::new(),
         };
         let ledger = match &*self.mode {
-            Mode::Reduce => reduced(&mut parts)?,
-            Mode::Verify(p) => {
+            Mode::Reduce(p) => {
                 project::reduced_ledger(p, parts.iter_mut().map(|part| std::mem::take(&mut part.projected)).collect())?
             }
             _ => Ledger::new(),
@@ -1161,52 +1106,6 @@ fn merge_groups(parts: &mut [Part]) -> Result<Vec<Summary>, Error> {
         .collect();
     groups.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(groups)
-}
-
-fn reduced(parts: &mut [Part]) -> Result<Ledger, Error> {
-    let mut all: FxHashMap<Shape, Sums> = FxHashMap::default();
-    for p in parts {
-        for (shape, sums) in std::mem::take(&mut p.shapes) {
-            match all.get_mut(&shape) {
-                Some(s) => {
-                    s.first = s.first.min(sums.first);
-                    for d in sums.sums {
-                        s.add(d);
-                    }
-                }
-                None => {
-                    all.insert(shape, sums);
-                }
-            }
-        }
-    }
-    let mut shapes: Vec<(Shape, Sums)> = all.into_iter().collect();
-    shapes.sort_by_key(|(_, s)| s.first);
-    let mut entries = Vec::with_capacity(shapes.len());
-    for (shape, sums) in shapes {
-        for value in sums.sums {
-            let [item, from, to, via, region] = shape.text.clone();
-            let b = EntryBuilder {
-                kind: shape.kind,
-                date: shape.date,
-                quantity: crate::quantity::Quantity::new(value, shape.dim.canonical_unit())?,
-                id: Some(Id::new(&format!("#{}", entries.len() + 1))),
-                category: shape.category,
-                mines: None,
-                item,
-                from,
-                to,
-                via,
-                region,
-                source: None,
-                note: None,
-                fills: None,
-                exchange: shape.exchange.clone(),
-            };
-            entries.push(b.build()?);
-        }
-    }
-    Ledger::from_entries(entries)
 }
 
 /// Totals of the entries of one file in `scope`, grouped by `keys`, without holding its entries:

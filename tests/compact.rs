@@ -300,14 +300,19 @@ fn a_loader_reads_every_field_into_the_compact_form_as_the_entries_give_it() {
         let want: Vec<Entry> = expected.iter_inserted().collect();
         assert_eq!(got, want, "{format:?}");
         assert_eq!(ledger.iter().collect::<Vec<_>>(), expected.iter().collect::<Vec<_>>(), "{format:?}");
-        // Each entry's line: the header (two rows in HXL, one line in JSON) comes first.
+        // Each entry's line: after the header (two rows in HXL) in CSV, one a line in JSON Lines;
+        // in a JSON document, each on a later line than the one before.
+        let mut previous = 0;
         for (i, e) in entries.iter().enumerate() {
-            let line = match format {
-                Format::Hxl => i as u64 + 3,
-                Format::Csv => i as u64 + 2,
-                _ => places.entry(e.id()).map_or(0, |(_, l)| l),
-            };
-            assert_eq!(places.entry(e.id()), Some(("a", line)), "{format:?} {}", e.id());
+            let (file, line) = places.entry(e.id()).unwrap_or_default();
+            assert_eq!(file, "a", "{format:?} {}", e.id());
+            match format {
+                Format::Hxl => assert_eq!(line, i as u64 + 3),
+                Format::Csv => assert_eq!(line, i as u64 + 2),
+                Format::Jsonl => assert_eq!(line, i as u64 + 1),
+                _ => assert!(line > previous, "{format:?} {}: line {line} after {previous}", e.id()),
+            }
+            previous = line;
         }
     }
 }

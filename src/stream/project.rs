@@ -10,7 +10,8 @@
 //!
 //! The reduction for a chart ([`Fold::reduce_for_group`](super::Fold::reduce_for_group)) projects
 //! the same way onto a scope and keys: the values the scope names, every value of a key (kept
-//! whole), and the dates whole, which running totals need.
+//! whole), and the dates whole, which running totals need; [`Fold::reduce`](super::Fold::reduce)
+//! keeps everything whole.
 
 use std::sync::Arc;
 
@@ -91,6 +92,19 @@ impl Projection {
         p
     }
 
+    /// Everything that sets entries apart for totals and verification: every kind, category and
+    /// value, the dates whole, the exchange.
+    pub(super) fn everything() -> Projection {
+        Projection {
+            kinds: Kind::ALL.iter().fold(0, |bits, k| bits | 1 << k.index()),
+            categories: Category::ALL.iter().fold(0, |bits, c| bits | 1 << c.index()),
+            exchanges: true,
+            whole: [true; 5],
+            dates: true,
+            ..Projection::default()
+        }
+    }
+
     /// What groups by `keys` of the entries in `scope`, and their running totals, can tell apart:
     /// the scope's kind (or every kind), the values it names, every value of a key, the dates whole.
     pub(super) fn of_group(scope: &Scope, keys: &[Key]) -> Projection {
@@ -125,8 +139,13 @@ impl Projection {
         reports.iter().all(|r| {
             self.kinds & (1 << r.kind().index()) != 0
                 && r.scope().category.is_none_or(|c| self.categories & (1 << c.index()) != 0)
-                && self.codes.iter().zip(texts_of(r)).all(|(codes, t)| t.is_none_or(|t| codes.contains_key(t)))
-                && report_bounds(r).all(|b| self.bounds.binary_search(&b).is_ok())
+                && self
+                    .codes
+                    .iter()
+                    .zip(self.whole)
+                    .zip(texts_of(r))
+                    .all(|((codes, whole), t)| whole || t.is_none_or(|t| codes.contains_key(t)))
+                && (self.dates || report_bounds(r).all(|b| self.bounds.binary_search(&b).is_ok()))
                 && (!self.exchanges_of(r) || self.exchanges)
         })
     }
