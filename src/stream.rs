@@ -20,6 +20,8 @@
 //! - [`Fold::reduce_for_group`] keeps of entries only what a scope and keys tell apart: a small
 //!   ledger whose totals, groups and running totals for them are the whole ledger's (`chart` uses it).
 //!
+//! `group` holds the group sums, `project` the projections of the reductions; this file, the fold.
+//!
 //! Ids used twice are found in bounded memory: 16 bytes an entry (a keyed 64-bit hash of the id
 //! and where the entry was read). Ids whose hashes collide are compared for real, read again from
 //! their files (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept
@@ -57,10 +59,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-
-use crate::entry::{Entry, Text};
+use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
 use crate::hash::{FxHashMap, FxHasher};
 use crate::io::record::Row;
@@ -68,11 +67,14 @@ use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
 use crate::ledger::overflow;
 use crate::period::{Coverage, EntryDate};
-use crate::quantity::{Dimension, Totals};
 use crate::query::{Key, KeyValue, Scope};
 use crate::report::{Outcome, Report};
 
+mod group;
 mod project;
+
+pub use group::Summary;
+use group::{Acc, CODE_KEYS, Coded, Rowed, key_text_cell};
 
 /// A set of our own numbers (places).
 type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
@@ -129,141 +131,6 @@ enum Mode {
     Ids(FxHashSet<u64>),
 }
 
-/// A group's figures so far.
-#[derive(Debug, Clone, Default)]
-struct Acc {
-    totals: Totals,
-    entries: u64,
-    /// Exchange ids come from files: a keyed set.
-    exchanges: std::collections::HashSet<Text>,
-    /// (first day, place, date) of the first and the last entry in date order.
-    first: Option<(NaiveDate, u64, EntryDate)>,
-    last: Option<(NaiveDate, u64, EntryDate)>,
-}
-
-impl Acc {
-    fn merge(&mut self, other: Acc) -> Result<(), Error> {
-        self.totals.add_totals(&other.totals)?;
-        self.entries += other.entries;
-        self.exchanges.extend(other.exchanges);
-        self.first = match (self.first.take(), other.first) {
-            (Some(a), Some(b)) => Some(if (b.0, b.1) < (a.0, a.1) { b } else { a }),
-            (a, b) => a.or(b),
-        };
-        self.last = match (self.last.take(), other.last) {
-            (Some(a), Some(b)) => Some(if (b.0, b.1) > (a.0, a.1) { b } else { a }),
-            (a, b) => a.or(b),
-        };
-        Ok(())
-    }
-}
-
-/// The most keys a group's [`Code`] holds; more keys take the slower path of full keys.
-const CODE_KEYS: usize = 12;
-
-/// A group's code within one thread's share: for each key, the address of the entry's interned
-/// text (0 for none), or the number given to its value. Texts with the same letters at two
-/// addresses make two codes, whose groups the merge joins by their keys; the group holds on to
-/// its texts, so that no address is used again for other letters while it is in the map.
-type Code = [u64; CODE_KEYS];
-
-/// A group of one thread's share, found by its code.
-#[derive(Debug)]
-struct Slot {
-    key: Vec<KeyValue>,
-    /// The texts whose addresses the code holds, kept alive (never read).
-    #[allow(dead_code)]
-    pins: Vec<Text>,
-    acc: Acc,
-}
-
-/// The entry's interned text for a key of texts; `None` for other keys.
-fn key_text(key: Key, e: &Entry) -> Option<Option<&Text>> {
-    Some(match key {
-        Key::Item => e.item.as_ref(),
-        Key::From => e.from.as_ref(),
-        Key::To => e.to.as_ref(),
-        Key::Via => e.via.as_ref(),
-        Key::Region => e.region.as_ref(),
-        Key::Exchange => e.extra.as_ref().and_then(|x| x.exchange.as_ref()),
-        _ => return None,
-    })
-}
-
-impl Acc {
-    /// Counts one entry of the group.
-    fn add(
-        &mut self,
-        coverage: Coverage,
-        dim: Dimension,
-        canon: Decimal,
-        exchange: Option<&Text>,
-        at: u64,
-        date: EntryDate,
-    ) {
-        if coverage == Coverage::Sure {
-            self.totals.add_canonical(dim, canon);
-        } else {
-            self.totals.add_possible(dim, canon);
-        }
-        self.entries += 1;
-        if let Some(x) = exchange {
-            if !self.exchanges.contains(x) {
-                self.exchanges.insert(x.clone());
-            }
-        }
-        let day = date.first_day();
-        if self.first.as_ref().is_none_or(|f| (day, at) < (f.0, f.1)) {
-            self.first = Some((day, at, date));
-        }
-        if self.last.as_ref().is_none_or(|l| (day, at) > (l.0, l.1)) {
-            self.last = Some((day, at, date));
-        }
-    }
-}
-
-/// Groups found by their codes.
-#[derive(Debug, Default)]
-struct Coded {
-    codes: FxHashMap<Code, usize>,
-    /// The groups, with their keys and the texts whose addresses their codes hold.
-    slots: Vec<Slot>,
-    /// Numbers for the values of keys that are not texts (kinds, categories, months, dates).
-    values: FxHashMap<KeyValue, u64>,
-}
-
-impl Coded {
-    /// The slot of the entry's group, found by its code; `None` when there are too many keys.
-    fn slot(&mut self, keys: &[Key], e: &Entry) -> Option<&mut Slot> {
-        if keys.len() > CODE_KEYS {
-            return None;
-        }
-        let mut code: Code = [0; CODE_KEYS];
-        for (c, &k) in code.iter_mut().zip(keys) {
-            *c = match key_text(k, e) {
-                Some(t) => t.map_or(0, |t| Arc::as_ptr(t) as usize as u64),
-                None => {
-                    let v = k.value(e);
-                    let next = self.values.len() as u64 + 1;
-                    *self.values.entry(v).or_insert(next)
-                }
-            };
-        }
-        let index = match self.codes.get(&code) {
-            Some(&i) => i,
-            None => {
-                let i = self.slots.len();
-                let pins = keys.iter().filter_map(|&k| key_text(k, e).flatten().cloned()).collect();
-                let key = keys.iter().map(|k| k.value(e)).collect();
-                self.slots.push(Slot { key, pins, acc: Acc::default() });
-                self.codes.insert(code, i);
-                i
-            }
-        };
-        self.slots.get_mut(index)
-    }
-}
-
 /// Whether a fold needs no more of an entry than its checked cells: the ids it compares, or groups
 /// of every entry by kind, category and texts.
 fn takes_rows(mode: &Mode) -> bool {
@@ -276,63 +143,6 @@ fn takes_rows(mode: &Mode) -> bool {
                 && keys.iter().all(|k| matches!(k, Key::Kind | Key::Category) || key_text_cell(*k).is_some())
         }
         Mode::Reduce(_) => true,
-    }
-}
-
-/// Whether a key is one of texts (the row's cells hold it).
-fn key_text_cell(key: Key) -> Option<()> {
-    matches!(key, Key::Item | Key::From | Key::To | Key::Via | Key::Region | Key::Exchange).then_some(())
-}
-
-/// Groups of the entries that came as rows, found by codes: a symbol for each text, the index of
-/// each kind and category.
-#[derive(Debug, Default)]
-struct Rowed {
-    codes: FxHashMap<Code, usize>,
-    slots: Vec<(Vec<KeyValue>, Acc)>,
-    /// One thread's share of texts, numbered from 1.
-    symbols: crate::ledger::Symbols,
-}
-
-impl Rowed {
-    fn acc(&mut self, keys: &[Key], row: &Row<'_>) -> Option<&mut Acc> {
-        let mut code: Code = [0; CODE_KEYS];
-        for (c, &k) in code.iter_mut().zip(keys) {
-            *c = match row.text(k) {
-                Some(t) => t.map_or(0, |t| u64::from(self.symbols.intern_str(t))),
-                None => match k {
-                    Key::Kind => row.kind.index() as u64,
-                    Key::Category => row.category.map_or(0, |c| c.index() as u64 + 1),
-                    _ => return None,
-                },
-            };
-        }
-        let index = match self.codes.get(&code) {
-            Some(&i) => i,
-            None => {
-                let i = self.slots.len();
-                let mut key = Vec::with_capacity(keys.len());
-                for &k in keys {
-                    key.push(match row.text(k) {
-                        Some(t) => KeyValue::Text(t.map(Arc::from)),
-                        None => row_value(k, row)?,
-                    });
-                }
-                self.slots.push((key, Acc::default()));
-                self.codes.insert(code, i);
-                i
-            }
-        };
-        self.slots.get_mut(index).map(|(_, acc)| acc)
-    }
-}
-
-/// The value of a key that is not a text, for a row: its kind or category.
-fn row_value(key: Key, row: &Row<'_>) -> Option<KeyValue> {
-    match key {
-        Key::Kind => Some(KeyValue::Kind(row.kind)),
-        Key::Category => Some(KeyValue::Category(row.category)),
-        _ => None,
     }
 }
 
@@ -350,7 +160,7 @@ struct Part {
     overflow: Vec<(u64, Problem)>,
     exchange_entries: Vec<(u64, Entry)>,
     count: u64,
-    /// Groups by their full keys: used when there are more keys than a [`Code`] holds.
+    /// Groups by their full keys: used when there are more keys than a [`Code`](group::Code) holds.
     groups: FxHashMap<Vec<KeyValue>, Acc>,
     /// Groups by their codes, without building their keys for each entry.
     coded: Coded,
@@ -466,56 +276,6 @@ impl Consumer for Part {
         if let Some(acc) = self.rowed.acc(keys, row) {
             acc.add(coverage, dim, canon, None, at, date);
         }
-    }
-}
-
-/// The totals of one group of a [`Fold::group`]: what [`Group`](crate::Group) gives, with counts
-/// and dates in place of the entries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    key: Vec<KeyValue>,
-    totals: Totals,
-    entries: u64,
-    exchanges: usize,
-    first: EntryDate,
-    last: EntryDate,
-}
-
-impl Summary {
-    /// The group's value of each key, in the order the keys were given.
-    #[must_use]
-    pub fn key(&self) -> &[KeyValue] {
-        &self.key
-    }
-
-    /// The group's totals, one figure per dimension (see [`Group::totals`](crate::Group::totals)).
-    #[must_use]
-    pub fn totals(&self) -> &Totals {
-        &self.totals
-    }
-
-    /// How many entries make up the totals.
-    #[must_use]
-    pub fn entries(&self) -> u64 {
-        self.entries
-    }
-
-    /// The number of distinct exchanges among the group's entries.
-    #[must_use]
-    pub fn exchanges(&self) -> usize {
-        self.exchanges
-    }
-
-    /// The date of the group's first entry in date order (by first day, then as read).
-    #[must_use]
-    pub fn first(&self) -> EntryDate {
-        self.first
-    }
-
-    /// The date of the group's last entry in date order.
-    #[must_use]
-    pub fn last(&self) -> EntryDate {
-        self.last
     }
 }
 
