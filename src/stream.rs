@@ -22,10 +22,11 @@
 //!
 //! `group` holds the group sums, `project` the projections of the reductions; this file, the fold.
 //!
-//! Ids used twice are found in bounded memory: 16 bytes an entry (a keyed 64-bit hash of the id
-//! and where the entry was read). Ids whose hashes collide are compared for real, read again from
-//! their files (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept
-//! as read (files read from a plain reader with [`Fold::read`]).
+//! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed 64-bit hash of the id),
+//! 16 while they are sorted at the end. The ids whose hashes more than one entry has are compared
+//! for real, with where they were read: read again from their files (files read with
+//! [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as read (files read from a plain
+//! reader with [`Fold::read`]). Only a fold that finds such hashes reads its files again.
 //!
 //! # Example
 //!
@@ -76,7 +77,7 @@ mod project;
 pub use group::Summary;
 use group::{Acc, CODE_KEYS, Coded, Rowed, key_text_cell};
 
-/// A set of our own numbers (places).
+/// A set of our own numbers (places, hashes of ids).
 type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// Bytes per chunk of a CSV, HXL or JSON Lines file.
@@ -127,7 +128,7 @@ enum Mode {
     },
     /// Reduce, keeping of entries only what the projection tells apart.
     Reduce(Box<project::Projection>),
-    /// Collects the ids at these places (of one file), to compare ids whose hashes collide.
+    /// Collects the ids with these hashes, and where they were read, to compare them for real.
     Ids(FxHashSet<u64>),
 }
 
@@ -154,8 +155,8 @@ struct Part {
     file: u32,
     /// Keep the ids as read (a file that cannot be read again).
     keep: bool,
-    /// (hash of the id, place) of every entry.
-    ids: Vec<(u64, u64)>,
+    /// The hash of the id of every entry.
+    ids: Vec<u64>,
     kept: Vec<(u64, Box<str>)>,
     overflow: Vec<(u64, Problem)>,
     exchange_entries: Vec<(u64, Entry)>,
@@ -199,14 +200,15 @@ impl Part {
 impl Consumer for Part {
     fn entry(&mut self, e: Entry, line: u64) {
         let at = place(self.file, line);
+        let hash = self.hash.hash(e.id());
         if let Mode::Ids(wanted) = &*self.mode {
-            if wanted.contains(&at) {
+            if wanted.contains(&hash) {
                 self.found.push((at, e.id().into()));
             }
             return;
         }
         self.count += 1;
-        self.ids.push((self.hash.hash(e.id()), at));
+        self.ids.push(hash);
         if self.keep {
             self.kept.push((at, e.id().into()));
         }
@@ -243,14 +245,15 @@ impl Consumer for Part {
 
     fn row(&mut self, row: &Row<'_>, line: u64) {
         let at = place(self.file, line);
+        let hash = self.hash.hash(row.id);
         if let Mode::Ids(wanted) = &*self.mode {
-            if wanted.contains(&at) {
+            if wanted.contains(&hash) {
                 self.found.push((at, row.id.into()));
             }
             return;
         }
         self.count += 1;
-        self.ids.push((self.hash.hash(row.id), at));
+        self.ids.push(hash);
         if self.keep {
             self.kept.push((at, row.id.into()));
         }
@@ -610,26 +613,23 @@ impl Fold {
         }
     }
 
-    /// The ids at `places`, read again from their files or taken from those kept.
-    fn ids_at(&self, places: &[u64]) -> Result<FxHashMap<u64, Box<str>>, Error> {
-        let mut found: FxHashMap<u64, Box<str>> = FxHashMap::default();
-        let kept: FxHashSet<u64> = places.iter().copied().collect();
+    /// The ids whose hashes are `hashes`, with where they were read, in the order read: taken
+    /// from those kept, and read again from the other files.
+    fn ids_with(&self, hashes: &[u64]) -> Result<Vec<(u64, Box<str>)>, Error> {
+        if hashes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: FxHashSet<u64> = hashes.iter().copied().collect();
+        let mut found: Vec<(u64, Box<str>)> = Vec::new();
         for p in &self.parts {
-            found.extend(p.kept.iter().filter(|(at, _)| kept.contains(at)).map(|(at, id)| (*at, id.clone())));
+            found.extend(p.kept.iter().filter(|(_, id)| wanted.contains(&self.hash.hash(id))).cloned());
         }
-        let mut by_file: FxHashMap<usize, FxHashSet<u64>> = FxHashMap::default();
-        for &at in places {
-            if !found.contains_key(&at) {
-                by_file.entry(file_of(at)).or_default().insert(at);
-            }
-        }
-        let mut files: Vec<(usize, FxHashSet<u64>)> = by_file.into_iter().collect();
-        files.sort_unstable_by_key(|(f, _)| *f);
-        for (f, wanted) in files {
-            let Some(state) = self.files.get(f) else { continue };
+        // The ids of a file read with its path are not kept: read it again.
+        let wanted = Arc::new(Mode::Ids(wanted));
+        for (f, state) in self.files.iter().enumerate() {
             let Some(path) = &state.path else { continue };
             let input = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut part = Part::new(Arc::new(Mode::Ids(wanted)), self.hash.clone());
+            let mut part = Part::new(wanted.clone(), self.hash.clone());
             part.file = f as u32;
             // A file that changed since it was read may no longer parse: its ids are then unknown,
             // and the ids stay apart (nothing is reported twice that is not).
@@ -644,36 +644,24 @@ impl Fold {
             );
             found.extend(part.found);
         }
+        found.sort_unstable_by_key(|(at, _)| *at);
         Ok(found)
     }
 
-    /// Ids used more than once among `ids` (sorted by hash, then place): for each later use, its
-    /// place, its id and the place of the first use.
-    fn repeated(&self, ids: &[(u64, u64)]) -> Result<Vec<(u64, Box<str>, u64)>, Error> {
-        let mut suspects: Vec<&[(u64, u64)]> = Vec::new();
-        for run in ids.chunk_by(|a, b| a.0 == b.0) {
-            if run.len() > 1 {
-                suspects.push(run);
-            }
-        }
-        if suspects.is_empty() {
-            return Ok(Vec::new());
-        }
-        let places: Vec<u64> = suspects.iter().flat_map(|r| r.iter().map(|&(_, at)| at)).collect();
-        let found = self.ids_at(&places)?;
+    /// Ids used more than once among `found` (where they were read, in that order): for each later
+    /// use, its place, its id and the place of the first use.
+    fn repeated<'f>(found: impl IntoIterator<Item = &'f (u64, Box<str>)>) -> Vec<(u64, Box<str>, u64)> {
+        let mut firsts: crate::hash::TextMap<&str, u64> = crate::hash::TextMap::default();
         let mut out = Vec::new();
-        for run in suspects {
-            let mut firsts: Vec<(&str, u64)> = Vec::new();
-            for &(_, at) in run {
-                let Some(id) = found.get(&at) else { continue };
-                match firsts.iter().find(|(s, _)| *s == &**id) {
-                    Some(&(_, first)) => out.push((at, id.clone(), first)),
-                    None => firsts.push((id, at)),
+        for (at, id) in found {
+            match firsts.get(&**id) {
+                Some(&first) => out.push((*at, id.clone(), first)),
+                None => {
+                    firsts.insert(id, *at);
                 }
             }
         }
-        out.sort_unstable_by_key(|(at, _, _)| *at);
-        Ok(out)
+        out
     }
 
     /// Ends the fold: every problem of every file at once, or the results.
@@ -692,16 +680,17 @@ impl Fold {
         // the hashes that more than one id has (few): the ids are never copied into one array.
         std::thread::scope(|s| {
             for p in &mut parts {
-                // In place: a sort by buckets would need a second array as large.
                 s.spawn(|| p.ids.sort_unstable());
             }
         });
-        let runs: Vec<&[(u64, u64)]> = parts.iter().map(|p| &p.ids[..]).collect();
-        let ids = shared_hashes(&runs);
+        let runs: Vec<&[u64]> = parts.iter().map(|p| &p.ids[..]).collect();
+        let shared = shared_hashes(&runs);
         for p in &mut parts {
             p.ids = Vec::new();
         }
         self.parts = parts;
+        // The entries whose ids have those hashes, with where they were read.
+        let suspects = self.ids_with(&shared)?;
         // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
         // the ids used twice within it), then those across files.
         let mut problems: Vec<Problem> = Vec::new();
@@ -713,8 +702,7 @@ impl Fold {
             let Some(own) = &state.problems else { continue };
             problems.extend(own.iter().cloned());
             if matches!(state.format, Format::Csv | Format::Hxl | Format::Jsonl) {
-                let mine: Vec<(u64, u64)> = ids.iter().copied().filter(|&(_, at)| file_of(at) == f).collect();
-                for (at, id, first) in self.repeated(&mine)? {
+                for (at, id, first) in Fold::repeated(suspects.iter().filter(|(at, _)| file_of(*at) == f)) {
                     let message = format!(
                         "{} is already used at {}: line {}; ids must be unique",
                         echo(&id),
@@ -746,7 +734,7 @@ impl Fold {
         for p in &self.parts {
             staged.extend(p.overflow.iter().map(|(at, prob)| (*at, 0, prob.clone())));
         }
-        for (at, id, first) in self.repeated(&ids)? {
+        for (at, id, first) in Fold::repeated(&suspects) {
             let name = |at: u64| self.files.get(file_of(at)).map_or_else(|| Arc::from(""), |f| f.name.clone());
             let message = format!(
                 "{} is already used at {}: line {}; ids must be unique",
@@ -805,33 +793,30 @@ impl Fold {
     }
 }
 
-/// The (hash, place) pairs of `runs` (each sorted) whose hash more than one pair has, sorted: the
-/// runs merged as they are walked, keeping only those.
-fn shared_hashes(runs: &[&[(u64, u64)]]) -> Vec<(u64, u64)> {
+/// The hashes of `runs` (each sorted) that more than one entry has, each once, in order: the runs
+/// merged as they are walked, keeping only those.
+fn shared_hashes(runs: &[&[u64]]) -> Vec<u64> {
     let mut at = vec![0usize; runs.len()];
     let mut shared = Vec::new();
-    let mut previous: Option<(u64, u64)> = None;
+    let mut previous: Option<u64> = None;
     loop {
-        // The smallest pair at the head of a run (a handful of runs: one per thread).
-        let mut next: Option<(usize, (u64, u64))> = None;
+        // The smallest hash at the head of a run (a handful of runs: one per thread).
+        let mut next: Option<(usize, u64)> = None;
         for (k, run) in runs.iter().enumerate() {
-            if let Some(&pair) = at.get(k).and_then(|&i| run.get(i)) {
-                if next.is_none_or(|(_, best)| pair < best) {
-                    next = Some((k, pair));
+            if let Some(&hash) = at.get(k).and_then(|&i| run.get(i)) {
+                if next.is_none_or(|(_, best)| hash < best) {
+                    next = Some((k, hash));
                 }
             }
         }
-        let Some((k, pair)) = next else { break };
+        let Some((k, hash)) = next else { break };
         if let Some(i) = at.get_mut(k) {
             *i += 1;
         }
-        if let Some(p) = previous.filter(|p| p.0 == pair.0) {
-            if shared.last() != Some(&p) {
-                shared.push(p);
-            }
-            shared.push(pair);
+        if previous == Some(hash) && shared.last() != Some(&hash) {
+            shared.push(hash);
         }
-        previous = Some(pair);
+        previous = Some(hash);
     }
     shared
 }
@@ -899,31 +884,24 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Walking the threads' sorted runs side by side finds exactly the pairs of the hashes that
-        /// more than one pair has, as one sorted array of them all would show.
+        /// Walking the threads' sorted runs side by side finds exactly the hashes that more than
+        /// one entry has, as one sorted array of them all would show.
         #[test]
         fn shared_hashes_are_those_of_the_merged_runs(
             runs in proptest::collection::vec(proptest::collection::vec(0u64..20, 0..30), 0..5)
         ) {
-            // Places unique across runs, as places of entries are.
-            let mut place = 0u64;
-            let runs: Vec<Vec<(u64, u64)>> = runs
+            let runs: Vec<Vec<u64>> = runs
                 .into_iter()
-                .map(|hashes| {
-                    let mut run: Vec<(u64, u64)> = hashes.into_iter().map(|h| { place += 1; (h, place) }).collect();
+                .map(|mut run| {
                     run.sort_unstable();
                     run
                 })
                 .collect();
-            let mut all: Vec<(u64, u64)> = runs.concat();
+            let mut all: Vec<u64> = runs.concat();
             all.sort_unstable();
-            let expected: Vec<(u64, u64)> = all
-                .chunk_by(|a, b| a.0 == b.0)
-                .filter(|run| run.len() > 1)
-                .flatten()
-                .copied()
-                .collect();
-            let slices: Vec<&[(u64, u64)]> = runs.iter().map(|r| &r[..]).collect();
+            let expected: Vec<u64> =
+                all.chunk_by(|a, b| a == b).filter(|run| run.len() > 1).map(|run| run[0]).collect();
+            let slices: Vec<&[u64]> = runs.iter().map(|r| &r[..]).collect();
             proptest::prop_assert_eq!(shared_hashes(&slices), expected);
         }
     }
