@@ -544,7 +544,7 @@ impl Fold {
     }
 
     /// Reads one file from `input`; with `path`, the file it was opened from, ids are kept as
-    /// 16 bytes an entry and read again from there when two hashes collide.
+    /// 8 bytes an entry (a hash) and read again from there when two hashes agree.
     pub fn read_from(&mut self, input: impl Read, name: &str, format: Format, role: Role, path: Option<&Path>) {
         let name: Arc<str> = Arc::from(name);
         let file = self.files.len() as u32;
