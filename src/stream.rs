@@ -23,7 +23,7 @@
 //! `group` holds the group sums, `project` the projections of the reductions; this file, the fold.
 //!
 //! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed 64-bit hash of the id),
-//! 16 while they are sorted at the end. The ids whose hashes more than one entry has are compared
+//! sorted in place at the end. The ids whose hashes more than one entry has are compared
 //! for real, with where they were read: read again from their files (files read with
 //! [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as read (files read from a plain
 //! reader with [`Fold::read`]). Only a fold that finds such hashes reads its files again.
