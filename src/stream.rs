@@ -54,15 +54,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, FxHasher};
+use crate::hash::{FxHashMap, FxHasher, IdKeys};
 use crate::io::record::Row;
 use crate::io::{Assumptions, Consumer, Format, Role};
 use crate::ledger::Ledger;
@@ -98,11 +96,11 @@ fn line_of(place: u64) -> u64 {
     place & ((1 << LINE_BITS) - 1)
 }
 
-/// How ids are hashed: keyed (SipHash with random keys), or, in tests, badly on purpose so that
+/// How ids are hashed: keyed (with random seeds), or, in tests, badly on purpose so that
 /// ids collide.
 #[derive(Debug, Clone)]
 pub(crate) enum IdHash {
-    Keyed(RandomState),
+    Keyed(IdKeys),
     /// Every id of one length has one hash: collisions everywhere.
     #[cfg(test)]
     ByLength,
@@ -112,7 +110,7 @@ impl IdHash {
     #[inline]
     fn hash(&self, id: &str) -> u64 {
         match self {
-            IdHash::Keyed(k) => k.hash_one(id),
+            IdHash::Keyed(k) => k.hash(id),
             #[cfg(test)]
             IdHash::ByLength => id.len() as u64,
         }
@@ -417,7 +415,7 @@ impl Fold {
     fn with_mode(mode: Mode) -> Fold {
         Fold {
             mode: Arc::new(mode),
-            hash: IdHash::Keyed(RandomState::new()),
+            hash: IdHash::Keyed(IdKeys::new()),
             parts: Vec::new(),
             files: Vec::new(),
             problems: Vec::new(),

@@ -1,7 +1,6 @@
 //! Entry ids: coded in 8 bytes, found by a keyed hash, and an index of them that outlives a load.
 
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
+use crate::hash::IdKeys;
 
 use crate::hash::{FxHashMap, TextMap, sort_by_hash};
 
@@ -131,13 +130,13 @@ impl IdStore {
 /// merged into the sorted array once it grows. The rare ids whose hash another id already has go
 /// to `collisions`, keyed by the id itself.
 ///
-/// Ids come from files, so the hash is keyed (std's SipHash-1-3 with random keys for each ledger):
+/// Ids come from files, so the hash is keyed (`IdKeys`, with random seeds for each ledger):
 /// with an unkeyed hash, ids crafted to share one hash all land in `collisions` and each is checked
 /// against all the others.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Ids {
     /// The keys of the id hash; a clone keeps them, so its hashes stay valid.
-    pub(super) keys: RandomState,
+    pub(super) keys: IdKeys,
     /// Row indices, sorted by the hash of their id; one per hash.
     pub(super) sorted: Vec<u32>,
     /// Hashes added since `sorted` was last merged.
@@ -156,7 +155,7 @@ impl Ids {
     /// The 64-bit hash of an id, under this ledger's keys.
     #[inline]
     pub(super) fn hash(&self, id: &str) -> u64 {
-        self.keys.hash_one(id)
+        self.keys.hash(id)
     }
 
     fn by_hash(&self, h: u64, at: &impl IdOf) -> Option<u32> {
@@ -320,7 +319,7 @@ impl IdCode for (u64, u32) {
 pub(super) struct RowIds<'a, T> {
     pub(super) rows: &'a [T],
     pub(super) store: &'a IdStore,
-    pub(super) keys: &'a RandomState,
+    pub(super) keys: &'a IdKeys,
 }
 
 impl<T: IdCode> IdOf for RowIds<'_, T> {
@@ -333,7 +332,7 @@ impl<T: IdCode> IdOf for RowIds<'_, T> {
         if let Some(r) = self.rows.get(p as usize) {
             self.store.decode_into(r.id_code(), &mut s);
         }
-        self.keys.hash_one(s.as_str())
+        self.keys.hash(s.as_str())
     }
 }
 
@@ -344,7 +343,7 @@ impl<T: IdCode> IdOf for RowIds<'_, T> {
 /// build than a sort, and a search of the whole array misses the cache at every step).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
-    pub(super) keys: RandomState,
+    pub(super) keys: IdKeys,
     /// (hash of the id, row index) of every row, sorted.
     pub(super) sorted: Vec<(u64, u32)>,
     /// Where each value of the top 16 bits of the hashes starts in `sorted`, and where the last ends.
@@ -370,7 +369,7 @@ impl IdIndex {
                 .map(|(i, r)| {
                     id.clear();
                     ledger.id_store.decode_into(r.id_code(), &mut id);
-                    (keys.hash_one(id.as_str()), i)
+                    (keys.hash(id.as_str()), i)
                 })
                 .collect()
         };
@@ -410,7 +409,7 @@ impl IdIndex {
 
     /// The insertion position of the entry with this id.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
-        let h = self.keys.hash_one(id);
+        let h = self.keys.hash(id);
         let (lo, hi) = (*self.starts.get(bucket(h))?, *self.starts.get(bucket(h) + 1)?);
         let run = self.sorted.get(lo as usize..hi as usize)?;
         let run = run.get(run.partition_point(|&(k, _)| k < h)..)?;

@@ -9,8 +9,6 @@
 //! `rows` holds the row and the batches of rows that readers make, `symbols` the interned texts,
 //! `ids` the coded ids and their index by hash; this file, the ledger that ties them together.
 
-use std::hash::BuildHasher;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -286,7 +284,7 @@ impl Ledger {
                 .map(|r| {
                     id.clear();
                     b.ids.decode_into(r.id_code(), &mut id);
-                    keys.hash_one(id.as_str())
+                    keys.hash(id.as_str())
                 })
                 .collect()
         };
@@ -801,16 +799,16 @@ mod tests {
     use super::ids::bucket;
     use super::*;
     use crate::entry::Entry;
+    use crate::hash::IdKeys;
     use crate::hash::sort_by_hash;
-    use std::collections::hash_map::RandomState;
 
     /// Two ids that share a hash are told apart by comparing them: the index finds each.
     #[test]
     fn ids_of_one_hash_are_found_by_their_text() {
         let mut store = IdStore::default();
         let (a, b) = (store.encode("alpha"), store.encode("beta"));
-        let keys = RandomState::new();
-        let h = keys.hash_one("beta");
+        let keys = IdKeys::new();
+        let h = keys.hash("beta");
         let mut starts = vec![0u32; (1 << 16) + 1];
         for n in starts.iter_mut().skip(bucket(h) + 1) {
             *n = 2;
@@ -923,7 +921,7 @@ mod tests {
     /// Ids by position, hashed with `keys`, or all with `hash`.
     struct Names {
         names: Vec<String>,
-        keys: Option<RandomState>,
+        keys: Option<IdKeys>,
         hash: u64,
     }
 
@@ -934,7 +932,7 @@ mod tests {
 
         fn hash_at(&self, p: u32) -> u64 {
             match (&self.keys, self.names.get(p as usize)) {
-                (Some(k), Some(n)) => k.hash_one(n.as_str()),
+                (Some(k), Some(n)) => k.hash(n.as_str()),
                 _ => self.hash,
             }
         }
@@ -1043,7 +1041,8 @@ mod tests {
         for n in &names {
             symbols.intern(&crate::entry::Text::new(n.clone()));
         }
-        let mut hashes: Vec<u64> = names.iter().map(|n| symbols.by_text.hasher().hash_one(n.as_str())).collect();
+        let mut hashes: Vec<u64> =
+            names.iter().map(|n| std::hash::BuildHasher::hash_one(symbols.by_text.hasher(), n.as_str())).collect();
         hashes.sort_unstable();
         hashes.dedup();
         assert_eq!(hashes.len(), names.len());
