@@ -929,7 +929,8 @@ pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
         .filter_map(|d| crate::period::unwritable("date", d))
         .take(1)
         .collect();
-    if c.quantity.value() <= rust_decimal::Decimal::ZERO {
+    let value = c.quantity.value();
+    if value.is_sign_negative() || value.is_zero() {
         problems.push(Problem::new(
             ProblemKind::OutOfRange,
             "quantity",
@@ -976,6 +977,11 @@ pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
     ];
     for (name, value) in texts {
         if let Some(v) = value {
+            // Most texts begin and end with a visible ASCII character: no white space to decode.
+            let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
+            if visible(v.as_bytes().first()) && visible(v.as_bytes().last()) {
+                continue;
+            }
             if !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace) {
                 continue;
             }

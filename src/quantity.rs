@@ -550,7 +550,8 @@ impl Quantity {
     ///
     /// When `unit` counts whole things and `value` has a fraction (`2.5 persons`).
     pub fn new(value: Decimal, unit: Unit) -> Result<Quantity, Error> {
-        if unit.dimension().is_count() && !value.fract().is_zero() {
+        // A value written without decimals is whole: no need to take its fraction.
+        if unit.dimension().is_count() && value.scale() != 0 && !value.fract().is_zero() {
             return Err(Error::problem(
                 ProblemKind::OutOfRange,
                 "quantity",

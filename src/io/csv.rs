@@ -818,10 +818,11 @@ impl Records for Sink<'_, '_> {
             out.problems.push(at(Problem::general(ProblemKind::Malformed, message), None));
             return;
         }
-        if !self.header.hxl {
-            // Plain CSV: a value under a column without a name would be lost; say so.
-            for (col, (field, target)) in fields.iter().zip(&self.header.map).enumerate() {
-                if target.is_none() && !field.trim().is_empty() {
+        let mut cells: Cells<'_> = [None; 17];
+        for (col, (field, target)) in fields.iter().zip(&self.header.map).enumerate() {
+            let Some(i) = target else {
+                // Plain CSV: a value under a column without a name would be lost; say so.
+                if !self.header.hxl && !field.trim().is_empty() {
                     let message = format!(
                         "the value {} has no column name in the header row; name the column",
                         echo(field.trim())
@@ -829,11 +830,8 @@ impl Records for Sink<'_, '_> {
                     let p = Problem::general(ProblemKind::UnknownColumn, message).in_column(col as u64 + 1);
                     out.problems.push(at(p, None));
                 }
-            }
-        }
-        let mut cells: Cells<'_> = [None; 17];
-        for (field, target) in fields.iter().zip(&self.header.map) {
-            let Some(i) = target else { continue };
+                continue;
+            };
             // The same white space as the JSON reader and the builders' checks: Unicode's, which holds
             // the vertical tab and the no-break space that ASCII's leaves out.
             let s = restore(trim(field));
