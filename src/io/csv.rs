@@ -547,7 +547,8 @@ fn parse_chunk<'c>(
         records: 0,
         buffer: Vec::new(),
     };
-    let mut sink = Sink { out: &mut out, header, width, file, interner, consumer };
+    let rows_wanted = consumer.as_ref().is_some_and(|c| c.wants_rows());
+    let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted };
     match std::str::from_utf8(&chunk.bytes) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
         Err(_) => parse_bytes(&chunk.bytes, chunk.first_line, &mut sink),
@@ -565,6 +566,8 @@ struct Sink<'a, 'c> {
     interner: &'a mut Interner,
     /// Where entries go as they are read; `None` keeps them in `out`.
     consumer: Option<&'a mut (dyn Consumer + 'c)>,
+    /// Whether the consumer takes rows ([`Consumer::wants_rows`], asked once a chunk).
+    rows_wanted: bool,
 }
 
 /// The most fields a record is split into; more than any valid header has.
@@ -859,7 +862,7 @@ impl Records for Sink<'_, '_> {
             }
         }
         let result = match self.header.table {
-            Table::Entries if cells[14].is_none() && self.consumer.as_ref().is_some_and(|c| c.wants_rows()) => {
+            Table::Entries if cells[14].is_none() && self.rows_wanted => {
                 match (cells[0], &mut self.consumer) {
                     (Some(id), Some(c)) => row_from_cells(&cells, id).map(|row| c.row(&row, line)),
                     (None, Some(c)) => {
