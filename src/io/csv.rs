@@ -862,15 +862,13 @@ impl Records for Sink<'_, '_> {
             }
         }
         let result = match self.header.table {
-            Table::Entries if cells[14].is_none() && self.rows_wanted => {
-                match (cells[0], &mut self.consumer) {
-                    (Some(id), Some(c)) => row_from_cells(&cells, id).map(|row| c.row(&row, line)),
-                    (None, Some(c)) => {
-                        entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| c.entry(e, line))
-                    }
-                    (_, None) => Ok(()),
+            Table::Entries if cells[14].is_none() && self.rows_wanted => match (cells[0], &mut self.consumer) {
+                (Some(id), Some(c)) => row_from_cells(&cells, id).map(|row| c.row(&row, line)),
+                (None, Some(c)) => {
+                    entry_from_cells(&cells, self.interner, || format!("{file}:{line}")).map(|e| c.entry(e, line))
                 }
-            }
+                (_, None) => Ok(()),
+            },
             Table::Entries if out.rows.is_some() => match (cells[0], &mut out.rows) {
                 (Some(id), Some(batch)) => row_from_cells(&cells, id).map(|row| batch.push_row(&row)),
                 (None, Some(batch)) => {
