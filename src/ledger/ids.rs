@@ -1,8 +1,6 @@
 //! Entry ids: coded in 8 bytes, found by a keyed hash, and an index of them that outlives a load.
 
-use crate::hash::IdKeys;
-
-use crate::hash::{FxHashMap, TextMap, sort_by_hash};
+use crate::hash::{FxHashMap, IdKeys, TextMap, sort_by_hash};
 
 use super::rows::Row;
 use super::{Ledger, PARALLEL_BATCH, map_bytes};

@@ -194,7 +194,7 @@ pub(super) struct Projected {
 
 /// Hashed as four words (kind, category, dimension, which fields are kept whole and the period ends a
 /// day lies between; the numbers of the texts), then what is rare: a span, texts kept whole, an
-/// exchange. A hash per field, as derived, took several times as long for the one lookup a row makes.
+/// exchange: the one lookup each row makes hashes four words, where the derived hash wrote about twenty.
 impl std::hash::Hash for Projected {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         let (span, between) = match self.date {
