@@ -961,4 +961,32 @@ mod tests {
         assert_eq!(err, expected);
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// A file read by path and one read from a plain reader: the ids of the one are read again, those
+    /// of the other were kept, and a duplicate between them is found, named where each was read.
+    #[test]
+    fn colliding_hashes_across_a_path_and_a_reader() {
+        let dir = std::env::temp_dir().join(format!("relief-ledger-stream-mixed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a.csv");
+        std::fs::write(
+            &a,
+            "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n",
+        )
+        .unwrap();
+        let b = "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc4,2021-04-09,cargo,1,t,NKR\n";
+        let fold_both = |b: &str| {
+            let mut fold = Fold::group(&Scope::all(), &[]);
+            fold.id_hash(IdHash::ByLength);
+            fold.read_path(&a, Role::Any);
+            fold.read(b.as_bytes(), "b.csv", Format::Csv, Role::Any);
+            fold.finish()
+        };
+        assert_eq!(fold_both(b).unwrap().entries(), 4, "four ids of one hash, none used twice");
+        let err = fold_both(&b.replace("c4", "c1")).unwrap_err().to_string();
+        let expected =
+            format!("b.csv: line 3, field id: \"c1\" is already used at {}: line 2; ids must be unique", a.display());
+        assert_eq!(err, expected);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
