@@ -1,16 +1,20 @@
 //! Hashers for the ledger's maps, by where their keys come from.
 //!
 //! Keys we make ourselves (symbol numbers, dates, group codes, addresses) go to [`FxHashMap`], the
-//! multiply-rotate scheme of rustc's FxHash: fast, and no file chooses them. Text from a file (entry
-//! and report ids, parties, regions, items) goes to [`TextMap`], std's SipHash-1-3 with random keys
-//! drawn for each map: whoever writes a file could craft thousands of ids with one FxHash (the Fx mix
-//! is invertible word by word) and make every insertion scan them all; without the keys they cannot.
+//! multiply-rotate scheme of rustc's FxHash: fast, and no file chooses them. Texts from a file used as
+//! map keys (report ids, parties, regions, items) go to [`TextMap`], std's SipHash-1-3 with random
+//! keys drawn for each map: whoever writes a file could craft thousands of texts with one FxHash (the
+//! Fx mix is invertible word by word) and make every insertion scan them all; without the keys they
+//! cannot.
 //!
-//! The 64-bit hashes of entry ids, which the duplicate checks sort and the id index searches, are
-//! [`IdKeys`]: foldhash (its quality variant) with seeds drawn at random, several times faster than
-//! SipHash on ids of a few bytes. Equal hashes are always followed by a comparison of the ids
-//! themselves, so a collision costs time, never a wrong answer; the random seeds keep a file from
-//! choosing ids that collide.
+//! Entry ids are not map keys: their 64-bit hashes are sorted and searched (the duplicate checks, the
+//! id index), millions of them, so they are hashed with [`IdKeys`]: foldhash (its quality variant),
+//! several times faster than SipHash on ids of a few bytes, with seeds drawn from the operating
+//! system's random source. Equal hashes are always followed by a comparison of the ids themselves, so
+//! a collision costs time, never a wrong answer. foldhash is not a cryptographic hash and calls itself
+//! only minimally resistant to crafted collisions: with secret seeds, no published attack makes ids
+//! collide, but it promises less than SipHash does, and a flood of colliding ids would make the checks
+//! compare each with the others.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -80,23 +84,36 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A map keyed by text from a file: SipHash-1-3 with keys drawn at random for each map.
 pub(crate) type TextMap<K, V> = HashMap<K, V, RandomState>;
 
-/// The random seeds of the 64-bit hash of entry ids; a clone keeps them, so its hashes agree.
-#[derive(Clone, Default)]
-pub(crate) struct IdKeys(foldhash::quality::RandomState);
+/// The seeds of the 64-bit hash of entry ids; a clone keeps them, so its hashes agree.
+///
+/// foldhash draws its own default seeds from addresses and the clock; these come from the operating
+/// system's random source instead, through std's [`RandomState`] (whose keys std draws from it).
+#[derive(Clone)]
+pub(crate) struct IdKeys {
+    seed: u64,
+    shared: foldhash::SharedSeed,
+}
 
 impl IdKeys {
     /// New seeds, drawn at random.
     pub(crate) fn new() -> IdKeys {
-        IdKeys::default()
+        use std::hash::BuildHasher;
+        let random = RandomState::new();
+        IdKeys { seed: random.hash_one(1u64), shared: foldhash::SharedSeed::from_u64(random.hash_one(2u64)) }
     }
 
     /// The hash of `id` under these seeds.
     #[inline]
     pub(crate) fn hash(&self, id: &str) -> u64 {
-        use std::hash::BuildHasher;
-        let mut h = self.0.build_hasher();
+        let mut h = foldhash::quality::FoldHasher::with_seed(self.seed, &self.shared);
         h.write(id.as_bytes());
         h.finish()
+    }
+}
+
+impl Default for IdKeys {
+    fn default() -> IdKeys {
+        IdKeys::new()
     }
 }
 

@@ -22,11 +22,13 @@
 //!
 //! `group` holds the group sums, `project` the projections of the reductions; this file, the fold.
 //!
-//! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed 64-bit hash of the id),
-//! sorted in place at the end. The ids whose hashes more than one entry has are compared
-//! for real, with where they were read: read again from their files (files read with
-//! [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as read (files read from a plain
-//! reader with [`Fold::read`]). Only a fold that finds such hashes reads its files again.
+//! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed hash of the id, whose low
+//! 8 bits say which file the entry is in), sorted in place at the end. The ids whose hashes more than
+//! one entry has are compared for real, with where they were read: read again from the files those
+//! entries are in (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as
+//! read (files read from a plain reader with [`Fold::read`]). Only a fold that finds such hashes reads
+//! files again, and only those files; one that no longer holds what it held (it changed while it was
+//! read) is an error, never a wrong answer.
 //!
 //! # Example
 //!
@@ -96,6 +98,28 @@ fn line_of(place: u64) -> u64 {
     place & ((1 << LINE_BITS) - 1)
 }
 
+/// The low bits of an entry's id key name its file (the last code stands for every later file); the
+/// high 56 bits are the id's hash.
+const FILE_BITS: u32 = 8;
+const FILE_CODE_MAX: u64 = (1 << FILE_BITS) - 1;
+
+/// The code of a file in the low bits of its entries' id keys.
+fn file_code(file: usize) -> u64 {
+    (file as u64).min(FILE_CODE_MAX)
+}
+
+/// The id key of an entry: the high bits of the id's hash, then the code of its file. Keys sort by
+/// hash first, so the entries whose ids share a hash lie side by side, and each says where to
+/// look for it.
+fn id_key(hash: u64, file: usize) -> u64 {
+    (hash & !FILE_CODE_MAX) | file_code(file)
+}
+
+/// The hash part of an id key (or of a hash).
+fn hash_part(key: u64) -> u64 {
+    key >> FILE_BITS
+}
+
 /// How ids are hashed: keyed (with random seeds), or, in tests, badly on purpose so that
 /// ids collide.
 #[derive(Debug, Clone)]
@@ -112,7 +136,7 @@ impl IdHash {
         match self {
             IdHash::Keyed(k) => k.hash(id),
             #[cfg(test)]
-            IdHash::ByLength => id.len() as u64,
+            IdHash::ByLength => (id.len() as u64) << 32,
         }
     }
 }
@@ -126,7 +150,8 @@ enum Mode {
     },
     /// Reduce, keeping of entries only what the projection tells apart.
     Reduce(Box<project::Projection>),
-    /// Collects the ids with these hashes, and where they were read, to compare them for real.
+    /// Collects the ids with these hash parts ([`hash_part`]), and where they were read, to compare
+    /// them for real.
     Ids(FxHashSet<u64>),
 }
 
@@ -153,7 +178,7 @@ struct Part {
     file: u32,
     /// Keep the ids as read (a file that cannot be read again).
     keep: bool,
-    /// The hash of the id of every entry.
+    /// The id key ([`id_key`]) of every entry.
     ids: Vec<u64>,
     kept: Vec<(u64, Box<str>)>,
     overflow: Vec<(u64, Problem)>,
@@ -200,13 +225,13 @@ impl Consumer for Part {
         let at = place(self.file, line);
         let hash = self.hash.hash(e.id());
         if let Mode::Ids(wanted) = &*self.mode {
-            if wanted.contains(&hash) {
+            if wanted.contains(&hash_part(hash)) {
                 self.found.push((at, e.id().into()));
             }
             return;
         }
         self.count += 1;
-        self.ids.push(hash);
+        self.ids.push(id_key(hash, self.file as usize));
         if self.keep {
             self.kept.push((at, e.id().into()));
         }
@@ -245,13 +270,13 @@ impl Consumer for Part {
         let at = place(self.file, line);
         let hash = self.hash.hash(row.id);
         if let Mode::Ids(wanted) = &*self.mode {
-            if wanted.contains(&hash) {
+            if wanted.contains(&hash_part(hash)) {
                 self.found.push((at, row.id.into()));
             }
             return;
         }
         self.count += 1;
-        self.ids.push(hash);
+        self.ids.push(id_key(hash, self.file as usize));
         if self.keep {
             self.kept.push((at, row.id.into()));
         }
@@ -542,7 +567,8 @@ impl Fold {
     }
 
     /// Reads one file from `input`; with `path`, the file it was opened from, ids are kept as
-    /// 8 bytes an entry (a hash) and read again from there when two hashes agree.
+    /// 8 bytes an entry (a hash) and read again from there when the hash of one of its ids is
+    /// another entry's too.
     pub fn read_from(&mut self, input: impl Read, name: &str, format: Format, role: Role, path: Option<&Path>) {
         let name: Arc<str> = Arc::from(name);
         let file = self.files.len() as u32;
@@ -611,26 +637,28 @@ impl Fold {
         }
     }
 
-    /// The ids whose hashes are `hashes`, with where they were read, in the order read: taken
-    /// from those kept, and read again from the other files.
-    fn ids_with(&self, hashes: &[u64]) -> Result<Vec<(u64, Box<str>)>, Error> {
-        if hashes.is_empty() {
+    /// The ids of the entries whose keys are `keys` (all the keys whose hash part more than one
+    /// entry has), with where they were read, in the order read: taken from those kept, and read
+    /// again from the files the keys name. A file read again that no longer holds as many of these
+    /// entries as it did has changed since it was read: an error, rather than a wrong answer.
+    fn ids_with(&self, keys: &[u64]) -> Result<Vec<(u64, Box<str>)>, Error> {
+        if keys.is_empty() {
             return Ok(Vec::new());
         }
-        let wanted: FxHashSet<u64> = hashes.iter().copied().collect();
+        let wanted: FxHashSet<u64> = keys.iter().map(|&k| hash_part(k)).collect();
+        let codes: FxHashSet<u64> = keys.iter().map(|&k| k & FILE_CODE_MAX).collect();
         let mut found: Vec<(u64, Box<str>)> = Vec::new();
         for p in &self.parts {
-            found.extend(p.kept.iter().filter(|(_, id)| wanted.contains(&self.hash.hash(id))).cloned());
+            found.extend(p.kept.iter().filter(|(_, id)| wanted.contains(&hash_part(self.hash.hash(id)))).cloned());
         }
         // The ids of a file read with its path are not kept: read it again.
-        let wanted = Arc::new(Mode::Ids(wanted));
+        let mode = Arc::new(Mode::Ids(wanted));
         for (f, state) in self.files.iter().enumerate() {
-            let Some(path) = &state.path else { continue };
+            let Some(path) = state.path.as_ref().filter(|_| codes.contains(&file_code(f))) else { continue };
             let input = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let mut part = Part::new(wanted.clone(), self.hash.clone());
+            let mut part = Part::new(mode.clone(), self.hash.clone());
             part.file = f as u32;
-            // A file that changed since it was read may no longer parse: its ids are then unknown,
-            // and the ids stay apart (nothing is reported twice that is not).
+            // A file that no longer parses gives fewer entries: the count below says it changed.
             let _ = crate::io::read_streaming(
                 std::io::BufReader::with_capacity(1 << 20, input),
                 &state.name,
@@ -641,6 +669,23 @@ impl Fold {
                 vec![&mut part],
             );
             found.extend(part.found);
+        }
+        // As many entries of each hash and file as the first reading saw.
+        let mut counts: FxHashMap<u64, i64> = FxHashMap::default();
+        for &k in keys {
+            *counts.entry(k).or_default() += 1;
+        }
+        for (at, id) in &found {
+            *counts.entry(id_key(self.hash.hash(id), file_of(*at))).or_default() -= 1;
+        }
+        if let Some((&k, _)) = counts.iter().filter(|(_, n)| **n != 0).min_by_key(|(k, _)| (**k & FILE_CODE_MAX, **k)) {
+            let changed =
+                self.files.iter().enumerate().find(|(f, s)| file_code(*f) == k & FILE_CODE_MAX && s.path.is_some());
+            if let Some((_, state)) = changed {
+                let path = state.path.clone().unwrap_or_default();
+                let e = std::io::Error::other("the file changed while it was read; read it again once it is written");
+                return Err(Error::io(path, e));
+            }
         }
         found.sort_unstable_by_key(|(at, _)| *at);
         Ok(found)
@@ -682,12 +727,12 @@ impl Fold {
             }
         });
         let runs: Vec<&[u64]> = parts.iter().map(|p| &p.ids[..]).collect();
-        let shared = shared_hashes(&runs);
+        let shared = shared_keys(&runs);
         for p in &mut parts {
             p.ids = Vec::new();
         }
         self.parts = parts;
-        // The entries whose ids have those hashes, with where they were read.
+        // The entries whose ids share those hashes, with where they were read.
         let suspects = self.ids_with(&shared)?;
         // Problems in the order the loader lists them: each file's (a refused CSV or HXL file with
         // the ids used twice within it), then those across files.
@@ -791,30 +836,38 @@ impl Fold {
     }
 }
 
-/// The hashes of `runs` (each sorted) that more than one entry has, each once, in order: the runs
-/// merged as they are walked, keeping only those.
-fn shared_hashes(runs: &[&[u64]]) -> Vec<u64> {
+/// The keys of `runs` (each sorted) whose hash part more than one entry has, every one of them, in
+/// order: the runs merged as they are walked, keeping only those.
+fn shared_keys(runs: &[&[u64]]) -> Vec<u64> {
     let mut at = vec![0usize; runs.len()];
     let mut shared = Vec::new();
-    let mut previous: Option<u64> = None;
+    // The last key, and whether it is in `shared` already.
+    let mut previous: Option<(u64, bool)> = None;
     loop {
-        // The smallest hash at the head of a run (a handful of runs: one per thread).
+        // The smallest key at the head of a run (a handful of runs: one per thread).
         let mut next: Option<(usize, u64)> = None;
         for (k, run) in runs.iter().enumerate() {
-            if let Some(&hash) = at.get(k).and_then(|&i| run.get(i)) {
-                if next.is_none_or(|(_, best)| hash < best) {
-                    next = Some((k, hash));
+            if let Some(&key) = at.get(k).and_then(|&i| run.get(i)) {
+                if next.is_none_or(|(_, best)| key < best) {
+                    next = Some((k, key));
                 }
             }
         }
-        let Some((k, hash)) = next else { break };
+        let Some((k, key)) = next else { break };
         if let Some(i) = at.get_mut(k) {
             *i += 1;
         }
-        if previous == Some(hash) && shared.last() != Some(&hash) {
-            shared.push(hash);
-        }
-        previous = Some(hash);
+        let shares = match previous {
+            Some((p, pushed)) if hash_part(p) == hash_part(key) => {
+                if !pushed {
+                    shared.push(p);
+                }
+                shared.push(key);
+                true
+            }
+            _ => false,
+        };
+        previous = Some((key, shares));
     }
     shared
 }
@@ -882,25 +935,30 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Walking the threads' sorted runs side by side finds exactly the hashes that more than
-        /// one entry has, as one sorted array of them all would show.
+        /// Walking the threads' sorted runs side by side finds exactly the keys whose hash part
+        /// more than one key has, as one sorted array of them all would show.
         #[test]
-        fn shared_hashes_are_those_of_the_merged_runs(
-            runs in proptest::collection::vec(proptest::collection::vec(0u64..20, 0..30), 0..5)
+        fn shared_keys_are_those_of_the_merged_runs(
+            runs in proptest::collection::vec(proptest::collection::vec((0u64..6, 0u64..4), 0..30), 0..5)
         ) {
             let runs: Vec<Vec<u64>> = runs
                 .into_iter()
-                .map(|mut run| {
+                .map(|run| {
+                    let mut run: Vec<u64> = run.into_iter().map(|(h, f)| (h << FILE_BITS) | f).collect();
                     run.sort_unstable();
                     run
                 })
                 .collect();
             let mut all: Vec<u64> = runs.concat();
             all.sort_unstable();
-            let expected: Vec<u64> =
-                all.chunk_by(|a, b| a == b).filter(|run| run.len() > 1).map(|run| run[0]).collect();
+            let expected: Vec<u64> = all
+                .chunk_by(|a, b| hash_part(*a) == hash_part(*b))
+                .filter(|run| run.len() > 1)
+                .flatten()
+                .copied()
+                .collect();
             let slices: Vec<&[u64]> = runs.iter().map(|r| &r[..]).collect();
-            proptest::prop_assert_eq!(shared_hashes(&slices), expected);
+            proptest::prop_assert_eq!(shared_keys(&slices), expected);
         }
     }
 
@@ -960,6 +1018,122 @@ mod tests {
         );
         assert_eq!(err, expected);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Files written in a directory of their own for one test, removed at its end.
+    struct Dir(std::path::PathBuf);
+
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let dir = std::env::temp_dir().join(format!("relief-ledger-{name}-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Dir(dir)
+        }
+
+        fn file(&self, name: &str, text: &str) -> std::path::PathBuf {
+            let path = self.0.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const HEADER: &str = "id,date,kind,quantity,unit,to\n";
+
+    fn colliding_fold(paths: &[&std::path::Path]) -> Fold {
+        let mut fold = Fold::group(&Scope::all(), &[]);
+        fold.id_hash(IdHash::ByLength);
+        for p in paths {
+            fold.read_path(p, Role::Any);
+        }
+        fold
+    }
+
+    /// Only the files that hold entries of a shared hash are read again: a third file, gone by the
+    /// end, is not opened (its ids have other hashes).
+    #[test]
+    fn only_the_files_of_shared_hashes_are_read_again() {
+        let dir = Dir::new("stream-only-those");
+        let a = dir.file("a.csv", &format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR\n"));
+        let b = dir.file("b.csv", &format!("{HEADER}c1,2021-04-08,cargo,1,t,NKR\n"));
+        let c = dir.file("c.csv", &format!("{HEADER}long-id-1,2021-04-08,cargo,1,t,NKR\n"));
+        let fold = colliding_fold(&[&a, &b, &c]);
+        std::fs::remove_file(&c).unwrap();
+        let err = fold.finish().unwrap_err().to_string();
+        assert!(!err.contains("c.csv"), "{err}");
+        assert!(err.contains(r#""c1" is already used at"#), "{err}");
+    }
+
+    /// A file that changed between its reading and the end of the fold is named, rather than a
+    /// duplicate missed (an id replaced) or one reported that was never read (an entry added).
+    #[test]
+    fn a_file_changed_while_it_was_read_is_an_error() {
+        let dir = Dir::new("stream-changed");
+        let a_text = format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR\n");
+        let b_text = format!("{HEADER}c1,2021-04-08,cargo,1,t,NKR\n");
+        for (changed, label) in [
+            // Another length is another hash here, as another id is with the keyed hash.
+            (format!("{HEADER}c19,2021-04-07,cargo,145,t,NKR\n"), "an id replaced"),
+            (format!("{a_text}c2,2021-04-09,cargo,1,t,NKR\n"), "an entry added"),
+            (HEADER.to_string(), "an entry removed"),
+        ] {
+            let a = dir.file("a.csv", &a_text);
+            let b = dir.file("b.csv", &b_text);
+            let fold = colliding_fold(&[&a, &b]);
+            std::fs::write(&a, &changed).unwrap();
+            let err = fold.finish().unwrap_err();
+            assert!(err.is_io(), "{label}: {err}");
+            assert_eq!(err.to_string(), format!("{}: could not read the file", a.display()), "{label}");
+            let reason = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
+            assert!(reason.contains("changed while it was read"), "{label}: {reason}");
+        }
+    }
+
+    /// A refused file read by path lists the ids used twice within it with its other problems; JSON
+    /// Lines files read by path are read again as CSV files are; a reader before two paths.
+    #[test]
+    fn colliding_hashes_in_refused_files_json_lines_and_three_files() {
+        let dir = Dir::new("stream-three");
+        let refused = dir.file(
+            "refused.csv",
+            &format!(
+                "{HEADER}c1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-07,cargo,-1,t,NKR\nc1,2021-04-08,cargo,1,t,NKR\n"
+            ),
+        );
+        let err = colliding_fold(&[&refused]).finish().unwrap_err().to_string();
+        assert!(err.contains("quantity"), "{err}");
+        assert!(
+            err.contains(&format!("line 4, field id: \"c1\" is already used at {}: line 2", refused.display())),
+            "{err}"
+        );
+
+        let lines = dir.file(
+            "b.jsonl",
+            concat!(
+                r#"{"id":"c2","date":"2021-04-07","kind":"cargo","quantity":"145","unit":"t","to":"NKR"}"#,
+                "\n",
+                r#"{"id":"c3","date":"2021-04-08","kind":"cargo","quantity":"5","unit":"t","to":"NKR"}"#,
+                "\n"
+            ),
+        );
+        let c = dir.file("c.csv", &format!("{HEADER}c4,2021-04-07,cargo,145,t,NKR\nc3,2021-04-09,cargo,1,t,NKR\n"));
+        let mut fold = Fold::group(&Scope::all(), &[]);
+        fold.id_hash(IdHash::ByLength);
+        fold.read(format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR\n").as_bytes(), "a.csv", Format::Csv, Role::Any);
+        fold.read_path(&lines, Role::Any);
+        fold.read_path(&c, Role::Any);
+        let err = fold.finish().unwrap_err().to_string();
+        let expected = format!(
+            "{}: line 3, field id: \"c3\" is already used at {}: line 2; ids must be unique",
+            c.display(),
+            lines.display()
+        );
+        assert_eq!(err, expected);
     }
 
     /// A file read by path and one read from a plain reader: the ids of the one are read again, those
