@@ -204,7 +204,8 @@ pub(crate) trait Consumer: Send {
     fn entry(&mut self, entry: Entry, line: u64);
 
     /// Whether valid records with an id and no exchange may come as [`Consumer::row`]s (their
-    /// cells checked, the entry not built) instead of entries.
+    /// cells checked, the entry not built) instead of entries. Readers ask once a chunk: the
+    /// answer must not change while a file is read.
     fn wants_rows(&self) -> bool {
         false
     }
