@@ -305,3 +305,46 @@ fn text_after_a_closing_quote_is_refused_not_joined_to_the_value() {
     let ok = b"id,date,kind,quantity,unit,to,note\nc,2021-01-01,cargo,\"5\",t,ARM,\"a \"\"b\"\" c\"\n";
     assert_eq!(entries(ok).unwrap()[0].note(), Some("a \"b\" c"));
 }
+
+/// A file of many columns: the columns after the 32nd are read like the others, in plain CSV
+/// (after columns without a name) and in HXL (after columns without a hashtag), quoted or not,
+/// through every reader; a value under a nameless column that far out is still refused.
+#[test]
+fn columns_after_the_thirty_second_are_read() {
+    let blank = ",".repeat(40);
+    // Plain CSV: 40 nameless columns, empty in every row, then the named ones.
+    let plain = format!(
+        "{blank}id,date,kind,quantity,unit,to,item\n{blank}c1,2021-04-07,cargo,145,t,NKR,flour\n{blank}c2,2021-04-08,cargo,5,t,NKR,\"tents, winter\"\n"
+    );
+    // HXL: 40 untagged columns of other data, then the tagged ones.
+    let junk = "x,".repeat(40);
+    let hxl = format!(
+        "{junk}id,date,kind,quantity,unit,to,item\n{blank}#x_id,#date,#x_kind,#output +num,#x_unit,#org +dest,#item +name\n{junk}c1,2021-04-07,cargo,145,t,NKR,flour\n{junk}c2,2021-04-08,cargo,5,t,NKR,\"tents, winter\"\n"
+    );
+    for (text, format) in [(&plain, Format::Csv), (&hxl, Format::Hxl)] {
+        let doc = read(text.as_bytes(), "wide.csv", format, Role::Entries).unwrap();
+        let items: Vec<String> =
+            doc.entries.iter().map(|e| e.item().map(|i| i.to_string()).unwrap_or_default()).collect();
+        assert_eq!(items, ["flour", "tents, winter"], "{format:?}");
+        let mut loader = relief_ledger::Loader::new();
+        loader.read(text.as_bytes(), "wide.csv", format, Role::Entries);
+        let (ledger, _) = loader.finish().unwrap();
+        let groups = ledger.group(&Scope::all(), &[relief_ledger::Key::Item]).unwrap();
+        let keys: Vec<String> = groups.iter().map(|g| g.key()[0].to_string()).collect();
+        assert_eq!(keys, ["flour", "tents, winter"], "{format:?}");
+        let summed = relief_ledger::stream::group(
+            text.as_bytes(),
+            "wide.csv",
+            format,
+            &Scope::all(),
+            &[relief_ledger::Key::Item],
+        )
+        .unwrap();
+        let keys: Vec<String> = summed.iter().map(|g| g.key()[0].to_string()).collect();
+        assert_eq!(keys, ["flour", "tents, winter"], "{format:?}");
+    }
+    // A value under a nameless column after the 32nd is refused, as one before it is.
+    let stray = plain.replacen(&format!("{blank}c1"), &format!("{},lost,{}c1", ",".repeat(34), ",".repeat(4)), 1);
+    let problems = refused(stray.as_bytes(), "wide.csv", Format::Csv);
+    assert!(problems.iter().any(|p| p.contains("\"lost\" has no column name")), "{problems:?}");
+}

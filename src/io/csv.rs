@@ -570,13 +570,13 @@ struct Sink<'a, 'c> {
     rows_wanted: bool,
 }
 
-/// The most fields a record is split into; more than any valid header has.
-const MAX_FIELDS: usize = 32;
+/// Room for the fields of a record at first; more are made as a record needs them.
+const FIELDS: usize = 32;
 
 /// What a chunk's parser hands its records to.
 trait Records {
-    /// One record: `fields` holds its first fields, `count` says how many it has.
-    fn record(&mut self, fields: &[&str], count: usize, line: u64);
+    /// One record: every one of its fields.
+    fn record(&mut self, fields: &[&str], line: u64);
     /// A quoted value that opens on `line`, in field `field` of its record, and is still open at
     /// the end of the file, `lines` lines further on: the record is not read.
     fn open_quote(&mut self, line: u64, field: usize, lines: u64);
@@ -591,25 +591,23 @@ trait Records {
 fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
     let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
-    let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
+    let mut ends: Vec<usize> = vec![0; FIELDS];
+    // The fields of a plain record, borrowed from the text; the vector is the chunk's.
+    let mut fields: Vec<&str> = Vec::with_capacity(FIELDS);
     let (mut pos, mut line) = (0usize, first_line);
     while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
         let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
         let raw = rest.get(..end).unwrap_or(rest);
         let record = raw.strip_suffix('\r').unwrap_or(raw);
         if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
-            let mut fields = [""; MAX_FIELDS];
-            let mut n = 0;
+            fields.clear();
             let mut start = 0;
             for comma in memchr::memchr_iter(b',', record.as_bytes()).chain([record.len()]) {
-                if let (Some(slot), Some(f)) = (fields.get_mut(n), record.get(start..comma)) {
-                    *slot = f;
-                }
-                n += 1;
+                fields.push(record.get(start..comma).unwrap_or(""));
                 start = comma + 1;
             }
-            if !(n == 1 && record.trim_ascii().is_empty()) {
-                sink.record(&fields[..n.min(MAX_FIELDS)], n, line);
+            if !(fields.len() == 1 && record.trim_ascii().is_empty()) {
+                sink.record(&fields, line);
             }
             pos += end + 1;
             line += 1;
@@ -634,15 +632,20 @@ fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
         if let Some(field) = text_after_quote(consumed) {
             sink.text_after_quote(at, field);
         }
-        let mut fields = [""; MAX_FIELDS];
         let mut start = 0;
-        for (slot, &e) in fields.iter_mut().zip(ends.get(..nends).unwrap_or_default()) {
-            // Removing quotes from valid UTF-8 leaves valid UTF-8.
-            *slot = unquoted.get(start..e).and_then(|f| std::str::from_utf8(f).ok()).unwrap_or("");
-            start = e;
-        }
-        if nends > 0 && !(nends == 1 && fields[0].trim_ascii().is_empty()) {
-            sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
+        let quoted: Vec<&str> = ends
+            .get(..nends)
+            .unwrap_or_default()
+            .iter()
+            .map(|&e| {
+                // Removing quotes from valid UTF-8 leaves valid UTF-8.
+                let f = unquoted.get(start..e).and_then(|f| std::str::from_utf8(f).ok()).unwrap_or("");
+                start = e;
+                f
+            })
+            .collect();
+        if nends > 0 && !(nends == 1 && quoted.first().is_some_and(|f| f.trim_ascii().is_empty())) {
+            sink.record(&quoted, at);
         }
         if nin_total == 0 {
             break; // nothing left that makes a record
@@ -693,7 +696,7 @@ fn core_record(
 fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_, '_>) {
     let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
-    let mut ends: Vec<usize> = vec![0; MAX_FIELDS];
+    let mut ends: Vec<usize> = vec![0; FIELDS];
     let (mut pos, mut line) = (0usize, first_line);
     while let Some(rest) = bytes.get(pos..).filter(|r| !r.is_empty()) {
         // csv_core skips blank lines before a record.
@@ -725,15 +728,11 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_, '_>) {
         if nends == 0 || (nends == 1 && raw.first().is_some_and(|f| f.trim_ascii().is_empty())) {
             continue;
         }
-        let mut fields = [""; MAX_FIELDS];
+        let mut fields: Vec<&str> = Vec::with_capacity(raw.len());
         let mut bad = false;
         for (i, field) in raw.iter().enumerate() {
             match std::str::from_utf8(field) {
-                Ok(f) => {
-                    if let Some(slot) = fields.get_mut(i) {
-                        *slot = f;
-                    }
-                }
+                Ok(f) => fields.push(f),
                 Err(e) => {
                     bad = true;
                     let header = sink.header;
@@ -767,7 +766,7 @@ fn parse_bytes(bytes: &[u8], first_line: u64, sink: &mut Sink<'_, '_>) {
             sink.out.records += 1;
             continue;
         }
-        sink.record(&fields[..nends.min(MAX_FIELDS)], nends, at);
+        sink.record(&fields, at);
     }
 }
 
@@ -801,7 +800,7 @@ impl Records for Sink<'_, '_> {
         self.out.problems.push(problem.located(self.file, Some(line), record, None));
     }
 
-    fn record(&mut self, fields: &[&str], count: usize, line: u64) {
+    fn record(&mut self, fields: &[&str], line: u64) {
         let out = &mut *self.out;
         out.records += 1;
         let record = out.records;
@@ -812,7 +811,7 @@ impl Records for Sink<'_, '_> {
             p.position.record_kind = p.position.record_kind.or(id.map(|_| record_kind));
             p
         };
-        let width = self.width;
+        let (width, count) = (self.width, fields.len());
         if count != width {
             let message = format!(
                 "has {count} field{}, but the header has {width}; a comma inside a value needs the value in double quotes",
@@ -1281,8 +1280,7 @@ mod tests {
     }
 
     impl Records for Collect {
-        fn record(&mut self, fields: &[&str], count: usize, line: u64) {
-            assert_eq!(fields.len(), count.min(MAX_FIELDS));
+        fn record(&mut self, fields: &[&str], line: u64) {
             self.records.push((fields.iter().map(|f| f.to_string()).collect(), line));
         }
         fn open_quote(&mut self, line: u64, field: usize, _lines: u64) {
@@ -1322,7 +1320,6 @@ mod tests {
                 fields.push(String::from_utf8(out[from..e].to_vec()).unwrap());
                 from = e;
             }
-            fields.truncate(MAX_FIELDS);
             records.push((fields, 1 + bytecount(&bytes[..start])));
         }
         records
