@@ -991,24 +991,10 @@ mod tests {
 
     #[test]
     fn colliding_hashes_are_read_again_from_files_read_by_path() {
-        let dir = std::env::temp_dir().join(format!("relief-ledger-stream-unit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let a = dir.join("a.csv");
-        let b = dir.join("b.csv");
-        std::fs::write(
-            &a,
-            "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n",
-        )
-        .unwrap();
-        std::fs::write(
-            &b,
-            "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n",
-        )
-        .unwrap();
-        let mut fold = Fold::group(&Scope::all(), &[]);
-        fold.id_hash(IdHash::ByLength);
-        fold.read_path(&a, Role::Any);
-        fold.read_path(&b, Role::Any);
+        let dir = Dir::new("stream-unit");
+        let a = dir.file("a.csv", &format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n"));
+        let b = dir.file("b.csv", &format!("{HEADER}c3,2021-04-07,cargo,145,t,NKR\nc2,2021-04-09,cargo,1,t,NKR\n"));
+        let fold = colliding_fold(&[&a, &b]);
         assert!(fold.parts.iter().all(|p| p.kept.is_empty()), "ids of files read by path are not kept");
         let err = fold.finish().unwrap_err().to_string();
         let expected = format!(
@@ -1017,7 +1003,6 @@ mod tests {
             a.display()
         );
         assert_eq!(err, expected);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// Files written in a directory of their own for one test, removed at its end.
@@ -1140,27 +1125,18 @@ mod tests {
     /// of the other were kept, and a duplicate between them is found, named where each was read.
     #[test]
     fn colliding_hashes_across_a_path_and_a_reader() {
-        let dir = std::env::temp_dir().join(format!("relief-ledger-stream-mixed-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let a = dir.join("a.csv");
-        std::fs::write(
-            &a,
-            "id,date,kind,quantity,unit,to\nc1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n",
-        )
-        .unwrap();
-        let b = "id,date,kind,quantity,unit,to\nc3,2021-04-07,cargo,145,t,NKR\nc4,2021-04-09,cargo,1,t,NKR\n";
+        let dir = Dir::new("stream-mixed");
+        let a = dir.file("a.csv", &format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR\nc2,2021-04-08,cargo,1,t,NKR\n"));
+        let b = format!("{HEADER}c3,2021-04-07,cargo,145,t,NKR\nc4,2021-04-09,cargo,1,t,NKR\n");
         let fold_both = |b: &str| {
-            let mut fold = Fold::group(&Scope::all(), &[]);
-            fold.id_hash(IdHash::ByLength);
-            fold.read_path(&a, Role::Any);
+            let mut fold = colliding_fold(&[&a]);
             fold.read(b.as_bytes(), "b.csv", Format::Csv, Role::Any);
             fold.finish()
         };
-        assert_eq!(fold_both(b).unwrap().entries(), 4, "four ids of one hash, none used twice");
+        assert_eq!(fold_both(&b).unwrap().entries(), 4, "four ids of one hash, none used twice");
         let err = fold_both(&b.replace("c4", "c1")).unwrap_err().to_string();
         let expected =
             format!("b.csv: line 3, field id: \"c1\" is already used at {}: line 2; ids must be unique", a.display());
         assert_eq!(err, expected);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
