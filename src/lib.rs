@@ -203,6 +203,7 @@ mod quantity;
 mod query;
 mod report;
 pub mod stream;
+mod threads;
 
 /// The date types of the crate's API, re-exported so that a dependent crate needs no second version.
 pub use chrono;

@@ -432,10 +432,6 @@ impl Folded {
     }
 }
 
-fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
-}
-
 impl Fold {
     fn with_mode(mode: Mode) -> Fold {
         Fold {
@@ -573,7 +569,8 @@ impl Fold {
         let name: Arc<str> = Arc::from(name);
         let file = self.files.len() as u32;
         if self.parts.is_empty() {
-            self.parts = (0..threads()).map(|_| Part::new(self.mode.clone(), self.hash.clone())).collect();
+            self.parts =
+                (0..crate::threads::available()).map(|_| Part::new(self.mode.clone(), self.hash.clone())).collect();
         }
         for p in &mut self.parts {
             p.file = file;

@@ -388,11 +388,7 @@ fn read_chunked(
     let rx = Mutex::new(rx);
     // Spent chunk buffers come back to be filled again, so that their memory is reused.
     let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-    let workers = if streaming {
-        consumers.len()
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
-    };
+    let workers = if streaming { consumers.len() } else { crate::threads::available() };
     let header = &header;
     std::thread::scope(|s| -> Result<Content, Error> {
         let handles: Vec<_> = (0..workers)

@@ -629,8 +629,7 @@ pub(crate) fn read_lines_part(
     assume: &Assumptions,
     after: (u64, u64),
 ) -> (Content, Vec<Problem>, u64) {
-    let threads =
-        if text.len() < 1 << 20 { 1 } else { std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8) };
+    let threads = if text.len() < 1 << 20 { 1 } else { crate::threads::available() };
     // Cut points just after a line end, near equal shares of the text.
     let mut parts: Vec<(&str, u64)> = Vec::with_capacity(threads);
     let (mut start, mut line) = (0usize, after.0);
@@ -674,16 +673,7 @@ pub(crate) fn read_lines_part(
         (sink.content, sink.problems, records)
     };
     let results: Vec<(Content, Vec<Problem>, u64)> = if parts.len() > 1 {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = parts.iter().map(|&p| s.spawn(move || read(p))).collect();
-            handles
-                .into_iter()
-                .map(|h| match h.join() {
-                    Ok(r) => r,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                })
-                .collect()
-        })
+        crate::threads::map_each(parts.iter().copied(), read)
     } else {
         parts.into_iter().map(read).collect()
     };

@@ -201,7 +201,7 @@ impl Ledger {
             }
             batch
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let threads = crate::threads::available();
         let batches = if total >= PARALLEL_BATCH && threads > 1 && segments.len() > 1 {
             // Consecutive runs of segments of about equal size, one per thread, in order.
             let share = total.div_ceil(threads);
@@ -217,16 +217,7 @@ impl Ledger {
                     part.push(segment);
                 }
             }
-            std::thread::scope(|s| {
-                let handles: Vec<_> = parts.into_iter().map(|part| s.spawn(move || to_rows(part))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(batch) => batch,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            })
+            crate::threads::map_each(parts, to_rows)
         } else {
             vec![to_rows(segments)]
         };
@@ -289,16 +280,7 @@ impl Ledger {
                 .collect()
         };
         let hashes: Vec<Vec<u64>> = if total >= PARALLEL_BATCH && batches.len() > 1 {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = batches.iter().map(|b| s.spawn(move || hash_batch(b))).collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(v) => v,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            })
+            crate::threads::map_each(&batches, hash_batch)
         } else {
             batches.iter().map(hash_batch).collect()
         };

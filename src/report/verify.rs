@@ -995,24 +995,15 @@ impl Index {
         }
         let rows = ledger.rows();
         // Shapes are independent: large ledgers index them on every core.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = crate::threads::available();
         if rows.len() >= 100_000 && shapes.len() > 1 && threads > 1 {
             let per_thread = shapes.len().div_ceil(threads);
-            index.shapes = std::thread::scope(|s| {
-                let handles: Vec<_> = shapes
-                    .chunks(per_thread)
-                    .map(|part| {
-                        s.spawn(move || part.iter().map(|&shape| ShapeIndex::build(shape, ledger)).collect::<Vec<_>>())
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| match h.join() {
-                        Ok(v) => v,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            });
+            index.shapes = crate::threads::map_each(shapes.chunks(per_thread), |part| {
+                part.iter().map(|&shape| ShapeIndex::build(shape, ledger)).collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .collect();
         } else {
             index.shapes = shapes.iter().map(|&shape| ShapeIndex::build(shape, ledger)).collect();
         }
