@@ -348,3 +348,48 @@ fn places_of_a_large_load_name_every_entry() {
     assert_eq!(places.entry("e60001"), None);
     assert_eq!(places.entry(""), None);
 }
+
+/// A load large enough to be read in several chunks and placed on every core: entries out of date
+/// order, some with ids that are not a prefix and a number, quantities beyond the 32-bit
+/// mantissa and notes, in each chunk. The ledger gives them back in date order (insertion order
+/// within a day), in insertion order, and by id, each as the file wrote it.
+#[test]
+fn a_large_load_in_several_chunks_keeps_every_entry_in_date_order() {
+    use relief_ledger::{Format, Loader, Role};
+    let n: u64 = 250_000;
+    let mut file = String::from("id,date,kind,quantity,unit,to,note\n");
+    // (id, day of 2021 from 0, quantity, note) in file order.
+    let mut expected: Vec<(String, u64, String, String)> = Vec::new();
+    let mut state: u64 = 7;
+    for i in 0..n {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let day = (state >> 33) % 365;
+        let id = if i % 97 == 0 { format!("entry {i} of the file") } else { format!("e{i}") };
+        let quantity = if i % 101 == 0 { format!("12345678901.{}", i % 10) } else { format!("{}", 1 + i % 50) };
+        let note = if i % 89 == 0 { format!("note {i}") } else { String::new() };
+        let date = day_of_2021(day);
+        file.push_str(&format!("{id},{date},cargo,{quantity},t,NKR,{note}\n"));
+        expected.push((id, day, quantity, note));
+    }
+    assert!(file.len() > 2 * (4 << 20), "the file fits in fewer than three chunks");
+    let mut loader = Loader::new();
+    loader.read(file.as_bytes(), "big.csv", Format::Csv, Role::Entries);
+    let (ledger, _) = loader.finish().unwrap();
+    let inserted: Vec<String> = ledger.iter_inserted().map(|e| e.id().to_string()).collect();
+    let in_file: Vec<String> = expected.iter().map(|e| e.0.clone()).collect();
+    assert_eq!(inserted, in_file);
+    let mut by_date = expected.clone();
+    by_date.sort_by_key(|e| e.1);
+    let dated: Vec<(String, String)> = ledger.iter().map(|e| (e.id().to_string(), e.date().to_string())).collect();
+    let want: Vec<(String, String)> = by_date.iter().map(|e| (e.0.clone(), day_of_2021(e.1))).collect();
+    assert!(dated == want, "date order differs");
+    for (id, _, quantity, note) in expected.iter().step_by(7).chain(expected.iter().filter(|e| !e.3.is_empty())) {
+        let e = ledger.get(id).unwrap_or_else(|| panic!("{id} is not found"));
+        assert_eq!(e.quantity(), q(&format!("{quantity} t")), "{id}");
+        assert_eq!(e.note().unwrap_or(""), note.as_str(), "{id}");
+    }
+}
+
+fn day_of_2021(n: u64) -> String {
+    (day("2021-01-01") + relief_ledger::chrono::Days::new(n)).to_string()
+}

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, Event, Extra, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, TextMap};
+use crate::hash::{FxHashMap, IdKeys, TextMap};
 use crate::quantity::{Dimension, Quantity, scale_pow10};
 
 mod ids;
@@ -231,7 +231,7 @@ impl Ledger {
     ///
     /// A large first batch out of date order is placed by a count of its days (each row straight
     /// into its place, which spares sorting the rows afterwards).
-    pub(crate) fn insert_row_batches(&mut self, batches: Vec<RowBatch>) -> Result<(), Vec<BatchProblem>> {
+    pub(crate) fn insert_row_batches(&mut self, mut batches: Vec<RowBatch>) -> Result<(), Vec<BatchProblem>> {
         let base = self.rows.len();
         let total: usize = batches.iter().map(RowBatch::len).sum();
         if base + total >= u32::MAX as usize {
@@ -240,108 +240,45 @@ impl Ledger {
         }
         let before = (self.big.len(), self.id_store.arena.len());
         let mut problems = Vec::new();
-        // Where each row goes: by a count of days, or appended.
-        let placement = if base == 0 && total >= PARALLEL_BATCH {
-            let mut days = batches.iter().flat_map(|b| b.rows.iter().map(|r| r.first));
-            let first = days.next().unwrap_or(0);
-            let (lo, hi, sorted, _) = days.fold((first, first, true, first), |(lo, hi, sorted, prev), d| {
-                (lo.min(d), hi.max(d), sorted && prev <= d, d)
-            });
-            let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
-            (!sorted && span <= total.saturating_mul(4)).then_some((lo, span))
+        // What each batch's symbols, id prefixes, side tables and positions become in the ledger,
+        // batch by batch in order; then the rows themselves, each batch's on a thread of its own.
+        let mut adoptions = Vec::with_capacity(batches.len());
+        let mut offset = base as u32;
+        for batch in &mut batches {
+            let adoption = self.adopt(batch, offset, base, &mut problems);
+            offset += batch.len() as u32;
+            adoptions.push(adoption);
+        }
+        let keys = self.ids.keys.clone();
+        let mut adopted: Vec<Adopted> = if total >= PARALLEL_BATCH && batches.len() > 1 {
+            crate::threads::map_each(batches.into_iter().zip(&adoptions), |(b, a)| a.rows(b, &keys))
         } else {
-            None
+            batches.into_iter().zip(&adoptions).map(|(b, a)| a.rows(b, &keys)).collect()
         };
-        let mut next = Vec::new();
-        if let Some((lo, span)) = placement {
-            let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
-            next = vec![0usize; span + 1];
-            for r in batches.iter().flat_map(|b| &b.rows) {
-                next[day(r.first) + 1] += 1;
-            }
-            for i in 1..next.len() {
-                next[i] += next[i - 1];
-            }
-            self.rows.resize(total, Row::default());
+        // The days of the new rows: are they in order, and how far apart?
+        adopted.retain(|a| !a.rows.is_empty());
+        let lo = adopted.iter().map(|a| a.lo).min().unwrap_or(0);
+        let hi = adopted.iter().map(|a| a.hi).max().unwrap_or(0);
+        let sorted = adopted.iter().all(|a| a.sorted)
+            && adopted.windows(2).all(|w| w[0].rows.last().map(|r| r.first) <= w[1].rows.first().map(|r| r.first));
+        let widest = adopted.iter().map(|a| a.widest).max().unwrap_or(0);
+        let span = (i64::from(hi) - i64::from(lo)) as usize + 1;
+        // A large first batch out of date order is placed by a count of its days (each row straight
+        // into its place, which spares sorting the rows afterwards); any other is appended.
+        let placed = base == 0 && total >= PARALLEL_BATCH && !sorted && span <= total.saturating_mul(4);
+        let pairs = if placed {
+            self.rows = vec![Row::default(); total];
+            place_by_day(&mut self.rows, &adopted, lo, span)
         } else {
             self.rows.reserve(total);
-        }
-        // The hashes of the ids, each batch's on a thread of its own when they are large.
-        let keys = self.ids.keys.clone();
-        let hash_batch = |b: &RowBatch| -> Vec<u64> {
-            let mut id = String::new();
-            b.rows
-                .iter()
-                .map(|r| {
-                    id.clear();
-                    b.ids.decode_into(r.id_code(), &mut id);
-                    keys.hash(id.as_str())
-                })
-                .collect()
+            let mut pairs = Vec::with_capacity(total);
+            for a in adopted {
+                let at = self.rows.len() as u32;
+                pairs.extend(a.hashes.into_iter().zip(at..));
+                self.rows.extend(a.rows);
+            }
+            pairs
         };
-        let hashes: Vec<Vec<u64>> = if total >= PARALLEL_BATCH && batches.len() > 1 {
-            crate::threads::map_each(&batches, hash_batch)
-        } else {
-            batches.iter().map(hash_batch).collect()
-        };
-        let mut pairs: Vec<(u64, u32)> = Vec::with_capacity(total);
-        let mut id = String::new();
-        let mut offset = base as u32;
-        for (batch, hashes) in batches.into_iter().zip(hashes) {
-            let RowBatch { rows, symbols, ids, big, sparse, overflows } = batch;
-            let syms: Vec<u32> =
-                std::iter::once(0).chain(symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
-            let sym = |s: u32| syms.get(s as usize).copied().unwrap_or(0);
-            let prefixes: Vec<Option<u32>> = ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
-            let big_base = self.big.len() as u32;
-            self.big.extend(big);
-            for (mut r, hash) in rows.into_iter().zip(hashes) {
-                let local = r.pos;
-                r.pos = offset + local;
-                r.text = r.text.map(sym);
-                r.source = sym(r.source);
-                if r.bits & BIG != 0 {
-                    r.mantissa = (r.mantissa as u32).wrapping_add(big_base) as i32;
-                }
-                let c = r.id_code();
-                let prefix = ((c & !NUMERIC) >> NUMBER_BITS) as usize;
-                let code = match prefixes.get(prefix).copied().flatten() {
-                    Some(p) if c & NUMERIC != 0 => {
-                        NUMERIC | u64::from(p) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
-                    }
-                    _ => {
-                        id.clear();
-                        ids.decode_into(c, &mut id);
-                        self.id_store.encode(&id)
-                    }
-                };
-                r.id = [code as u32, (code >> 32) as u32];
-                let slot = match placement {
-                    Some((lo, span)) => {
-                        let d = ((i64::from(r.first) - i64::from(lo)) as usize).min(span - 1);
-                        let slot = next[d];
-                        next[d] += 1;
-                        if let Some(place) = self.rows.get_mut(slot) {
-                            *place = r;
-                        }
-                        slot as u32
-                    }
-                    None => {
-                        self.rows.push(r);
-                        (self.rows.len() - 1) as u32
-                    }
-                };
-                pairs.push((hash, slot));
-            }
-            for (local, mut s) in sparse {
-                s.exchange = sym(s.exchange);
-                self.sparse.insert(offset + local, s);
-            }
-            for (local, problem) in overflows {
-                problems.push(BatchProblem { index: (offset + local) as usize - base, first: None, problem });
-            }
-            offset = base as u32 + pairs.len() as u32;
-        }
         problems.extend(self.check_ids(pairs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
@@ -372,12 +309,12 @@ impl Ledger {
         for (sym, new) in touched {
             self.exchanges.entry(sym).or_default().extend(new);
         }
-        let added = self.rows.get(base..).unwrap_or(&[]);
-        let widest = added.iter().map(|r| i64::from(r.last) - i64::from(r.first)).max().unwrap_or(0);
-        self.max_span = self.max_span.max(u32::try_from(widest).unwrap_or(u32::MAX));
-        let from = base.saturating_sub(1);
-        let in_order = self.rows.get(from..).unwrap_or(&[]).windows(2).all(|w| w[0].first <= w[1].first);
-        if !in_order {
+        self.max_span = self.max_span.max(widest);
+        let after_old = match (base.checked_sub(1).and_then(|i| self.rows.get(i)), self.rows.get(base)) {
+            (Some(old), Some(new)) => old.first <= new.first,
+            _ => true,
+        };
+        if !(placed || sorted && after_old) {
             let dest = sort_rows_by_date(&mut self.rows);
             self.ids.remap(&dest);
             for rows in self.exchanges.values_mut() {
@@ -387,6 +324,37 @@ impl Ledger {
             }
         }
         Ok(())
+    }
+
+    /// What a batch's symbols, id prefixes and side tables become in the ledger, its rows to start at
+    /// insertion position `offset`: the side tables are moved in here, the rows are left to
+    /// [`Adoption::rows`]. Quantities whose canonical form overflows go to `problems`.
+    fn adopt(&mut self, batch: &mut RowBatch, offset: u32, base: usize, problems: &mut Vec<BatchProblem>) -> Adoption {
+        let syms: Vec<u32> =
+            std::iter::once(0).chain(batch.symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
+        let prefixes: Vec<Option<u32>> = batch.ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
+        if prefixes.iter().any(Option::is_none) {
+            // The ledger has no room for more prefixes: those ids are kept as text.
+            batch.spill_ids(|p| prefixes.get(p).copied().flatten().is_none());
+        }
+        let big_base = self.big.len() as u32;
+        self.big.append(&mut batch.big);
+        let arena_base = self.id_store.arena.len() as u64;
+        self.id_store.arena.extend_from_slice(&batch.ids.arena);
+        for (local, mut s) in batch.sparse.drain(..) {
+            s.exchange = syms.get(s.exchange as usize).copied().unwrap_or(0);
+            self.sparse.insert(offset + local, s);
+        }
+        for (local, problem) in batch.overflows.drain(..) {
+            problems.push(BatchProblem { index: (offset + local) as usize - base, first: None, problem });
+        }
+        Adoption {
+            syms,
+            prefixes: prefixes.into_iter().map(|p| p.unwrap_or(0)).collect(),
+            big_base,
+            arena_base,
+            offset,
+        }
     }
 
     /// Adds the ids of the rows from `base` on (hashes given), or reports those already taken.
@@ -763,6 +731,117 @@ fn sort_rows_by_date(rows: &mut [Row]) -> Vec<u32> {
     dest
 }
 
+/// What the symbols, id prefixes and side-table indices of one batch's rows become in a ledger,
+/// and the insertion position of its first row.
+struct Adoption {
+    /// The ledger's symbol of each of the batch's (index = the batch's symbol).
+    syms: Vec<u32>,
+    /// The ledger's number of each of the batch's id prefixes (every prefix in use has one).
+    prefixes: Vec<u32>,
+    big_base: u32,
+    /// Where the batch's arena of ids begins in the ledger's.
+    arena_base: u64,
+    offset: u32,
+}
+
+/// A batch's rows as the ledger's, with the hashes of their ids and what the placement needs.
+struct Adopted {
+    rows: Vec<Row>,
+    hashes: Vec<u64>,
+    /// The smallest and largest first day, and whether the rows are in order of it.
+    lo: i32,
+    hi: i32,
+    sorted: bool,
+    /// The most days between an entry's first and last day.
+    widest: u32,
+}
+
+impl Adoption {
+    /// The rows of `batch` renumbered to the ledger's symbols, side tables, ids and positions,
+    /// with the hashes (under `keys`) of their ids.
+    fn rows(&self, batch: RowBatch, keys: &IdKeys) -> Adopted {
+        let RowBatch { mut rows, ids, .. } = batch;
+        let sym = |s: u32| self.syms.get(s as usize).copied().unwrap_or(0);
+        let mut id = String::new();
+        let mut hashes = Vec::with_capacity(rows.len());
+        let first = rows.first().map_or(0, |r| r.first);
+        let (mut lo, mut hi, mut sorted, mut prev, mut widest) = (first, first, true, first, 0u32);
+        for r in &mut rows {
+            let c = r.id_code();
+            id.clear();
+            ids.decode_into(c, &mut id);
+            hashes.push(keys.hash(id.as_str()));
+            r.pos += self.offset;
+            r.text = r.text.map(sym);
+            r.source = sym(r.source);
+            if r.bits & BIG != 0 {
+                r.mantissa = (r.mantissa as u32).wrapping_add(self.big_base) as i32;
+            }
+            let code = if c & NUMERIC != 0 {
+                let prefix = self.prefixes.get(((c & !NUMERIC) >> NUMBER_BITS) as usize).copied().unwrap_or(0);
+                NUMERIC | u64::from(prefix) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
+            } else {
+                c + self.arena_base
+            };
+            r.id = [code as u32, (code >> 32) as u32];
+            (lo, hi, sorted, prev) = (lo.min(r.first), hi.max(r.first), sorted && prev <= r.first, r.first);
+            widest = widest.max(u32::try_from(i64::from(r.last) - i64::from(r.first)).unwrap_or(u32::MAX));
+        }
+        Adopted { rows, hashes, lo, hi, sorted, widest }
+    }
+}
+
+/// Places the rows of `adopted` into `rows` (as long as all of them) in order of their first day
+/// (days from `lo`, `span` of them) and, within a day, in insertion order; gives each id's hash
+/// with the row's index. The rows are split by ranges of days of about equal numbers of rows, each
+/// range placed on a thread of its own.
+fn place_by_day(rows: &mut [Row], adopted: &[Adopted], lo: i32, span: usize) -> Vec<(u64, u32)> {
+    let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
+    // Where each day's rows begin.
+    let mut starts = vec![0usize; span + 1];
+    for r in adopted.iter().flat_map(|a| &a.rows) {
+        starts[day(r.first) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let threads = crate::threads::available();
+    // The first day of each range: the day where the range's share of rows is reached.
+    let mut bounds: Vec<usize> =
+        (0..threads).map(|t| starts.partition_point(|&s| s < rows.len() * t / threads)).collect();
+    bounds.dedup();
+    bounds.push(span);
+    let mut parts = Vec::with_capacity(bounds.len());
+    let mut rest = rows;
+    for w in bounds.windows(2) {
+        let (from, to) = (starts[w[0]], starts[w[1]]);
+        let (part, later) = rest.split_at_mut(to - from);
+        parts.push((part, w[0], w[1]));
+        rest = later;
+    }
+    let place = |(part, first_day, end_day): (&mut [Row], usize, usize)| {
+        let first_slot = starts[first_day];
+        let mut next: Vec<usize> = starts[first_day..end_day].iter().map(|&s| s - first_slot).collect();
+        let mut pairs = Vec::with_capacity(part.len());
+        for a in adopted {
+            for (r, &hash) in a.rows.iter().zip(&a.hashes) {
+                let d = day(r.first);
+                if d < first_day || d >= end_day {
+                    continue;
+                }
+                let Some(slot) = next.get_mut(d - first_day) else { continue };
+                if let Some(place) = part.get_mut(*slot) {
+                    *place = *r;
+                }
+                pairs.push((hash, (first_slot + *slot) as u32));
+                *slot += 1;
+            }
+        }
+        pairs
+    };
+    crate::threads::map_each(parts, place).concat()
+}
+
 /// The dimension of a row.
 pub(crate) fn row_dimension(r: &Row) -> Dimension {
     r.unit().dimension()
@@ -840,6 +919,30 @@ mod tests {
         let ids: Vec<String> = l.iter().map(|e| e.id().to_string()).collect();
         assert_eq!(ids, ["p2", "q7", "p1", "long id, not a number"]);
         assert_eq!(l.exchange("x").unwrap().map(|x| x.entries().len()), Some(1));
+    }
+
+    #[test]
+    fn ids_of_prefixes_the_ledger_has_no_room_for_are_kept_as_text() {
+        // Unit tests allow 64 prefixes: the second batch brings 16 the ledger cannot number.
+        let batch = |letter: char| {
+            let mut b = RowBatch::default();
+            for k in 0..40 {
+                b.push(&cargo(&format!("{letter}{k}-7"), &format!("2021-03-{:02}", 1 + k % 28), "1 t"));
+            }
+            b
+        };
+        let mut l = Ledger::new();
+        l.insert_row_batches(vec![batch('a'), batch('b')]).map_err(|_| "refused").unwrap();
+        assert_eq!(l.id_store.prefixes.len(), 64);
+        let ids: Vec<String> = l.iter_inserted().map(|e| e.id().to_string()).collect();
+        let expected: Vec<String> = "ab".chars().flat_map(|c| (0..40).map(move |k| format!("{c}{k}-7"))).collect();
+        assert_eq!(ids, expected);
+        for id in &expected {
+            assert_eq!(l.get(id).map(|e| e.id().to_string()).as_ref(), Some(id));
+        }
+        // And an id used again is found, whichever way it is coded.
+        let again = l.insert_row_batches(vec![batch('b')]).err().unwrap();
+        assert_eq!(again.len(), 40);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::error::Problem;
 use crate::period::EntryDate;
 use crate::quantity::{Quantity, Unit};
 
-use super::ids::IdStore;
+use super::ids::{IdStore, NUMBER_BITS, NUMERIC};
 use super::overflow;
 use super::symbols::Symbols;
 
@@ -192,6 +192,21 @@ impl RowBatch {
             note: cells.get(12).copied().flatten().map(|s| Arc::new(s.to_string())),
             fills: None,
         });
+    }
+
+    /// Codes as text, in the batch's arena, the ids coded as a prefix and a number whose prefix
+    /// (by its index in the batch) is `unmapped`.
+    pub(super) fn spill_ids(&mut self, unmapped: impl Fn(usize) -> bool) {
+        let mut id = String::new();
+        for r in &mut self.rows {
+            let c = r.id_code();
+            if c & NUMERIC != 0 && unmapped(((c & !NUMERIC) >> NUMBER_BITS) as usize) {
+                id.clear();
+                self.ids.decode_into(c, &mut id);
+                let code = self.ids.encode_text(&id);
+                r.id = [code as u32, (code >> 32) as u32];
+            }
+        }
     }
 
     fn push_fields(&mut self, e: &Fields<'_>) {
