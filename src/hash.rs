@@ -159,6 +159,74 @@ pub(crate) fn recent_slot(s: &str, slots: usize) -> usize {
     h.finish().checked_shr(64 - slots.trailing_zeros()).unwrap_or(0) as usize & slots.wrapping_sub(1)
 }
 
+/// A text of at most 24 bytes packed into words (little-endian, zero-padded) and its length:
+/// compared and hashed without reading memory elsewhere.
+type Packed = ([u64; 3], u32);
+
+/// The longest text a [`RecentTexts`] holds, in bytes.
+const PACKED_BYTES: usize = 24;
+
+/// Words loaded straight from the text's bytes (a copy into a buffer first would stall the loads).
+#[inline]
+fn packed(s: &str) -> Option<Packed> {
+    let bytes = s.as_bytes();
+    if bytes.len() > PACKED_BYTES {
+        return None;
+    }
+    let mut words = [0u64; 3];
+    for (w, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
+        *w = match <[u8; 8]>::try_from(chunk) {
+            Ok(whole) => u64::from_le_bytes(whole),
+            Err(_) => chunk.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b)),
+        };
+    }
+    Some((words, bytes.len() as u32))
+}
+
+/// A small direct-mapped table of short texts met lately (most cells of a file repeat a few
+/// texts) and a value for each, in front of a map: a hit costs a multiply and four compares of
+/// words; texts longer than 24 bytes are never held. The slot is an unkeyed hash, so texts made to
+/// share one only miss here and go on to the (keyed) map.
+#[derive(Debug, Clone)]
+pub(crate) struct RecentTexts<V> {
+    /// `slots.len()` is a power of two; empty until the first `put`.
+    slots: Vec<([u64; 3], u32, V)>,
+    bits: u32,
+}
+
+impl<V: Copy + Default> RecentTexts<V> {
+    /// A table of `2^bits` slots.
+    pub(crate) fn new(bits: u32) -> RecentTexts<V> {
+        RecentTexts { slots: Vec::new(), bits: bits.clamp(1, 20) }
+    }
+
+    fn slot(&self, (w, len): &Packed) -> usize {
+        let h =
+            (w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42) ^ u64::from(*len)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (h >> (64 - self.bits)) as usize
+    }
+
+    /// The value of `s`, if it was put lately.
+    #[inline]
+    pub(crate) fn get(&self, s: &str) -> Option<V> {
+        let p = packed(s)?;
+        // A slot never put holds length 0: it would answer only for the empty text, never put.
+        self.slots.get(self.slot(&p)).filter(|(w, len, _)| (*w, *len) == p && *len != 0).map(|&(_, _, v)| v)
+    }
+
+    /// Remembers `v` for `s` (nothing, for a text longer than 24 bytes or empty).
+    pub(crate) fn put(&mut self, s: &str, v: V) {
+        let Some(p) = packed(s).filter(|p| p.1 != 0) else { return };
+        if self.slots.is_empty() {
+            self.slots = vec![([0; 3], 0, V::default()); 1 << self.bits];
+        }
+        let slot = self.slot(&p);
+        if let Some(entry) = self.slots.get_mut(slot) {
+            *entry = (p.0, p.1, v);
+        }
+    }
+}
+
 /// Sorts records whose first field is a uniform 64-bit hash (a keyed hash of an id, say): a
 /// counting pass on the top 16 bits of the hash places each record in its bucket of a new array,
 /// then each small bucket is sorted (hashes are uniform, so buckets hold a few records each). Placing
@@ -200,6 +268,30 @@ pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(v: &mut Vec<T>, hash: impl F
 mod tests {
     use super::*;
     use std::hash::BuildHasher;
+
+    proptest::proptest! {
+        /// A table of recent texts answers only with the value last put for that very text, whatever
+        /// texts share its slot (a table of 2 slots, so that they do): texts around 8, 16 and 24
+        /// bytes, with NUL bytes and letters of more than one byte; none longer than 24 bytes is held.
+        #[test]
+        fn recent_texts_answer_only_for_their_own_text(
+            puts in proptest::collection::vec(("(a|\\x00|é){0,13}", 0u32..1000), 0..60),
+        ) {
+            let mut table = RecentTexts::new(1);
+            let mut last: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+            for (text, value) in &puts {
+                table.put(text, *value);
+                last.insert(text.clone(), *value);
+                for (t, v) in &last {
+                    if let Some(got) = table.get(t) {
+                        proptest::prop_assert_eq!(got, *v, "{:?}", t);
+                    }
+                }
+                let held = table.get(text);
+                proptest::prop_assert_eq!(held.is_some(), !text.is_empty() && text.len() <= 24, "{:?}", text);
+            }
+        }
+    }
 
     #[test]
     fn crafted_texts_collide_under_fx_but_not_under_the_keyed_hasher() {

@@ -461,7 +461,7 @@ fn duplicate_group<'r>(
         first.date(),
         chain.iter().map(|&k| row(k).last()).max().unwrap_or(last.date())
     );
-    let ids = chain.iter().map(|&k| ledger.entry(row(k)).id().to_string()).collect();
+    let ids = chain.iter().map(|&k| ledger.id_of(row(k))).collect();
     out.push(Finding::new(Code::DuplicateEvent, message, ids, Vec::new()));
 }
 

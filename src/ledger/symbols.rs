@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::entry::Text;
-use crate::hash::{FxHashMap, TextMap};
+use crate::hash::{FxHashMap, RecentTexts, TextMap};
 
 use super::map_bytes;
 
@@ -22,14 +22,13 @@ pub(crate) struct Symbols {
     pub(super) names: Vec<Text>,
     /// Other copies whose addresses are in `by_ptr`; kept alive so that the addresses stay theirs.
     aliases: Vec<Text>,
-    /// Symbols of texts met lately, by a fast hash of their letters (see [`Symbols::intern_str`]);
-    /// empty until then.
-    pub(super) recent: Vec<u32>,
+    /// Symbols of texts met lately (see [`Symbols::intern_str`]).
+    recent: RecentTexts<u32>,
 }
 
 const CACHE: usize = 256;
-/// Slots of the table of recent texts (a power of two).
-const RECENT: usize = 1 << 12;
+/// The table of recent texts has 2^12 slots.
+const RECENT_BITS: u32 = 12;
 
 impl Default for Symbols {
     fn default() -> Symbols {
@@ -39,7 +38,7 @@ impl Default for Symbols {
             cache: Box::new([(0, 0); CACHE]),
             names: Vec::new(),
             aliases: Vec::new(),
-            recent: Vec::new(),
+            recent: RecentTexts::new(RECENT_BITS),
         }
     }
 }
@@ -84,13 +83,11 @@ impl Symbols {
     }
 
     /// The symbol of a text given by its letters (a cell of a file), adding it if new: first in a
-    /// table of recent texts by a fast hash of the letters (compared for real), then in the keyed map.
+    /// table of recent texts, then in the keyed map.
+    #[inline]
     pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
-        let slot = crate::hash::recent_slot(s, RECENT);
-        if let Some(&sym) = self.recent.get(slot) {
-            if sym != 0 && self.names.get(sym as usize - 1).is_some_and(|t| t.as_str() == s) {
-                return sym;
-            }
+        if let Some(sym) = self.recent.get(s) {
+            return sym;
         }
         let sym = match self.by_text.get(s) {
             Some(&sym) => sym,
@@ -101,12 +98,7 @@ impl Symbols {
                 sym
             }
         };
-        if self.recent.is_empty() {
-            self.recent = vec![0; RECENT];
-        }
-        if let Some(r) = self.recent.get_mut(slot) {
-            *r = sym;
-        }
+        self.recent.put(s, sym);
         sym
     }
 

@@ -1,5 +1,6 @@
 //! `audit`: what the record contradicts, duplicates or leaves unexplained, across entries and reports.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -75,21 +76,22 @@ fn audit_table(audit: &Audit, out: &mut impl Write) -> Result<(), Failure> {
         };
         if colour { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
     };
-    let ids = |list: &[String]| -> String {
-        match list.len() {
-            0 => "-".into(),
-            n if n <= IDS_SHOWN => list.join(" "),
-            n => format!("{} and {} more", list[..IDS_SHOWN].join(" "), n - IDS_SHOWN),
+    fn ids(list: &[String]) -> Cow<'_, str> {
+        match list {
+            [] => "-".into(),
+            [one] => one.as_str().into(),
+            _ if list.len() <= IDS_SHOWN => list.join(" ").into(),
+            _ => format!("{} and {} more", list[..IDS_SHOWN].join(" "), list.len() - IDS_SHOWN).into(),
         }
-    };
+    }
     let severities = [Severity::Error, Severity::Warning, Severity::Note];
     let mut first = true;
     for s in severities {
-        let rows: Vec<Vec<String>> = audit
+        let rows: Vec<[Cow<'_, str>; 4]> = audit
             .findings()
             .iter()
             .filter(|f| f.severity() == s)
-            .map(|f: &Finding| vec![f.code().to_string(), ids(f.reports()), ids(f.entries()), f.message().to_string()])
+            .map(|f: &Finding| [f.code().as_str().into(), ids(f.reports()), ids(f.entries()), f.message().into()])
             .collect();
         if rows.is_empty() {
             continue;

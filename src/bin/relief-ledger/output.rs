@@ -6,12 +6,18 @@ use serde_json::Value;
 
 use crate::Failure;
 
-/// Aligned columns; `right` marks columns of figures.
-pub(crate) fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>], right: &[bool]) -> io::Result<()> {
+/// Aligned columns; `right` marks columns of figures. Rows are any lists of texts (owned or
+/// borrowed), so that a caller need not copy what it holds already.
+pub(crate) fn table<R: AsRef<[C]>, C: AsRef<str>>(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: &[R],
+    right: &[bool],
+) -> io::Result<()> {
     let mut widths: Vec<usize> = header.iter().map(|h| shown_width(h)).collect();
     for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(shown_width(c));
+        for (w, c) in widths.iter_mut().zip(r.as_ref()) {
+            *w = (*w).max(shown_width(c.as_ref()));
         }
     }
     // One buffer for every line: tables of an audit run to hundreds of thousands of rows.
@@ -31,11 +37,14 @@ pub(crate) fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>],
                 line.extend(std::iter::repeat_n(' ', pad));
             }
         }
-        writeln!(out, "{}", line.trim_end())
+        let end = line.trim_end().len();
+        line.truncate(end);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     };
     write_line(&mut header.iter().copied())?;
     for r in rows {
-        write_line(&mut r.iter().map(String::as_str))?;
+        write_line(&mut r.as_ref().iter().map(AsRef::as_ref))?;
     }
     Ok(())
 }
