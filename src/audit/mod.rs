@@ -9,6 +9,7 @@
 
 mod rules;
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -283,17 +284,18 @@ fn sort_findings(findings: &mut [Finding]) {
             }
         }
     };
-    // Severity, code, keys of the reports and entries, index.
-    type Key = (Severity, Code, [u64; 2], [u64; 2], u32);
+    // Severity, code, keys of the reports and entries, index, and whether the finding names no
+    // report (most do not: two such lists are equal without reading them).
+    type Key = (Severity, Code, [u64; 2], [u64; 2], u32, bool);
     let mut keys: Vec<Key> = (0u32..)
         .zip(findings.iter())
-        .map(|(i, f)| (f.severity, f.code, first_two(&f.reports), first_two(&f.entries), i))
+        .map(|(i, f)| (f.severity, f.code, first_two(&f.reports), first_two(&f.entries), i, f.reports.is_empty()))
         .collect();
     let at = |i: u32| &findings[i as usize];
     keys.sort_unstable_by(|a, b| {
         (a.0, a.1, a.2)
             .cmp(&(b.0, b.1, b.2))
-            .then_with(|| at(a.4).reports.cmp(&at(b.4).reports))
+            .then_with(|| if a.5 && b.5 { Ordering::Equal } else { at(a.4).reports.cmp(&at(b.4).reports) })
             .then_with(|| a.3.cmp(&b.3))
             .then_with(|| at(a.4).entries.cmp(&at(b.4).entries))
             .then_with(|| at(a.4).message.cmp(&at(b.4).message))

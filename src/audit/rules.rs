@@ -665,8 +665,10 @@ pub(super) fn mostly_unexplained(ledger: &Ledger, reports: &[Report], out: &mut 
 
 /// `no-source`: one finding for the entries, one for the reports.
 pub(super) fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Finding>) {
-    let entries: Vec<String> =
-        ledger.rows_inserted().filter(|r| !r.has_source() && !ledger.is_fill(r)).map(|r| ledger.id_of(r)).collect();
+    // In insertion order: the rows without a source (usually none) sorted, not every row visited in that order.
+    let mut missing: Vec<&Row> = ledger.rows().iter().filter(|r| !r.has_source() && !ledger.is_fill(r)).collect();
+    missing.sort_unstable_by_key(|r| r.pos);
+    let entries: Vec<String> = missing.into_iter().map(|r| ledger.id_of(r)).collect();
     if !entries.is_empty() {
         let message = format!(
             "{} without a source; add a source (outlet, title, url) to each",
