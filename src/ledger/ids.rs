@@ -77,14 +77,15 @@ impl IdStore {
         Some(sym)
     }
 
-    /// Writes the id of `code` to `out`.
-    pub(super) fn decode_into(&self, code: u64, out: &mut String) {
+    /// The prefix and the number's digits, or the bytes, of the id of `code`: `digits` holds the
+    /// digits written.
+    fn parts<'a>(&'a self, code: u64, digits: &'a mut [u8; 20]) -> (&'a str, &'a [u8]) {
         if code & NUMERIC != 0 {
             let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
-            out.push_str(self.prefixes.get(sym).map_or("", |p| p));
+            let prefix = self.prefixes.get(sym).map_or("", |p| p);
             // By hand: the ids of a million entries are decoded to be hashed, and `write!` would
             // take a tenth of a load.
-            let (mut digits, mut at, mut n) = ([b'0'; 20], 20usize, code & ((1 << NUMBER_BITS) - 1));
+            let (mut at, mut n) = (20usize, code & ((1 << NUMBER_BITS) - 1));
             while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
                 *d = b'0' + (n % 10) as u8;
                 at -= 1;
@@ -93,8 +94,7 @@ impl IdStore {
                     break;
                 }
             }
-            out.push_str(std::str::from_utf8(digits.get(at..).unwrap_or(&[])).unwrap_or(""));
-            return;
+            return (prefix, digits.get(at..).unwrap_or(&[]));
         }
         let mut at = usize::try_from(code).unwrap_or(usize::MAX);
         let (mut len, mut shift) = (0usize, 0u32);
@@ -106,9 +106,23 @@ impl IdStore {
                 break;
             }
         }
-        let bytes = self.arena.get(at..at.saturating_add(len)).unwrap_or(&[]);
-        // The bytes were copied whole from a `&str`.
-        out.push_str(std::str::from_utf8(bytes).unwrap_or(""));
+        ("", self.arena.get(at..at.saturating_add(len)).unwrap_or(&[]))
+    }
+
+    /// Writes the id of `code` to `out`.
+    pub(super) fn decode_into(&self, code: u64, out: &mut String) {
+        let mut digits = [b'0'; 20];
+        let (prefix, rest) = self.parts(code, &mut digits);
+        out.push_str(prefix);
+        // Digits, or bytes copied whole from a `&str`.
+        out.push_str(std::str::from_utf8(rest).unwrap_or(""));
+    }
+
+    /// True when `code` is the code of `id` (nothing is allocated).
+    pub(super) fn is(&self, code: u64, id: &str) -> bool {
+        let mut digits = [b'0'; 20];
+        let (prefix, rest) = self.parts(code, &mut digits);
+        id.strip_prefix(prefix).is_some_and(|r| r.as_bytes() == rest)
     }
 
     pub(super) fn decode(&self, code: u64) -> String {
@@ -420,7 +434,7 @@ impl IdIndex {
         // Ids are unique; two of them may share a hash, each then compared for real.
         run.iter().take_while(|&&(k, _)| k == h).find_map(|&(_, row)| {
             let (code, pos) = *self.rows.get(row as usize)?;
-            (self.store.decode(code) == id).then_some(pos)
+            self.store.is(code, id).then_some(pos)
         })
     }
 }

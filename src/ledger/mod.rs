@@ -953,11 +953,17 @@ mod tests {
     #[test]
     fn ids_code_to_a_number_or_the_arena_and_back() {
         let mut store = IdStore::default();
-        for id in
-            ["e1", "e0", "0", "e007", "x", "", "entries.csv:12", "n1099511627775", "n1099511627776", "é9", "a b 3"]
-        {
-            let code = store.encode(id);
+        let ids =
+            ["e1", "e0", "0", "e007", "x", "", "entries.csv:12", "n1099511627775", "n1099511627776", "é9", "a b 3"];
+        let codes: Vec<u64> = ids.iter().map(|id| store.encode(id)).collect();
+        for (&code, id) in codes.iter().zip(ids) {
             assert_eq!(store.decode(code), id);
+            // Each code is its own id and no other (nor one a digit longer or shorter).
+            for other in
+                ids.iter().copied().chain([&format!("{id}0")[..], id.get(..id.len().saturating_sub(1)).unwrap_or("")])
+            {
+                assert_eq!(store.is(code, other), other == id, "{id:?} against {other:?}");
+            }
         }
         assert!(store.encode("e42") & NUMERIC != 0);
         assert!(store.encode("e042") & NUMERIC == 0, "leading zeros go to the arena");
