@@ -1135,7 +1135,7 @@ impl Places {
     /// The file and line of the report with this id.
     #[must_use]
     pub fn report(&self, id: &str) -> Option<(&str, u64)> {
-        self.reports.get(id).map(|(file, line)| (&**file, *line))
+        self.report_place(id).map(|(file, line)| (&**file, line))
     }
 
     fn report_place(&self, id: &str) -> Option<(&Arc<str>, u64)> {

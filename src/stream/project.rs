@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, EntryBuilder, Id, Kind, Text};
 use crate::error::Error;
-use crate::hash::{FxHashMap, TextMap};
+use crate::hash::{FxHashMap, RecentTexts, TextMap};
 use crate::io::record::{Interner, Row};
 use crate::ledger::Ledger;
 use crate::period::EntryDate;
@@ -295,30 +295,24 @@ impl Summed {
 
 /// Finds the number of a value reports name, first in a small table of recent ones (most cells of
 /// a file repeat a few texts), then in the keyed map.
-#[derive(Debug, Default)]
-pub(super) struct Recent {
-    slots: Vec<(Box<str>, u32)>,
-}
+#[derive(Debug)]
+pub(super) struct Recent(RecentTexts<u32>);
 
-/// Slots of the table of recent values (a power of two).
-const RECENT: usize = 1 << 8;
+impl Default for Recent {
+    fn default() -> Recent {
+        // 2^8 slots: reports name few values.
+        Recent(RecentTexts::new(8))
+    }
+}
 
 impl Recent {
     #[inline]
     fn code(&mut self, codes: &TextMap<Box<str>, u32>, s: &str) -> u32 {
-        let slot = crate::hash::recent_slot(s, RECENT);
-        if let Some((t, code)) = self.slots.get(slot) {
-            if **t == *s {
-                return *code;
-            }
+        if let Some(code) = self.0.get(s) {
+            return code;
         }
         let code = codes.get(s).copied().unwrap_or(0);
-        if self.slots.is_empty() {
-            self.slots = vec![(Box::from(""), 0); RECENT];
-        }
-        if let Some(entry) = self.slots.get_mut(slot) {
-            *entry = (s.into(), code);
-        }
+        self.0.put(s, code);
         code
     }
 }

@@ -1,0 +1,159 @@
+//! Adopting batches of rows: what a batch's symbols, id prefixes and side tables become in the
+//! ledger, its rows renumbered on a thread of their own, and a large load placed in date order on
+//! every core.
+
+use crate::hash::IdKeys;
+
+use super::ids::{NUMBER_BITS, NUMERIC};
+use super::rows::BIG;
+use super::{BatchProblem, Ledger, Row, RowBatch};
+
+impl Ledger {
+    /// What a batch's symbols, id prefixes and side tables become in the ledger, its rows to start at
+    /// insertion position `offset`: the side tables are moved in here, the rows are left to
+    /// [`Adoption::rows`]. Quantities whose canonical form overflows go to `problems`.
+    pub(super) fn adopt(
+        &mut self,
+        batch: &mut RowBatch,
+        offset: u32,
+        base: usize,
+        problems: &mut Vec<BatchProblem>,
+    ) -> Adoption {
+        let syms: Vec<u32> =
+            std::iter::once(0).chain(batch.symbols.names.iter().map(|t| self.symbols.intern(t))).collect();
+        let prefixes: Vec<Option<u32>> = batch.ids.prefixes.iter().map(|p| self.id_store.prefix(p)).collect();
+        if prefixes.iter().any(Option::is_none) {
+            // The ledger has no room for more prefixes: those ids are kept as text.
+            batch.spill_ids(|p| prefixes.get(p).copied().flatten().is_none());
+        }
+        let big_base = self.big.len() as u32;
+        self.big.append(&mut batch.big);
+        let arena_base = self.id_store.arena.len() as u64;
+        self.id_store.arena.extend_from_slice(&batch.ids.arena);
+        for (local, mut s) in batch.sparse.drain(..) {
+            s.exchange = syms.get(s.exchange as usize).copied().unwrap_or(0);
+            self.sparse.insert(offset + local, s);
+        }
+        for (local, problem) in batch.overflows.drain(..) {
+            problems.push(BatchProblem { index: (offset + local) as usize - base, first: None, problem });
+        }
+        Adoption {
+            syms,
+            prefixes: prefixes.into_iter().map(|p| p.unwrap_or(0)).collect(),
+            big_base,
+            arena_base,
+            offset,
+        }
+    }
+}
+
+/// What the symbols, id prefixes and side-table indices of one batch's rows become in a ledger,
+/// and the insertion position of its first row.
+pub(super) struct Adoption {
+    /// The ledger's symbol of each of the batch's (index = the batch's symbol).
+    syms: Vec<u32>,
+    /// The ledger's number of each of the batch's id prefixes (every prefix in use has one).
+    prefixes: Vec<u32>,
+    big_base: u32,
+    /// Where the batch's arena of ids begins in the ledger's.
+    arena_base: u64,
+    offset: u32,
+}
+
+/// A batch's rows as the ledger's, with the hashes of their ids and what the placement needs.
+pub(super) struct Adopted {
+    pub(super) rows: Vec<Row>,
+    pub(super) hashes: Vec<u64>,
+    /// The smallest and largest first day, and whether the rows are in order of it.
+    pub(super) lo: i32,
+    pub(super) hi: i32,
+    pub(super) sorted: bool,
+    /// The most days between an entry's first and last day.
+    pub(super) widest: u32,
+}
+
+impl Adoption {
+    /// The rows of `batch` renumbered to the ledger's symbols, side tables, ids and positions,
+    /// with the hashes (under `keys`) of their ids.
+    pub(super) fn rows(&self, batch: RowBatch, keys: &IdKeys) -> Adopted {
+        let RowBatch { mut rows, ids, .. } = batch;
+        let sym = |s: u32| self.syms.get(s as usize).copied().unwrap_or(0);
+        let mut id = String::new();
+        let mut hashes = Vec::with_capacity(rows.len());
+        let first = rows.first().map_or(0, |r| r.first);
+        let (mut lo, mut hi, mut sorted, mut prev, mut widest) = (first, first, true, first, 0u32);
+        for r in &mut rows {
+            let c = r.id_code();
+            id.clear();
+            ids.decode_into(c, &mut id);
+            hashes.push(keys.hash(id.as_str()));
+            r.pos += self.offset;
+            r.text = r.text.map(sym);
+            r.source = sym(r.source);
+            if r.bits & BIG != 0 {
+                r.mantissa = (r.mantissa as u32).wrapping_add(self.big_base) as i32;
+            }
+            let code = if c & NUMERIC != 0 {
+                let prefix = self.prefixes.get(((c & !NUMERIC) >> NUMBER_BITS) as usize).copied().unwrap_or(0);
+                NUMERIC | u64::from(prefix) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
+            } else {
+                c + self.arena_base
+            };
+            r.id = [code as u32, (code >> 32) as u32];
+            (lo, hi, sorted, prev) = (lo.min(r.first), hi.max(r.first), sorted && prev <= r.first, r.first);
+            widest = widest.max(u32::try_from(i64::from(r.last) - i64::from(r.first)).unwrap_or(u32::MAX));
+        }
+        Adopted { rows, hashes, lo, hi, sorted, widest }
+    }
+}
+
+/// Places the rows of `adopted` into `rows` (as long as all of them) in order of their first day
+/// (days from `lo`, `span` of them) and, within a day, in insertion order; gives each id's hash
+/// with the row's index. The rows are split by ranges of days of about equal numbers of rows, each
+/// range placed on a thread of its own.
+pub(super) fn place_by_day(rows: &mut [Row], adopted: &[Adopted], lo: i32, span: usize) -> Vec<(u64, u32)> {
+    let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
+    // Where each day's rows begin.
+    let mut starts = vec![0usize; span + 1];
+    for r in adopted.iter().flat_map(|a| &a.rows) {
+        starts[day(r.first) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let threads = crate::threads::available();
+    // The first day of each range: the day where the range's share of rows is reached.
+    let mut bounds: Vec<usize> =
+        (0..threads).map(|t| starts.partition_point(|&s| s < rows.len() * t / threads)).collect();
+    bounds.dedup();
+    bounds.push(span);
+    let mut parts = Vec::with_capacity(bounds.len());
+    let mut rest = rows;
+    for w in bounds.windows(2) {
+        let (from, to) = (starts[w[0]], starts[w[1]]);
+        let (part, later) = rest.split_at_mut(to - from);
+        parts.push((part, w[0], w[1]));
+        rest = later;
+    }
+    let place = |(part, first_day, end_day): (&mut [Row], usize, usize)| {
+        let first_slot = starts[first_day];
+        let mut next: Vec<usize> = starts[first_day..end_day].iter().map(|&s| s - first_slot).collect();
+        let mut pairs = Vec::with_capacity(part.len());
+        for a in adopted {
+            for (r, &hash) in a.rows.iter().zip(&a.hashes) {
+                let d = day(r.first);
+                if d < first_day || d >= end_day {
+                    continue;
+                }
+                let Some(slot) = next.get_mut(d - first_day) else { continue };
+                if let Some(place) = part.get_mut(*slot) {
+                    *place = *r;
+                }
+                pairs.push((hash, (first_slot + *slot) as u32));
+                *slot += 1;
+            }
+        }
+        pairs
+    };
+    crate::threads::map_each(parts, place).concat()
+}
