@@ -1032,9 +1032,14 @@ type GroupCode = [u64; 6];
 impl Ledger {
     /// The entries surely or possibly in `scope` (see [`Scope::may_match`]), in date order.
     pub fn select<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = Entry> + 'a {
+        self.select_rows(scope).map(|r| self.entry(r))
+    }
+
+    /// The rows of [`Ledger::select`]'s entries, in its order.
+    pub(crate) fn select_rows<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Row> + 'a {
         let compiled = scope.compile(self);
         let rows = compiled.map_or(&[][..], |c| c.candidate_rows(self.rows(), self.max_span()));
-        rows.iter().filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None)).map(|r| self.entry(r))
+        rows.iter().filter(move |r| compiled.is_some_and(|c| c.coverage(r) != Coverage::None))
     }
 
     /// The totals of the entries in `scope`, one figure per dimension in its canonical unit.

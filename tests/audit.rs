@@ -605,3 +605,57 @@ fn counts_of_exchanges_make_no_rise_finding() {
     assert!(found(&a, Code::RiseUnexplained).is_empty(), "{:?}", a.findings());
     assert!(found(&a, Code::RiseExceeded).is_empty(), "{:?}", a.findings());
 }
+
+// positions
+
+proptest! {
+    /// Findings located by where the ledger holds their entries name the same files and lines as
+    /// findings located by id, and both the lines the files were written with: entries split
+    /// between two CSV files in a rotated order, reports in a third.
+    #[test]
+    fn findings_are_located_by_position_as_by_id(
+        (entries, reports) in arbitrary_records(),
+        rotate in 0usize..50,
+        split in 0usize..30,
+    ) {
+        use relief_ledger::{Format, Position, RecordKind};
+        let (mut es, rs) = build(&entries, &reports);
+        if !es.is_empty() { let k = rotate % es.len(); es.rotate_left(k); }
+        let split = split.min(es.len());
+        let mut loader = Loader::new();
+        let mut expected = std::collections::HashMap::new();
+        for (name, part) in [("a.csv", &es[..split]), ("b.csv", &es[split..])] {
+            let mut text = Vec::new();
+            relief_ledger::write(&mut text, Format::Csv, part, &[]).unwrap();
+            loader.read(&text[..], name, Format::Csv, Role::Entries);
+            // One line of header, then one line an entry.
+            for (line, e) in (2u64..).zip(part) {
+                expected.insert((RecordKind::Entry, e.id().to_string()), (name, line));
+            }
+        }
+        if !rs.is_empty() {
+            let mut text = Vec::new();
+            relief_ledger::write(&mut text, Format::Csv, &[], &rs).unwrap();
+            loader.read(&text[..], "r.csv", Format::Csv, Role::Reports);
+        }
+        for (line, r) in (2u64..).zip(&rs) {
+            expected.insert((RecordKind::Report, r.id().to_string()), ("r.csv", line));
+        }
+        let (ledger, loaded, places) = loader.finish_with_places().unwrap();
+        let mut by_position = ledger.audit(&loaded, &AuditOptions::default());
+        let mut by_id = by_position.clone();
+        by_position.locate_in(&places);
+        by_id.locate(|kind, id| places.position(kind, id));
+        prop_assert_eq!(&by_position, &by_id);
+        for f in by_position.findings() {
+            let mut want: Vec<Position> = Vec::new();
+            for (kind, ids) in [(RecordKind::Report, f.reports()), (RecordKind::Entry, f.entries())] {
+                for id in ids {
+                    let (file, line) = expected[&(kind, id.clone())];
+                    want.push(Position::new().with_file(file).with_line(line).with_id(id.as_str(), kind));
+                }
+            }
+            prop_assert_eq!(f.positions(), &want[..], "{}", f);
+        }
+    }
+}

@@ -15,6 +15,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Position, RecordKind};
+use crate::io::Places;
 use crate::ledger::Ledger;
 use crate::report::Report;
 
@@ -154,7 +155,10 @@ impl AuditOptions {
 
 /// One finding: a code, its severity, a one-line message with the figures, and the ids of the
 /// entries and reports involved (each list sorted), with their file positions where known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+///
+/// Two findings are equal when everything they print is equal: where the audited ledger held
+/// the entries (which depends on the order they were added in) takes no part.
+#[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     code: Code,
     severity: Severity,
@@ -163,15 +167,35 @@ pub struct Finding {
     reports: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     positions: Vec<Position>,
+    /// The insertion position in the audited ledger of each entry of `entries`, in their order.
+    #[serde(skip)]
+    inserted: Vec<u32>,
 }
 
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        let Finding { code, severity, message, entries, reports, positions, inserted: _ } = self;
+        (code, severity, message, entries, reports, positions)
+            == (&other.code, &other.severity, &other.message, &other.entries, &other.reports, &other.positions)
+    }
+}
+
+impl Eq for Finding {}
+
 impl Finding {
-    pub(crate) fn new(code: Code, message: String, mut entries: Vec<String>, mut reports: Vec<String>) -> Finding {
-        entries.sort_unstable();
-        entries.dedup();
+    /// A finding about `entries` (each its id and its insertion position in the ledger) and `reports`.
+    pub(crate) fn new(
+        code: Code,
+        message: String,
+        mut entries: Vec<(String, u32)>,
+        mut reports: Vec<String>,
+    ) -> Finding {
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        let (entries, inserted) = entries.into_iter().unzip();
         reports.sort_unstable();
         reports.dedup();
-        Finding { code, severity: code.severity(), message, entries, reports, positions: Vec::new() }
+        Finding { code, severity: code.severity(), message, entries, reports, positions: Vec::new(), inserted }
     }
 
     /// The code.
@@ -256,6 +280,37 @@ impl Audit {
             let reports = f.reports.iter().map(|id| (RecordKind::Report, id));
             let entries = f.entries.iter().map(|id| (RecordKind::Entry, id));
             f.positions = reports.chain(entries).filter_map(|(k, id)| place(k, id)).collect();
+        }
+    }
+
+    /// Gives each finding the positions of its records as [`Audit::locate`] does, from the places
+    /// of the [`Loader`](crate::Loader) that built the audited ledger ([`Loader::finish_with_places`](crate::Loader::finish_with_places)).
+    /// Entries are found by where the ledger holds them, not by id, so no index of ids is made:
+    /// with places of another loader, or entries added to the ledger after loading, the lines
+    /// given are wrong or missing.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use relief_ledger::{AuditOptions, Format, Loader, Role};
+    ///
+    /// let mut loader = Loader::new();
+    /// let entries = "id,date,kind,quantity,unit,from,to,source\n\
+    ///     ap,2020-12-13,detainee-transfer,44,persons,AZE,ARM,AP\n\
+    ///     mod,2020-12-14,detainee-transfer,44,persons,AZE,ARM,MoD\n";
+    /// loader.read(entries.as_bytes(), "exchanges.csv", Format::Csv, Role::Entries);
+    /// let (ledger, reports, places) = loader.finish_with_places()?;
+    /// let mut audit = ledger.audit(&reports, &AuditOptions::default());
+    /// audit.locate_in(&places);
+    /// let lines: Vec<u64> = audit.findings()[0].positions().iter().map(|p| p.line().unwrap_or(0)).collect();
+    /// assert_eq!(lines, [2, 3]);
+    /// # Ok::<(), relief_ledger::Error>(())
+    /// ```
+    pub fn locate_in(&mut self, places: &Places) {
+        for f in &mut self.findings {
+            let reports = f.reports.iter().filter_map(|id| places.position(RecordKind::Report, id));
+            let entries = f.entries.iter().zip(&f.inserted).filter_map(|(id, &at)| places.inserted(at, id));
+            f.positions = reports.chain(entries).collect();
         }
     }
 }
@@ -372,8 +427,13 @@ impl Ledger {
                 outliers(self, &scan, &mut outs);
             });
         }
-        findings.append(&mut dups);
-        findings.append(&mut outs);
+        // Sorted at the end: the largest list (usually the duplicates) takes in the others, not copied.
+        for mut more in [dups, outs] {
+            if more.len() > findings.len() {
+                std::mem::swap(&mut findings, &mut more);
+            }
+            findings.append(&mut more);
+        }
         rises(self, &figs, &mut findings);
         mostly_unexplained(self, reports, &mut findings);
         no_source(self, reports, &mut findings);
@@ -392,7 +452,7 @@ mod tests {
         let ids = prop::collection::vec("[ab]{0,3}|aaaaaa[ab\\x00]{0,4}|\\x00[ab]?", 0..4);
         (0usize..3, ids.clone(), ids, "[xy]{0,2}").prop_map(|(code, entries, reports, message)| {
             let code = [Code::Contradiction, Code::Outlier, Code::NoSource][code];
-            Finding::new(code, message, entries, reports)
+            Finding::new(code, message, entries.into_iter().map(|id| (id, 0)).collect(), reports)
         })
     }
 

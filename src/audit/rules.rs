@@ -273,8 +273,9 @@ impl<'a> EntryRows<'a> {
         let half = rows.len() / 2;
         let (events, groups) = if rows.len() >= super::PARALLEL_FROM {
             let (mut first, second) = std::thread::scope(|s| {
-                let later = s.spawn(move || scan_rows(ledger, any_fill, half as u32..rows.len() as u32));
-                let first = scan_rows(ledger, any_fill, 0..half as u32);
+                let later = s.spawn(move || scan_rows(ledger, any_fill, half as u32..rows.len() as u32, 0));
+                // Room for the second half's events: joined without growing.
+                let first = scan_rows(ledger, any_fill, 0..half as u32, rows.len() - half);
                 (first, later.join())
             });
             match second {
@@ -291,16 +292,16 @@ impl<'a> EntryRows<'a> {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         } else {
-            scan_rows(ledger, any_fill, 0..rows.len() as u32)
+            scan_rows(ledger, any_fill, 0..rows.len() as u32, 0)
         };
         EntryRows { rows, events, groups }
     }
 }
 
-/// The events and groups of the rows `range`, in order.
-fn scan_rows(ledger: &Ledger, any_fill: bool, range: std::ops::Range<u32>) -> (Vec<Event>, Vec<Group>) {
+/// The events and groups of the rows `range`, in order; the events with room for `more`.
+fn scan_rows(ledger: &Ledger, any_fill: bool, range: std::ops::Range<u32>, more: usize) -> (Vec<Event>, Vec<Group>) {
     let rows = ledger.rows();
-    let mut events = Vec::with_capacity(range.len());
+    let mut events = Vec::with_capacity(range.len() + more);
     let mut group_of: FxHashMap<(u8, u8, u8), usize> = FxHashMap::default();
     let mut groups: Vec<Group> = Vec::new();
     // The group of the previous row, since rows of one group tend to come in runs.
@@ -461,7 +462,7 @@ fn duplicate_group<'r>(
         first.date(),
         chain.iter().map(|&k| row(k).last()).max().unwrap_or(last.date())
     );
-    let ids = chain.iter().map(|&k| ledger.id_of(row(k))).collect();
+    let ids = chain.iter().map(|&k| (ledger.id_of(row(k)), row(k).pos)).collect();
     out.push(Finding::new(Code::DuplicateEvent, message, ids, Vec::new()));
 }
 
@@ -492,7 +493,8 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
             let mut sum = Some(Decimal::ZERO);
             let mut maybe = Some(Decimal::ZERO);
             let mut ids = Vec::new();
-            for e in ledger.select(&scope) {
+            for r in ledger.select_rows(&scope) {
+                let e = ledger.entry(r);
                 if e.unattributed().is_some() || e.quantity().dimension() != dim {
                     continue;
                 }
@@ -501,7 +503,7 @@ pub(super) fn rises(ledger: &Ledger, figs: &[Fig<'_>], out: &mut Vec<Finding>) {
                     sum = sum.and_then(|s| v.and_then(|v| s.checked_add(v)));
                 }
                 maybe = maybe.and_then(|s| v.and_then(|v| s.checked_add(v)));
-                ids.push(e.id().to_string());
+                ids.push((e.id().to_string(), r.pos));
             }
             let (Some(sum), Some(maybe)) = (sum, maybe) else { continue };
             for &a in before {
@@ -558,8 +560,9 @@ pub(super) fn outliers(ledger: &Ledger, scan: &EntryRows<'_>, out: &mut Vec<Find
         };
         // The end of every message of the group, made once: " the median 12 t of 40 entries of cargo food in mass".
         let mut tail = String::new();
-        for (x, pos, high) in odd {
-            let e = ledger.entry_at(pos);
+        for (x, i, high) in odd {
+            let Some(r) = ledger.rows().get(i as usize) else { continue };
+            let (e, pos) = (ledger.entry(r), r.pos);
             let dim = e.quantity().dimension();
             if tail.is_empty() {
                 let what = match e.category() {
@@ -574,7 +577,7 @@ pub(super) fn outliers(ledger: &Ledger, scan: &EntryRows<'_>, out: &mut Vec<Find
             for part in [e.id(), " of ", &x, is, &tail] {
                 message.push_str(part);
             }
-            out.push(Finding::new(Code::Outlier, message, vec![e.id().to_string()], Vec::new()));
+            out.push(Finding::new(Code::Outlier, message, vec![(e.id().to_string(), pos)], Vec::new()));
         }
     }
 }
@@ -668,7 +671,7 @@ pub(super) fn no_source(ledger: &Ledger, reports: &[Report], out: &mut Vec<Findi
     // In insertion order: the rows without a source (usually none) sorted, not every row visited in that order.
     let mut missing: Vec<&Row> = ledger.rows().iter().filter(|r| !r.has_source() && !ledger.is_fill(r)).collect();
     missing.sort_unstable_by_key(|r| r.pos);
-    let entries: Vec<String> = missing.into_iter().map(|r| ledger.id_of(r)).collect();
+    let entries: Vec<(String, u32)> = missing.into_iter().map(|r| (ledger.id_of(r), r.pos)).collect();
     if !entries.is_empty() {
         let message = format!(
             "{} without a source; add a source (outlet, title, url) to each",
@@ -725,7 +728,7 @@ mod tests {
         });
         let ledger = Ledger::from_entries(entries).unwrap();
         let halves = EntryRows::scan(&ledger, false);
-        let (events, mut groups) = scan_rows(&ledger, false, 0..ledger.len() as u32);
+        let (events, mut groups) = scan_rows(&ledger, false, 0..ledger.len() as u32, 0);
         assert_eq!(halves.events, events);
         let mut got = halves.groups.clone();
         got.sort_by_key(|(k, _)| *k);

@@ -1025,8 +1025,9 @@ impl Loader {
 
     /// Builds the ledger and the reports as [`Loader::finish`] does, and says where each entry and
     /// report came from (file and line, by id), for messages about them that come later, such as the
-    /// findings of an audit. Keeping the places costs about 40 bytes an entry (each entry's line and a
-    /// copy of the ledger's index of ids, no text per entry); [`Loader::finish`] keeps none.
+    /// findings of an audit. Keeping the places costs 16 bytes an entry (each entry's line and the
+    /// code of its id, no text per entry), and 16 more once an entry is looked up by id (the ids'
+    /// hashes, made then); [`Loader::finish`] keeps none.
     ///
     /// # Errors
     ///
@@ -1098,7 +1099,7 @@ pub struct Places {
     files: Vec<(Arc<str>, usize)>,
     /// The line of each entry, by insertion position (the files' entries in order).
     lines: Vec<u64>,
-    /// Insertion positions by id: the ledger's own index, copied (no text per entry).
+    /// Insertion positions by id: the ledger's ids, copied (no text per entry), hashed when first asked.
     ids: IdIndex,
     reports: TextMap<String, (Arc<str>, u64)>,
 }
@@ -1126,10 +1127,21 @@ impl Places {
     }
 
     fn entry_place(&self, id: &str) -> Option<(&Arc<str>, u64)> {
-        let at = self.ids.position(id)? as usize;
+        self.place_inserted(self.ids.position(id)?)
+    }
+
+    /// The file and line of the entry inserted at position `at` (the files' entries in order).
+    fn place_inserted(&self, at: u32) -> Option<(&Arc<str>, u64)> {
+        let at = at as usize;
         let line = *self.lines.get(at)?;
         let file = self.files.partition_point(|&(_, first)| first <= at).checked_sub(1)?;
         self.files.get(file).map(|(name, _)| (name, line))
+    }
+
+    /// The position of the entry inserted at position `at`, whose id is `id`.
+    pub(crate) fn inserted(&self, at: u32, id: &str) -> Option<Position> {
+        let (file, line) = self.place_inserted(at)?;
+        Some(Position::new().with_file(file.clone()).with_line(line).with_id(id, RecordKind::Entry))
     }
 
     /// The file and line of the report with this id.

@@ -1,5 +1,7 @@
 //! Entry ids: coded in 8 bytes, found by a keyed hash, and an index of them that outlives a load.
 
+use std::sync::OnceLock;
+
 use crate::hash::{FxHashMap, IdKeys, TextMap, sort_by_hash};
 
 use super::rows::Row;
@@ -316,7 +318,7 @@ fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
     merged
 }
 
-/// What has an entry id's code: a ledger's row, or an [`IdIndex`]'s (code, position).
+/// What has an entry id's code: a ledger's row.
 trait IdCode {
     fn id_code(&self) -> u64;
 }
@@ -324,12 +326,6 @@ trait IdCode {
 impl IdCode for Row {
     fn id_code(&self) -> u64 {
         Row::id_code(self)
-    }
-}
-
-impl IdCode for (u64, u32) {
-    fn id_code(&self) -> u64 {
-        self.0
     }
 }
 
@@ -354,21 +350,28 @@ impl<T: IdCode> IdOf for RowIds<'_, T> {
     }
 }
 
-/// The insertion positions of a ledger's entries by id, copied out of the ledger (its coded ids
-/// and positions, and each id's hash: 32 bytes an entry, no text per entry), for lookups
-/// that sit beside it, such as [`Places`](crate::Places). A lookup hashes the id once, finds the
-/// bucket of its hash's top 16 bits and searches the few hashes there (a map by hash takes longer to
-/// build than a sort, and a search of the whole array misses the cache at every step).
+/// The insertion positions of a ledger's entries by id, copied out of the ledger (each entry's
+/// coded id by insertion position: 8 bytes an entry, no text per entry), for lookups that sit beside
+/// it, such as [`Places`](crate::Places). The hashes are made at the first lookup, not before: most
+/// users of places locate records by position and never ask for an id. A lookup hashes the id once,
+/// finds the bucket of its hash's top 16 bits and searches the few hashes there (a map by hash takes
+/// longer to build than a sort, and a search of the whole array misses the cache at every step).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
     pub(super) keys: IdKeys,
-    /// (hash of the id, row index) of every row, sorted.
-    pub(super) sorted: Vec<(u64, u32)>,
-    /// Where each value of the top 16 bits of the hashes starts in `sorted`, and where the last ends.
-    pub(super) starts: Vec<u32>,
     pub(super) store: IdStore,
-    /// By row index: the id's code and the entry's insertion position.
-    pub(super) rows: Vec<(u64, u32)>,
+    /// By insertion position: the code of the entry's id.
+    pub(super) codes: Vec<u64>,
+    /// The hashes, made at the first lookup.
+    pub(super) hashes: OnceLock<ByHash>,
+}
+
+/// (hash of the id, insertion position) of every entry, sorted; and where each value of the top 16
+/// bits of the hashes starts in `sorted`, and where the last ends.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ByHash {
+    pub(super) sorted: Vec<(u64, u32)>,
+    pub(super) starts: Vec<u32>,
 }
 
 /// The bucket of a hash in an [`IdIndex`].
@@ -377,26 +380,36 @@ pub(super) fn bucket(h: u64) -> usize {
 }
 
 impl IdIndex {
-    /// The index of `ledger`'s ids: the hashes made on every core when there are many.
+    /// The index of `ledger`'s ids: their codes copied, nothing hashed yet.
     pub(super) fn of(ledger: &Ledger) -> IdIndex {
-        let keys = ledger.ids.keys.clone();
-        let hash_rows = |rows: &[Row], first: u32| -> Vec<(u64, u32)> {
+        let mut codes = vec![0u64; ledger.rows.len()];
+        for r in &ledger.rows {
+            if let Some(c) = codes.get_mut(r.pos as usize) {
+                *c = r.id_code();
+            }
+        }
+        IdIndex { keys: ledger.ids.keys.clone(), store: ledger.id_store.clone(), codes, hashes: OnceLock::new() }
+    }
+
+    /// The hashes of every id, on every core when there are many.
+    fn hash_all(&self) -> ByHash {
+        let hash_codes = |codes: &[u64], first: u32| -> Vec<(u64, u32)> {
             let mut id = String::new();
             (first..)
-                .zip(rows)
-                .map(|(i, r)| {
+                .zip(codes)
+                .map(|(i, &c)| {
                     id.clear();
-                    ledger.id_store.decode_into(r.id_code(), &mut id);
-                    (keys.hash(id.as_str()), i)
+                    self.store.decode_into(c, &mut id);
+                    (self.keys.hash(id.as_str()), i)
                 })
                 .collect()
         };
-        let rows = &ledger.rows;
-        let mut sorted = if rows.len() >= PARALLEL_BATCH {
-            let (a, b) = rows.split_at(rows.len() / 2);
+        let codes = &self.codes;
+        let mut sorted = if codes.len() >= PARALLEL_BATCH {
+            let (a, b) = codes.split_at(codes.len() / 2);
             let (mut first, second) = std::thread::scope(|s| {
-                let later = s.spawn(|| hash_rows(b, a.len() as u32));
-                (hash_rows(a, 0), later.join())
+                let later = s.spawn(|| hash_codes(b, a.len() as u32));
+                (hash_codes(a, 0), later.join())
             });
             match second {
                 Ok(second) => first.extend(second),
@@ -404,7 +417,7 @@ impl IdIndex {
             }
             first
         } else {
-            hash_rows(rows, 0)
+            hash_codes(codes, 0)
         };
         sort_by_hash(&mut sorted, |&(h, _)| h);
         let mut starts = vec![0u32; (1 << 16) + 1];
@@ -416,25 +429,19 @@ impl IdIndex {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        IdIndex {
-            keys,
-            sorted,
-            starts,
-            store: ledger.id_store.clone(),
-            rows: rows.iter().map(|r| (r.id_code(), r.pos)).collect(),
-        }
+        ByHash { sorted, starts }
     }
 
     /// The insertion position of the entry with this id.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
+        let ByHash { sorted, starts } = self.hashes.get_or_init(|| self.hash_all());
         let h = self.keys.hash(id);
-        let (lo, hi) = (*self.starts.get(bucket(h))?, *self.starts.get(bucket(h) + 1)?);
-        let run = self.sorted.get(lo as usize..hi as usize)?;
+        let (lo, hi) = (*starts.get(bucket(h))?, *starts.get(bucket(h) + 1)?);
+        let run = sorted.get(lo as usize..hi as usize)?;
         let run = run.get(run.partition_point(|&(k, _)| k < h)..)?;
         // Ids are unique; two of them may share a hash, each then compared for real.
-        run.iter().take_while(|&&(k, _)| k == h).find_map(|&(_, row)| {
-            let (code, pos) = *self.rows.get(row as usize)?;
-            self.store.is(code, id).then_some(pos)
-        })
+        run.iter()
+            .take_while(|&&(k, _)| k == h)
+            .find_map(|&(_, pos)| self.store.is(*self.codes.get(pos as usize)?, id).then_some(pos))
     }
 }

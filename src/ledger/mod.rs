@@ -718,12 +718,13 @@ pub(crate) fn overflow(quantity: &crate::quantity::Quantity, id: &str) -> Proble
 
 #[cfg(test)]
 mod tests {
-    use super::ids::bucket;
+    use super::ids::{ByHash, bucket};
     use super::*;
     use crate::entry::Entry;
     use crate::hash::IdKeys;
     use crate::hash::sort_by_hash;
     use ids::NUMERIC;
+    use std::sync::OnceLock;
 
     /// Two ids that share a hash are told apart by comparing them: the index finds each.
     #[test]
@@ -737,8 +738,9 @@ mod tests {
             *n = 2;
         }
         // "alpha" filed under the hash of "beta", before it.
-        let index = IdIndex { keys, sorted: vec![(h, 0), (h, 1)], starts, store, rows: vec![(a, 7), (b, 9)] };
-        assert_eq!(index.position("beta"), Some(9));
+        let hashes = OnceLock::from(ByHash { sorted: vec![(h, 0), (h, 1)], starts });
+        let index = IdIndex { keys, store, codes: vec![a, b], hashes };
+        assert_eq!(index.position("beta"), Some(1));
         assert_eq!(index.position("alpha"), None, "not under its own hash");
         assert_eq!(index.position("gamma"), None);
     }

@@ -32,7 +32,7 @@ pub(crate) fn audit(
         load_with_places(files, assume, report_files, Role::Any)?
     };
     let mut audit = ledger.audit(&reports, &AuditOptions::new().window(window));
-    audit.locate(|kind, id| places.position(kind, id));
+    audit.locate_in(&places);
     match format {
         OutFormat::Table => audit_table(&audit, out)?,
         OutFormat::Csv => {

@@ -93,7 +93,7 @@ pub(crate) fn verify(
         (VerifyFormat::Json, None) => relief_ledger::write_outcomes(&mut *out, Format::Json, &v)?,
         (VerifyFormat::Html, _) => {
             let mut audit = ledger.audit(&reports, &AuditOptions::default());
-            audit.locate(|kind, id| places.position(kind, id));
+            audit.locate_in(&places);
             let names: Vec<String> = files.iter().chain(report_files).map(|p| p.display().to_string()).collect();
             let page = HtmlPage::new(&v).audit(&audit).files(names).render();
             match target {
