@@ -307,10 +307,23 @@ impl Audit {
     /// # Ok::<(), relief_ledger::Error>(())
     /// ```
     pub fn locate_in(&mut self, places: &Places) {
-        for f in &mut self.findings {
-            let reports = f.reports.iter().filter_map(|id| places.position(RecordKind::Report, id));
-            let entries = f.entries.iter().zip(&f.inserted).filter_map(|(id, &at)| places.inserted(at, id));
-            f.positions = reports.chain(entries).collect();
+        let locate = |findings: &mut [Finding]| {
+            for f in findings {
+                let reports = f.reports.iter().filter_map(|id| places.position(RecordKind::Report, id));
+                let entries = f.entries.iter().zip(&f.inserted).filter_map(|(id, &at)| places.inserted(at, id));
+                f.positions = reports.chain(entries).collect();
+            }
+        };
+        // Many findings: in two halves side by side.
+        if self.findings.len() < PARALLEL_LOCATE_FROM || crate::threads::available() < 2 {
+            locate(&mut self.findings);
+        } else {
+            let half = self.findings.len() / 2;
+            let (a, b) = self.findings.split_at_mut(half);
+            std::thread::scope(|s| {
+                s.spawn(|| locate(b));
+                locate(a);
+            });
         }
     }
 }
@@ -369,6 +382,9 @@ fn sort_findings(findings: &mut [Finding]) {
         }
     }
 }
+
+/// The number of findings from which [`Audit::locate_in`] works on two threads.
+const PARALLEL_LOCATE_FROM: usize = 10_000;
 
 /// The size of ledger from which the rules over every entry run on two threads.
 const PARALLEL_FROM: usize = 50_000;

@@ -52,11 +52,7 @@ pub(crate) fn audit(
                 .collect();
             csv_out(out, &["code", "severity", "message", "entries", "reports", "positions"], &rows)?;
         }
-        OutFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, audit.findings())
-                .map_err(|e| Failure::Usage(format!("writing JSON: {e}")))?;
-            writeln!(out)?;
-        }
+        OutFormat::Json => json_array(out, audit.findings())?,
     }
     let clean = audit.is_clean(deny_warnings);
     leak(audit);

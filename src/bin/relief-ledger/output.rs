@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::Failure;
@@ -14,7 +15,13 @@ pub(crate) fn table<R: AsRef<[C]>, C: AsRef<str>>(
     rows: &[R],
     right: &[bool],
 ) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| shown_width(h)).collect();
+    // A last column aligned left is never padded (lines end trimmed): its width is not needed,
+    // and it is the widest (the messages of an audit).
+    let padded = match right.get(header.len().saturating_sub(1)) {
+        Some(true) => header.len(),
+        _ => header.len().saturating_sub(1),
+    };
+    let mut widths: Vec<usize> = header.iter().take(padded).map(|h| shown_width(h)).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r.as_ref()) {
             *w = (*w).max(shown_width(c.as_ref()));
@@ -28,7 +35,7 @@ pub(crate) fn table<R: AsRef<[C]>, C: AsRef<str>>(
             if i > 0 {
                 line.push_str("  ");
             }
-            let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(shown_width(c));
+            let pad = widths.get(i).map_or(0, |w| w.saturating_sub(shown_width(c)));
             if right.get(i).copied().unwrap_or(false) {
                 line.extend(std::iter::repeat_n(' ', pad));
                 line.push_str(c);
@@ -88,6 +95,40 @@ pub(crate) fn json_out(out: &mut impl Write, value: &Value) -> Result<(), Failur
     Ok(())
 }
 
+/// Items from which [`json_array`] makes the text of each half on a thread of its own.
+const JSON_PARALLEL_FROM: usize = 10_000;
+
+/// `items` as a pretty JSON array and a newline, byte for byte as `serde_json::to_writer_pretty`
+/// writes it; a long array is made in two halves side by side (an audit's findings run to tens of
+/// megabytes of JSON).
+pub(crate) fn json_array<T: Serialize + Sync>(out: &mut impl Write, items: &[T]) -> Result<(), Failure> {
+    let err = |e: serde_json::Error| Failure::Usage(format!("writing JSON: {e}"));
+    if items.len() < JSON_PARALLEL_FROM {
+        serde_json::to_writer_pretty(&mut *out, items).map_err(err)?;
+    } else {
+        // Each half is an array of its own, "[\n  ...\n]": its items are the text between its
+        // brackets, indented as in the whole.
+        let (a, b) = items.split_at(items.len() / 2);
+        let (a, b) = std::thread::scope(|s| {
+            let later = s.spawn(|| serde_json::to_vec_pretty(b));
+            (serde_json::to_vec_pretty(a), later.join())
+        });
+        let b = match b {
+            Ok(b) => b,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (a, b) = (a.map_err(err)?, b.map_err(err)?);
+        fn inner(v: &[u8]) -> &[u8] {
+            v.get(2..v.len().saturating_sub(2)).unwrap_or_default()
+        }
+        for part in [&b"[\n"[..], inner(&a), b",\n", inner(&b), b"\n]"] {
+            out.write_all(part)?;
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
 /// `1 line`, `2 lines`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -104,5 +145,26 @@ impl serde::Serialize for OrderedRow<'_> {
             map.serialize_entry(name, value)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The array made in halves is the array made whole, byte for byte: empty, short, and long
+    /// enough to be split at an odd or an even length, with nested objects and texts to escape.
+    #[test]
+    fn a_json_array_in_halves_is_the_array_whole() {
+        for n in [0, 1, 2, JSON_PARALLEL_FROM - 1, JSON_PARALLEL_FROM, JSON_PARALLEL_FROM + 1] {
+            let items: Vec<Value> =
+                (0..n).map(|i| serde_json::json!({"i": i, "text": format!("\"{i}\"\n"), "list": [i, {"x": null}], "empty": []})).collect();
+            let mut whole = Vec::new();
+            serde_json::to_writer_pretty(&mut whole, &items).unwrap();
+            whole.push(b'\n');
+            let mut halves = Vec::new();
+            assert!(json_array(&mut halves, &items).is_ok());
+            assert!(halves == whole, "{n} items");
+        }
     }
 }
