@@ -1,6 +1,7 @@
 //! `audit`: what the record contradicts, duplicates or leaves unexplained, across entries and reports.
 
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -36,21 +37,23 @@ pub(crate) fn audit(
     match format {
         OutFormat::Table => audit_table(&audit, out)?,
         OutFormat::Csv => {
-            let rows: Vec<Vec<String>> = audit
-                .findings()
-                .iter()
-                .map(|f| {
-                    vec![
-                        f.code().to_string(),
-                        f.severity().to_string(),
-                        f.message().to_string(),
-                        f.entries().join(" "),
-                        f.reports().join(" "),
-                        f.positions().iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
-                    ]
-                })
-                .collect();
-            csv_out(out, &["code", "severity", "message", "entries", "reports", "positions"], &rows)?;
+            // Each row made as it is written.
+            let rows = audit.findings().iter().map(|f| -> [Cow<'_, str>; 6] {
+                let mut positions = String::new();
+                for (i, p) in f.positions().iter().enumerate() {
+                    let sep = if i == 0 { "" } else { "; " };
+                    let _ = write!(positions, "{sep}{p}");
+                }
+                [
+                    f.code().as_str().into(),
+                    f.severity().as_str().into(),
+                    f.message().into(),
+                    f.entries().join(" ").into(),
+                    f.reports().join(" ").into(),
+                    positions.into(),
+                ]
+            });
+            csv_out(out, &["code", "severity", "message", "entries", "reports", "positions"], rows)?;
         }
         OutFormat::Json => json_array(out, audit.findings())?,
     }

@@ -77,13 +77,23 @@ fn shown_width(s: &str) -> usize {
     width
 }
 
-pub(crate) fn csv_out(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> Result<(), Failure> {
+/// A header and rows as CSV. Rows are any lists of texts (owned or borrowed), made as they are
+/// written if the caller likes.
+pub(crate) fn csv_out<R: AsRef<[C]>, C: AsRef<str>>(
+    out: &mut impl Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| Failure::Usage(format!("writing CSV: {e}"));
     w.write_record(header).map_err(err)?;
     for r in rows {
         // Keys are texts from files: a spreadsheet must not run them as formulas.
-        w.write_record(r.iter().map(|v| relief_ledger::defuse_formula(v).into_owned())).map_err(err)?;
+        for v in r.as_ref() {
+            w.write_field(relief_ledger::defuse_formula(v.as_ref()).as_bytes()).map_err(err)?;
+        }
+        // The end of the record.
+        w.write_record(None::<&[u8]>).map_err(err)?;
     }
     w.flush()?;
     Ok(())
