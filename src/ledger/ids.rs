@@ -318,25 +318,14 @@ fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
     merged
 }
 
-/// What has an entry id's code: a ledger's row.
-trait IdCode {
-    fn id_code(&self) -> u64;
-}
-
-impl IdCode for Row {
-    fn id_code(&self) -> u64 {
-        Row::id_code(self)
-    }
-}
-
 /// The ids and hashes of a ledger's rows.
-pub(super) struct RowIds<'a, T> {
-    pub(super) rows: &'a [T],
+pub(super) struct RowIds<'a> {
+    pub(super) rows: &'a [Row],
     pub(super) store: &'a IdStore,
     pub(super) keys: &'a IdKeys,
 }
 
-impl<T: IdCode> IdOf for RowIds<'_, T> {
+impl IdOf for RowIds<'_> {
     fn id_of(&self, p: u32) -> Option<String> {
         self.rows.get(p as usize).map(|r| self.store.decode(r.id_code()))
     }
