@@ -10,6 +10,7 @@ pub mod hxl;
 mod json;
 mod outcomes;
 pub(crate) mod record;
+mod separators;
 mod serde;
 
 use std::fmt;
