@@ -112,7 +112,15 @@ fn read_two(files: [(&[u8], Format, Role); 2], keys: &[Key], step: Step) {
     for ((bytes, format, role), stem) in files.into_iter().zip(["a", "b"]) {
         loader.read(bytes, &name(stem, format), format, role);
     }
-    let Ok((ledger, reports)) = loader.finish() else { return };
+    let Ok((ledger, reports, places)) = loader.finish_with_places() else { return };
+    if !skip("audit") {
+        // Findings located by where the ledger holds their entries are located as by their ids.
+        let mut by_place = ledger.audit(&reports, &AuditOptions::new());
+        let mut by_id = by_place.clone();
+        by_place.locate_in(&places);
+        by_id.locate(|kind, id| places.position(kind, id));
+        assert_eq!(by_place, by_id, "findings located by place and by id differ");
+    }
     let doc = Document { entries: ledger.iter().collect(), reports };
     round_trip(&doc);
     ledger_ops(&ledger, &doc.reports, keys, step);
