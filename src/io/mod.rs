@@ -10,7 +10,6 @@ pub mod hxl;
 mod json;
 mod outcomes;
 pub(crate) mod record;
-mod separators;
 mod serde;
 
 use std::fmt;
