@@ -5,9 +5,11 @@
 //! every file at once, ids used twice across files included; [`read`] and [`write()`] handle one
 //! stream of a known [`Format`].
 
+mod assume;
 mod csv;
 pub mod hxl;
 mod json;
+mod loader;
 mod outcomes;
 pub(crate) mod record;
 mod serde;
@@ -21,11 +23,14 @@ use std::sync::Arc;
 use crate::entry::Entry;
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unknown_name};
 use crate::hash::TextMap;
-use crate::ledger::{IdIndex, Ledger, RowBatch};
+use crate::ledger::RowBatch;
 use crate::report::Report;
 use record::Table;
 
+pub use assume::Assumptions;
 pub use csv::defuse_formula;
+pub(crate) use loader::repeated_report_ids;
+pub use loader::{Loader, Places};
 pub use outcomes::{OUTCOME_COLUMNS, outcome_record, write_explanation, write_outcomes};
 pub use record::{ENTRY_COLUMNS, REPORT_COLUMNS};
 
@@ -321,105 +326,6 @@ fn read_lines_streaming(
     if problems.is_empty() { Ok(streamed) } else { Err(Error::invalid(problems)) }
 }
 
-/// Values for fields that files leave out, such as the kind and unit of a table of returns
-/// that has only dates, places and counts (`--assume kind=returnees --assume unit=persons`).
-///
-/// A value applies to every record whose file has no value for that field; a cell that has one
-/// keeps it. They are distinct from scope filters: they say what the data is, not which data to keep.
-///
-/// # Example
-///
-/// ```
-/// use relief_ledger::{Assumptions, Format, Role, read_with};
-///
-/// let mut assume = Assumptions::new();
-/// assume.add("kind", "returnees")?;
-/// assume.add("unit", "persons")?;
-/// assume.add("to", "NKR")?;
-/// let csv = "date,quantity\n2020-11-14,250\n";
-/// let doc = read_with(csv.as_bytes(), "returns.csv", Format::Csv, Role::Entries, &assume)?;
-/// assert_eq!(doc.entries[0].to_string(), "2020-11-14 returns.csv:2 returnees 250 persons to=NKR");
-/// assert!(assume.add("unit", "tons").is_err());
-/// assert!(assume.add("colour", "red").is_err());
-/// # Ok::<(), relief_ledger::Error>(())
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Assumptions {
-    values: Vec<(String, String)>,
-}
-
-impl Assumptions {
-    /// No assumptions.
-    pub fn new() -> Assumptions {
-        Assumptions::default()
-    }
-
-    /// Assumes `value` for `field` (a column of entries or reports files) where a file gives none.
-    ///
-    /// # Errors
-    ///
-    /// An unknown field, a field assumed twice, or a value that field cannot take.
-    pub fn add(&mut self, field: &str, value: &str) -> Result<(), Error> {
-        let field = field.trim();
-        let value = value.trim();
-        // Entries and reports share most columns: name each field once.
-        let mut known: Vec<&str> = ENTRY_COLUMNS.to_vec();
-        known.extend(REPORT_COLUMNS.iter().filter(|c| !ENTRY_COLUMNS.contains(c)));
-        if !known.contains(&field) {
-            return Err(Error::problem(ProblemKind::NotAllowed, "assume", unknown_name("field", field, &known)));
-        }
-        if self.values.iter().any(|(f, _)| f == field) {
-            return Err(Error::problem(ProblemKind::Inconsistent, "assume", format!("{field} is assumed twice")));
-        }
-        if value.is_empty() {
-            return Err(Error::problem(ProblemKind::Empty, "assume", format!("{field}= needs a value")));
-        }
-        let checked: Result<(), Error> = match field {
-            "kind" => value.parse::<crate::Kind>().map(drop),
-            "category" => value.parse::<crate::Category>().map(drop),
-            "unit" => value.parse::<crate::Unit>().map(drop),
-            "qualifier" => value.parse::<crate::Qualifier>().map(drop),
-            "mode" => value.parse::<crate::Mode>().map(drop),
-            "date" => value.parse::<crate::EntryDate>().map(drop),
-            "published" => crate::period::parse_date(value).map(drop).map_err(|e| e.in_field(field)),
-            "since" | "until" => value.parse::<crate::PartialDate>().map(drop),
-            "quantity" | "value" | "tolerance" => {
-                crate::quantity::parse_decimal(value).map(drop).map_err(|e| e.in_field(field))
-            }
-            _ => Ok(()),
-        };
-        checked?;
-        self.values.push((field.to_string(), value.to_string()));
-        Ok(())
-    }
-
-    /// Parses `FIELD=VALUE`, as given on the command line, and adds it.
-    ///
-    /// # Errors
-    ///
-    /// As [`Assumptions::add`], and text without `=`.
-    pub fn add_pair(&mut self, pair: &str) -> Result<(), Error> {
-        let Some((field, value)) = pair.split_once('=') else {
-            return Err(Error::problem(
-                ProblemKind::Malformed,
-                "assume",
-                format!("{} needs the form FIELD=VALUE, such as kind=returnees", echo(pair)),
-            ));
-        };
-        self.add(field, value)
-    }
-
-    /// True when nothing is assumed.
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    /// The assumed values of the fields of `table`, by field index.
-    pub(crate) fn for_table(&self, table: Table) -> Vec<(usize, String)> {
-        self.values.iter().filter_map(|(f, v)| table.index(f).map(|i| (i, v.clone()))).collect()
-    }
-}
-
 /// What a file is expected to hold.
 ///
 /// A file given as entries that holds reports (or the other way round) is refused, so that a
@@ -489,7 +395,7 @@ impl FromStr for Role {
 /// The entries and reports of one file, as [`read`] and [`read_file`] return them and [`write()`]
 /// takes them.
 ///
-/// Entries are not yet checked against each other: put them in a [`Ledger`] to refuse ids used
+/// Entries are not yet checked against each other: put them in a [`Ledger`](crate::Ledger) to refuse ids used
 /// twice, or read several files with a [`Loader`], which does it across files.
 ///
 /// # Example
@@ -852,342 +758,6 @@ pub fn write(out: impl Write, format: Format, entries: &[Entry], reports: &[Repo
         )),
         Format::Hxl => hxl::write(out, entries, reports),
     }
-}
-
-/// The message for a file named twice, `first` then `second` (the command line words it alike).
-fn same_file(first: &str, second: &str) -> String {
-    if first == second {
-        format!("{first} is named twice; name each file once")
-    } else {
-        format!("{first} and {second} are the same file; name each file once")
-    }
-}
-
-/// Reads several files into one ledger and one list of reports.
-///
-/// Problems are collected across all files (and ids used twice across files are named with both
-/// places), so that one run shows everything to fix.
-///
-/// # Example
-///
-/// ```
-/// use relief_ledger::{Format, Loader, Role};
-///
-/// let mut loader = Loader::new();
-/// loader.read("id,date,kind,quantity,unit,to\ne1,2021-04-07,cargo,145,t,NKR\n".as_bytes(), "a.csv", Format::Csv, Role::Any);
-/// loader.read("id,date,kind,quantity,unit,to\ne1,2021-05-26,cargo,155,t,NKR\n".as_bytes(), "b.csv", Format::Csv, Role::Any);
-/// let err = loader.finish().unwrap_err();
-/// assert_eq!(err.to_string(), "b.csv: line 2, field id: \"e1\" is already used at a.csv: line 2; ids must be unique");
-/// # Ok::<(), relief_ledger::Error>(())
-/// ```
-#[derive(Default)]
-pub struct Loader {
-    files: Vec<FileContent>,
-    problems: Vec<Problem>,
-    io: Option<Error>,
-    assume: Assumptions,
-    /// The files opened by [`Loader::read_path`], canonicalized, with the names they were given.
-    paths: Vec<(std::path::PathBuf, String)>,
-}
-
-/// What a loader holds so far: the files read, the records and problems, never the records themselves.
-impl fmt::Debug for Loader {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names: Vec<&str> = self.files.iter().map(|c| &*c.name).collect();
-        f.debug_struct("Loader")
-            .field("files", &names)
-            .field("entries", &self.files.iter().map(|c| c.entry_lines.len()).sum::<usize>())
-            .field("reports", &self.files.iter().map(|c| c.reports.len()).sum::<usize>())
-            .field("problems", &self.problems.len())
-            .field("io", &self.io)
-            .field("assume", &self.assume)
-            .finish()
-    }
-}
-
-impl Loader {
-    /// A loader with nothing read yet.
-    pub fn new() -> Loader {
-        Loader::default()
-    }
-
-    /// Takes what the files read from now on leave out from `assume`.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use relief_ledger::{Assumptions, Format, Loader, Role};
-    ///
-    /// let mut assume = Assumptions::new();
-    /// assume.add_pair("kind=returnees")?;
-    /// assume.add_pair("unit=persons")?;
-    /// let mut loader = Loader::new();
-    /// loader.assume(assume);
-    /// loader.read("date,quantity,to\n2020-11-14,250,NKR\n".as_bytes(), "returns.csv", Format::Csv, Role::Entries);
-    /// let (ledger, _) = loader.finish()?;
-    /// assert_eq!(ledger.iter().next().map(|e| e.quantity().to_string()), Some("250 persons".to_string()));
-    /// # Ok::<(), relief_ledger::Error>(())
-    /// ```
-    pub fn assume(&mut self, assume: Assumptions) {
-        self.assume = assume;
-    }
-
-    /// Reads one stream; its problems are kept for [`Loader::finish`]. `name` names the stream in
-    /// messages and in default entry ids, as in [`read`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use relief_ledger::{Format, Loader, Role};
-    ///
-    /// let mut loader = Loader::new();
-    /// // Two bad files: neither stops the loader, and finish() lists the problems of both.
-    /// loader.read("id,date,kind,quantity,unit,to\nc1,2021-02-30,cargo,1,t,NKR\n".as_bytes(), "a.csv", Format::Csv, Role::Entries);
-    /// loader.read("{\"entries\": [{\"id\": \"c2\"}]}".as_bytes(), "b.json", Format::Json, Role::Entries);
-    /// let err = loader.finish().unwrap_err();
-    /// let message = err.to_string();
-    /// assert!(message.starts_with("a.csv: line 2, field date"), "{message}");
-    /// assert!(message.contains("b.json: line 1"), "{message}");
-    /// # Ok::<(), relief_ledger::Error>(())
-    /// ```
-    pub fn read(&mut self, input: impl Read, name: &str, format: Format, role: Role) {
-        match read_content(input, &Arc::from(name), format, role, &self.assume, true) {
-            Ok(c) => self.files.push(c),
-            Err(e) if e.is_io() => {
-                self.io.get_or_insert(e);
-            }
-            Err(e) => self.problems.extend(e.problems().iter().cloned()),
-        }
-    }
-
-    /// Opens and reads a file, its format recognised by its extension.
-    ///
-    /// A file named a second time (`a.csv` then `./a.csv`, or through a link) is a problem, not
-    /// counted twice. A file that cannot be opened is kept as an I/O error for [`Loader::finish`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use relief_ledger::{Loader, Role};
-    ///
-    /// let dir = std::env::temp_dir().join(format!("relief-ledger-doc-read-path-{}", std::process::id()));
-    /// std::fs::create_dir_all(&dir)?;
-    /// std::fs::write(dir.join("entries.csv"), "id,date,kind,quantity,unit,from,to\ndt-1,2020-12-14,detainee-transfer,44,persons,AZE,ARM\n")?;
-    /// std::fs::write(dir.join("reports.csv"), "id,published,kind,to,since,value,unit,qualifier\nr1,2021-11-09,detainee-transfer,ARM,2020-12-02,40,persons,more-than\n")?;
-    ///
-    /// let mut loader = Loader::new();
-    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
-    /// loader.read_path(&dir.join("reports.csv"), Role::Reports);
-    /// let (ledger, reports) = loader.finish()?;
-    /// assert!(ledger.verify(&reports)?.is_success());
-    ///
-    /// let mut loader = Loader::new();
-    /// loader.read_path(&dir.join("entries.csv"), Role::Entries);
-    /// loader.read_path(&dir.join(".").join("entries.csv"), Role::Entries);
-    /// let err = loader.finish().unwrap_err();
-    /// assert!(err.to_string().ends_with("are the same file; name each file once"), "{err}");
-    /// std::fs::remove_dir_all(&dir)?;
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn read_path(&mut self, path: impl AsRef<Path>, role: Role) {
-        let path = path.as_ref();
-        let name = path.display().to_string();
-        if let Ok(canonical) = std::fs::canonicalize(path) {
-            if let Some((_, first)) = self.paths.iter().find(|(p, _)| *p == canonical) {
-                self.problems.push(Problem::general(ProblemKind::WrongFile, same_file(first, &name)));
-                return;
-            }
-            self.paths.push((canonical, name.clone()));
-        }
-        let format = match Format::from_path(path) {
-            Ok(f) => f,
-            Err(e) => {
-                self.problems.extend(e.problems().iter().cloned());
-                return;
-            }
-        };
-        match std::fs::File::open(path) {
-            Ok(file) => self.read(std::io::BufReader::with_capacity(1 << 20, file), &name, format, role),
-            Err(e) => {
-                self.io.get_or_insert(Error::io(path, e));
-            }
-        }
-    }
-
-    /// Builds the ledger and the reports.
-    ///
-    /// # Errors
-    ///
-    /// The first I/O error, or every problem of every file, ids used twice within or across files included.
-    pub fn finish(self) -> Result<(Ledger, Vec<Report>), Error> {
-        self.finish_inner(false).map(|(ledger, reports, _)| (ledger, reports))
-    }
-
-    /// Builds the ledger and the reports as [`Loader::finish`] does, and says where each entry and
-    /// report came from (file and line, by id), for messages about them that come later, such as the
-    /// findings of an audit. Keeping the places costs 16 bytes an entry (each entry's line and the
-    /// code of its id, no text per entry), and 16 more once an entry is looked up by id (the ids'
-    /// hashes, made then); [`Loader::finish`] keeps none.
-    ///
-    /// # Errors
-    ///
-    /// As [`Loader::finish`].
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use relief_ledger::{Format, Loader, Role};
-    ///
-    /// let mut loader = Loader::new();
-    /// let entries = "id,date,kind,quantity,unit,to\ncg-1,2021-04-07,cargo,145,t,NKR\ncg-2,2021-05-26,cargo,155,t,NKR\n";
-    /// loader.read(entries.as_bytes(), "convoys.csv", Format::Csv, Role::Entries);
-    /// let (ledger, _reports, places) = loader.finish_with_places()?;
-    /// assert_eq!(ledger.len(), 2);
-    /// assert_eq!(places.entry("cg-2"), Some(("convoys.csv", 3)));
-    /// assert_eq!(places.report("cg-2"), None);
-    /// # Ok::<(), relief_ledger::Error>(())
-    /// ```
-    pub fn finish_with_places(self) -> Result<(Ledger, Vec<Report>, Places), Error> {
-        self.finish_inner(true).map(|(ledger, reports, places)| (ledger, reports, places.unwrap_or_default()))
-    }
-
-    fn finish_inner(self, keep_places: bool) -> Result<(Ledger, Vec<Report>, Option<Places>), Error> {
-        if let Some(e) = self.io {
-            return Err(e);
-        }
-        let mut problems = self.problems;
-        // Reports: ids unique across files.
-        let mut reports = Vec::new();
-        problems.extend(repeated_report_ids(self.files.iter().map(|f| (&f.name, &f.reports[..], &f.report_lines[..]))));
-        if !problems.is_empty() {
-            return Err(Error::invalid(problems));
-        }
-        let mut files = self.files;
-        let mut batches = Vec::new();
-        for f in &mut files {
-            reports.append(&mut f.reports);
-            batches.append(&mut f.batches);
-        }
-        let mut ledger = Ledger::new();
-        if let Err(batch) = ledger.insert_row_batches(batches) {
-            // Where each entry of the batch came from, for the messages.
-            let places: Vec<(&Arc<str>, u64)> =
-                files.iter().flat_map(|f| f.entry_lines.iter().map(move |&l| (&f.name, l))).collect();
-            for b in batch {
-                let mut p = b.problem;
-                if let Some(&(file, line)) = places.get(b.index) {
-                    p.position.file = Some(file.clone());
-                    p.position.line = Some(line);
-                }
-                if let (Some(&(file, line)), Some(id)) = (b.first.and_then(|i| places.get(i)), &p.position.id) {
-                    p.message = format!("{} is already used at {file}: line {line}; ids must be unique", echo(id));
-                }
-                problems.push(p);
-            }
-            return Err(Error::invalid(problems));
-        }
-        let places = keep_places.then(|| Places::of(&files, &reports, &ledger));
-        Ok((ledger, reports, places))
-    }
-}
-
-/// Where the entries and reports of a [`Loader`] came from: the file and line of each, by id; see
-/// [`Loader::finish_with_places`].
-#[derive(Debug, Clone, Default)]
-pub struct Places {
-    /// The files' names, and the index in `lines` of each file's first entry.
-    files: Vec<(Arc<str>, usize)>,
-    /// The line of each entry, by insertion position (the files' entries in order).
-    lines: Vec<u64>,
-    /// Insertion positions by id: the ledger's ids, copied (no text per entry), hashed when first asked.
-    ids: IdIndex,
-    reports: TextMap<String, (Arc<str>, u64)>,
-}
-
-impl Places {
-    /// The places of what `files` held, once their entries are in `ledger` (in the files' order)
-    /// and their reports in `reports`.
-    fn of(files: &[FileContent], reports: &[Report], ledger: &Ledger) -> Places {
-        let mut places = Places { ids: ledger.id_index(), ..Places::default() };
-        for f in files {
-            places.files.push((f.name.clone(), places.lines.len()));
-            places.lines.extend_from_slice(&f.entry_lines);
-        }
-        let report_lines = files.iter().flat_map(|f| f.report_lines.iter().map(move |&l| (&f.name, l)));
-        for (r, (name, line)) in reports.iter().zip(report_lines) {
-            places.reports.insert(r.id().to_string(), (name.clone(), line));
-        }
-        places
-    }
-
-    /// The file and line of the entry with this id.
-    #[must_use]
-    pub fn entry(&self, id: &str) -> Option<(&str, u64)> {
-        self.entry_place(id).map(|(file, line)| (&**file, line))
-    }
-
-    fn entry_place(&self, id: &str) -> Option<(&Arc<str>, u64)> {
-        self.place_inserted(self.ids.position(id)?)
-    }
-
-    /// The file and line of the entry inserted at position `at` (the files' entries in order).
-    fn place_inserted(&self, at: u32) -> Option<(&Arc<str>, u64)> {
-        let at = at as usize;
-        let line = *self.lines.get(at)?;
-        let file = self.files.partition_point(|&(_, first)| first <= at).checked_sub(1)?;
-        self.files.get(file).map(|(name, _)| (name, line))
-    }
-
-    /// The position of the entry inserted at position `at`, whose id is `id`.
-    pub(crate) fn inserted(&self, at: u32, id: &str) -> Option<Position> {
-        let (file, line) = self.place_inserted(at)?;
-        Some(Position::new().with_file(file.clone()).with_line(line).with_id(id, RecordKind::Entry))
-    }
-
-    /// The file and line of the report with this id.
-    #[must_use]
-    pub fn report(&self, id: &str) -> Option<(&str, u64)> {
-        self.report_place(id).map(|(file, line)| (&**file, line))
-    }
-
-    fn report_place(&self, id: &str) -> Option<(&Arc<str>, u64)> {
-        self.reports.get(id).map(|(file, line)| (file, *line))
-    }
-
-    /// The position of a record of this kind and id (an entry, or a report or claim), where known.
-    #[must_use]
-    pub fn position(&self, kind: RecordKind, id: &str) -> Option<Position> {
-        // The file's name shared, not copied: an audit locates hundreds of thousands of records.
-        let (file, line) = if kind == RecordKind::Entry { self.entry_place(id) } else { self.report_place(id) }?;
-        Some(Position::new().with_file(file.clone()).with_line(line).with_id(id, kind))
-    }
-}
-
-/// The reports whose id an earlier report used, across `files` (each its name, its reports and their
-/// lines), as problems at the later one's line.
-pub(crate) fn repeated_report_ids<'a>(
-    files: impl Iterator<Item = (&'a Arc<str>, &'a [Report], &'a [u64])>,
-) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let mut report_ids: TextMap<Arc<str>, (Arc<str>, u64)> = TextMap::default();
-    for (name, reports, lines) in files {
-        for (r, &line) in reports.iter().zip(lines) {
-            let id: Arc<str> = Arc::from(r.id());
-            if let Some((file, first)) = report_ids.get(&id) {
-                let message =
-                    format!("{} is already used at {file}: line {first}; report ids must be unique", echo(&id));
-                problems.push(Problem::new(ProblemKind::DuplicateId, "id", message).located(
-                    name,
-                    Some(line),
-                    None,
-                    Some(r.id()),
-                ));
-            } else {
-                report_ids.insert(id, (name.clone(), line));
-            }
-        }
-    }
-    problems
 }
 
 #[cfg(test)]
