@@ -38,7 +38,7 @@ pub(crate) fn audit(
         OutFormat::Table => audit_table(&audit, out)?,
         OutFormat::Csv => {
             // Each row made as it is written.
-            let rows = audit.findings().iter().map(|f| -> [Cow<'_, str>; 6] {
+            fn row(f: &Finding) -> [Cow<'_, str>; 6] {
                 let mut positions = String::new();
                 for (i, p) in f.positions().iter().enumerate() {
                     let sep = if i == 0 { "" } else { "; " };
@@ -52,8 +52,9 @@ pub(crate) fn audit(
                     f.reports().join(" ").into(),
                     positions.into(),
                 ]
-            });
-            csv_out(out, &["code", "severity", "message", "entries", "reports", "positions"], rows)?;
+            }
+            let header = ["code", "severity", "message", "entries", "reports", "positions"];
+            csv_items(out, &header, audit.findings(), row)?;
         }
         OutFormat::Json => json_array(out, audit.findings())?,
     }
