@@ -29,12 +29,14 @@ pub(super) fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
     // The fields of a plain record, borrowed from the text; the vector is the chunk's.
     let mut fields: Vec<&str> = Vec::with_capacity(FIELDS);
     let (mut pos, mut line) = (0usize, first_line);
-    // Where the next quote or CR is, at or after `pos` (the text's end when there is none).
-    let mut special = 0usize;
+    // Where the next quote or CR is, once found (the text's end when there is none).
+    let mut next_special: Option<usize> = None;
     while let Some(rest) = text.get(pos..).filter(|r| !r.is_empty()) {
-        if special < pos {
-            special = memchr::memchr2(b'"', b'\r', rest.as_bytes()).map_or(text.len(), |i| pos + i);
-        }
+        let special = match next_special {
+            Some(at) if at >= pos => at,
+            _ => memchr::memchr2(b'"', b'\r', rest.as_bytes()).map_or(text.len(), |i| pos + i),
+        };
+        next_special = Some(special);
         // The whole lines before it (and the rest of the text, when there is none).
         let plain = match text.as_bytes().get(pos..special) {
             Some(before) if special == text.len() => before.len(),
