@@ -644,6 +644,19 @@ proptest! {
         let (ledger, loaded, places) = loader.finish_with_places().unwrap();
         let mut by_position = ledger.audit(&loaded, &AuditOptions::default());
         let mut by_id = by_position.clone();
+        // The places of another loader, which read the entries in the reverse order: an entry
+        // that is not where the ledger holds it is found by its id.
+        let mut elsewhere = by_position.clone();
+        let mut other = Loader::new();
+        let mut text = Vec::new();
+        let reversed: Vec<Entry> = es.iter().rev().cloned().collect();
+        relief_ledger::write(&mut text, Format::Csv, &reversed, &[]).unwrap();
+        other.read(&text[..], "other.csv", Format::Csv, Role::Entries);
+        let (_, _, other_places) = other.finish_with_places().unwrap();
+        elsewhere.locate_in(&other_places);
+        let mut elsewhere_by_id = by_id.clone();
+        elsewhere_by_id.locate(|kind, id| other_places.position(kind, id));
+        prop_assert_eq!(&elsewhere, &elsewhere_by_id);
         by_position.locate_in(&places);
         by_id.locate(|kind, id| places.position(kind, id));
         prop_assert_eq!(&by_position, &by_id);

@@ -228,7 +228,8 @@ impl Finding {
         &self.reports
     }
 
-    /// Where the records involved were read, reports first, as far as [`Audit::locate`] knew them.
+    /// Where the records involved were read, reports first, as far as [`Audit::locate`] or
+    /// [`Audit::locate_in`] knew them.
     #[must_use]
     pub fn positions(&self) -> &[Position] {
         &self.positions
@@ -285,9 +286,9 @@ impl Audit {
 
     /// Gives each finding the positions of its records as [`Audit::locate`] does, from the places
     /// of the [`Loader`](crate::Loader) that built the audited ledger ([`Loader::finish_with_places`](crate::Loader::finish_with_places)).
-    /// Entries are found by where the ledger holds them, not by id, so no index of ids is made:
-    /// with places of another loader, or entries added to the ledger after loading, the lines
-    /// given are wrong or missing.
+    /// Entries are found by where the ledger holds them, checked against their ids, so that no
+    /// index of ids is made; an entry the places hold elsewhere (places of another loader, entries
+    /// added to the ledger after loading) is found by its id, as [`Audit::locate`] finds it.
     ///
     /// # Example
     ///

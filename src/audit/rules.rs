@@ -262,7 +262,7 @@ pub(super) struct EntryRows<'a> {
     rows: &'a [Row],
     /// The entries' events, in date order.
     events: Vec<Event>,
-    /// Kind, category and dimension, with the canonical figures and positions of their rows.
+    /// Kind, category and dimension, with the canonical figures and indices of their rows.
     groups: Vec<Group>,
 }
 
@@ -595,7 +595,7 @@ fn scaled(g: &[(Decimal, u32)]) -> Option<Vec<u128>> {
 }
 
 /// The outliers of a group whose figures are the integers `ints`: the lower median, and each
-/// outlier's figure, position and whether it is high.
+/// outlier's figure, row index and whether it is high.
 fn outliers_of_integers(g: &[(Decimal, u32)], ints: &[u128]) -> (Decimal, Vec<(Decimal, u32, bool)>) {
     let mut values = ints.to_vec();
     let mid = (values.len() - 1) / 2;
@@ -606,10 +606,10 @@ fn outliers_of_integers(g: &[(Decimal, u32)], ints: &[u128]) -> (Decimal, Vec<(D
     let odd = ints
         .iter()
         .zip(g)
-        .filter_map(|(&x, &(d, pos))| {
+        .filter_map(|(&x, &(d, i))| {
             let high = big.is_some_and(|b| x > b);
             let low = x.checked_mul(10).is_some_and(|t| t < m);
-            (high || low).then_some((d, pos, high))
+            (high || low).then_some((d, i, high))
         })
         .collect();
     (median, odd)
@@ -628,13 +628,13 @@ fn outliers_of_decimals(g: &[(Decimal, u32)]) -> (Decimal, Vec<(Decimal, u32, bo
     let tenth = (median.scale() < 28).then(|| Decimal::from_i128_with_scale(median.mantissa(), median.scale() + 1));
     let odd = g
         .iter()
-        .filter_map(|&(x, pos)| {
+        .filter_map(|&(x, i)| {
             let high = big.is_some_and(|b| x > b);
             let low = match tenth {
                 Some(t) => x < t,
                 None => x.checked_mul(ten).is_some_and(|t| t < median),
             };
-            (high || low).then_some((x, pos, high))
+            (high || low).then_some((x, i, high))
         })
         .collect();
     (median, odd)

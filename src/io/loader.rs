@@ -296,8 +296,13 @@ impl Places {
         self.files.get(file).map(|(name, _)| (name, line))
     }
 
-    /// The position of the entry inserted at position `at`, whose id is `id`.
+    /// The position of the entry with id `id`, which a ledger inserted at position `at`: found there
+    /// when these places hold that id there (the places of the loader that built the ledger), else
+    /// by id.
     pub(crate) fn inserted(&self, at: u32, id: &str) -> Option<Position> {
+        if !self.ids.holds(at, id) {
+            return self.position(RecordKind::Entry, id);
+        }
         let (file, line) = self.place_inserted(at)?;
         Some(Position::new().with_file(file.clone()).with_line(line).with_id(id, RecordKind::Entry))
     }

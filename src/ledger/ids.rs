@@ -421,6 +421,11 @@ impl IdIndex {
         ByHash { sorted, starts }
     }
 
+    /// Whether the entry inserted at `pos` has the id `id` (no hash made).
+    pub(crate) fn holds(&self, pos: u32, id: &str) -> bool {
+        self.codes.get(pos as usize).is_some_and(|&code| self.store.is(code, id))
+    }
+
     /// The insertion position of the entry with this id.
     pub(crate) fn position(&self, id: &str) -> Option<u32> {
         let ByHash { sorted, starts } = self.hashes.get_or_init(|| self.hash_all());

@@ -401,7 +401,7 @@ impl Ledger {
         order.into_iter().filter_map(|i| self.rows.get(i as usize))
     }
 
-    /// The ledger's index of ids, copied out of it.
+    /// The ledger's ids, copied out of it by insertion position, to be hashed when first looked up.
     pub(crate) fn id_index(&self) -> IdIndex {
         IdIndex::of(self)
     }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
 
-use relief_ledger::{Assumptions, Audit, AuditOptions, Finding, Places, Role, Severity};
+use relief_ledger::{Assumptions, Audit, AuditOptions, Finding, Role, Severity};
 
 use crate::cli::*;
 use crate::files::*;
@@ -28,12 +28,15 @@ pub(crate) fn audit(
     // positions, so only csv and json keep the place of every record.
     let (ledger, reports, places) = if format == OutFormat::Table {
         let (ledger, reports) = load(files, assume, report_files, Role::Any)?;
-        (ledger, reports, Places::default())
+        (ledger, reports, None)
     } else {
-        load_with_places(files, assume, report_files, Role::Any)?
+        let (ledger, reports, places) = load_with_places(files, assume, report_files, Role::Any)?;
+        (ledger, reports, Some(places))
     };
     let mut audit = ledger.audit(&reports, &AuditOptions::new().window(window));
-    audit.locate_in(&places);
+    if let Some(places) = &places {
+        audit.locate_in(places);
+    }
     match format {
         OutFormat::Table => audit_table(&audit, out)?,
         OutFormat::Csv => {

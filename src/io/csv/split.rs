@@ -18,10 +18,10 @@ pub(super) trait Records {
     fn text_after_quote(&mut self, _line: u64, _field: usize) {}
 }
 
-/// Parses a chunk that is valid UTF-8. A line without a double quote or a CR is split at its
+/// Parses a chunk that is valid UTF-8. A line without a double quote or a lone CR is split at its
 /// commas right there, its fields borrowed from the text, which is what csv_core would make of
-/// it; any other record goes through `csv_core`. The lines before the next quote or CR are
-/// split in one pass over their commas and line ends, not line by line.
+/// it; any other record goes through `csv_core`. The lines before the next quote or CR (a CRLF
+/// line end included) are split in one pass over their commas and line ends, not line by line.
 pub(super) fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
     let mut core = core_reader();
     let mut unquoted: Vec<u8> = vec![0; 1024];
