@@ -672,3 +672,40 @@ proptest! {
         }
     }
 }
+
+/// Enough findings for the positions to be found in two halves side by side: 12,000 events each
+/// reported twice, in two files, every position what locating by id gives and on the line written.
+#[test]
+fn many_findings_are_located_in_halves_as_by_id() {
+    use relief_ledger::{Format, RecordKind};
+    let n = 12_000;
+    let header = "id,date,kind,quantity,unit,from,to,source\n";
+    let (mut a, mut b) = (String::from(header), String::from(header));
+    for i in 0..n {
+        // Quantities differ from event to event, so that each pair is a group of its own.
+        let day = 1 + i % 28;
+        a.push_str(&format!("a{i},2021-03-{day:02},detainee-transfer,{},persons,AZE,ARM,AP\n", 100 + i));
+        b.push_str(&format!("b{i},2021-03-{day:02},detainee-transfer,{},persons,AZE,ARM,MoD\n", 100 + i));
+    }
+    let mut loader = Loader::new();
+    loader.read(a.as_bytes(), "a.csv", Format::Csv, Role::Entries);
+    loader.read(b.as_bytes(), "b.csv", Format::Csv, Role::Entries);
+    let (ledger, reports, places) = loader.finish_with_places().unwrap();
+    let mut by_position = ledger.audit(&reports, &AuditOptions::default());
+    assert_eq!(by_position.of(Code::DuplicateEvent).count(), n);
+    let mut by_id = by_position.clone();
+    by_position.locate_in(&places);
+    by_id.locate(|kind, id| places.position(kind, id));
+    assert_eq!(by_position, by_id);
+    for f in by_position.of(Code::DuplicateEvent) {
+        let lines: Vec<(String, u64)> = f
+            .positions()
+            .iter()
+            .map(|p| (p.file.as_deref().unwrap_or("").to_string(), p.line().unwrap_or(0)))
+            .collect();
+        // Entry i is on line i + 2 of each file.
+        let i: u64 = f.entries()[0][1..].parse().unwrap();
+        assert_eq!(lines, [("a.csv".to_string(), i + 2), ("b.csv".to_string(), i + 2)], "{f}");
+        assert!(f.positions().iter().all(|p| p.record_kind == Some(RecordKind::Entry)));
+    }
+}
