@@ -321,10 +321,7 @@ impl Audit {
         } else {
             let half = self.findings.len() / 2;
             let (a, b) = self.findings.split_at_mut(half);
-            std::thread::scope(|s| {
-                s.spawn(|| locate(b));
-                locate(a);
-            });
+            crate::threads::map_each([a, b], locate);
         }
     }
 }

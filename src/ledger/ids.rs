@@ -357,7 +357,7 @@ pub(crate) struct IdIndex {
 
 /// (hash of the id, insertion position) of every entry, sorted; and where each value of the top 16
 /// bits of the hashes starts in `sorted`, and where the last ends.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct ByHash {
     pub(super) sorted: Vec<(u64, u32)>,
     pub(super) starts: Vec<u32>,
@@ -396,15 +396,7 @@ impl IdIndex {
         let codes = &self.codes;
         let mut sorted = if codes.len() >= PARALLEL_BATCH {
             let (a, b) = codes.split_at(codes.len() / 2);
-            let (mut first, second) = std::thread::scope(|s| {
-                let later = s.spawn(|| hash_codes(b, a.len() as u32));
-                (hash_codes(a, 0), later.join())
-            });
-            match second {
-                Ok(second) => first.extend(second),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-            first
+            crate::threads::map_each([(a, 0), (b, a.len() as u32)], |(c, first)| hash_codes(c, first)).concat()
         } else {
             hash_codes(codes, 0)
         };

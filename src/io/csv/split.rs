@@ -52,15 +52,8 @@ pub(super) fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
         let raw = rest.get(..end).unwrap_or(rest);
         let record = raw.strip_suffix('\r').unwrap_or(raw);
         if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
-            fields.clear();
-            let mut start = 0;
-            for comma in memchr::memchr_iter(b',', record.as_bytes()).chain([record.len()]) {
-                fields.push(record.get(start..comma).unwrap_or(""));
-                start = comma + 1;
-            }
-            if !(fields.len() == 1 && record.trim_ascii().is_empty()) {
-                sink.record(&fields, line);
-            }
+            // A line that a CRLF ends.
+            split_plain(record, line, &mut fields, sink);
             pos += end + 1;
             line += 1;
             continue;
