@@ -50,7 +50,48 @@ pub(super) const CODE_KEYS: usize = 12;
 /// text (0 for none), or the number given to its value. Texts with the same letters at two
 /// addresses make two codes, whose groups the merge joins by their keys; the group holds on to
 /// its texts, so that no address is used again for other letters while it is in the map.
-pub(super) type Code = [u64; CODE_KEYS];
+///
+/// Only the words of the keys given are hashed and compared (a fold has as many keys for every
+/// entry): a lookup by two keys hashes two words, not [`CODE_KEYS`].
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Code {
+    len: usize,
+    words: [u64; CODE_KEYS],
+}
+
+impl Code {
+    /// The code of `keys`, each word given by `word`; `None` when there are more than
+    /// [`CODE_KEYS`] keys, or when `word` gives none for one of them.
+    #[inline]
+    fn of(keys: &[Key], mut word: impl FnMut(Key) -> Option<u64>) -> Option<Code> {
+        let mut code = Code { len: keys.len(), words: [0; CODE_KEYS] };
+        if keys.len() > CODE_KEYS {
+            return None;
+        }
+        for (w, &k) in code.words.iter_mut().zip(keys) {
+            *w = word(k)?;
+        }
+        Some(code)
+    }
+
+    fn used(&self) -> &[u64] {
+        self.words.get(..self.len).unwrap_or(&self.words)
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        self.used() == other.used()
+    }
+}
+
+impl Eq for Code {}
+
+impl std::hash::Hash for Code {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.used().hash(state);
+    }
+}
 
 /// A group of one thread's share, found by its code.
 #[derive(Debug)]
@@ -120,20 +161,17 @@ pub(super) struct Coded {
 impl Coded {
     /// The slot of the entry's group, found by its code; `None` when there are too many keys.
     pub(super) fn slot(&mut self, keys: &[Key], e: &Entry) -> Option<&mut Slot> {
-        if keys.len() > CODE_KEYS {
-            return None;
-        }
-        let mut code: Code = [0; CODE_KEYS];
-        for (c, &k) in code.iter_mut().zip(keys) {
-            *c = match key_text(k, e) {
+        let values = &mut self.values;
+        let code = Code::of(keys, |k| {
+            Some(match key_text(k, e) {
                 Some(t) => t.map_or(0, |t| Arc::as_ptr(t) as usize as u64),
                 None => {
                     let v = k.value(e);
-                    let next = self.values.len() as u64 + 1;
-                    *self.values.entry(v).or_insert(next)
+                    let next = values.len() as u64 + 1;
+                    *values.entry(v).or_insert(next)
                 }
-            };
-        }
+            })
+        })?;
         let index = match self.codes.get(&code) {
             Some(&i) => i,
             None => {
@@ -166,17 +204,17 @@ pub(super) struct Rowed {
 
 impl Rowed {
     pub(super) fn acc(&mut self, keys: &[Key], row: &Row<'_>) -> Option<&mut Acc> {
-        let mut code: Code = [0; CODE_KEYS];
-        for (c, &k) in code.iter_mut().zip(keys) {
-            *c = match row.text(k) {
-                Some(t) => t.map_or(0, |t| u64::from(self.symbols.intern_str(t))),
+        let symbols = &mut self.symbols;
+        let code = Code::of(keys, |k| {
+            Some(match row.text(k) {
+                Some(t) => t.map_or(0, |t| u64::from(symbols.intern_str(t))),
                 None => match k {
                     Key::Kind => row.kind.index() as u64,
                     Key::Category => row.category.map_or(0, |c| c.index() as u64 + 1),
                     _ => return None,
                 },
-            };
-        }
+            })
+        })?;
         let index = match self.codes.get(&code) {
             Some(&i) => i,
             None => {
