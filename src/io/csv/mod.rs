@@ -202,13 +202,13 @@ struct Parsed {
     problems: Vec<Problem>,
     records: u64,
     /// The chunk's buffer, handed back for the next chunk.
-    buffer: Vec<u8>,
+    buffer: Filled,
 }
 
 /// One chunk of the file: whole records, and the line its first record starts on.
 struct Chunk {
     index: usize,
-    bytes: Vec<u8>,
+    bytes: Filled,
     first_line: u64,
     /// How many lines it has: an upper bound on its records (a quoted value may span lines).
     lines: u64,
@@ -225,24 +225,59 @@ pub(crate) struct Content {
 }
 
 /// Reads from `input` until `buf` holds at least `target` bytes or the input ends; true at the end.
+/// The room is zeroed once, however many reads fill it (a pipe gives 64 KiB a read).
 pub(crate) fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
-    while buf.len() < target {
-        let old = buf.len();
-        buf.resize(target, 0);
-        match input.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
+    let len = buf.len();
+    let mut filled = Filled { buf: std::mem::take(buf), len };
+    let result = filled.fill(input, target);
+    *buf = filled.buf;
+    buf.truncate(filled.len);
+    result
+}
+
+/// Bytes read into a buffer that is never shortened, so that reading into it again writes over
+/// what it held instead of zeroing it first: its first `len` bytes are the text.
+#[derive(Debug, Default)]
+pub(crate) struct Filled {
+    buf: Vec<u8>,
+    len: usize,
+}
+
+impl Filled {
+    /// The text.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// Reads from `input` until it holds at least `target` bytes or the input ends; true at the end.
+    pub(crate) fn fill(&mut self, input: &mut impl Read, target: usize) -> std::io::Result<bool> {
+        if self.buf.len() < target {
+            self.buf.resize(target, 0);
+        }
+        while let Some(room) = self.buf.get_mut(self.len..target).filter(|r| !r.is_empty()) {
+            match input.read(room) {
+                Ok(0) => return Ok(true),
+                Ok(n) => self.len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
             }
         }
+        Ok(false)
     }
-    Ok(false)
+
+    /// Keeps the first `at` bytes, and gives the rest to `tail` (what it held is dropped).
+    fn split_into(&mut self, at: usize, tail: &mut Filled) {
+        let at = at.min(self.len);
+        let rest = self.bytes().get(at..).unwrap_or_default();
+        if tail.buf.len() < rest.len() {
+            tail.buf.resize(rest.len(), 0);
+        }
+        if let Some(to) = tail.buf.get_mut(..rest.len()) {
+            to.copy_from_slice(rest);
+        }
+        tail.len = rest.len();
+        self.len = at;
+    }
 }
 
 /// Reads a whole CSV file of entries or reports; `want` forces the table, otherwise the header decides.
@@ -391,13 +426,13 @@ fn read_chunked(
     };
     let width = header.map.len();
     let first_line = 1 + bytecount(&buf[..header_end]);
-    let mut pending = buf.split_off(header_end);
-    drop(buf);
+    let mut pending = Filled::default();
+    Filled { len: buf.len(), buf }.split_into(header_end, &mut pending);
 
     let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
     let rx = Mutex::new(rx);
     // Spent chunk buffers come back to be filled again, so that their memory is reused.
-    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+    let (back_tx, back_rx) = mpsc::channel::<Filled>();
     let workers = if streaming { consumers.len() } else { crate::threads::available() };
     let header = &header;
     std::thread::scope(|s| -> Result<Content, Error> {
@@ -424,9 +459,9 @@ fn read_chunked(
         let mut line = first_line;
         let mut target = chunk;
         let mut feed_error = None;
-        while !pending.is_empty() || !eof {
+        while pending.len > 0 || !eof {
             if !eof {
-                match fill(&mut input, &mut pending, target) {
+                match pending.fill(&mut input, target) {
                     Ok(end) => eof = end,
                     Err(e) => {
                         feed_error = Some(io(e));
@@ -434,8 +469,8 @@ fn read_chunked(
                     }
                 }
             }
-            let cut = match last_boundary(&pending) {
-                _ if eof => pending.len(),
+            let cut = match last_boundary(pending.bytes()) {
+                _ if eof => pending.len,
                 Some(cut) => cut,
                 None => {
                     target *= 2; // one record longer than a chunk
@@ -444,11 +479,9 @@ fn read_chunked(
             };
             target = chunk;
             let mut tail = back_rx.try_recv().unwrap_or_default();
-            tail.clear();
-            tail.extend_from_slice(&pending[cut..]);
-            pending.truncate(cut);
+            pending.split_into(cut, &mut tail);
             let bytes = std::mem::replace(&mut pending, tail);
-            let lines = bytecount(&bytes);
+            let lines = bytecount(bytes.bytes());
             if tx.send(Chunk { index, bytes, first_line: line, lines }).is_err() {
                 break;
             }

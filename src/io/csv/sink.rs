@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::split::{FIELDS, Records, bytecount, core_reader, core_record, open_quote, parse_text, text_after_quote};
 use super::write::restore;
-use super::{Chunk, Header, Parsed};
+use super::{Chunk, Filled, Header, Parsed};
 use crate::error::{Problem, ProblemKind, echo};
 use crate::io::Consumer;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells, row_from_cells};
@@ -43,13 +43,13 @@ pub(super) fn parse_chunk<'c>(
         },
         problems: Vec::new(),
         records: 0,
-        buffer: Vec::new(),
+        buffer: Filled::default(),
     };
     let rows_wanted = consumer.as_ref().is_some_and(|c| c.wants_rows());
     let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted };
-    match std::str::from_utf8(&chunk.bytes) {
+    match std::str::from_utf8(chunk.bytes.bytes()) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
-        Err(_) => parse_bytes(&chunk.bytes, chunk.first_line, &mut sink),
+        Err(_) => parse_bytes(chunk.bytes.bytes(), chunk.first_line, &mut sink),
     }
     out.buffer = chunk.bytes;
     out
