@@ -24,7 +24,8 @@
 //! used twice; this file, the fold.
 //!
 //! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed hash of the id, whose low
-//! 8 bits say which file the entry is in), sorted in place at the end. The ids whose hashes more than
+//! 8 bits say which file the entry is in), put in buckets in place and sorted bucket by bucket at
+//! the end. The ids whose hashes more than
 //! one entry has are compared for real, with where they were read: read again from the files those
 //! entries are in (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as
 //! read (files read from a plain reader with [`Fold::read`]). Only a fold that finds such hashes reads
@@ -79,7 +80,7 @@ mod project;
 pub use group::Summary;
 use group::{Acc, CODE_KEYS, Coded, Rowed, key_text_cell};
 pub(crate) use ids::IdHash;
-use ids::{hash_part, id_key, shared_keys};
+use ids::{hash_part, id_key, into_buckets, shared_keys};
 
 /// A set of our own numbers (places, hashes of ids).
 type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
@@ -610,14 +611,11 @@ impl Fold {
             return Err(e);
         }
         let mut parts = self.parts;
-        // Each thread's ids sorted on its own core, then the sorted runs walked side by side for
-        // the hashes that more than one id has (few): the ids are never copied into one array.
-        std::thread::scope(|s| {
-            for p in &mut parts {
-                s.spawn(|| p.ids.sort_unstable());
-            }
-        });
-        let runs: Vec<&[u64]> = parts.iter().map(|p| &p.ids[..]).collect();
+        // Each thread's ids put in buckets by their top bits on its own core, then each bucket of
+        // every thread sorted together for the hashes that more than one id has (few): the ids are
+        // never copied into one array.
+        let starts = crate::threads::map_each(parts.iter_mut(), |p| into_buckets(&mut p.ids));
+        let runs: Vec<(&[u64], &[usize])> = parts.iter().zip(&starts).map(|(p, s)| (&p.ids[..], &s[..])).collect();
         let shared = shared_keys(&runs);
         for p in &mut parts {
             p.ids = Vec::new();

@@ -1,8 +1,10 @@
 //! The fold's check of entry ids used twice, in 8 bytes an entry.
 //!
 //! Each entry keeps an id key: the keyed 64-bit hash of its id, whose low 8 bits are replaced by the
-//! number of its file. At the end each thread sorts its keys in place; walking the threads' runs side
-//! by side finds the keys whose hash part another entry has too. Only the files those keys name are
+//! number of its file. At the end each thread puts its keys in buckets by their top bits, in place;
+//! then the threads take the buckets in turn, sort each bucket of every thread together (a bucket
+//! fits a core's cache) and find the keys whose hash part another entry has too. Only the files
+//! those keys name are
 //! read again (the ids of a file read from a plain reader were kept), for the ids and where they were
 //! read, which are then compared for real. A file that no longer holds as many of those entries as
 //! it did was changed while it was read: an I/O error, never a wrong answer.
@@ -128,40 +130,82 @@ impl Fold {
     }
 }
 
-/// The keys of `runs` (each sorted) whose hash part more than one entry has, every one of them, in
-/// order: the runs merged as they are walked, keeping only those.
-pub(super) fn shared_keys(runs: &[&[u64]]) -> Vec<u64> {
-    let mut at = vec![0usize; runs.len()];
-    let mut shared = Vec::new();
-    // The last key, and whether it is in `shared` already.
-    let mut previous: Option<(u64, bool)> = None;
-    loop {
-        // The smallest key at the head of a run (a handful of runs: one per thread).
-        let mut next: Option<(usize, u64)> = None;
-        for (k, run) in runs.iter().enumerate() {
-            if let Some(&key) = at.get(k).and_then(|&i| run.get(i)) {
-                if next.is_none_or(|(_, best)| key < best) {
-                    next = Some((k, key));
-                }
-            }
+/// Top bits of a key that choose its bucket: 256 buckets, each of about a 256th of the keys
+/// (hash bits spread evenly).
+const BUCKET_BITS: u32 = 8;
+const BUCKETS: usize = 1 << BUCKET_BITS;
+
+fn bucket(key: u64) -> usize {
+    (key >> (64 - BUCKET_BITS)) as usize
+}
+
+/// Puts `keys` in the order of their buckets, in place (each bucket's keys in no order): where each
+/// bucket starts, then the end.
+pub(super) fn into_buckets(keys: &mut [u64]) -> Vec<usize> {
+    let mut starts = vec![0usize; BUCKETS + 1];
+    for &k in keys.iter() {
+        if let Some(next) = starts.get_mut(bucket(k) + 1) {
+            *next += 1;
         }
-        let Some((k, key)) = next else { break };
-        if let Some(i) = at.get_mut(k) {
-            *i += 1;
-        }
-        let shares = match previous {
-            Some((p, pushed)) if hash_part(p) == hash_part(key) => {
-                if !pushed {
-                    shared.push(p);
-                }
-                shared.push(key);
-                true
-            }
-            _ => false,
-        };
-        previous = Some((key, shares));
     }
-    shared
+    for b in 1..starts.len() {
+        let before = starts.get(b - 1).copied().unwrap_or(0);
+        if let Some(s) = starts.get_mut(b) {
+            *s += before;
+        }
+    }
+    // Each bucket filled from its start: a key that is not the bucket's is swapped to the next
+    // free place of its own, until the bucket holds only its keys.
+    let mut heads: Vec<usize> = starts.iter().take(BUCKETS).copied().collect();
+    for b in 0..BUCKETS {
+        let end = starts.get(b + 1).copied().unwrap_or(0);
+        while let Some(&i) = heads.get(b).filter(|&&i| i < end) {
+            let Some(&k) = keys.get(i) else { break };
+            let d = bucket(k);
+            let Some(j) = heads.get_mut(d) else { break };
+            if d != b {
+                // Where the key belongs is free, and within the keys (the counts say so).
+                if *j >= keys.len() {
+                    break;
+                }
+                keys.swap(i, *j);
+            }
+            *j += 1;
+        }
+    }
+    starts
+}
+
+/// The keys of `runs`, each in buckets with these starts ([`into_buckets`]), whose hash part more
+/// than one entry has, every one of them, in order: the threads take the buckets in turn, and sort
+/// each bucket of all the runs together.
+pub(super) fn shared_keys(runs: &[(&[u64], &[usize])]) -> Vec<u64> {
+    let threads = crate::threads::available();
+    let found = crate::threads::map_each(0..threads, |t| {
+        let mut scratch: Vec<u64> = Vec::new();
+        let mut shared: Vec<(usize, Vec<u64>)> = Vec::new();
+        for b in (t..BUCKETS).step_by(threads) {
+            scratch.clear();
+            for (keys, starts) in runs {
+                let (from, to) = (starts.get(b).copied().unwrap_or(0), starts.get(b + 1).copied().unwrap_or(0));
+                scratch.extend_from_slice(keys.get(from..to).unwrap_or_default());
+            }
+            scratch.sort_unstable();
+            let keys: Vec<u64> = scratch
+                .chunk_by(|x, y| hash_part(*x) == hash_part(*y))
+                .filter(|same| same.len() > 1)
+                .flatten()
+                .copied()
+                .collect();
+            if !keys.is_empty() {
+                shared.push((b, keys));
+            }
+        }
+        shared
+    });
+    let mut found: Vec<(usize, Vec<u64>)> = found.into_iter().flatten().collect();
+    found.sort_unstable_by_key(|(b, _)| *b);
+    found.into_iter().flat_map(|(_, keys)| keys).collect()
 }
 
 #[cfg(test)]
@@ -170,19 +214,16 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// Walking the threads' sorted runs side by side finds exactly the keys whose hash part
-        /// more than one key has, as one sorted array of them all would show.
+        /// The threads' keys, put in buckets and sorted bucket by bucket, give exactly the keys
+        /// whose hash part more than one key has, as one sorted array of them all would show:
+        /// keys in one bucket or many (the top bits), of one hash in one run or in several.
         #[test]
         fn shared_keys_are_those_of_the_merged_runs(
-            runs in proptest::collection::vec(proptest::collection::vec((0u64..6, 0u64..4), 0..30), 0..5)
+            runs in proptest::collection::vec(proptest::collection::vec((0u64..4, 0u64..6, 0u64..4), 0..30), 0..5)
         ) {
-            let runs: Vec<Vec<u64>> = runs
+            let mut runs: Vec<Vec<u64>> = runs
                 .into_iter()
-                .map(|run| {
-                    let mut run: Vec<u64> = run.into_iter().map(|(h, f)| (h << FILE_BITS) | f).collect();
-                    run.sort_unstable();
-                    run
-                })
+                .map(|run| run.into_iter().map(|(top, h, f)| (top << 62) | (h << FILE_BITS) | f).collect())
                 .collect();
             let mut all: Vec<u64> = runs.concat();
             all.sort_unstable();
@@ -192,8 +233,19 @@ mod tests {
                 .flatten()
                 .copied()
                 .collect();
-            let slices: Vec<&[u64]> = runs.iter().map(|r| &r[..]).collect();
-            proptest::prop_assert_eq!(shared_keys(&slices), expected);
+            let starts: Vec<Vec<usize>> = runs.iter_mut().map(|run| into_buckets(run)).collect();
+            for (run, starts) in runs.iter().zip(&starts) {
+                // Each key in its bucket, and no key lost or made up.
+                for b in 0..BUCKETS {
+                    proptest::prop_assert!(run[starts[b]..starts[b + 1]].iter().all(|&k| bucket(k) == b));
+                }
+                proptest::prop_assert_eq!(starts[BUCKETS], run.len());
+            }
+            let mut kept: Vec<u64> = runs.concat();
+            kept.sort_unstable();
+            proptest::prop_assert_eq!(&kept, &all);
+            let parts: Vec<(&[u64], &[usize])> = runs.iter().zip(&starts).map(|(r, s)| (&r[..], &s[..])).collect();
+            proptest::prop_assert_eq!(shared_keys(&parts), expected);
         }
     }
 
