@@ -15,10 +15,8 @@ pub(crate) struct Separators<'t> {
     text: &'t [u8],
     /// Where the next block starts.
     next: usize,
-    /// The bits of the current block's matches not yet given, those of `b` among them, and where
-    /// that block starts.
+    /// The bits of the current block's matches not yet given, and where that block starts.
     mask: u32,
-    of_b: u32,
     base: usize,
     a: u8x16,
     b: u8x16,
@@ -27,46 +25,40 @@ pub(crate) struct Separators<'t> {
 impl<'t> Separators<'t> {
     /// The positions of the bytes `a` and `b` in `text`.
     pub(crate) fn new(text: &'t [u8], a: u8, b: u8) -> Separators<'t> {
-        Separators { text, next: 0, mask: 0, of_b: 0, base: 0, a: u8x16::splat(a), b: u8x16::splat(b) }
+        Separators { text, next: 0, mask: 0, base: 0, a: u8x16::splat(a), b: u8x16::splat(b) }
     }
 
-    /// A bit for each byte of `block` that is `a` or `b`, and one for each that is `b`, the first
-    /// byte's lowest.
+    /// A bit for each byte of `block` that is `a` or `b`, the first byte's lowest.
     #[inline]
-    fn block_masks(&self, block: [u8; BLOCK]) -> (u32, u32) {
+    fn block_mask(&self, block: [u8; BLOCK]) -> u32 {
         let v = u8x16::new(block);
-        let b = v.cmp_eq(self.b);
-        // A mask holds one bit per byte, the 16 low bits of a positive i32.
-        ((v.cmp_eq(self.a) | b).move_mask() as u32, b.move_mask() as u32)
+        // The mask holds one bit per byte, the 16 low bits of a positive i32.
+        (v.cmp_eq(self.a) | v.cmp_eq(self.b)).move_mask() as u32
     }
 }
 
-/// Each separator's position, and whether it is `b` (rather than `a`).
 impl Iterator for Separators<'_> {
-    type Item = (usize, bool);
+    type Item = usize;
 
     #[inline]
-    fn next(&mut self) -> Option<(usize, bool)> {
+    fn next(&mut self) -> Option<usize> {
         while self.mask == 0 {
             let rest = self.text.get(self.next..).filter(|r| !r.is_empty())?;
-            (self.mask, self.of_b) = match rest.get(..BLOCK).and_then(|w| <[u8; BLOCK]>::try_from(w).ok()) {
-                Some(block) => self.block_masks(block),
+            self.mask = match rest.get(..BLOCK).and_then(|w| <[u8; BLOCK]>::try_from(w).ok()) {
+                Some(block) => self.block_mask(block),
                 None => {
                     // The last bytes, padded: only the bits of the text's own bytes count.
                     let mut block = [0u8; BLOCK];
                     block.iter_mut().zip(rest).for_each(|(d, s)| *d = *s);
-                    let own = (1u32 << rest.len()) - 1;
-                    let (mask, of_b) = self.block_masks(block);
-                    (mask & own, of_b & own)
+                    self.block_mask(block) & ((1u32 << rest.len()) - 1)
                 }
             };
             self.base = self.next;
             self.next += BLOCK;
         }
-        let bit = self.mask & self.mask.wrapping_neg();
-        let at = self.base + bit.trailing_zeros() as usize;
+        let at = self.base + self.mask.trailing_zeros() as usize;
         self.mask &= self.mask - 1;
-        Some((at, self.of_b & bit != 0))
+        Some(at)
     }
 }
 
@@ -84,9 +76,8 @@ mod tests {
             text in prop::collection::vec(prop::sample::select(vec![0u8, 1, b',', b'\n', b'a', 0x7f, 0x80, 0xac, 0xff]), 0..70),
             seps in prop::sample::select(vec![(b',', b'\n'), (0u8, 0x80u8), (b'a', b'a'), (0xff, 0x7f)]),
         ) {
-            let want: Vec<(usize, bool)> =
-                (0..text.len()).filter(|&i| text[i] == seps.0 || text[i] == seps.1).map(|i| (i, text[i] == seps.1)).collect();
-            let got: Vec<(usize, bool)> = Separators::new(&text, seps.0, seps.1).collect();
+            let want: Vec<usize> = (0..text.len()).filter(|&i| text[i] == seps.0 || text[i] == seps.1).collect();
+            let got: Vec<usize> = Separators::new(&text, seps.0, seps.1).collect();
             prop_assert_eq!(got, want);
         }
     }

@@ -117,10 +117,10 @@ pub(super) fn split_plain<'t>(
     }
     fields.clear();
     let mut start = 0;
-    for (i, line_end) in Separators::new(lines.as_bytes(), b',', b'\n') {
+    for i in Separators::new(lines.as_bytes(), b',', b'\n') {
         fields.push(lines.get(start..i).unwrap_or(""));
         start = i + 1;
-        if line_end {
+        if lines.as_bytes().get(i) == Some(&b'\n') {
             hand(fields, line, sink);
             line += 1;
         }
