@@ -292,10 +292,12 @@ impl Records for Sink<'_, '_> {
 }
 
 /// `str::trim`, without looking at the characters of a value whose ends are ASCII other than white
-/// space (no Unicode white space is ASCII but for those `is_ascii_graphic` leaves out).
+/// space (no Unicode white space is ASCII but for those `is_ascii_graphic` leaves out), nor at an
+/// empty value (a column left empty, as most rows leave some).
 fn trim(s: &str) -> &str {
     match (s.as_bytes().first(), s.as_bytes().last()) {
         (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        (None, _) => s,
         _ => s.trim(),
     }
 }
