@@ -25,12 +25,12 @@
 //!
 //! Ids used twice are found in bounded memory: 8 bytes an entry (a keyed hash of the id, whose low
 //! 8 bits say which file the entry is in), put in buckets in place and sorted bucket by bucket at
-//! the end. The ids whose hashes more than
-//! one entry has are compared for real, with where they were read: read again from the files those
-//! entries are in (files read with [`Fold::read_path`] or [`Fold::read_from`] with a path), or kept as
-//! read (files read from a plain reader with [`Fold::read`]). Only a fold that finds such hashes reads
-//! files again, and only those files; one that no longer holds what it held (it changed while it was
-//! read) is an error, never a wrong answer.
+//! the end. The ids whose hashes more than one entry has are compared for real, with where they
+//! were read: read again from the files those entries are in (files read with [`Fold::read_path`]
+//! or [`Fold::read_from`] with a path), or kept as read (files read from a plain reader with
+//! [`Fold::read`]). Only a fold that finds such hashes reads files again, and only those files; one
+//! that no longer holds what it held (it changed while it was read) is an error, never a wrong
+//! answer.
 //!
 //! # Example
 //!

@@ -4,10 +4,10 @@
 //! number of its file. At the end each thread puts its keys in buckets by their top bits, in place;
 //! then the threads take the buckets in turn, sort each bucket of every thread together (a bucket
 //! fits a core's cache) and find the keys whose hash part another entry has too. Only the files
-//! those keys name are
-//! read again (the ids of a file read from a plain reader were kept), for the ids and where they were
-//! read, which are then compared for real. A file that no longer holds as many of those entries as
-//! it did was changed while it was read: an I/O error, never a wrong answer.
+//! those keys name are read again (the ids of a file read from a plain reader were kept), for the
+//! ids and where they were read, which are then compared for real. A file that no longer holds as
+//! many of those entries as it did was changed while it was read: an I/O error, never a wrong
+//! answer.
 
 use std::sync::Arc;
 
