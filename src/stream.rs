@@ -611,12 +611,12 @@ impl Fold {
             return Err(e);
         }
         let mut parts = self.parts;
-        // Each thread's ids put in buckets by their top bits on its own core, then each bucket of
-        // every thread sorted together for the hashes that more than one id has (few): the ids are
-        // never copied into one array.
-        let starts = crate::threads::map_each(parts.iter_mut(), |p| into_buckets(&mut p.ids));
-        let runs: Vec<(&[u64], &[usize])> = parts.iter().zip(&starts).map(|(p, s)| (&p.ids[..], &s[..])).collect();
-        let shared = shared_keys(&runs);
+        // Each thread's ids put in buckets by their top bits on its own core, then the buckets
+        // sorted in place and walked on every core for the hashes that more than one id has (few):
+        // the ids are never copied.
+        let many = parts.iter().map(|p| p.ids.len()).sum::<usize>() >= ids::FEW_KEYS;
+        let starts = crate::threads::map_each_if(many, parts.iter_mut(), |p| into_buckets(&mut p.ids));
+        let shared = shared_keys(parts.iter_mut().zip(&starts).map(|(p, s)| (&mut p.ids[..], &s[..])).collect());
         for p in &mut parts {
             p.ids = Vec::new();
         }

@@ -21,6 +21,16 @@ pub(crate) fn map_each<T: Send, R: Send>(items: impl IntoIterator<Item = T>, f: 
     })
 }
 
+/// [`map_each`] when `parallel`; otherwise `f` of each item in turn on the calling thread (for
+/// little work, which threads would cost more than they save).
+pub(crate) fn map_each_if<T: Send, R: Send>(
+    parallel: bool,
+    items: impl IntoIterator<Item = T>,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    if parallel { map_each(items, f) } else { items.into_iter().map(f).collect() }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

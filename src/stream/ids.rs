@@ -2,8 +2,9 @@
 //!
 //! Each entry keeps an id key: the keyed 64-bit hash of its id, whose low 8 bits are replaced by the
 //! number of its file. At the end each thread puts its keys in buckets by their top bits, in place;
-//! then the threads take the buckets in turn, sort each bucket of every thread together (a bucket
-//! fits a core's cache) and find the keys whose hash part another entry has too. Only the files
+//! then the threads take the buckets in turn and sort each bucket of every thread (copied together
+//! when it is small enough for a core's cache, else in place and walked side by side) for the keys
+//! whose hash part another entry has too. Only the files
 //! those keys name are read again (the ids of a file read from a plain reader were kept), for the
 //! ids and where they were read, which are then compared for real. A file that no longer holds as
 //! many of those entries as it did was changed while it was read: an I/O error, never a wrong
@@ -176,27 +177,60 @@ pub(super) fn into_buckets(keys: &mut [u64]) -> Vec<usize> {
     starts
 }
 
-/// The keys of `runs`, each in buckets with these starts ([`into_buckets`]), whose hash part more
-/// than one entry has, every one of them, in order: the threads take the buckets in turn, and sort
-/// each bucket of all the runs together.
-pub(super) fn shared_keys(runs: &[(&[u64], &[usize])]) -> Vec<u64> {
-    let threads = crate::threads::available();
-    let found = crate::threads::map_each(0..threads, |t| {
+/// Fewer keys than this are checked on the calling thread: threads would cost more than they save.
+pub(super) const FEW_KEYS: usize = 1 << 16;
+
+/// The most keys of one bucket that are copied together to be sorted: 8 MiB a thread.
+const COPIED_KEYS: usize = 1 << 20;
+
+/// The keys of `parts`, each in buckets with these starts ([`into_buckets`]), whose hash part more
+/// than one entry has, every one of them, in order. The threads take the buckets in turn. The runs
+/// of a bucket (one a part) are copied together and sorted, which a core's cache holds; a bucket of
+/// more than [`COPIED_KEYS`] keys (many entries of one id, or hundreds of millions of entries) has
+/// each run sorted in place instead and the runs walked side by side ([`merged_shared`]), so that
+/// the check never takes more than 16 bytes an entry.
+pub(super) fn shared_keys(parts: Vec<(&mut [u64], &[usize])>) -> Vec<u64> {
+    shared_keys_copying(parts, COPIED_KEYS)
+}
+
+/// A bucket's number and its run in each part.
+type Bucket<'k> = (usize, Vec<&'k mut [u64]>);
+
+/// [`shared_keys`], copying buckets of at most `copied` keys.
+fn shared_keys_copying(parts: Vec<(&mut [u64], &[usize])>, copied: usize) -> Vec<u64> {
+    let total: usize = parts.iter().map(|(keys, _)| keys.len()).sum();
+    // Each part cut into the runs of its buckets, gathered by bucket.
+    let mut by_bucket: Vec<Vec<&mut [u64]>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+    for (keys, starts) in parts {
+        let (mut rest, mut at) = (keys, 0usize);
+        for (b, runs) in by_bucket.iter_mut().enumerate() {
+            let end = starts.get(b + 1).copied().unwrap_or(at).max(at);
+            let (run, tail) = rest.split_at_mut((end - at).min(rest.len()));
+            runs.push(run);
+            (rest, at) = (tail, end);
+        }
+    }
+    let threads = if total < FEW_KEYS { 1 } else { crate::threads::available() };
+    let mut shares: Vec<Vec<Bucket<'_>>> = (0..threads).map(|_| Vec::new()).collect();
+    for (b, runs) in by_bucket.into_iter().enumerate() {
+        if let Some(share) = shares.get_mut(b % threads) {
+            share.push((b, runs));
+        }
+    }
+    let found = crate::threads::map_each_if(threads > 1, shares, |share| {
         let mut scratch: Vec<u64> = Vec::new();
         let mut shared: Vec<(usize, Vec<u64>)> = Vec::new();
-        for b in (t..BUCKETS).step_by(threads) {
-            scratch.clear();
-            for (keys, starts) in runs {
-                let (from, to) = (starts.get(b).copied().unwrap_or(0), starts.get(b + 1).copied().unwrap_or(0));
-                scratch.extend_from_slice(keys.get(from..to).unwrap_or_default());
-            }
-            scratch.sort_unstable();
-            let keys: Vec<u64> = scratch
-                .chunk_by(|x, y| hash_part(*x) == hash_part(*y))
-                .filter(|same| same.len() > 1)
-                .flatten()
-                .copied()
-                .collect();
+        for (b, mut runs) in share {
+            let keys = if runs.iter().map(|run| run.len()).sum::<usize>() <= copied {
+                scratch.clear();
+                runs.iter().for_each(|run| scratch.extend_from_slice(run));
+                scratch.sort_unstable();
+                let repeated = scratch.chunk_by(|x, y| hash_part(*x) == hash_part(*y)).filter(|same| same.len() > 1);
+                repeated.flatten().copied().collect()
+            } else {
+                runs.iter_mut().for_each(|run| run.sort_unstable());
+                merged_shared(&runs.iter().map(|run| &**run).collect::<Vec<_>>())
+            };
             if !keys.is_empty() {
                 shared.push((b, keys));
             }
@@ -206,6 +240,42 @@ pub(super) fn shared_keys(runs: &[(&[u64], &[usize])]) -> Vec<u64> {
     let mut found: Vec<(usize, Vec<u64>)> = found.into_iter().flatten().collect();
     found.sort_unstable_by_key(|(b, _)| *b);
     found.into_iter().flat_map(|(_, keys)| keys).collect()
+}
+
+/// The keys of `runs` (each sorted) whose hash part more than one entry has, every one of them, in
+/// order: the runs merged as they are walked, keeping only those.
+pub(super) fn merged_shared(runs: &[&[u64]]) -> Vec<u64> {
+    let mut at = vec![0usize; runs.len()];
+    let mut shared = Vec::new();
+    // The last key, and whether it is in `shared` already.
+    let mut previous: Option<(u64, bool)> = None;
+    loop {
+        // The smallest key at the head of a run (a handful of runs: one per thread).
+        let mut next: Option<(usize, u64)> = None;
+        for (k, run) in runs.iter().enumerate() {
+            if let Some(&key) = at.get(k).and_then(|&i| run.get(i)) {
+                if next.is_none_or(|(_, best)| key < best) {
+                    next = Some((k, key));
+                }
+            }
+        }
+        let Some((k, key)) = next else { break };
+        if let Some(i) = at.get_mut(k) {
+            *i += 1;
+        }
+        let shares = match previous {
+            Some((p, pushed)) if hash_part(p) == hash_part(key) => {
+                if !pushed {
+                    shared.push(p);
+                }
+                shared.push(key);
+                true
+            }
+            _ => false,
+        };
+        previous = Some((key, shares));
+    }
+    shared
 }
 
 #[cfg(test)]
@@ -219,7 +289,8 @@ mod tests {
         /// keys in one bucket or many (the top bits), of one hash in one run or in several.
         #[test]
         fn shared_keys_are_those_of_the_merged_runs(
-            runs in proptest::collection::vec(proptest::collection::vec((0u64..4, 0u64..6, 0u64..4), 0..30), 0..5)
+            runs in proptest::collection::vec(proptest::collection::vec((0u64..4, 0u64..6, 0u64..4), 0..30), 0..5),
+            copied in 0usize..8,
         ) {
             let mut runs: Vec<Vec<u64>> = runs
                 .into_iter()
@@ -244,8 +315,15 @@ mod tests {
             let mut kept: Vec<u64> = runs.concat();
             kept.sort_unstable();
             proptest::prop_assert_eq!(&kept, &all);
-            let parts: Vec<(&[u64], &[usize])> = runs.iter().zip(&starts).map(|(r, s)| (&r[..], &s[..])).collect();
-            proptest::prop_assert_eq!(shared_keys(&parts), expected);
+            let parts: Vec<(&mut [u64], &[usize])> =
+                runs.iter_mut().zip(&starts).map(|(r, s)| (&mut r[..], &s[..])).collect();
+            // Buckets of up to `copied` keys copied together, larger ones walked in place.
+            proptest::prop_assert_eq!(shared_keys_copying(parts, copied), expected.clone());
+            // The walk of sorted runs alone, as one array of them all shows.
+            let mut sorted = runs.clone();
+            sorted.iter_mut().for_each(|r| r.sort_unstable());
+            let slices: Vec<&[u64]> = sorted.iter().map(|r| &r[..]).collect();
+            proptest::prop_assert_eq!(merged_shared(&slices), expected);
         }
     }
 

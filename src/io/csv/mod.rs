@@ -227,8 +227,7 @@ pub(crate) struct Content {
 /// Reads from `input` until `buf` holds at least `target` bytes or the input ends; true at the end.
 /// The room is zeroed once, however many reads fill it (a pipe gives 64 KiB a read).
 pub(crate) fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
-    let len = buf.len();
-    let mut filled = Filled { buf: std::mem::take(buf), len };
+    let mut filled = Filled::from(std::mem::take(buf));
     let result = filled.fill(input, target);
     *buf = filled.buf;
     buf.truncate(filled.len);
@@ -243,6 +242,13 @@ pub(crate) struct Filled {
     len: usize,
 }
 
+impl From<Vec<u8>> for Filled {
+    /// The bytes of `buf`, all of them text.
+    fn from(buf: Vec<u8>) -> Filled {
+        Filled { len: buf.len(), buf }
+    }
+}
+
 impl Filled {
     /// The text.
     pub(crate) fn bytes(&self) -> &[u8] {
@@ -255,8 +261,15 @@ impl Filled {
             self.buf.resize(target, 0);
         }
         while let Some(room) = self.buf.get_mut(self.len..target).filter(|r| !r.is_empty()) {
+            let room_len = room.len();
             match input.read(room) {
                 Ok(0) => return Ok(true),
+                // A reader that says it gave more than it had room for breaks `Read`'s contract:
+                // which of the bytes are its own cannot be told.
+                Ok(n) if n > room_len => {
+                    let message = format!("the reader said it read {n} bytes into room for {room_len}");
+                    return Err(std::io::Error::other(message));
+                }
                 Ok(n) => self.len += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -426,8 +439,8 @@ fn read_chunked(
     };
     let width = header.map.len();
     let first_line = 1 + bytecount(&buf[..header_end]);
-    let mut pending = Filled::default();
-    Filled { len: buf.len(), buf }.split_into(header_end, &mut pending);
+    let mut pending = Filled::from(buf.split_off(header_end.min(buf.len())));
+    drop(buf);
 
     let (tx, rx) = mpsc::sync_channel::<Chunk>(2);
     let rx = Mutex::new(rx);
@@ -616,6 +629,43 @@ mod tests {
             Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
             Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
             Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),
+        }
+    }
+
+    /// A reader that says it gave more bytes than it had room for (a `Read` that breaks its
+    /// contract, which safe code may write) is an I/O error, however the file is cut into chunks:
+    /// never entries with bytes lost or made up.
+    #[test]
+    fn a_reader_that_claims_more_than_it_had_room_for_is_an_io_error() {
+        struct Boastful<'a>(&'a [u8]);
+        impl Read for Boastful<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(if n == 0 { 0 } else { buf.len() + 1 })
+            }
+        }
+        let text = format!("{HEADER}c1,2021-04-07,cargo,145,t,NKR,\nc2,2021-04-08,cargo,1,t,NKR,\n");
+        for chunk in [1, 7, 64, 1 << 20] {
+            let file: Arc<str> = Arc::from("p.csv");
+            let read = read_chunked(
+                Boastful(text.as_bytes()),
+                &file,
+                None,
+                Dialect::Auto,
+                &Assumptions::new(),
+                chunk,
+                Into::Entries,
+            );
+            let err = read.err().map(|e| {
+                let cause = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+                (e.is_io(), cause)
+            });
+            assert!(
+                err.as_ref().is_some_and(|(io, m)| *io && m.contains("into room for")),
+                "chunks of {chunk}: {err:?}"
+            );
         }
     }
 

@@ -70,7 +70,7 @@ mod tests {
     proptest! {
         /// Every byte that is either separator, and no other, in order: texts of any length (a
         /// last block short or whole), bytes next to each other and with the high bit set, and
-        /// separators that are 0 or 0x80 (the padding and the mask's own bit).
+        /// separators that are 0 (the padding of a last block) or 0x80.
         #[test]
         fn separators_are_the_bytes_that_are_one_or_the_other(
             text in prop::collection::vec(prop::sample::select(vec![0u8, 1, b',', b'\n', b'a', 0x7f, 0x80, 0xac, 0xff]), 0..70),
