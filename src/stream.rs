@@ -80,7 +80,7 @@ mod project;
 pub use group::Summary;
 use group::{Acc, CODE_KEYS, Coded, Rowed, key_text_cell};
 pub(crate) use ids::IdHash;
-use ids::{hash_part, id_key, into_buckets, shared_keys};
+use ids::{hash_part, id_key, shared_keys};
 
 /// A set of our own numbers (places, hashes of ids).
 type FxHashSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<FxHasher>>;
@@ -611,12 +611,9 @@ impl Fold {
             return Err(e);
         }
         let mut parts = self.parts;
-        // Each thread's ids put in buckets by their top bits on its own core, then the buckets
-        // sorted in place and walked on every core for the hashes that more than one id has (few):
-        // the ids are never copied.
-        let many = parts.iter().map(|p| p.ids.len()).sum::<usize>() >= ids::FEW_KEYS;
-        let starts = crate::threads::map_each_if(many, parts.iter_mut(), |p| into_buckets(&mut p.ids));
-        let shared = shared_keys(parts.iter_mut().zip(&starts).map(|(p, s)| (&mut p.ids[..], &s[..])).collect());
+        // The hashes that more than one id has (few), each thread's ids put in buckets by their
+        // top bits and the buckets sorted on every core (see `ids`).
+        let shared = shared_keys(parts.iter_mut().map(|p| &mut p.ids[..]).collect());
         for p in &mut parts {
             p.ids = Vec::new();
         }

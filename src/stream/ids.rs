@@ -142,7 +142,7 @@ fn bucket(key: u64) -> usize {
 
 /// Puts `keys` in the order of their buckets, in place (each bucket's keys in no order): where each
 /// bucket starts, then the end.
-pub(super) fn into_buckets(keys: &mut [u64]) -> Vec<usize> {
+fn into_buckets(keys: &mut [u64]) -> Vec<usize> {
     let mut starts = vec![0usize; BUCKETS + 1];
     for &k in keys.iter() {
         if let Some(next) = starts.get_mut(bucket(k) + 1) {
@@ -178,18 +178,19 @@ pub(super) fn into_buckets(keys: &mut [u64]) -> Vec<usize> {
 }
 
 /// Fewer keys than this are checked on the calling thread: threads would cost more than they save.
-pub(super) const FEW_KEYS: usize = 1 << 16;
+const FEW_KEYS: usize = 1 << 16;
 
 /// The most keys of one bucket that are copied together to be sorted: 8 MiB a thread.
 const COPIED_KEYS: usize = 1 << 20;
 
-/// The keys of `parts`, each in buckets with these starts ([`into_buckets`]), whose hash part more
-/// than one entry has, every one of them, in order. The threads take the buckets in turn. The runs
+/// The keys of `parts` (one a thread) whose hash part more than one entry has, every one of them,
+/// in order. Each part is put in buckets in place ([`into_buckets`]); the threads then take the
+/// buckets in turn. The runs
 /// of a bucket (one a part) are copied together and sorted, which a core's cache holds; a bucket of
 /// more than [`COPIED_KEYS`] keys (many entries of one id, or hundreds of millions of entries) has
 /// each run sorted in place instead and the runs walked side by side ([`merged_shared`]), so that
 /// the check never takes more than 16 bytes an entry.
-pub(super) fn shared_keys(parts: Vec<(&mut [u64], &[usize])>) -> Vec<u64> {
+pub(super) fn shared_keys(parts: Vec<&mut [u64]>) -> Vec<u64> {
     shared_keys_copying(parts, COPIED_KEYS)
 }
 
@@ -197,11 +198,13 @@ pub(super) fn shared_keys(parts: Vec<(&mut [u64], &[usize])>) -> Vec<u64> {
 type Bucket<'k> = (usize, Vec<&'k mut [u64]>);
 
 /// [`shared_keys`], copying buckets of at most `copied` keys.
-fn shared_keys_copying(parts: Vec<(&mut [u64], &[usize])>, copied: usize) -> Vec<u64> {
-    let total: usize = parts.iter().map(|(keys, _)| keys.len()).sum();
+fn shared_keys_copying(mut parts: Vec<&mut [u64]>, copied: usize) -> Vec<u64> {
+    let total: usize = parts.iter().map(|keys| keys.len()).sum();
+    let threads = if total < FEW_KEYS { 1 } else { crate::threads::available() };
+    let starts = crate::threads::map_each_if(threads > 1, parts.iter_mut(), |keys| into_buckets(keys));
     // Each part cut into the runs of its buckets, gathered by bucket.
     let mut by_bucket: Vec<Vec<&mut [u64]>> = (0..BUCKETS).map(|_| Vec::new()).collect();
-    for (keys, starts) in parts {
+    for (keys, starts) in parts.into_iter().zip(&starts) {
         let (mut rest, mut at) = (keys, 0usize);
         for (b, runs) in by_bucket.iter_mut().enumerate() {
             let end = starts.get(b + 1).copied().unwrap_or(at).max(at);
@@ -210,7 +213,6 @@ fn shared_keys_copying(parts: Vec<(&mut [u64], &[usize])>, copied: usize) -> Vec
             (rest, at) = (tail, end);
         }
     }
-    let threads = if total < FEW_KEYS { 1 } else { crate::threads::available() };
     let mut shares: Vec<Vec<Bucket<'_>>> = (0..threads).map(|_| Vec::new()).collect();
     for (b, runs) in by_bucket.into_iter().enumerate() {
         if let Some(share) = shares.get_mut(b % threads) {
@@ -304,19 +306,19 @@ mod tests {
                 .flatten()
                 .copied()
                 .collect();
-            let starts: Vec<Vec<usize>> = runs.iter_mut().map(|run| into_buckets(run)).collect();
-            for (run, starts) in runs.iter().zip(&starts) {
+            let mut bucketed = runs.clone();
+            let starts: Vec<Vec<usize>> = bucketed.iter_mut().map(|run| into_buckets(run)).collect();
+            for (run, starts) in bucketed.iter().zip(&starts) {
                 // Each key in its bucket, and no key lost or made up.
                 for b in 0..BUCKETS {
                     proptest::prop_assert!(run[starts[b]..starts[b + 1]].iter().all(|&k| bucket(k) == b));
                 }
                 proptest::prop_assert_eq!(starts[BUCKETS], run.len());
             }
-            let mut kept: Vec<u64> = runs.concat();
+            let mut kept: Vec<u64> = bucketed.concat();
             kept.sort_unstable();
             proptest::prop_assert_eq!(&kept, &all);
-            let parts: Vec<(&mut [u64], &[usize])> =
-                runs.iter_mut().zip(&starts).map(|(r, s)| (&mut r[..], &s[..])).collect();
+            let parts: Vec<&mut [u64]> = runs.iter_mut().map(|r| &mut r[..]).collect();
             // Buckets of up to `copied` keys copied together, larger ones walked in place.
             proptest::prop_assert_eq!(shared_keys_copying(parts, copied), expected.clone());
             // The walk of sorted runs alone, as one array of them all shows.
