@@ -81,8 +81,33 @@ impl Hasher for FxHasher {
 /// A map keyed by values we make ourselves; never by text from a file (see [`TextMap`]).
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
-/// A map keyed by text from a file: SipHash-1-3 with keys drawn at random for each map.
-pub(crate) type TextMap<K, V> = HashMap<K, V, RandomState>;
+/// A map keyed by text from a file: foldhash's quality hasher with seeds drawn at random for each
+/// map (see [`TextState`]), so that texts crafted to collide under a known hash do not collide here.
+pub(crate) type TextMap<K, V> = HashMap<K, V, TextState>;
+
+/// The hasher of a [`TextMap`]: foldhash, seeded from the operating system's random source (through
+/// std's [`RandomState`], as [`IdKeys`]), a seed for each map and one shared by all. It hashes a
+/// short text in a few multiplies, where SipHash-1-3 takes several rounds a word.
+#[derive(Clone, Debug)]
+pub(crate) struct TextState(foldhash::quality::SeedableRandomState);
+
+impl Default for TextState {
+    fn default() -> TextState {
+        use std::hash::BuildHasher;
+        static SHARED: std::sync::OnceLock<foldhash::SharedSeed> = std::sync::OnceLock::new();
+        let shared = SHARED.get_or_init(|| foldhash::SharedSeed::from_u64(RandomState::new().hash_one(2u64)));
+        TextState(foldhash::quality::SeedableRandomState::with_seed(RandomState::new().hash_one(1u64), shared))
+    }
+}
+
+impl std::hash::BuildHasher for TextState {
+    type Hasher = foldhash::quality::FoldHasher<'static>;
+
+    #[inline]
+    fn build_hasher(&self) -> Self::Hasher {
+        self.0.build_hasher()
+    }
+}
 
 /// The seeds of the 64-bit hash of entry ids; a clone keeps them, so its hashes agree.
 ///
@@ -105,8 +130,14 @@ impl IdKeys {
     /// The hash of `id` under these seeds.
     #[inline]
     pub(crate) fn hash(&self, id: &str) -> u64 {
+        self.hash_bytes(id.as_bytes())
+    }
+
+    /// The hash of an id given by its bytes: `hash_bytes(id.as_bytes()) == hash(id)`.
+    #[inline]
+    pub(crate) fn hash_bytes(&self, id: &[u8]) -> u64 {
         let mut h = foldhash::quality::FoldHasher::with_seed(self.seed, &self.shared);
-        h.write(id.as_bytes());
+        h.write(id);
         h.finish()
     }
 }
@@ -174,13 +205,35 @@ fn packed(s: &str) -> Option<Packed> {
         return None;
     }
     let mut words = [0u64; 3];
-    for (w, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
-        *w = match <[u8; 8]>::try_from(chunk) {
-            Ok(whole) => u64::from_le_bytes(whole),
-            Err(_) => chunk.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b)),
-        };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for (w, chunk) in words.iter_mut().zip(&mut chunks) {
+        *w = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        at += 1;
+    }
+    if let Some(w) = words.get_mut(at) {
+        *w = tail(chunks.remainder());
     }
     Some((words, bytes.len() as u32))
+}
+
+/// The bytes of `r` (at most 7) as a little-endian word, by two overlapping loads instead of a
+/// loop over the bytes: most texts are shorter than a word, or end in a part of one.
+#[inline]
+fn tail(r: &[u8]) -> u64 {
+    let n = r.len();
+    let word = |b: &[u8]| <[u8; 4]>::try_from(b).map_or(0, |b| u64::from(u32::from_le_bytes(b)));
+    match (r.get(..4), n.checked_sub(4).and_then(|i| r.get(i..))) {
+        // 4 to 7 bytes: the first four and the last four, overlapping.
+        (Some(first), Some(last)) => word(first) | word(last) << ((n - 4) * 8),
+        // 1 to 3 bytes: the first, middle and last byte (some of them the same byte).
+        _ => match (r.first(), r.get(n / 2), r.last()) {
+            (Some(&a), Some(&b), Some(&c)) => {
+                u64::from(a) | u64::from(b) << (n / 2 * 8) | u64::from(c) << ((n - 1) * 8)
+            }
+            _ => 0,
+        },
+    }
 }
 
 /// A small direct-mapped table of short texts met lately (most cells of a file repeat a few
@@ -290,6 +343,25 @@ mod tests {
                 let held = table.get(text);
                 proptest::prop_assert_eq!(held.is_some(), !text.is_empty() && text.len() <= 24, "{:?}", text);
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// The words of a short text are its bytes in little-endian words, zero-padded, whatever its
+        /// length (0 to 24 bytes, so every length of a last partial word).
+        #[test]
+        fn packed_words_are_the_texts_bytes(text in "[a-zé\\x00-\\x7f]{0,24}") {
+            let bytes = text.as_bytes();
+            let Some((words, len)) = packed(&text) else {
+                proptest::prop_assert!(bytes.len() > PACKED_BYTES);
+                return Ok(());
+            };
+            let mut padded = [0u8; 24];
+            padded[..bytes.len()].copy_from_slice(bytes);
+            let expected: Vec<u64> =
+                padded.chunks(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+            proptest::prop_assert_eq!(&words[..], &expected[..]);
+            proptest::prop_assert_eq!(len as usize, bytes.len());
         }
     }
 

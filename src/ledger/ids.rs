@@ -120,6 +120,20 @@ impl IdStore {
         out.push_str(std::str::from_utf8(rest).unwrap_or(""));
     }
 
+    /// The hash under `keys` of the id of `code`, as `keys.hash(&self.decode(code))`: an id in the
+    /// arena is hashed where it lies, a prefix and number are written to `buf` as bytes first.
+    pub(super) fn hash(&self, code: u64, keys: &IdKeys, buf: &mut Vec<u8>) -> u64 {
+        let mut digits = [b'0'; 20];
+        let (prefix, rest) = self.parts(code, &mut digits);
+        if prefix.is_empty() {
+            return keys.hash_bytes(rest);
+        }
+        buf.clear();
+        buf.extend_from_slice(prefix.as_bytes());
+        buf.extend_from_slice(rest);
+        keys.hash_bytes(buf)
+    }
+
     /// True when `code` is the code of `id` (nothing is allocated).
     pub(super) fn is(&self, code: u64, id: &str) -> bool {
         let mut digits = [b'0'; 20];
@@ -331,11 +345,10 @@ impl IdOf for RowIds<'_> {
     }
 
     fn hash_at(&self, p: u32) -> u64 {
-        let mut s = String::with_capacity(24);
-        if let Some(r) = self.rows.get(p as usize) {
-            self.store.decode_into(r.id_code(), &mut s);
+        match self.rows.get(p as usize) {
+            Some(r) => self.store.hash(r.id_code(), self.keys, &mut Vec::new()),
+            None => self.keys.hash(""),
         }
-        self.keys.hash(s.as_str())
     }
 }
 
@@ -383,15 +396,8 @@ impl IdIndex {
     /// The hashes of every id, on every core when there are many.
     fn hash_all(&self) -> ByHash {
         let hash_codes = |codes: &[u64], first: u32| -> Vec<(u64, u32)> {
-            let mut id = String::new();
-            (first..)
-                .zip(codes)
-                .map(|(i, &c)| {
-                    id.clear();
-                    self.store.decode_into(c, &mut id);
-                    (self.keys.hash(id.as_str()), i)
-                })
-                .collect()
+            let mut buf = Vec::new();
+            (first..).zip(codes).map(|(i, &c)| (self.store.hash(c, &self.keys, &mut buf), i)).collect()
         };
         let codes = &self.codes;
         let mut sorted = if codes.len() >= PARALLEL_BATCH {

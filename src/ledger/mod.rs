@@ -745,6 +745,22 @@ mod tests {
         assert_eq!(index.position("gamma"), None);
     }
 
+    proptest::proptest! {
+        /// An id's hash made from its code (prefix and number written as bytes, or the arena's
+        /// bytes) is the hash of its text, for ids coded either way: numbers with and without
+        /// leading zeros, long numbers, empty prefixes, letters of more than one byte.
+        #[test]
+        fn the_hash_of_a_code_is_the_hash_of_its_id(ids in proptest::collection::vec("(é|x|-){0,3}[0-9]{0,14}", 1..40)) {
+            let keys = IdKeys::new();
+            let mut store = IdStore::default();
+            let mut buf = Vec::new();
+            for id in &ids {
+                let code = store.encode(id);
+                proptest::prop_assert_eq!(store.hash(code, &keys, &mut buf), keys.hash(id), "{:?}", id);
+            }
+        }
+    }
+
     fn cargo(id: &str, date: &str, q: &str) -> Entry {
         Entry::cargo(date.parse().unwrap(), q.parse().unwrap()).id(id).to("NKR").build().unwrap()
     }
