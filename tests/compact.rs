@@ -393,3 +393,37 @@ fn a_large_load_in_several_chunks_keeps_every_entry_in_date_order() {
 fn day_of_2021(n: u64) -> String {
     (day("2021-01-01") + relief_ledger::chrono::Days::new(n)).to_string()
 }
+
+/// Ids used twice in a load large enough to be placed on every core, the two uses in different
+/// ranges of days (so found by different threads) and in the same one: each later use is named
+/// with the line of the first, and the whole file is refused.
+#[test]
+fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
+    use relief_ledger::{Format, Loader, Role};
+    let n: u64 = 120_000;
+    let mut file = String::from("id,date,kind,quantity,unit,to\n");
+    let mut state: u64 = 11;
+    for i in 0..n {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        // Line 2 + i: e5 again at the end of the year (line 60,002), e7 again on its own day.
+        let (id, day) = match i {
+            60_000 => ("e5".to_string(), 364),
+            90_000 => ("e7".to_string(), 3),
+            7 => ("e7".to_string(), 3),
+            5 => ("e5".to_string(), 0),
+            _ => (format!("e{i}"), (state >> 33) % 365),
+        };
+        file.push_str(&format!("{id},{},cargo,1,t,NKR\n", day_of_2021(day)));
+    }
+    let mut loader = Loader::new();
+    loader.read(file.as_bytes(), "big.csv", Format::Csv, Role::Entries);
+    let err = loader.finish().unwrap_err();
+    let messages: Vec<String> = err.problems().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [
+            "big.csv: line 60002, field id: \"e5\" is already used at big.csv: line 7; ids must be unique",
+            "big.csv: line 90002, field id: \"e7\" is already used at big.csv: line 9; ids must be unique",
+        ]
+    );
+}

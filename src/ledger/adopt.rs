@@ -2,7 +2,7 @@
 //! ledger, its rows renumbered on a thread of their own, and a large load placed in date order on
 //! every core.
 
-use crate::hash::IdKeys;
+use crate::hash::{IdKeys, sort_by_hash};
 
 use super::ids::{NUMBER_BITS, NUMERIC};
 use super::rows::BIG;
@@ -105,11 +105,17 @@ impl Adoption {
     }
 }
 
-/// Places the rows of `adopted` into `rows` (as long as all of them) in order of their first day
-/// (days from `lo`, `span` of them) and, within a day, in insertion order; gives each id's hash
-/// with the row's index. The rows are split by ranges of days of about equal numbers of rows, each
-/// range placed on a thread of its own.
-pub(super) fn place_by_day(rows: &mut [Row], adopted: &[Adopted], lo: i32, span: usize) -> Vec<(u64, u32)> {
+/// The rows of `adopted` (`total` of them) in order of their first day (days from `lo`, `span` of
+/// them) and, within a day, in insertion order; with each id's hash and the row's index, in runs
+/// sorted by hash. The rows are split by ranges of days of about equal numbers of rows, each range
+/// placed (and its hashes sorted) on a thread of its own, into an array of its own: the first
+/// range's has room for all, and the others are copied after it.
+pub(super) fn place_by_day(
+    adopted: &[Adopted],
+    lo: i32,
+    span: usize,
+    total: usize,
+) -> (Vec<Row>, Vec<Vec<(u64, u32)>>) {
     let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
     // Where each day's rows begin.
     let mut starts = vec![0usize; span + 1];
@@ -121,22 +127,17 @@ pub(super) fn place_by_day(rows: &mut [Row], adopted: &[Adopted], lo: i32, span:
     }
     let threads = crate::threads::available();
     // The first day of each range: the day where the range's share of rows is reached.
-    let mut bounds: Vec<usize> =
-        (0..threads).map(|t| starts.partition_point(|&s| s < rows.len() * t / threads)).collect();
+    let mut bounds: Vec<usize> = (0..threads).map(|t| starts.partition_point(|&s| s < total * t / threads)).collect();
     bounds.dedup();
     bounds.push(span);
-    let mut parts = Vec::with_capacity(bounds.len());
-    let mut rest = rows;
-    for w in bounds.windows(2) {
-        let (from, to) = (starts[w[0]], starts[w[1]]);
-        let (part, later) = rest.split_at_mut(to - from);
-        parts.push((part, w[0], w[1]));
-        rest = later;
-    }
-    let place = |(part, first_day, end_day): (&mut [Row], usize, usize)| {
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let place = |(first_day, end_day): (usize, usize)| {
         let first_slot = starts[first_day];
+        let len = starts[end_day] - first_slot;
+        let mut part = Vec::with_capacity(if first_day == 0 { total } else { len });
+        part.resize(len, Row::default());
         let mut next: Vec<usize> = starts[first_day..end_day].iter().map(|&s| s - first_slot).collect();
-        let mut pairs = Vec::with_capacity(part.len());
+        let mut pairs = Vec::with_capacity(len);
         for a in adopted {
             for (r, &hash) in a.rows.iter().zip(&a.hashes) {
                 let d = day(r.first);
@@ -151,7 +152,15 @@ pub(super) fn place_by_day(rows: &mut [Row], adopted: &[Adopted], lo: i32, span:
                 *slot += 1;
             }
         }
-        pairs
+        sort_by_hash(&mut pairs, |&(h, _)| h);
+        (part, pairs)
     };
-    crate::threads::map_each(parts, place).concat()
+    let mut parts = crate::threads::map_each(ranges, place).into_iter();
+    let (mut rows, first) = parts.next().unwrap_or_default();
+    let mut runs = vec![first];
+    for (part, pairs) in parts {
+        rows.extend_from_slice(&part);
+        runs.push(pairs);
+    }
+    (rows, runs)
 }

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, Event, Extra, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, TextMap};
+use crate::hash::{FxHashMap, TextMap, sort_by_hash};
 use crate::quantity::{Dimension, Quantity, scale_pow10};
 
 mod adopt;
@@ -269,9 +269,10 @@ impl Ledger {
         // A large first batch out of date order is placed by a count of its days (each row straight
         // into its place, which spares sorting the rows afterwards); any other is appended.
         let placed = base == 0 && total >= PARALLEL_BATCH && !sorted && span <= total.saturating_mul(4);
-        let pairs = if placed {
-            self.rows = vec![Row::default(); total];
-            place_by_day(&mut self.rows, &adopted, lo, span)
+        let runs = if placed {
+            let (rows, runs) = place_by_day(&adopted, lo, span, total);
+            self.rows = rows;
+            runs
         } else {
             self.rows.reserve(total);
             let mut pairs = Vec::with_capacity(total);
@@ -280,9 +281,10 @@ impl Ledger {
                 pairs.extend(a.hashes.into_iter().zip(at..));
                 self.rows.extend(a.rows);
             }
-            pairs
+            sort_by_hash(&mut pairs, |&(h, _)| h);
+            vec![pairs]
         };
-        problems.extend(self.check_ids(pairs, base));
+        problems.extend(self.check_ids(runs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -329,12 +331,13 @@ impl Ledger {
         Ok(())
     }
 
-    /// Adds the ids of the rows from `base` on (hashes given), or reports those already taken.
-    fn check_ids(&mut self, hashes: Vec<(u64, u32)>, base: usize) -> Vec<BatchProblem> {
+    /// Adds the ids of the rows from `base` on (hashes given, in runs sorted by hash), or reports
+    /// those already taken.
+    fn check_ids(&mut self, runs: Vec<Vec<(u64, u32)>>, base: usize) -> Vec<BatchProblem> {
         let Ledger { rows, ids, id_store, .. } = self;
         let keys = ids.keys.clone();
         let at = RowIds { rows, store: id_store, keys: &keys };
-        let Err(taken) = ids.add(&at, hashes) else { return Vec::new() };
+        let Err(taken) = ids.add_runs(&at, runs) else { return Vec::new() };
         let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
         taken
             .into_iter()
