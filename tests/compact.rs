@@ -394,9 +394,9 @@ fn day_of_2021(n: u64) -> String {
     (day("2021-01-01") + relief_ledger::chrono::Days::new(n)).to_string()
 }
 
-/// Ids used twice in a load large enough to be placed on every core, the two uses in different
-/// ranges of days (so found by different threads) and in the same one: each later use is named
-/// with the line of the first, and the whole file is refused.
+/// Ids used twice in a load large enough to be placed by day on threads of their own, the two uses
+/// on days far apart and on the same day: each later use is named with the line of the first,
+/// and the whole file is refused.
 #[test]
 fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
     use relief_ledger::{Format, Loader, Role};

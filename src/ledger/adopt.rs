@@ -106,16 +106,12 @@ impl Adoption {
 }
 
 /// The rows of `adopted` (`total` of them) in order of their first day (days from `lo`, `span` of
-/// them) and, within a day, in insertion order; with each id's hash and the row's index, in runs
-/// sorted by hash. The rows are split by ranges of days of about equal numbers of rows, each range
-/// placed (and its hashes sorted) on a thread of its own, into an array of its own: the first
-/// range's has room for all, and the others are copied after it.
-pub(super) fn place_by_day(
-    adopted: &[Adopted],
-    lo: i32,
-    span: usize,
-    total: usize,
-) -> (Vec<Row>, Vec<Vec<(u64, u32)>>) {
+/// them) and, within a day, in insertion order; with each id's hash and the row's index, sorted
+/// by hash. Two tasks share the work, each on a thread of its own: one places the rows
+/// into an array as long as all of them, the other finds the same places for the hashes and sorts
+/// them. (Splitting the rows by ranges of days instead gave each thread an array of its own, and
+/// copying them into one took as long as the placing.)
+pub(super) fn place_by_day(adopted: &[Adopted], lo: i32, span: usize, total: usize) -> (Vec<Row>, Vec<(u64, u32)>) {
     let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
     // Where each day's rows begin.
     let mut starts = vec![0usize; span + 1];
@@ -125,42 +121,34 @@ pub(super) fn place_by_day(
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
-    let threads = crate::threads::available();
-    // The first day of each range: the day where the range's share of rows is reached.
-    let mut bounds: Vec<usize> = (0..threads).map(|t| starts.partition_point(|&s| s < total * t / threads)).collect();
-    bounds.dedup();
-    bounds.push(span);
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let place = |(first_day, end_day): (usize, usize)| {
-        let first_slot = starts[first_day];
-        let len = starts[end_day] - first_slot;
-        let mut part = Vec::with_capacity(if first_day == 0 { total } else { len });
-        part.resize(len, Row::default());
-        let mut next: Vec<usize> = starts[first_day..end_day].iter().map(|&s| s - first_slot).collect();
-        let mut pairs = Vec::with_capacity(len);
-        for a in adopted {
-            for (r, &hash) in a.rows.iter().zip(&a.hashes) {
-                let d = day(r.first);
-                if d < first_day || d >= end_day {
-                    continue;
-                }
-                let Some(slot) = next.get_mut(d - first_day) else { continue };
-                if let Some(place) = part.get_mut(*slot) {
-                    *place = *r;
-                }
-                pairs.push((hash, (first_slot + *slot) as u32));
-                *slot += 1;
+    // The place of each row in turn, as each task walks the rows in the same order.
+    let places = || {
+        let mut next = starts.clone();
+        adopted.iter().flat_map(|a| &a.rows).map(move |r| {
+            let slot = next.get_mut(day(r.first)).map_or(usize::MAX, |s| {
+                *s += 1;
+                *s - 1
+            });
+            (r, slot)
+        })
+    };
+    std::thread::scope(|s| {
+        let hashes = s.spawn(|| {
+            let hashes = adopted.iter().flat_map(|a| &a.hashes);
+            let mut pairs: Vec<(u64, u32)> = places().zip(hashes).map(|((_, slot), &h)| (h, slot as u32)).collect();
+            sort_by_hash(&mut pairs, |&(h, _)| h);
+            pairs
+        });
+        let mut rows = vec![Row::default(); total];
+        for (r, slot) in places() {
+            if let Some(place) = rows.get_mut(slot) {
+                *place = *r;
             }
         }
-        sort_by_hash(&mut pairs, |&(h, _)| h);
-        (part, pairs)
-    };
-    let mut parts = crate::threads::map_each(ranges, place).into_iter();
-    let (mut rows, first) = parts.next().unwrap_or_default();
-    let mut runs = vec![first];
-    for (part, pairs) in parts {
-        rows.extend_from_slice(&part);
-        runs.push(pairs);
-    }
-    (rows, runs)
+        let pairs = match hashes.join() {
+            Ok(pairs) => pairs,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (rows, pairs)
+    })
 }

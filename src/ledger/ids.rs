@@ -212,24 +212,17 @@ impl Ids {
         self.sorted.iter().map(|&p| (at.hash_at(p), p)).collect()
     }
 
-    /// Adds the ids of a batch, given as (hash, position) in runs each sorted by hash (by the
-    /// threads that made them: merging them costs a walk, where sorting the whole batch again
-    /// would cost a sort); or, changing nothing, gives every position whose id is taken with the
-    /// position that has it (the earliest).
-    pub(super) fn add_runs(&mut self, at: &impl IdOf, runs: Vec<Vec<(u64, u32)>>) -> Result<(), Vec<(u32, u32)>> {
-        let batch = runs.into_iter().reduce(|a, b| merge_by(a, b, |x| x)).unwrap_or_default();
-        self.add_sorted(at, batch)
-    }
-
-    /// As [`Ids::add_runs`], the batch in any order.
+    /// As [`Ids::add_sorted`], the batch in any order.
     #[cfg(test)]
     pub(super) fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
         sort_by_hash(&mut batch, |&(h, _)| h);
         self.add_sorted(at, batch)
     }
 
-    /// As [`Ids::add_runs`], the batch in one run.
-    fn add_sorted(&mut self, at: &impl IdOf, batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
+    /// Adds the ids of a batch, given as (hash, position) sorted by hash (by the thread that
+    /// placed the rows, on a large load); or, changing nothing, gives every position whose id is
+    /// taken with the position that has it (the earliest).
+    pub(super) fn add_sorted(&mut self, at: &impl IdOf, batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
         // A large batch looks its hashes up in the sorted array with its hashes made once; a small
         // one searches it, making the hashes it meets.
         let mut old: Option<Vec<(u64, u32)>> =
@@ -329,11 +322,6 @@ impl Ids {
 
 /// Merges two arrays sorted by hash into one of their positions.
 fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
-    merge_by(old, add, |(_, p)| p)
-}
-
-/// Merges two sorted arrays into one, each element as `f` makes it.
-fn merge_by<T: Ord + Copy, U>(old: Vec<T>, add: Vec<T>, f: impl Fn(T) -> U) -> Vec<U> {
     let mut merged = Vec::with_capacity(old.len() + add.len());
     let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
     loop {
@@ -344,7 +332,7 @@ fn merge_by<T: Ord + Copy, U>(old: Vec<T>, add: Vec<T>, f: impl Fn(T) -> U) -> V
             (None, _) => b.next(),
         };
         match next {
-            Some(x) => merged.push(f(x)),
+            Some((_, p)) => merged.push(p),
             None => break,
         }
     }

@@ -269,10 +269,10 @@ impl Ledger {
         // A large first batch out of date order is placed by a count of its days (each row straight
         // into its place, which spares sorting the rows afterwards); any other is appended.
         let placed = base == 0 && total >= PARALLEL_BATCH && !sorted && span <= total.saturating_mul(4);
-        let runs = if placed {
-            let (rows, runs) = place_by_day(&adopted, lo, span, total);
+        let pairs = if placed {
+            let (rows, pairs) = place_by_day(&adopted, lo, span, total);
             self.rows = rows;
-            runs
+            pairs
         } else {
             self.rows.reserve(total);
             let mut pairs = Vec::with_capacity(total);
@@ -282,9 +282,9 @@ impl Ledger {
                 self.rows.extend(a.rows);
             }
             sort_by_hash(&mut pairs, |&(h, _)| h);
-            vec![pairs]
+            pairs
         };
-        problems.extend(self.check_ids(runs, base));
+        problems.extend(self.check_ids(pairs, base));
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
@@ -331,13 +331,13 @@ impl Ledger {
         Ok(())
     }
 
-    /// Adds the ids of the rows from `base` on (hashes given, in runs sorted by hash), or reports
-    /// those already taken.
-    fn check_ids(&mut self, runs: Vec<Vec<(u64, u32)>>, base: usize) -> Vec<BatchProblem> {
+    /// Adds the ids of the rows from `base` on (hashes given, sorted), or reports those already
+    /// taken.
+    fn check_ids(&mut self, hashes: Vec<(u64, u32)>, base: usize) -> Vec<BatchProblem> {
         let Ledger { rows, ids, id_store, .. } = self;
         let keys = ids.keys.clone();
         let at = RowIds { rows, store: id_store, keys: &keys };
-        let Err(taken) = ids.add_runs(&at, runs) else { return Vec::new() };
+        let Err(taken) = ids.add_sorted(&at, hashes) else { return Vec::new() };
         let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
         taken
             .into_iter()
