@@ -204,21 +204,16 @@ fn packed(s: &str) -> Option<Packed> {
     if bytes.len() > PACKED_BYTES {
         return None;
     }
-    let mut words = [0u64; 3];
-    let mut chunks = bytes.chunks_exact(8);
-    let mut at = 0;
-    for (w, chunk) in words.iter_mut().zip(&mut chunks) {
-        *w = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
-        at += 1;
-    }
-    if let Some(w) = words.get_mut(at) {
-        *w = tail(chunks.remainder());
-    }
-    Some((words, bytes.len() as u32))
+    // Word `i`: its 8 bytes, or the bytes left (none past the end), without a loop or a copy.
+    let word = |i: usize| match bytes.get(i * 8..i * 8 + 8) {
+        Some(whole) => <[u8; 8]>::try_from(whole).map_or(0, u64::from_le_bytes),
+        None => tail(bytes.get(i * 8..).unwrap_or(&[])),
+    };
+    Some(([word(0), word(1), word(2)], bytes.len() as u32))
 }
 
-/// The bytes of `r` (at most 7) as a little-endian word, by two overlapping loads instead of a
-/// loop over the bytes: most texts are shorter than a word, or end in a part of one.
+/// The bytes of `r` (at most 7; none gives 0) as a little-endian word, by two overlapping loads
+/// instead of a loop over the bytes: most texts are shorter than a word, or end in a part of one.
 #[inline]
 fn tail(r: &[u8]) -> u64 {
     let n = r.len();

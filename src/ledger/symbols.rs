@@ -86,9 +86,16 @@ impl Symbols {
     /// table of recent texts, then in the keyed map.
     #[inline]
     pub(crate) fn intern_str(&mut self, s: &str) -> u32 {
-        if let Some(sym) = self.recent.get(s) {
-            return sym;
+        match self.recent.get(s) {
+            Some(sym) => sym,
+            None => self.intern_missed(s),
         }
+    }
+
+    /// [`Symbols::intern_str`] of a text not in the table of recent texts: apart, so that the
+    /// lookups that find their text there stay small enough to inline.
+    #[inline(never)]
+    fn intern_missed(&mut self, s: &str) -> u32 {
         let sym = match self.by_text.get(s) {
             Some(&sym) => sym,
             None => {
