@@ -1,6 +1,6 @@
 //! Adopting batches of rows: what a batch's symbols, id prefixes and side tables become in the
-//! ledger, its rows renumbered on a thread of their own, and a large load placed in date order on
-//! every core.
+//! ledger, its rows renumbered on a thread of their own, and a large load placed in date order by
+//! two threads (one the rows, the other the ids' hashes).
 
 use crate::hash::{IdKeys, sort_by_hash};
 
