@@ -245,6 +245,9 @@ impl Ledger {
         let mut problems = Vec::new();
         // What each batch's symbols, id prefixes, side tables and positions become in the ledger,
         // batch by batch in order; then the rows themselves, each batch's on a thread of its own.
+        // Whether any new entry is part of an exchange (most loads have none: then the new rows
+        // need not be read again for them).
+        let exchanges = batches.iter().any(|b| b.sparse.iter().any(|(_, s)| s.exchange != 0));
         let mut adoptions = Vec::with_capacity(batches.len());
         let mut offset = base as u32;
         for batch in &mut batches {
@@ -288,7 +291,8 @@ impl Ledger {
         // Exchanges span files and batches: each exchange the batch touches is checked whole, with
         // the entries the ledger holds already.
         let mut touched: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for (r, i) in self.rows.get(base..).unwrap_or(&[]).iter().zip(base as u32..) {
+        let new_rows = if exchanges { self.rows.get(base..).unwrap_or(&[]) } else { &[] };
+        for (r, i) in new_rows.iter().zip(base as u32..) {
             let exchange = self.exchange_of(r);
             if exchange != 0 {
                 touched.entry(exchange).or_default().push(i);
