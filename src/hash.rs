@@ -2,19 +2,20 @@
 //!
 //! Keys we make ourselves (symbol numbers, dates, group codes, addresses) go to [`FxHashMap`], the
 //! multiply-rotate scheme of rustc's FxHash: fast, and no file chooses them. Texts from a file used as
-//! map keys (report ids, parties, regions, items) go to [`TextMap`], std's SipHash-1-3 with random
-//! keys drawn for each map: whoever writes a file could craft thousands of texts with one FxHash (the
-//! Fx mix is invertible word by word) and make every insertion scan them all; without the keys they
-//! cannot.
+//! map keys (report ids, parties, regions, items) go to [`TextMap`], keyed by seeds drawn at random:
+//! whoever writes a file could craft thousands of texts with one FxHash (the Fx mix is invertible
+//! word by word) and make every insertion scan them all; without the seeds they cannot.
 //!
 //! Entry ids are not map keys: their 64-bit hashes are sorted and searched (the duplicate checks, the
-//! id index), millions of them, so they are hashed with [`IdKeys`]: foldhash (its quality variant),
-//! several times faster than SipHash on ids of a few bytes, with seeds drawn from the operating
-//! system's random source. Equal hashes are always followed by a comparison of the ids themselves, so
-//! a collision costs time, never a wrong answer. foldhash is not a cryptographic hash and calls itself
-//! only minimally resistant to crafted collisions: with secret seeds, no published attack makes ids
-//! collide, but it promises less than SipHash does, and a flood of colliding ids would make the checks
-//! compare each with the others.
+//! id index), millions of them, so they are hashed with [`IdKeys`].
+//!
+//! Both hash with foldhash (its quality variant), several times faster than SipHash-1-3 on texts of
+//! a few bytes, with seeds drawn from the operating system's random source ([`TextState`]). Equal
+//! hashes are always followed by a comparison of the texts themselves, so a collision costs time,
+//! never a wrong answer. foldhash is not a cryptographic hash and calls itself only minimally
+//! resistant to crafted collisions: with secret seeds, no published attack makes texts collide, but
+//! it promises less than SipHash does, and a flood of colliding texts would make the lookups compare
+//! each with the others.
 
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
@@ -85,8 +86,9 @@ pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// map (see [`TextState`]), so that texts crafted to collide under a known hash do not collide here.
 pub(crate) type TextMap<K, V> = HashMap<K, V, TextState>;
 
-/// The hasher of a [`TextMap`]: foldhash, seeded from the operating system's random source (through
-/// std's [`RandomState`], as [`IdKeys`]), a seed for each map and one shared by all. It hashes a
+/// The hasher of a [`TextMap`] and of [`IdKeys`]: foldhash, seeded from the operating system's
+/// random source (through std's [`RandomState`], whose keys std draws from it), a seed for each map
+/// and one shared by all. It hashes a
 /// short text in a few multiplies, where SipHash-1-3 takes several rounds a word.
 #[derive(Clone, Debug)]
 pub(crate) struct TextState(foldhash::quality::SeedableRandomState);
@@ -112,19 +114,14 @@ impl std::hash::BuildHasher for TextState {
 /// The seeds of the 64-bit hash of entry ids; a clone keeps them, so its hashes agree.
 ///
 /// foldhash draws its own default seeds from addresses and the clock; these come from the operating
-/// system's random source instead, through std's [`RandomState`] (whose keys std draws from it).
+/// system's random source instead, as a [`TextMap`]'s do ([`TextState`]).
 #[derive(Clone)]
-pub(crate) struct IdKeys {
-    seed: u64,
-    shared: foldhash::SharedSeed,
-}
+pub(crate) struct IdKeys(TextState);
 
 impl IdKeys {
     /// New seeds, drawn at random.
     pub(crate) fn new() -> IdKeys {
-        use std::hash::BuildHasher;
-        let random = RandomState::new();
-        IdKeys { seed: random.hash_one(1u64), shared: foldhash::SharedSeed::from_u64(random.hash_one(2u64)) }
+        IdKeys(TextState::default())
     }
 
     /// The hash of `id` under these seeds.
@@ -136,7 +133,7 @@ impl IdKeys {
     /// The hash of an id given by its bytes: `hash_bytes(id.as_bytes()) == hash(id)`.
     #[inline]
     pub(crate) fn hash_bytes(&self, id: &[u8]) -> u64 {
-        let mut h = foldhash::quality::FoldHasher::with_seed(self.seed, &self.shared);
+        let mut h = std::hash::BuildHasher::build_hasher(&self.0);
         h.write(id);
         h.finish()
     }

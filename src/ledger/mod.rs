@@ -243,11 +243,11 @@ impl Ledger {
         }
         let before = (self.big.len(), self.id_store.arena.len());
         let mut problems = Vec::new();
-        // What each batch's symbols, id prefixes, side tables and positions become in the ledger,
-        // batch by batch in order; then the rows themselves, each batch's on a thread of its own.
         // Whether any new entry is part of an exchange (most loads have none: then the new rows
         // need not be read again for them).
         let exchanges = batches.iter().any(|b| b.sparse.iter().any(|(_, s)| s.exchange != 0));
+        // What each batch's symbols, id prefixes, side tables and positions become in the ledger,
+        // batch by batch in order; then the rows themselves, each batch's on a thread of its own.
         let mut adoptions = Vec::with_capacity(batches.len());
         let mut offset = base as u32;
         for batch in &mut batches {
