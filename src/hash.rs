@@ -195,7 +195,7 @@ type Packed = ([u64; 3], u32);
 const PACKED_BYTES: usize = 24;
 
 /// Words loaded straight from the text's bytes (a copy into a buffer first would stall the loads).
-#[inline]
+#[inline(always)]
 fn packed(s: &str) -> Option<Packed> {
     let bytes = s.as_bytes();
     if bytes.len() > PACKED_BYTES {

@@ -427,3 +427,68 @@ fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
         ]
     );
 }
+
+/// A field of a generated record: values a file may hold, plain or not (padded, quoted as a
+/// formula, misspelt, of another kind or unit), so that records take either way into rows.
+fn cell(choices: &'static [&'static str]) -> impl proptest::strategy::Strategy<Value = &'static str> {
+    proptest::sample::select(choices)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// A loader makes most records of a CSV file straight into rows, and any record that is not in
+    /// the plain form a writer gives the general way: either way, the ledger it makes (every field of
+    /// every entry) and the problems it names are those of the file read into entries and then made
+    /// into a ledger.
+    #[test]
+    fn records_read_straight_into_rows_are_the_entries_of_the_file(
+        records in proptest::collection::vec(((
+            cell(&["e", "e", " e", "'=e", "x-", ""]),
+            cell(&["2021-04-07", "2021-12-31", "2021-02-30", "2021-04", "2021", "2021-04-07..2021-04-09", " 2021-04-07", "0000-01-01", "21-04-07", ""]),
+            cell(&["cargo", "cargo", "returnees", "detainee-transfer", "remains-transfer", "minefield-maps", "demining", "Cargo", ""]),
+            cell(&["", "", "humanitarian", "construction-material", "pow", "area-cleared", "bogus"]),
+            cell(&["", "flour", " flour", "'=1+1", "''x", "'x"]),
+            cell(&["145", "145", "0", "-2", "1.5", "2.50", "1,581", "99999999999", "0.0000000000000000000000000001", "1e3", " 7", ""]),
+            cell(&["t", "t", "persons", "kg", "packages", "ha", "m2", "km", "tons", ""]),
+        ), (
+            cell(&["", "ARM", "AZE", "ARM ", "AZE"]),
+            cell(&["", "ARM", "AZE", "NKR", " NKR"]),
+            cell(&["", "", "ICRC", "  "]),
+            cell(&["", "Lachin", "Shusha\u{a0}"]),
+            cell(&["", "s1", "bulletin 2", " s1"]),
+            cell(&["", "", "a note", " spaced note "]),
+            cell(&["", "", "", "5", "x"]),
+        )), 1..24),
+    ) {
+        use relief_ledger::{Format, Loader, Role};
+        let header = "id,date,kind,category,item,quantity,unit,from,to,via,region,source,note,mines\n";
+        let lines: Vec<String> = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let ((id, date, kind, category, item, quantity, unit), (from, to, via, region, source, note, mines)) = *r;
+                let id = if id.is_empty() { String::new() } else { format!("{id}{i}") };
+                let fields = [date, kind, category, item, quantity, unit, from, to, via, region, source, note, mines];
+                format!("{id},{}\n", fields.join(","))
+            })
+            .collect();
+        let entries = |csv: &str| {
+            relief_ledger::read(csv.as_bytes(), "a.csv", Format::Csv, Role::Entries)
+                .and_then(|d| Ledger::from_entries(d.entries))
+                .map(|ledger| ledger.iter_inserted().collect::<Vec<Entry>>())
+        };
+        // The whole file, which most often has problems; then its records that are valid alone.
+        let valid: String = lines.iter().filter(|l| entries(&format!("{header}{l}")).is_ok()).cloned().collect();
+        for csv in [format!("{header}{}", lines.concat()), format!("{header}{valid}")] {
+            let mut loader = Loader::new();
+            loader.read(csv.as_bytes(), "a.csv", Format::Csv, Role::Entries);
+            let loaded = loader.finish().map(|(ledger, _)| ledger.iter_inserted().collect::<Vec<Entry>>());
+            match (loaded, entries(&csv)) {
+                (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want),
+                (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
+                (got, want) => proptest::prop_assert!(false, "{got:?}\nagainst {want:?}\n{csv}"),
+            }
+        }
+    }
+}

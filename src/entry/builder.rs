@@ -212,11 +212,12 @@ pub(crate) struct Checked<'a> {
 /// The problems [`EntryBuilder::build`] finds, in its order.
 pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
     let kind = c.kind;
-    let mut problems: Vec<Problem> = [c.date.first_day(), c.date.last_day()]
-        .into_iter()
-        .filter_map(|d| crate::period::unwritable("date", d))
-        .take(1)
-        .collect();
+    let mut problems = Vec::new();
+    let (first, last) = (c.date.first_day(), c.date.last_day());
+    // One problem for the date, of its first day or else its last.
+    if let Some(p) = crate::period::unwritable("date", first).or_else(|| crate::period::unwritable("date", last)) {
+        problems.push(p);
+    }
     let value = c.quantity.value();
     if value.is_sign_negative() || value.is_zero() {
         problems.push(Problem::new(
@@ -252,24 +253,13 @@ pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
             format!("only minefield-maps entries cover mines, not {kind}"),
         ));
     }
-    let texts = [
-        ("id", c.id),
-        ("item", c.item),
-        ("from", c.from),
-        ("to", c.to),
-        ("via", c.via),
-        ("region", c.region),
-        ("source", c.source),
-        ("note", c.note),
-        ("exchange", c.exchange),
-    ];
-    for (name, value) in texts {
-        if let Some(v) = value {
-            // Most texts begin and end with a visible ASCII character: no white space to decode.
-            let visible = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-            if visible(v.as_bytes().first()) && visible(v.as_bytes().last()) {
-                continue;
-            }
+    let texts = [c.id, c.item, c.from, c.to, c.via, c.region, c.source, c.note, c.exchange];
+    // Most texts begin and end with a visible ASCII character: no white space to decode.
+    let visible = |v: &str| matches!((v.as_bytes().first(), v.as_bytes().last()), (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic());
+    if !texts.iter().flatten().all(|v| visible(v)) {
+        let names = ["id", "item", "from", "to", "via", "region", "source", "note", "exchange"];
+        for (name, v) in names.into_iter().zip(texts) {
+            let Some(v) = v.filter(|v| !visible(v)) else { continue };
             if !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace) {
                 continue;
             }

@@ -180,18 +180,23 @@ fn parse_with<T>(
     }
 }
 
+/// A day written `YYYY-MM-DD`, four digits of year, two of month and two of day, that is a real
+/// day; `None` for anything else, which the general parser reads or names.
+fn plain_day(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    };
+    chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
+}
+
 /// Parses `YYYY-MM-DD` quickly, falling back to the general parser for its message.
 fn parse_day(s: &str) -> Result<chrono::NaiveDate, Error> {
-    let b = s.as_bytes();
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b.get(r)?.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
-        };
-        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
-            if let Some(date) = chrono::NaiveDate::from_ymd_opt(y as i32, m, d) {
-                return Ok(date);
-            }
-        }
+    if let Some(date) = plain_day(s) {
+        return Ok(date);
     }
     match s.parse::<PartialDate>()?.as_day() {
         Some(d) => Ok(d),
@@ -357,6 +362,59 @@ pub(crate) fn row_from_cells<'a>(cells: &'a Cells<'a>, id: &'a str) -> Result<Ro
     // As the builder's problems come through `finish`: without a position.
     problems.extend(built);
     if problems.is_empty() { Ok(Row { id, date, kind, category, quantity, mines, cells }) } else { Err(problems) }
+}
+
+/// [`row_from_cells`] of a record in the form most records of a large file take, or `None`: it
+/// has an id, a date to the day (`YYYY-MM-DD`), no mines and no exchange, and every value parses
+/// and passes the entry's checks. `None` sends the record the general way, which makes the same
+/// row of it or names its problems; a record taken here makes the row `row_from_cells` makes.
+pub(crate) fn plain_row<'a>(cells: &'a Cells<'a>) -> Option<Row<'a>> {
+    let [
+        Some(id),
+        Some(date),
+        Some(kind),
+        category,
+        item,
+        Some(value),
+        Some(unit),
+        from,
+        to,
+        via,
+        region,
+        source,
+        note,
+        None,
+        None,
+        ..,
+    ] = *cells
+    else {
+        return None;
+    };
+    let date = EntryDate::from(plain_day(date)?);
+    let kind = kind.parse::<Kind>().ok()?;
+    let category = match category {
+        Some(c) => Some(c.parse::<Category>().ok()?),
+        None => None,
+    };
+    let quantity = Quantity::new(parse_decimal(value).ok()?, unit.parse::<Unit>().ok()?).ok()?;
+    let problems = crate::entry::checks(&crate::entry::Checked {
+        kind,
+        date,
+        quantity: &quantity,
+        category,
+        mines: false,
+        fills: false,
+        id: Some(id),
+        item,
+        from,
+        to,
+        via,
+        region,
+        source,
+        note,
+        exchange: None,
+    });
+    problems.is_empty().then_some(Row { id, date, kind, category, quantity, mines: None, cells })
 }
 
 /// Builds a report from its cells.

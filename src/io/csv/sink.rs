@@ -8,7 +8,7 @@ use super::write::restore;
 use super::{Chunk, Filled, Header, Parsed};
 use crate::error::{Problem, ProblemKind, echo};
 use crate::io::Consumer;
-use crate::io::record::{Cells, Interner, Table, entry_from_cells, report_from_cells, row_from_cells};
+use crate::io::record::{Cells, Interner, Table, entry_from_cells, plain_row, report_from_cells, row_from_cells};
 use crate::ledger::RowBatch;
 
 /// How far the end of the file is from a line, in words.
@@ -46,7 +46,8 @@ pub(super) fn parse_chunk<'c>(
         buffer: Filled::default(),
     };
     let rows_wanted = consumer.as_ref().is_some_and(|c| c.wants_rows());
-    let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted };
+    let plain = rows && header.defaults.is_empty() && header.date_end.is_none();
+    let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted, plain };
     match std::str::from_utf8(chunk.bytes.bytes()) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
         Err(_) => parse_bytes(chunk.bytes.bytes(), chunk.first_line, &mut sink),
@@ -66,6 +67,40 @@ pub(super) struct Sink<'a, 'c> {
     consumer: Option<&'a mut (dyn Consumer + 'c)>,
     /// Whether the consumer takes rows ([`Consumer::wants_rows`], asked once a chunk).
     rows_wanted: bool,
+    /// Whether records may go straight to rows ([`Sink::plain_record`]): entries made into rows,
+    /// with no value the header supplies.
+    plain: bool,
+}
+
+impl Sink<'_, '_> {
+    /// Makes the row of a record whose values are written plainly (no white space around them, no
+    /// leading `'`) and make a valid entry as [`plain_row`] takes it, without the general path's
+    /// steps; false leaves the record to that path (nothing is kept of it), which makes the same
+    /// row or names the record's problems.
+    fn plain_record(&mut self, fields: &[&str], line: u64) -> bool {
+        let out = &mut *self.out;
+        let Some(batch) = out.rows.as_mut().filter(|_| fields.len() == self.width) else { return false };
+        let mut cells: Cells<'_> = [None; 17];
+        for (field, target) in fields.iter().zip(&self.header.map) {
+            let b = field.as_bytes();
+            let (Some(&first), Some(&last)) = (b.first(), b.last()) else { continue };
+            match target {
+                Some(i) if first.is_ascii_graphic() && last.is_ascii_graphic() && first != b'\'' => {
+                    if let Some(cell) = cells.get_mut(*i) {
+                        *cell = Some(*field);
+                    }
+                }
+                // HXL leaves out the columns it has no tag for; plain CSV names their values.
+                None if self.header.hxl => {}
+                _ => return false,
+            }
+        }
+        let Some(row) = plain_row(&cells) else { return false };
+        batch.push_row(&row);
+        out.records += 1;
+        out.lines.push(line);
+        true
+    }
 }
 
 /// Parses a chunk that is not valid UTF-8, to say which field of which record is not.
@@ -177,6 +212,9 @@ impl Records for Sink<'_, '_> {
     }
 
     fn record(&mut self, fields: &[&str], line: u64) {
+        if self.plain && self.plain_record(fields, line) {
+            return;
+        }
         let out = &mut *self.out;
         out.records += 1;
         let record = out.records;
