@@ -159,6 +159,7 @@ impl EntryBuilder {
             source: text(&self.source),
             note: text(&self.note),
             exchange: text(&self.exchange),
+            visible: false,
         });
         let kind = self.kind;
         if !problems.is_empty() {
@@ -207,6 +208,9 @@ pub(crate) struct Checked<'a> {
     pub(crate) source: Option<&'a str>,
     pub(crate) note: Option<&'a str>,
     pub(crate) exchange: Option<&'a str>,
+    /// True when the caller saw every text begin and end with a visible ASCII character, so that
+    /// none is empty or padded: the texts need no look.
+    pub(crate) visible: bool,
 }
 
 /// The problems [`EntryBuilder::build`] finds, in its order.
@@ -256,7 +260,7 @@ pub(crate) fn checks(c: &Checked<'_>) -> Vec<Problem> {
     let texts = [c.id, c.item, c.from, c.to, c.via, c.region, c.source, c.note, c.exchange];
     // Most texts begin and end with a visible ASCII character: no white space to decode.
     let visible = |v: &str| matches!((v.as_bytes().first(), v.as_bytes().last()), (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic());
-    if !texts.iter().flatten().all(|v| visible(v)) {
+    if !c.visible && !texts.iter().flatten().all(|v| visible(v)) {
         let names = ["id", "item", "from", "to", "via", "region", "source", "note", "exchange"];
         for (name, v) in names.into_iter().zip(texts) {
             let Some(v) = v.filter(|v| !visible(v)) else { continue };

@@ -358,6 +358,7 @@ pub(crate) fn row_from_cells<'a>(cells: &'a Cells<'a>, id: &'a str) -> Result<Ro
         source: cells[11],
         note: cells[12],
         exchange: cells[14],
+        visible: false,
     });
     // As the builder's problems come through `finish`: without a position.
     problems.extend(built);
@@ -368,6 +369,9 @@ pub(crate) fn row_from_cells<'a>(cells: &'a Cells<'a>, id: &'a str) -> Result<Ro
 /// has an id, a date to the day (`YYYY-MM-DD`), no mines and no exchange, and every value parses
 /// and passes the entry's checks. `None` sends the record the general way, which makes the same
 /// row of it or names its problems; a record taken here makes the row `row_from_cells` makes.
+///
+/// Every cell is plain, as the caller found it: it begins and ends with a visible ASCII
+/// character, and not with `'` (no white space to trim, no formula quote to take off).
 pub(crate) fn plain_row<'a>(cells: &'a Cells<'a>) -> Option<Row<'a>> {
     let [
         Some(id),
@@ -413,6 +417,7 @@ pub(crate) fn plain_row<'a>(cells: &'a Cells<'a>) -> Option<Row<'a>> {
         source,
         note,
         exchange: None,
+        visible: true,
     });
     problems.is_empty().then_some(Row { id, date, kind, category, quantity, mines: None, cells })
 }

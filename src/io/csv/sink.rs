@@ -85,6 +85,7 @@ impl Sink<'_, '_> {
             let b = field.as_bytes();
             let (Some(&first), Some(&last)) = (b.first(), b.last()) else { continue };
             match target {
+                // As `plain_row` takes them.
                 Some(i) if first.is_ascii_graphic() && last.is_ascii_graphic() && first != b'\'' => {
                     if let Some(cell) = cells.get_mut(*i) {
                         *cell = Some(*field);
