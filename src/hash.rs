@@ -198,15 +198,20 @@ const PACKED_BYTES: usize = 24;
 #[inline(always)]
 fn packed(s: &str) -> Option<Packed> {
     let bytes = s.as_bytes();
-    if bytes.len() > PACKED_BYTES {
-        return None;
-    }
-    // Word `i`: its 8 bytes, or the bytes left (none past the end), without a loop or a copy.
-    let word = |i: usize| match bytes.get(i * 8..i * 8 + 8) {
-        Some(whole) => <[u8; 8]>::try_from(whole).map_or(0, u64::from_le_bytes),
-        None => tail(bytes.get(i * 8..).unwrap_or(&[])),
+    let n = bytes.len();
+    // The eight bytes from `i` on.
+    let at = |i: usize| bytes.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()).map_or(0, u64::from_le_bytes);
+    // The word of the bytes from `i` to the end (1 to 8 of them, in a text of 8 bytes or more):
+    // the text's last eight bytes, shifted down past those before `i`.
+    let end = |i: usize| at(n - 8) >> ((8 - (n - i)) * 8);
+    let words = match n {
+        0..8 => [tail(bytes), 0, 0],
+        8 => [at(0), 0, 0],
+        9..=16 => [at(0), end(8), 0],
+        17..=PACKED_BYTES => [at(0), at(8), end(16)],
+        _ => return None,
     };
-    Some(([word(0), word(1), word(2)], bytes.len() as u32))
+    Some((words, n as u32))
 }
 
 /// The bytes of `r` (at most 7; none gives 0) as a little-endian word, by two overlapping loads
