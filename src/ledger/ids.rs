@@ -33,7 +33,9 @@ impl IdStore {
         let (prefix, number) = id.split_at(id.len() - digits);
         // Leading zeros would not come back from the number: such ids go to the arena.
         if !number.is_empty() && number.len() <= 12 && (number == "0" || !number.starts_with('0')) {
-            if let Some(n) = number.parse::<u64>().ok().filter(|&n| n < 1 << NUMBER_BITS) {
+            // At most 12 digits: the number fits a u64 as it is read.
+            let n = number.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            if n < 1 << NUMBER_BITS {
                 if let Some(sym) = self.prefix(prefix) {
                     return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
                 }

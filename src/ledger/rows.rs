@@ -232,17 +232,19 @@ impl RowBatch {
             bits |= SPARSE;
         }
         let code = self.ids.encode(e.id);
+        let first = e.date.first_day().num_days_from_ce();
+        let last = if span.is_some() { e.date.last_day().num_days_from_ce() } else { first };
         self.rows.push(Row {
             id: [code as u32, (code >> 32) as u32],
             mantissa,
-            first: e.date.first_day().num_days_from_ce(),
-            last: e.date.last_day().num_days_from_ce(),
+            first,
+            last,
             pos,
             text: [item, from, to, via, region],
             source,
             kind: e.kind.index() as u8,
             category: e.category.map_or(0, |c| c.index() as u8 + 1),
-            unit: Unit::ALL.iter().position(|&u| u == unit).unwrap_or(0) as u8,
+            unit: unit.index() as u8,
             bits,
         });
     }

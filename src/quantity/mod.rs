@@ -205,6 +205,11 @@ impl Unit {
         Unit::Exchanges,
     ];
 
+    /// The unit's place in [`Unit::ALL`].
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
     /// The spelling used in files.
     #[must_use]
     pub fn symbol(self) -> &'static str {
@@ -599,6 +604,13 @@ mod tests {
             big.add(Decimal::MAX);
         }
         assert!(big.value().is_none(), "3 x Decimal::MAX does not fit");
+    }
+
+    #[test]
+    fn a_units_index_is_its_place_among_all() {
+        for (i, u) in Unit::ALL.into_iter().enumerate() {
+            assert_eq!(u.index(), i, "{u}");
+        }
     }
 
     #[test]
