@@ -516,25 +516,41 @@ proptest::proptest! {
         ), 1..16),
     ) {
         use relief_ledger::{Format, Loader, Role};
-        let header = "id,date,kind,category,unit,item,quantity,from,to,via,region,source,note,mines\n";
+        let columns = "id,date,kind,category,unit,item,quantity,from,to,via,region,source,note,mines";
         let lines: Vec<String> =
             records.iter().enumerate().map(|(i, (valid, odd, mines))| record(valid, *odd, mines, i)).collect();
-        let entries = |csv: &str| {
-            relief_ledger::read(csv.as_bytes(), "a.csv", Format::Csv, Role::Entries)
-                .and_then(|d| Ledger::from_entries(d.entries))
-                .map(|ledger| ledger.iter_inserted().collect::<Vec<Entry>>())
-        };
-        // The whole file, which most often has problems; then its records that are valid alone.
-        let valid: String = lines.iter().filter(|l| entries(&format!("{header}{l}")).is_ok()).cloned().collect();
-        for csv in [format!("{header}{}", lines.concat()), format!("{header}{valid}")] {
-            let mut loader = Loader::new();
-            loader.read(csv.as_bytes(), "a.csv", Format::Csv, Role::Entries);
-            let loaded = loader.finish().map(|(ledger, _)| ledger.iter_inserted().collect::<Vec<Entry>>());
-            match (loaded, entries(&csv)) {
-                (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want),
-                (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
-                (got, want) => proptest::prop_assert!(false, "{got:?}\nagainst {want:?}\n{csv}"),
+        // The same records in CSV, and in HXL under the hashtags our writer gives each column.
+        for (format, header) in [(Format::Csv, format!("{columns}\n")), (Format::Hxl, format!("{columns}\n{}\n", hashtags(columns)))] {
+            let entries = |text: &str| {
+                relief_ledger::read(text.as_bytes(), "a", format, Role::Entries)
+                    .and_then(|d| Ledger::from_entries(d.entries))
+                    .map(|ledger| ledger.iter_inserted().collect::<Vec<Entry>>())
+            };
+            // The whole file, which most often has problems; then its records that are valid alone.
+            let valid: String = lines.iter().filter(|l| entries(&format!("{header}{l}")).is_ok()).cloned().collect();
+            for text in [format!("{header}{}", lines.concat()), format!("{header}{valid}")] {
+                let mut loader = Loader::new();
+                loader.read(text.as_bytes(), "a", format, Role::Entries);
+                let loaded = loader.finish().map(|(ledger, _)| ledger.iter_inserted().collect::<Vec<Entry>>());
+                match (loaded, entries(&text)) {
+                    (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want),
+                    (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
+                    (got, want) => proptest::prop_assert!(false, "{format:?}: {got:?}\nagainst {want:?}\n{text}"),
+                }
             }
         }
     }
+}
+
+/// The row of hashtags for `columns` (names as in CSV, comma-separated), as our HXL writer tags
+/// each column.
+fn hashtags(columns: &str) -> String {
+    let mut file = Vec::new();
+    relief_ledger::write(&mut file, relief_ledger::Format::Hxl, &every_field(), &[]).unwrap();
+    let text = String::from_utf8(file).unwrap();
+    let mut rows = text.lines();
+    let (names, tags) = (rows.next().unwrap(), rows.next().unwrap());
+    let tag_of: std::collections::HashMap<String, &str> =
+        names.split(',').map(|n| n.to_lowercase().replace(' ', "-")).zip(tags.split(',')).collect();
+    columns.split(',').map(|c| tag_of[c]).collect::<Vec<_>>().join(",")
 }
