@@ -184,7 +184,7 @@ fn parse_with<T>(
 /// day; `None` for anything else, which the general parser reads or names.
 fn plain_day(s: &str) -> Option<chrono::NaiveDate> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {

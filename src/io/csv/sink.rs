@@ -68,15 +68,15 @@ pub(super) struct Sink<'a, 'c> {
     /// Whether the consumer takes rows ([`Consumer::wants_rows`], asked once a chunk).
     rows_wanted: bool,
     /// Whether records may go straight to rows ([`Sink::plain_record`]): entries made into rows,
-    /// with no value the header supplies.
+    /// under a header that supplies no value and ends no date (`#date+end`).
     plain: bool,
 }
 
 impl Sink<'_, '_> {
     /// Makes the row of a record whose values are written plainly (no white space around them, no
-    /// leading `'`) and make a valid entry as [`plain_row`] takes it, without the general path's
-    /// steps; false leaves the record to that path (nothing is kept of it), which makes the same
-    /// row or names the record's problems.
+    /// leading `'`) and that [`plain_row`] takes, without the general path's steps; false leaves
+    /// the record to that path (nothing is kept of it), which makes the same row or names the
+    /// record's problems.
     fn plain_record(&mut self, fields: &[&str], line: u64) -> bool {
         let out = &mut *self.out;
         let Some(batch) = out.rows.as_mut().filter(|_| fields.len() == self.width) else { return false };
