@@ -3,7 +3,7 @@
 //! at most 64 bytes an entry by its own accounting.
 
 use relief_ledger::rust_decimal::Decimal;
-use relief_ledger::{Category, Entry, Kind, Ledger, Quantity, Scope, Unit};
+use relief_ledger::{Category, Entry, Key, Kind, Ledger, Quantity, Scope, Unit};
 
 fn day(s: &str) -> relief_ledger::chrono::NaiveDate {
     s.parse().unwrap()
@@ -532,7 +532,23 @@ proptest::proptest! {
                 let mut loader = Loader::new();
                 loader.read(text.as_bytes(), "a", format, Role::Entries);
                 let loaded = loader.finish().map(|(ledger, _)| ledger.iter_inserted().collect::<Vec<Entry>>());
-                match (loaded, entries(&text)) {
+                let want = entries(&text);
+                // The streaming fold takes the same rows (its keys are all of cells): its groups.
+                let keys = [Key::Kind, Key::Category, Key::Item, Key::From, Key::To, Key::Via, Key::Region];
+                let mut fold = relief_ledger::stream::Fold::group(&Scope::all(), &keys);
+                fold.read(text.as_bytes(), "a", format, Role::Entries);
+                match (fold.finish(), &want) {
+                    (Ok(folded), Ok(want)) => {
+                        let ledger = Ledger::from_entries(want.clone()).unwrap();
+                        let theirs = ledger.group(&Scope::all(), &keys).unwrap();
+                        let ours: Vec<_> = folded.groups().iter().map(|g| (g.key().to_vec(), *g.totals(), g.entries())).collect();
+                        let theirs: Vec<_> = theirs.iter().map(|g| (g.key().to_vec(), *g.totals(), g.entries().len() as u64)).collect();
+                        proptest::prop_assert_eq!(ours, theirs);
+                    }
+                    (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
+                    (got, want) => proptest::prop_assert!(false, "fold, {format:?}: {:?}\nagainst {want:?}\n{text}", got.err()),
+                }
+                match (loaded, want) {
                     (Ok(got), Ok(want)) => proptest::prop_assert_eq!(got, want),
                     (Err(got), Err(want)) => proptest::prop_assert_eq!(got.to_string(), want.to_string()),
                     (got, want) => proptest::prop_assert!(false, "{format:?}: {got:?}\nagainst {want:?}\n{text}"),

@@ -46,7 +46,7 @@ pub(super) fn parse_chunk<'c>(
         buffer: Filled::default(),
     };
     let rows_wanted = consumer.as_ref().is_some_and(|c| c.wants_rows());
-    let plain = rows && header.defaults.is_empty() && header.date_end.is_none();
+    let plain = (rows || rows_wanted) && header.defaults.is_empty() && header.date_end.is_none();
     let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted, plain };
     match std::str::from_utf8(chunk.bytes.bytes()) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
@@ -67,8 +67,9 @@ pub(super) struct Sink<'a, 'c> {
     consumer: Option<&'a mut (dyn Consumer + 'c)>,
     /// Whether the consumer takes rows ([`Consumer::wants_rows`], asked once a chunk).
     rows_wanted: bool,
-    /// Whether records may go straight to rows ([`Sink::plain_record`]): entries made into rows,
-    /// under a header that supplies no value and ends no date (`#date+end`).
+    /// Whether records may go straight to rows ([`Sink::plain_record`]): entries made into rows
+    /// (for a ledger, or for a consumer that takes them), under a header that supplies no value
+    /// and ends no date (`#date+end`).
     plain: bool,
 }
 
@@ -78,8 +79,9 @@ impl Sink<'_, '_> {
     /// the record to that path (nothing is kept of it), which makes the same row or names the
     /// record's problems.
     fn plain_record(&mut self, fields: &[&str], line: u64) -> bool {
-        let out = &mut *self.out;
-        let Some(batch) = out.rows.as_mut().filter(|_| fields.len() == self.width) else { return false };
+        if fields.len() != self.width || self.header.table != Table::Entries {
+            return false;
+        }
         let mut cells: Cells<'_> = [None; 17];
         for (field, target) in fields.iter().zip(&self.header.map) {
             let b = field.as_bytes();
@@ -97,9 +99,17 @@ impl Sink<'_, '_> {
             }
         }
         let Some(row) = plain_row(&cells) else { return false };
-        batch.push_row(&row);
+        let out = &mut *self.out;
+        match (&mut self.consumer, &mut out.rows) {
+            // A consumer counts its entries' lines itself.
+            (Some(c), _) if self.rows_wanted => c.row(&row, line),
+            (None, Some(batch)) => {
+                batch.push_row(&row);
+                out.lines.push(line);
+            }
+            _ => return false,
+        }
         out.records += 1;
-        out.lines.push(line);
         true
     }
 }
