@@ -258,7 +258,13 @@ impl Filled {
     /// Reads from `input` until it holds at least `target` bytes or the input ends; true at the end.
     pub(crate) fn fill(&mut self, input: &mut impl Read, target: usize) -> std::io::Result<bool> {
         if self.buf.len() < target {
-            self.buf.resize(target, 0);
+            // A new zeroed buffer with the text copied in, rather than `resize`: a large one comes
+            // zeroed from the system (`calloc`), where `resize` would write every byte of the room.
+            let mut grown = vec![0; target];
+            if let (Some(to), Some(text)) = (grown.get_mut(..self.len), self.buf.get(..self.len)) {
+                to.copy_from_slice(text);
+            }
+            self.buf = grown;
         }
         while let Some(room) = self.buf.get_mut(self.len..target).filter(|r| !r.is_empty()) {
             let room_len = room.len();
