@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use super::split::{FIELDS, Records, bytecount, core_reader, core_record, open_quote, parse_text, text_after_quote};
+use super::separators::Separators;
+use super::split::{
+    FIELDS, Records, bytecount, core_reader, core_record, open_quote, parse_text, split_plain, text_after_quote,
+};
 use super::write::restore;
 use super::{Chunk, Filled, Header, Parsed};
 use crate::error::{Problem, ProblemKind, echo};
@@ -46,7 +49,10 @@ pub(super) fn parse_chunk<'c>(
         buffer: Filled::default(),
     };
     let rows_wanted = consumer.as_ref().is_some_and(|c| c.wants_rows());
-    let plain = (rows || rows_wanted) && header.defaults.is_empty() && header.date_end.is_none();
+    let plain = (rows || rows_wanted)
+        && header.table == Table::Entries
+        && header.defaults.is_empty()
+        && header.date_end.is_none();
     let mut sink = Sink { out: &mut out, header, width, file, interner, consumer, rows_wanted, plain };
     match std::str::from_utf8(chunk.bytes.bytes()) {
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
@@ -67,38 +73,41 @@ pub(super) struct Sink<'a, 'c> {
     consumer: Option<&'a mut (dyn Consumer + 'c)>,
     /// Whether the consumer takes rows ([`Consumer::wants_rows`], asked once a chunk).
     rows_wanted: bool,
-    /// Whether records may go straight to rows ([`Sink::plain_record`]): entries made into rows
-    /// (for a ledger, or for a consumer that takes them), under a header that supplies no value
-    /// and ends no date (`#date+end`).
+    /// Whether records may go straight to rows ([`Sink::plain_cells`]): entries made into rows
+    /// (for a ledger, or for a consumer that takes them), under an entries header that supplies
+    /// no value and ends no date (`#date+end`).
     plain: bool,
 }
 
-impl Sink<'_, '_> {
-    /// Makes the row of a record whose values are written plainly (no white space around them, no
-    /// leading `'`) and that [`plain_row`] takes, without the general path's steps; false leaves
-    /// the record to that path (nothing is kept of it), which makes the same row or names the
-    /// record's problems.
-    fn plain_record(&mut self, fields: &[&str], line: u64) -> bool {
-        if fields.len() != self.width || self.header.table != Table::Entries {
-            return false;
-        }
-        let mut cells: Cells<'_> = [None; 17];
-        for (field, target) in fields.iter().zip(&self.header.map) {
-            let b = field.as_bytes();
-            let (Some(&first), Some(&last)) = (b.first(), b.last()) else { continue };
-            match target {
-                // As `plain_row` takes them.
-                Some(i) if first.is_ascii_graphic() && last.is_ascii_graphic() && first != b'\'' => {
-                    if let Some(cell) = cells.get_mut(*i) {
-                        *cell = Some(*field);
-                    }
+impl<'t> Sink<'_, '_> {
+    /// Puts field `col` of a record in `cells`, as [`plain_row`] takes it: a value written plainly
+    /// (it begins and ends with a visible ASCII character, and not with `'`: no white space to
+    /// trim, no formula quote to take off). False when the record cannot go that way: a value not
+    /// written plainly, a value under a plain CSV column without a name, or a field past the
+    /// header's. An empty field leaves its cell empty.
+    #[inline]
+    fn plain_cell(&self, cells: &mut Cells<'t>, col: usize, field: &'t str) -> bool {
+        let b = field.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return true };
+        match self.header.map.get(col) {
+            Some(Some(i)) if first.is_ascii_graphic() && last.is_ascii_graphic() && first != b'\'' => {
+                if let Some(cell) = cells.get_mut(*i) {
+                    *cell = Some(field);
                 }
-                // HXL leaves out the columns it has no tag for; plain CSV names their values.
-                None if self.header.hxl => {}
-                _ => return false,
+                true
             }
+            // HXL leaves out the columns it has no tag for; plain CSV names their values.
+            Some(None) => self.header.hxl,
+            _ => false,
         }
-        let Some(row) = plain_row(&cells) else { return false };
+    }
+
+    /// Makes the row of a record whose `cells` [`Sink::plain_cell`] filled, when [`plain_row`]
+    /// takes it, without the general path's steps; false leaves the record to that path (nothing
+    /// is kept of it), which makes the same row or names the record's problems.
+    #[inline]
+    fn plain_cells(&mut self, cells: &Cells<'_>, line: u64) -> bool {
+        let Some(row) = plain_row(cells) else { return false };
         let out = &mut *self.out;
         match (&mut self.consumer, &mut out.rows) {
             // A consumer counts its entries' lines itself.
@@ -111,6 +120,22 @@ impl Sink<'_, '_> {
         }
         out.records += 1;
         true
+    }
+
+    /// A record by [`Sink::plain_cells`], when its fields are all plain.
+    fn plain_record(&mut self, fields: &[&'t str], line: u64) -> bool {
+        let mut cells: Cells<'t> = [None; 17];
+        fields.len() == self.width
+            && fields.iter().enumerate().all(|(col, field)| self.plain_cell(&mut cells, col, field))
+            && self.plain_cells(&cells, line)
+    }
+
+    /// The records of `lines` (see [`Records::lines`]) the general way, not the plain one.
+    fn split_general<'f>(&mut self, lines: &'f str, line: u64, fields: &mut Vec<&'f str>) -> u64 {
+        let plain = std::mem::replace(&mut self.plain, false);
+        let next = split_plain(lines, line, fields, self);
+        self.plain = plain;
+        next
     }
 }
 
@@ -220,6 +245,39 @@ impl Records for Sink<'_, '_> {
         // The record that follows counts itself: this one is the next.
         let record = Some(self.out.records + 1);
         self.out.problems.push(problem.located(self.file, Some(line), record, None));
+    }
+
+    /// Each line is split at its commas straight into the cells that [`plain_row`] takes (no
+    /// fields gathered first), and made into its row there; a line that does not go that way is
+    /// split again into fields, for the general way.
+    fn lines<'t>(&mut self, lines: &'t str, first: u64, fields: &mut Vec<&'t str>) -> u64 {
+        if !self.plain {
+            return split_plain(lines, first, fields, self);
+        }
+        let bytes = lines.as_bytes();
+        let mut cells: Cells<'t> = [None; 17];
+        let (mut line, mut start, mut line_start, mut col, mut plain) = (first, 0, 0, 0, true);
+        for i in Separators::new(bytes, b',', b'\n') {
+            plain = plain && self.plain_cell(&mut cells, col, lines.get(start..i).unwrap_or(""));
+            col += 1;
+            start = i + 1;
+            if bytes.get(i) == Some(&b'\n') {
+                if !(plain && col == self.width && self.plain_cells(&cells, line)) {
+                    self.split_general(lines.get(line_start..start).unwrap_or(""), line, fields);
+                }
+                (cells, col, plain, line_start) = ([None; 17], 0, true, start);
+                line += 1;
+            }
+        }
+        if start < lines.len() || col > 0 {
+            // The last line, without a line end.
+            plain = plain && self.plain_cell(&mut cells, col, lines.get(start..).unwrap_or(""));
+            if !(plain && col + 1 == self.width && self.plain_cells(&cells, line)) {
+                self.split_general(lines.get(line_start..).unwrap_or(""), line, fields);
+            }
+            line += 1;
+        }
+        line
     }
 
     fn record(&mut self, fields: &[&str], line: u64) {

@@ -10,6 +10,15 @@ pub(super) const FIELDS: usize = 32;
 pub(super) trait Records {
     /// One record: every one of its fields.
     fn record(&mut self, fields: &[&str], line: u64);
+    /// The records of `lines`, which hold no double quote and no CR, the first on line `line`;
+    /// gives the line after the last. By default each line is split at its commas into `fields`
+    /// ([`split_plain`]) and handed to [`Records::record`].
+    fn lines<'t>(&mut self, lines: &'t str, line: u64, fields: &mut Vec<&'t str>) -> u64
+    where
+        Self: Sized,
+    {
+        split_plain(lines, line, fields, self)
+    }
     /// A quoted value that opens on `line`, in field `field` of its record, and is still open at
     /// the end of the file, `lines` lines further on: the record is not read.
     fn open_quote(&mut self, line: u64, field: usize, lines: u64);
@@ -44,7 +53,7 @@ pub(super) fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
             None => 0,
         };
         if plain > 0 {
-            line = split_plain(rest.get(..plain).unwrap_or_default(), line, &mut fields, sink);
+            line = sink.lines(rest.get(..plain).unwrap_or_default(), line, &mut fields);
             pos += plain;
             continue;
         }
@@ -53,7 +62,7 @@ pub(super) fn parse_text(text: &str, first_line: u64, sink: &mut impl Records) {
         let record = raw.strip_suffix('\r').unwrap_or(raw);
         if memchr::memchr2(b'"', b'\r', record.as_bytes()).is_none() {
             // A line that a CRLF ends.
-            split_plain(record, line, &mut fields, sink);
+            sink.lines(record, line, &mut fields);
             pos += end + 1;
             line += 1;
             continue;
