@@ -124,19 +124,59 @@ impl IdKeys {
         IdKeys(TextState::default())
     }
 
-    /// The hash of `id` under these seeds.
+    /// The hash of the id `id` under these seeds. An id that is a prefix and a number
+    /// ([`numbered`]) hashes as the number added to the hash of its prefix, then mixed
+    /// ([`IdKeys::numbered`]), so that a ledger hashes its coded ids without writing them out; any
+    /// other id hashes by its bytes.
     #[inline]
     pub(crate) fn hash(&self, id: &str) -> u64 {
-        self.hash_bytes(id.as_bytes())
+        self.hash_id(id.as_bytes())
     }
 
-    /// The hash of an id given by its bytes: `hash_bytes(id.as_bytes()) == hash(id)`.
+    /// [`IdKeys::hash`] of an id given by its bytes.
     #[inline]
-    pub(crate) fn hash_bytes(&self, id: &[u8]) -> u64 {
+    pub(crate) fn hash_id(&self, id: &[u8]) -> u64 {
+        match numbered(id) {
+            Some((prefix, n)) => IdKeys::numbered(self.hash_bytes(prefix), n),
+            None => self.hash_bytes(id),
+        }
+    }
+
+    /// The hash of the id with a prefix whose [`IdKeys::hash_bytes`] is `prefix`, and the number
+    /// `n`. For one prefix, no two numbers share a hash (the mix is a bijection of the sum); the
+    /// prefix's hash is keyed, so which numbers of two prefixes share one cannot be told.
+    #[inline]
+    pub(crate) fn numbered(prefix: u64, n: u64) -> u64 {
+        // The finaliser of MurmurHash3: each step is invertible.
+        let mut h = prefix.wrapping_add(n);
+        h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h = (h ^ (h >> 33)).wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+
+    /// The hash of bytes under these seeds (foldhash).
+    #[inline]
+    pub(crate) fn hash_bytes(&self, bytes: &[u8]) -> u64 {
         let mut h = std::hash::BuildHasher::build_hasher(&self.0);
-        h.write(id);
+        h.write(bytes);
         h.finish()
     }
+}
+
+/// The prefix and the number of an id written as a prefix (any text, or none) then a number of 1
+/// to 12 digits without leading zeros (`0` alone is one), below 2^40: `e123456`, `entries.csv:12`.
+/// Such ids are coded in a ledger as the prefix's number and the number.
+#[inline]
+pub(crate) fn numbered(id: &[u8]) -> Option<(&[u8], u64)> {
+    let digits = id.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let (prefix, number) = id.split_at(id.len() - digits);
+    // Leading zeros would not come back from the number.
+    if number.is_empty() || number.len() > 12 || (number.len() > 1 && number.first() == Some(&b'0')) {
+        return None;
+    }
+    // At most 12 digits: the number fits a u64 as it is read.
+    let n = number.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+    (n < 1 << 40).then_some((prefix, n))
 }
 
 impl Default for IdKeys {

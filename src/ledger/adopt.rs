@@ -78,13 +78,13 @@ impl Adoption {
     pub(super) fn rows(&self, batch: RowBatch, keys: &IdKeys) -> Adopted {
         let RowBatch { mut rows, ids, .. } = batch;
         let sym = |s: u32| self.syms.get(s as usize).copied().unwrap_or(0);
-        let mut id = Vec::new();
+        let prefixes = ids.prefix_hashes(keys);
         let mut hashes = Vec::with_capacity(rows.len());
         let first = rows.first().map_or(0, |r| r.first);
         let (mut lo, mut hi, mut sorted, mut prev, mut widest) = (first, first, true, first, 0u32);
         for r in &mut rows {
             let c = r.id_code();
-            hashes.push(ids.hash(c, keys, &mut id));
+            hashes.push(ids.hash(c, keys, &prefixes));
             r.pos += self.offset;
             r.text = r.text.map(sym);
             r.source = sym(r.source);

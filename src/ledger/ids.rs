@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use crate::hash::{FxHashMap, IdKeys, TextMap, sort_by_hash};
+use crate::hash::{FxHashMap, IdKeys, TextMap, numbered, sort_by_hash};
 
 use super::rows::Row;
 use super::{Ledger, PARALLEL_BATCH, map_bytes};
@@ -29,16 +29,10 @@ const MAX_PREFIXES: usize = if cfg!(test) { 64 } else { 1 << 23 };
 
 impl IdStore {
     pub(super) fn encode(&mut self, id: &str) -> u64 {
-        let digits = id.bytes().rev().take_while(u8::is_ascii_digit).count();
-        let (prefix, number) = id.split_at(id.len() - digits);
-        // Leading zeros would not come back from the number: such ids go to the arena.
-        if !number.is_empty() && number.len() <= 12 && (number == "0" || !number.starts_with('0')) {
-            // At most 12 digits: the number fits a u64 as it is read.
-            let n = number.bytes().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-            if n < 1 << NUMBER_BITS {
-                if let Some(sym) = self.prefix(prefix) {
-                    return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
-                }
+        if let Some((prefix, n)) = numbered(id.as_bytes()) {
+            // The prefix is the id's text before its last digits: text still.
+            if let Some(sym) = std::str::from_utf8(prefix).ok().and_then(|p| self.prefix(p)) {
+                return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
             }
         }
         self.encode_text(id)
@@ -122,18 +116,25 @@ impl IdStore {
         out.push_str(std::str::from_utf8(rest).unwrap_or(""));
     }
 
-    /// The hash under `keys` of the id of `code`, as `keys.hash(&self.decode(code))`: an id in the
-    /// arena is hashed where it lies, a prefix and number are written to `buf` as bytes first.
-    pub(super) fn hash(&self, code: u64, keys: &IdKeys, buf: &mut Vec<u8>) -> u64 {
-        let mut digits = [b'0'; 20];
-        let (prefix, rest) = self.parts(code, &mut digits);
-        if prefix.is_empty() {
-            return keys.hash_bytes(rest);
+    /// The hash under `keys` of the id of `code`, as `keys.hash(&self.decode(code))`, without
+    /// writing the id out: a prefix and a number by the prefix's hash (from `prefix_hashes`, by the
+    /// prefix's number, when it holds it), an id in the arena where it lies.
+    pub(super) fn hash(&self, code: u64, keys: &IdKeys, prefix_hashes: &[u64]) -> u64 {
+        if code & NUMERIC != 0 {
+            let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
+            let prefix = match prefix_hashes.get(sym) {
+                Some(&h) => h,
+                None => keys.hash_bytes(self.prefixes.get(sym).map_or(&[], |p| p.as_bytes())),
+            };
+            return IdKeys::numbered(prefix, code & ((1 << NUMBER_BITS) - 1));
         }
-        buf.clear();
-        buf.extend_from_slice(prefix.as_bytes());
-        buf.extend_from_slice(rest);
-        keys.hash_bytes(buf)
+        let mut digits = [b'0'; 20];
+        keys.hash_id(self.parts(code, &mut digits).1)
+    }
+
+    /// The hashes under `keys` of the prefixes, by number: for [`IdStore::hash`].
+    pub(super) fn prefix_hashes(&self, keys: &IdKeys) -> Vec<u64> {
+        self.prefixes.iter().map(|p| keys.hash_bytes(p.as_bytes())).collect()
     }
 
     /// True when `code` is the code of `id` (nothing is allocated).
@@ -355,7 +356,7 @@ impl IdOf for RowIds<'_> {
 
     fn hash_at(&self, p: u32) -> u64 {
         match self.rows.get(p as usize) {
-            Some(r) => self.store.hash(r.id_code(), self.keys, &mut Vec::new()),
+            Some(r) => self.store.hash(r.id_code(), self.keys, &[]),
             None => self.keys.hash(""),
         }
     }
@@ -404,9 +405,9 @@ impl IdIndex {
 
     /// The hashes of every id, on every core when there are many.
     fn hash_all(&self) -> ByHash {
+        let prefixes = self.store.prefix_hashes(&self.keys);
         let hash_codes = |codes: &[u64], first: u32| -> Vec<(u64, u32)> {
-            let mut buf = Vec::new();
-            (first..).zip(codes).map(|(i, &c)| (self.store.hash(c, &self.keys, &mut buf), i)).collect()
+            (first..).zip(codes).map(|(i, &c)| (self.store.hash(c, &self.keys, &prefixes), i)).collect()
         };
         let codes = &self.codes;
         let mut sorted = if codes.len() >= PARALLEL_BATCH {

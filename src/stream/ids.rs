@@ -52,7 +52,8 @@ impl IdHash {
     #[inline]
     pub(super) fn hash(&self, id: &str) -> u64 {
         match self {
-            IdHash::Keyed(k) => k.hash(id),
+            // Hashes of its own, never a ledger's: by the bytes, without looking for a number.
+            IdHash::Keyed(k) => k.hash_bytes(id.as_bytes()),
             #[cfg(test)]
             IdHash::ByLength => (id.len() as u64) << 32,
         }
