@@ -31,7 +31,7 @@ impl IdStore {
     pub(super) fn encode(&mut self, id: &str) -> u64 {
         if let Some((prefix, n)) = numbered(id.as_bytes()) {
             // The prefix is the id's text before its last digits: text still.
-            if let Some(sym) = std::str::from_utf8(prefix).ok().and_then(|p| self.prefix(p)) {
+            if let Some(sym) = id.get(..prefix.len()).and_then(|p| self.prefix(p)) {
                 return NUMERIC | u64::from(sym) << NUMBER_BITS | n;
             }
         }
