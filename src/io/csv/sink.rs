@@ -80,21 +80,27 @@ pub(super) struct Sink<'a, 'c> {
 }
 
 impl<'t> Sink<'_, '_> {
-    /// Puts field `col` of a record in `cells`, as [`plain_row`] takes it: a value written plainly
-    /// (it begins and ends with a visible ASCII character, and not with `'`: no white space to
-    /// trim, no formula quote to take off). False when the record cannot go that way: a value not
-    /// written plainly, a value under a plain CSV column without a name, or a field past the
-    /// header's. An empty field leaves its cell empty.
+    /// Puts field `col` of a record, the bytes of `text` from `start` to `end`, in `cells`, as
+    /// [`plain_row`] takes it: a value written plainly (it begins and ends with a visible ASCII
+    /// character, and not with `'`: no white space to trim, no formula quote to take off). False
+    /// when the record cannot go that way: a value not written plainly, a value under a plain CSV
+    /// column without a name, or a field past the header's. An empty field leaves its cell empty.
+    /// The ends are looked at as bytes before the value is taken as text, which spares most of
+    /// the checks that it begins and ends on a character's boundary.
     #[inline]
-    fn plain_cell(&self, cells: &mut Cells<'t>, col: usize, field: &'t str) -> bool {
-        let b = field.as_bytes();
+    fn plain_cell(&self, cells: &mut Cells<'t>, col: usize, text: &'t str, start: usize, end: usize) -> bool {
+        let b = text.as_bytes().get(start..end).unwrap_or_default();
         let (Some(&first), Some(&last)) = (b.first(), b.last()) else { return true };
         match self.header.map.get(col) {
+            // Its ends are ASCII, so that the value is text from `start` to `end`.
             Some(Some(i)) if first.is_ascii_graphic() && last.is_ascii_graphic() && first != b'\'' => {
-                if let Some(cell) = cells.get_mut(*i) {
-                    *cell = Some(field);
+                match (cells.get_mut(*i), text.get(start..end)) {
+                    (Some(cell), Some(field)) => {
+                        *cell = Some(field);
+                        true
+                    }
+                    _ => false,
                 }
-                true
             }
             // HXL leaves out the columns it has no tag for; plain CSV names their values.
             Some(None) => self.header.hxl,
@@ -126,7 +132,7 @@ impl<'t> Sink<'_, '_> {
     fn plain_record(&mut self, fields: &[&'t str], line: u64) -> bool {
         let mut cells: Cells<'t> = [None; 17];
         fields.len() == self.width
-            && fields.iter().enumerate().all(|(col, field)| self.plain_cell(&mut cells, col, field))
+            && fields.iter().enumerate().all(|(col, field)| self.plain_cell(&mut cells, col, field, 0, field.len()))
             && self.plain_cells(&cells, line)
     }
 
@@ -258,7 +264,7 @@ impl Records for Sink<'_, '_> {
         let mut cells: Cells<'t> = [None; 17];
         let (mut line, mut start, mut line_start, mut col, mut plain) = (first, 0, 0, 0, true);
         for i in Separators::new(bytes, b',', b'\n') {
-            plain = plain && self.plain_cell(&mut cells, col, lines.get(start..i).unwrap_or(""));
+            plain = plain && self.plain_cell(&mut cells, col, lines, start, i);
             col += 1;
             start = i + 1;
             if bytes.get(i) == Some(&b'\n') {
@@ -271,7 +277,7 @@ impl Records for Sink<'_, '_> {
         }
         if start < lines.len() || col > 0 {
             // The last line, without a line end.
-            plain = plain && self.plain_cell(&mut cells, col, lines.get(start..).unwrap_or(""));
+            plain = plain && self.plain_cell(&mut cells, col, lines, start, lines.len());
             if !(plain && col + 1 == self.width && self.plain_cells(&cells, line)) {
                 self.split_general(lines.get(line_start..).unwrap_or(""), line, fields);
             }
