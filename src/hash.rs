@@ -163,9 +163,12 @@ impl IdKeys {
     }
 }
 
+/// The bits of the number of an id that [`numbered`] takes.
+pub(crate) const ID_NUMBER_BITS: u32 = 40;
+
 /// The prefix and the number of an id written as a prefix (any text, or none) then a number of 1
-/// to 12 digits without leading zeros (`0` alone is one), below 2^40: `e123456`, `entries.csv:12`.
-/// Such ids are coded in a ledger as the prefix's number and the number.
+/// to 12 digits without leading zeros (`0` alone is one), below 2^[`ID_NUMBER_BITS`]: `e123456`,
+/// `entries.csv:12`. Such ids are coded in a ledger as the prefix's number and the number.
 #[inline]
 pub(crate) fn numbered(id: &[u8]) -> Option<(&[u8], u64)> {
     let digits = id.iter().rev().take_while(|b| b.is_ascii_digit()).count();
@@ -176,7 +179,7 @@ pub(crate) fn numbered(id: &[u8]) -> Option<(&[u8], u64)> {
     }
     // At most 12 digits: the number fits a u64 as it is read.
     let n = number.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
-    (n < 1 << 40).then_some((prefix, n))
+    (n < 1 << ID_NUMBER_BITS).then_some((prefix, n))
 }
 
 impl Default for IdKeys {

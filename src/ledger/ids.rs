@@ -23,7 +23,7 @@ pub(super) struct IdStore {
 /// The mark of an id coded as a prefix and a number.
 pub(super) const NUMERIC: u64 = 1 << 63;
 /// The bits of the number; the prefix's number takes the 23 above.
-pub(super) const NUMBER_BITS: u32 = 40;
+pub(super) const NUMBER_BITS: u32 = crate::hash::ID_NUMBER_BITS;
 /// (Few in unit tests, so that they can fill the table.)
 const MAX_PREFIXES: usize = if cfg!(test) { 64 } else { 1 << 23 };
 
