@@ -4,7 +4,7 @@
 
 use crate::hash::{IdKeys, sort_by_hash};
 
-use super::ids::{NUMBER_BITS, NUMERIC};
+use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC};
 use super::rows::BIG;
 use super::{BatchProblem, Ledger, Row, RowBatch};
 
@@ -93,7 +93,7 @@ impl Adoption {
             }
             let code = if c & NUMERIC != 0 {
                 let prefix = self.prefixes.get(((c & !NUMERIC) >> NUMBER_BITS) as usize).copied().unwrap_or(0);
-                NUMERIC | u64::from(prefix) << NUMBER_BITS | (c & ((1 << NUMBER_BITS) - 1))
+                NUMERIC | u64::from(prefix) << NUMBER_BITS | (c & NUMBER_MASK)
             } else {
                 c + self.arena_base
             };

@@ -24,6 +24,8 @@ pub(super) struct IdStore {
 pub(super) const NUMERIC: u64 = 1 << 63;
 /// The bits of the number; the prefix's number takes the 23 above.
 pub(super) const NUMBER_BITS: u32 = crate::hash::ID_NUMBER_BITS;
+/// The number's bits of a code.
+pub(super) const NUMBER_MASK: u64 = (1 << NUMBER_BITS) - 1;
 /// (Few in unit tests, so that they can fill the table.)
 const MAX_PREFIXES: usize = if cfg!(test) { 64 } else { 1 << 23 };
 
@@ -83,7 +85,7 @@ impl IdStore {
             let prefix = self.prefixes.get(sym).map_or("", |p| p);
             // By hand: the ids of a million entries are decoded to be hashed, and `write!` would
             // take a tenth of a load.
-            let (mut at, mut n) = (20usize, code & ((1 << NUMBER_BITS) - 1));
+            let (mut at, mut n) = (20usize, code & NUMBER_MASK);
             while let Some(d) = at.checked_sub(1).and_then(|i| digits.get_mut(i)) {
                 *d = b'0' + (n % 10) as u8;
                 at -= 1;
@@ -126,7 +128,7 @@ impl IdStore {
                 Some(&h) => h,
                 None => keys.hash_bytes(self.prefixes.get(sym).map_or(&[], |p| p.as_bytes())),
             };
-            return IdKeys::numbered(prefix, code & ((1 << NUMBER_BITS) - 1));
+            return IdKeys::numbered(prefix, code & NUMBER_MASK);
         }
         let mut digits = [b'0'; 20];
         keys.hash_id(self.parts(code, &mut digits).1)
