@@ -2,9 +2,9 @@
 //! ledger, its rows renumbered on a thread of their own, and a large load placed in date order by
 //! two threads (one the rows, the other the ids' hashes).
 
-use crate::hash::IdKeys;
+use crate::hash::{IdKeys, sort_by_hash};
 
-use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC, index_hash, sort_pairs};
+use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC};
 use super::rows::BIG;
 use super::{BatchProblem, Ledger, Row, RowBatch};
 
@@ -63,8 +63,7 @@ pub(super) struct Adoption {
 /// A batch's rows as the ledger's, with the hashes of their ids and what the placement needs.
 pub(super) struct Adopted {
     pub(super) rows: Vec<Row>,
-    /// The hashes of the rows' ids in the ledger's index (see [`index_hash`]).
-    pub(super) hashes: Vec<u32>,
+    pub(super) hashes: Vec<u64>,
     /// The smallest and largest first day, and whether the rows are in order of it.
     pub(super) lo: i32,
     pub(super) hi: i32,
@@ -85,7 +84,7 @@ impl Adoption {
         let (mut lo, mut hi, mut sorted, mut prev, mut widest) = (first, first, true, first, 0u32);
         for r in &mut rows {
             let c = r.id_code();
-            hashes.push(index_hash(ids.hash(c, keys, &prefixes)));
+            hashes.push(ids.hash(c, keys, &prefixes));
             r.pos += self.offset;
             r.text = r.text.map(sym);
             r.source = sym(r.source);
@@ -112,7 +111,7 @@ impl Adoption {
 /// into an array as long as all of them, the other finds the same places for the hashes and sorts
 /// them. (Splitting the rows by ranges of days instead gave each thread an array of its own, and
 /// copying them into one took as long as the placing.)
-pub(super) fn place_by_day(adopted: &[Adopted], lo: i32, span: usize, total: usize) -> (Vec<Row>, Vec<(u32, u32)>) {
+pub(super) fn place_by_day(adopted: &[Adopted], lo: i32, span: usize, total: usize) -> (Vec<Row>, Vec<(u64, u32)>) {
     let day = |first: i32| ((i64::from(first) - i64::from(lo)) as usize).min(span - 1);
     // Where each day's rows begin.
     let mut starts = vec![0usize; span + 1];
@@ -136,8 +135,8 @@ pub(super) fn place_by_day(adopted: &[Adopted], lo: i32, span: usize, total: usi
     std::thread::scope(|s| {
         let hashes = s.spawn(|| {
             let hashes = adopted.iter().flat_map(|a| &a.hashes);
-            let mut pairs: Vec<(u32, u32)> = places().zip(hashes).map(|((_, slot), &h)| (h, slot as u32)).collect();
-            sort_pairs(&mut pairs);
+            let mut pairs: Vec<(u64, u32)> = places().zip(hashes).map(|((_, slot), &h)| (h, slot as u32)).collect();
+            sort_by_hash(&mut pairs, |&(h, _)| h);
             pairs
         });
         let mut rows = vec![Row::default(); total];

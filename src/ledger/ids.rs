@@ -160,9 +160,9 @@ impl IdStore {
     }
 }
 
-/// Entry positions by id, found by a 32-bit hash of the id (see [`index_hash`]); neither the ids
-/// nor their hashes are stored twice: the sorted array holds row indices only, and a hash is made
-/// again from the row's id where it is needed.
+/// Entry positions by id, found by a 64-bit hash of the id; neither the ids nor their hashes are
+/// stored twice: the sorted array holds row indices only, and a hash is made again from the row's
+/// id where it is needed.
 ///
 /// A large batch is checked by sorting its hashes and walking the array's hashes (made once for
 /// the walk) in order, instead of probing a table at random. Small batches go to a map that is
@@ -180,39 +180,24 @@ pub(super) struct Ids {
     pub(super) sorted: Vec<u32>,
     /// Hashes added since `sorted` was last merged.
     /// Keyed by our own (keyed) hashes.
-    pub(super) recent: FxHashMap<u32, u32>,
+    pub(super) recent: FxHashMap<u64, u32>,
     pub(super) collisions: TextMap<Box<str>, u32>,
 }
 
 /// The id of a row (`id_of`) and the hash of that id (`hash_at`), by row index.
 pub(super) trait IdOf {
     fn id_of(&self, p: u32) -> Option<String>;
-    fn hash_at(&self, p: u32) -> u32;
-}
-
-/// The hash an id has in [`Ids`]: the top half of its keyed 64-bit hash. Half the bytes of a full
-/// hash halve what a large load sorts (8 bytes a pair of hash and row, against 16). Ids of one
-/// prefix, whose 64-bit hashes never meet, now share one 32-bit hash in about n²/2³³ pairs (a
-/// hundred in a million entries, ten thousand in ten million); each is compared for real and the
-/// second id goes to the collision map, as any id whose hash is taken.
-#[inline]
-pub(super) fn index_hash(h: u64) -> u32 {
-    (h >> 32) as u32
-}
-
-/// Sorts pairs of an id's [`index_hash`] and its row.
-pub(super) fn sort_pairs(pairs: &mut Vec<(u32, u32)>) {
-    sort_by_hash(pairs, |&(h, _)| u64::from(h) << 32);
+    fn hash_at(&self, p: u32) -> u64;
 }
 
 impl Ids {
-    /// The hash of an id in the index, under this ledger's keys.
+    /// The 64-bit hash of an id, under this ledger's keys.
     #[inline]
-    pub(super) fn hash(&self, id: &str) -> u32 {
-        index_hash(self.keys.hash(id))
+    pub(super) fn hash(&self, id: &str) -> u64 {
+        self.keys.hash(id)
     }
 
-    fn by_hash(&self, h: u32, at: &impl IdOf) -> Option<u32> {
+    fn by_hash(&self, h: u64, at: &impl IdOf) -> Option<u32> {
         if let Some(&p) = self.recent.get(&h) {
             return Some(p);
         }
@@ -228,40 +213,37 @@ impl Ids {
     }
 
     /// The sorted array with the hash of each entry, made once.
-    fn with_hashes(&self, at: &impl IdOf) -> Vec<(u32, u32)> {
+    fn with_hashes(&self, at: &impl IdOf) -> Vec<(u64, u32)> {
         self.sorted.iter().map(|&p| (at.hash_at(p), p)).collect()
     }
 
     /// As [`Ids::add_sorted`], the batch in any order.
     #[cfg(test)]
-    pub(super) fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u32, u32)>) -> Result<(), Vec<(u32, u32)>> {
-        sort_pairs(&mut batch);
+    pub(super) fn add(&mut self, at: &impl IdOf, mut batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
+        sort_by_hash(&mut batch, |&(h, _)| h);
         self.add_sorted(at, batch)
     }
 
     /// Adds the ids of a batch, given as (hash, position) sorted by hash (by the thread that
     /// placed the rows, on a large load); or, changing nothing, gives every position whose id is
     /// taken with the position that has it (the earliest).
-    pub(super) fn add_sorted(&mut self, at: &impl IdOf, batch: Vec<(u32, u32)>) -> Result<(), Vec<(u32, u32)>> {
+    pub(super) fn add_sorted(&mut self, at: &impl IdOf, batch: Vec<(u64, u32)>) -> Result<(), Vec<(u32, u32)>> {
         // A large batch looks its hashes up in the sorted array with its hashes made once; a small
         // one searches it, making the hashes it meets.
-        let mut old: Option<Vec<(u32, u32)>> =
+        let mut old: Option<Vec<(u64, u32)>> =
             (batch.len() >= 64 && !self.sorted.is_empty()).then(|| self.with_hashes(at));
         let mut taken = Vec::new();
         let mut collided: Vec<(String, u32)> = Vec::new();
-        // The indices in the batch, in order, of the ids whose hash another id has (usually none).
-        let mut collide_at: Vec<usize> = Vec::new();
+        // Positions that are not new hashes (taken ids, collisions); usually none.
+        let mut not_unique: Vec<u32> = Vec::new();
         {
-            let lookup = |h: u32| match &old {
+            let lookup = |h: u64| match &old {
                 Some(old) => self.recent.get(&h).copied().or_else(|| {
                     old.binary_search_by_key(&h, |&(k, _)| k).ok().and_then(|i| old.get(i)).map(|&(_, p)| p)
                 }),
                 None => self.by_hash(h, at),
             };
-            let mut next = 0;
             for group in batch.chunk_by(|a, b| a.0 == b.0) {
-                let at_group = next;
-                next += group.len();
                 let h = group[0].0;
                 let existing = lookup(h);
                 if group.len() == 1 && existing.is_none() {
@@ -272,18 +254,21 @@ impl Ids {
                 // The ids of this hash seen so far in the batch.
                 let mut seen: Vec<(String, u32)> = Vec::new();
                 let holder_id = existing.and_then(|p| at.id_of(p));
-                for (i, &(_, pos)) in (at_group..).zip(group) {
+                for &(_, pos) in group {
                     let id = at.id_of(pos).unwrap_or_default();
                     let holder = existing
                         .filter(|_| holder_id.as_deref() == Some(id.as_str()))
                         .or_else(|| self.collisions.get(id.as_str()).copied())
                         .or_else(|| seen.iter().find(|(s, _)| *s == id).map(|&(_, p)| p));
                     match holder {
-                        Some(first) => taken.push((pos, first)),
+                        Some(first) => {
+                            taken.push((pos, first));
+                            not_unique.push(pos);
+                        }
                         None if existing.is_none() && seen.is_empty() => seen.push((id, pos)),
                         None => {
                             collided.push((id.clone(), pos));
-                            collide_at.push(i);
+                            not_unique.push(pos);
                             seen.push((id, pos));
                         }
                     }
@@ -298,20 +283,14 @@ impl Ids {
             self.collisions.insert(id.into(), pos);
         }
         let mut unique = batch;
-        if !collide_at.is_empty() {
-            // One pass over the batch, the indices met in order (not a search of them for each
-            // pair: a million pairs with a few hundred 32-bit hashes shared took 10 ms so).
-            let (mut skip, mut i) = (collide_at.into_iter().peekable(), 0);
-            unique.retain(|_| {
-                let keep = skip.next_if_eq(&i).is_none();
-                i += 1;
-                keep
-            });
+        if !not_unique.is_empty() {
+            not_unique.sort_unstable();
+            unique.retain(|(_, p)| not_unique.binary_search(p).is_err());
         }
         if unique.len() < 1024 && unique.len() < self.sorted.len() / 8 {
             self.recent.extend(unique);
             if self.recent.len() > (self.sorted.len() / 8).max(4096) {
-                let mut recent: Vec<(u32, u32)> = self.recent.drain().collect();
+                let mut recent: Vec<(u64, u32)> = self.recent.drain().collect();
                 recent.sort_unstable();
                 let old = old.take().unwrap_or_else(|| self.with_hashes(at));
                 self.sorted = merge(old, recent);
@@ -347,7 +326,7 @@ impl Ids {
 }
 
 /// Merges two arrays sorted by hash into one of their positions.
-fn merge(old: Vec<(u32, u32)>, add: Vec<(u32, u32)>) -> Vec<u32> {
+fn merge(old: Vec<(u64, u32)>, add: Vec<(u64, u32)>) -> Vec<u32> {
     let mut merged = Vec::with_capacity(old.len() + add.len());
     let (mut a, mut b) = (old.into_iter().peekable(), add.into_iter().peekable());
     loop {
@@ -377,11 +356,11 @@ impl IdOf for RowIds<'_> {
         self.rows.get(p as usize).map(|r| self.store.decode(r.id_code()))
     }
 
-    fn hash_at(&self, p: u32) -> u32 {
-        index_hash(match self.rows.get(p as usize) {
+    fn hash_at(&self, p: u32) -> u64 {
+        match self.rows.get(p as usize) {
             Some(r) => self.store.hash(r.id_code(), self.keys, &[]),
             None => self.keys.hash(""),
-        })
+        }
     }
 }
 
