@@ -4,7 +4,7 @@
 
 use crate::hash::{IdKeys, sort_by_hash};
 
-use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC};
+use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC, prefix_number};
 use super::rows::BIG;
 use super::{BatchProblem, Ledger, Row, RowBatch};
 
@@ -92,7 +92,7 @@ impl Adoption {
                 r.mantissa = (r.mantissa as u32).wrapping_add(self.big_base) as i32;
             }
             let code = if c & NUMERIC != 0 {
-                let prefix = self.prefixes.get(((c & !NUMERIC) >> NUMBER_BITS) as usize).copied().unwrap_or(0);
+                let prefix = self.prefixes.get(prefix_number(c)).copied().unwrap_or(0);
                 NUMERIC | u64::from(prefix) << NUMBER_BITS | (c & NUMBER_MASK)
             } else {
                 c + self.arena_base

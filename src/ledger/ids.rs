@@ -26,6 +26,12 @@ pub(super) const NUMERIC: u64 = 1 << 63;
 pub(super) const NUMBER_BITS: u32 = crate::hash::ID_NUMBER_BITS;
 /// The number's bits of a code.
 pub(super) const NUMBER_MASK: u64 = (1 << NUMBER_BITS) - 1;
+
+/// The prefix's number in the code of an id coded as a prefix and a number.
+#[inline]
+pub(super) fn prefix_number(code: u64) -> usize {
+    ((code & !NUMERIC) >> NUMBER_BITS) as usize
+}
 /// (Few in unit tests, so that they can fill the table.)
 const MAX_PREFIXES: usize = if cfg!(test) { 64 } else { 1 << 23 };
 
@@ -81,7 +87,7 @@ impl IdStore {
     /// digits written.
     fn parts<'a>(&'a self, code: u64, digits: &'a mut [u8; 20]) -> (&'a str, &'a [u8]) {
         if code & NUMERIC != 0 {
-            let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
+            let sym = prefix_number(code);
             let prefix = self.prefixes.get(sym).map_or("", |p| p);
             // By hand: the ids of a million entries are decoded to be hashed, and `write!` would
             // take a tenth of a load.
@@ -123,7 +129,7 @@ impl IdStore {
     /// prefix's number, when it holds it), an id in the arena where it lies.
     pub(super) fn hash(&self, code: u64, keys: &IdKeys, prefix_hashes: &[u64]) -> u64 {
         if code & NUMERIC != 0 {
-            let sym = ((code & !NUMERIC) >> NUMBER_BITS) as usize;
+            let sym = prefix_number(code);
             let prefix = match prefix_hashes.get(sym) {
                 Some(&h) => h,
                 None => keys.hash_bytes(self.prefixes.get(sym).map_or(&[], |p| p.as_bytes())),

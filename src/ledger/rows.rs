@@ -10,7 +10,7 @@ use crate::error::Problem;
 use crate::period::EntryDate;
 use crate::quantity::{Quantity, Unit};
 
-use super::ids::{IdStore, NUMBER_BITS, NUMERIC};
+use super::ids::{IdStore, NUMERIC, prefix_number};
 use super::overflow;
 use super::symbols::Symbols;
 
@@ -200,7 +200,7 @@ impl RowBatch {
         let mut id = String::new();
         for r in &mut self.rows {
             let c = r.id_code();
-            if c & NUMERIC != 0 && unmapped(((c & !NUMERIC) >> NUMBER_BITS) as usize) {
+            if c & NUMERIC != 0 && unmapped(prefix_number(c)) {
                 id.clear();
                 self.ids.decode_into(c, &mut id);
                 let code = self.ids.encode_text(&id);
