@@ -10,9 +10,10 @@
 //!
 //! A load in this loop is not a load in a fresh process. Between loads glibc keeps or gives back
 //! freed memory by thresholds it moves itself (a freed mapping of up to 32 MB raises them), and
-//! a page made again costs about 2 µs here: at 1M entries the reader threads free some 26 MB of
-//! rows each, kept while the largest array freed in a load is 16 MB and given back when it is
-//! 8 MB, which moved this figure by 10 to 20 %. Compare builds run in turn, and count page faults.
+//! a page made again costs about 2 µs here. At 1M entries the reader threads free some 26 MB of
+//! rows each: glibc keeps them while the largest array freed in a load is the 16 MB of id hashes,
+//! and gave them back when a change made that array 8 MB, which slowed this figure by 10 to 20 %.
+//! Compare builds run in turn, and count page faults.
 
 mod common;
 
