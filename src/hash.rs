@@ -320,19 +320,41 @@ impl<V: Copy + Default> RecentTexts<V> {
     }
 }
 
-/// Sorts records whose first field is a uniform 64-bit hash (a keyed hash of an id, say): a
-/// counting pass on the top 16 bits of the hash places each record in its bucket of a new array,
-/// then each small bucket is sorted (hashes are uniform, so buckets hold a few records each). Placing
-/// by cycles in place was tried: it saves the second array but its scattered swaps take twice as long.
+/// Sorts records whose first field is a uniform 64-bit hash (a keyed hash of an id, say): see
+/// [`sorted_by_hash`].
 pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(v: &mut Vec<T>, hash: impl Fn(&T) -> u64) {
-    if v.len() < 4096 {
+    if v.len() < SMALL_SORT {
         v.sort_unstable();
         return;
     }
-    let bucket = |t: &T| (hash(t) >> 48) as usize;
+    *v = sorted_by_hash(v.len(), v.iter().map(&hash), v.iter().copied(), &hash);
+}
+
+/// Fewer records than this are sorted by `sort_unstable`.
+const SMALL_SORT: usize = 4096;
+
+/// The `len` records of `records`, whose first field is a uniform 64-bit hash, sorted; `hashes`
+/// gives the same records' hashes in the same order. A counting pass over `hashes` on their top 16
+/// bits finds where each bucket begins; each record then goes straight into its bucket of the
+/// array returned, and each small bucket is sorted (hashes are uniform, so buckets hold a few
+/// records each). Records made on the fly (an iterator over rows, say) thus never fill an array
+/// of their own before they are sorted. Placing by cycles in place was tried: it saves the second
+/// array but its scattered swaps take twice as long.
+pub(crate) fn sorted_by_hash<T: Copy + Ord + Default>(
+    len: usize,
+    hashes: impl Iterator<Item = u64>,
+    records: impl Iterator<Item = T>,
+    hash: impl Fn(&T) -> u64,
+) -> Vec<T> {
+    if len < SMALL_SORT {
+        let mut v: Vec<T> = records.take(len).collect();
+        v.sort_unstable();
+        return v;
+    }
+    let bucket = |h: u64| (h >> 48) as usize;
     let mut starts = vec![0usize; (1 << 16) + 1];
-    for t in v.iter() {
-        if let Some(n) = starts.get_mut(bucket(t) + 1) {
+    for h in hashes.take(len) {
+        if let Some(n) = starts.get_mut(bucket(h) + 1) {
             *n += 1;
         }
     }
@@ -340,11 +362,11 @@ pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(v: &mut Vec<T>, hash: impl F
         starts[i] += starts[i - 1];
     }
     let mut next = starts.clone();
-    let mut out = vec![T::default(); v.len()];
-    for t in v.iter() {
-        if let Some(at) = next.get_mut(bucket(t)) {
+    let mut out = vec![T::default(); len];
+    for t in records.take(len) {
+        if let Some(at) = next.get_mut(bucket(hash(&t))) {
             if let Some(slot) = out.get_mut(*at) {
-                *slot = *t;
+                *slot = t;
             }
             *at += 1;
         }
@@ -354,7 +376,7 @@ pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(v: &mut Vec<T>, hash: impl F
             run.sort_unstable();
         }
     }
-    *v = out;
+    out
 }
 
 #[cfg(test)]

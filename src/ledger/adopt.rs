@@ -2,7 +2,7 @@
 //! ledger, its rows renumbered on a thread of their own, and a large load placed in date order by
 //! two threads (one the rows, the other the ids' hashes).
 
-use crate::hash::{IdKeys, sort_by_hash};
+use crate::hash::{IdKeys, sorted_by_hash};
 
 use super::ids::{NUMBER_BITS, NUMBER_MASK, NUMERIC, prefix_number};
 use super::rows::BIG;
@@ -134,10 +134,9 @@ pub(super) fn place_by_day(adopted: &[Adopted], lo: i32, span: usize, total: usi
     };
     std::thread::scope(|s| {
         let hashes = s.spawn(|| {
-            let hashes = adopted.iter().flat_map(|a| &a.hashes);
-            let mut pairs: Vec<(u64, u32)> = places().zip(hashes).map(|((_, slot), &h)| (h, slot as u32)).collect();
-            sort_by_hash(&mut pairs, |&(h, _)| h);
-            pairs
+            let hashes = adopted.iter().flat_map(|a| &a.hashes).copied();
+            let pairs = places().zip(hashes.clone()).map(|((_, slot), h)| (h, slot as u32));
+            sorted_by_hash(total, hashes, pairs, |&(h, _)| h)
         });
         let mut rows = vec![Row::default(); total];
         for (r, slot) in places() {

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 
 use crate::entry::{Category, Entry, Event, Extra, Id, Kind, Text};
 use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo};
-use crate::hash::{FxHashMap, TextMap, sort_by_hash};
+use crate::hash::{FxHashMap, TextMap, sorted_by_hash};
 use crate::quantity::{Dimension, Quantity, scale_pow10};
 
 mod adopt;
@@ -277,14 +277,12 @@ impl Ledger {
             self.rows = rows;
             pairs
         } else {
+            let hashes = adopted.iter().flat_map(|a| &a.hashes).copied();
+            let pairs = sorted_by_hash(total, hashes.clone(), hashes.zip(base as u32..), |&(h, _)| h);
             self.rows.reserve(total);
-            let mut pairs = Vec::with_capacity(total);
             for a in adopted {
-                let at = self.rows.len() as u32;
-                pairs.extend(a.hashes.into_iter().zip(at..));
                 self.rows.extend(a.rows);
             }
-            sort_by_hash(&mut pairs, |&(h, _)| h);
             pairs
         };
         problems.extend(self.check_ids(pairs, base));
@@ -729,7 +727,7 @@ mod tests {
     use super::*;
     use crate::entry::Entry;
     use crate::hash::IdKeys;
-    use crate::hash::sort_by_hash;
+    use crate::hash::{sort_by_hash, sorted_by_hash};
     use ids::NUMERIC;
     use std::sync::OnceLock;
 
@@ -944,6 +942,15 @@ mod tests {
             .collect();
         let mut expected = v.clone();
         expected.sort_unstable();
+        // Records made on the fly (as a load makes them from its rows), below and above the
+        // length where the buckets take over.
+        for n in [100, v.len()] {
+            let hashes = v.iter().take(n).map(|&(h, _)| h);
+            let made = sorted_by_hash(n, hashes.clone(), hashes.zip(0u32..), |&(h, _)| h);
+            let mut few: Vec<(u64, u32)> = v.iter().take(n).copied().collect();
+            few.sort_unstable();
+            assert_eq!(made, few);
+        }
         sort_by_hash(&mut v, |&(h, _)| h);
         assert_eq!(v, expected);
     }
