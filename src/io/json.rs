@@ -15,6 +15,7 @@ use serde_json::value::RawValue;
 use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo, nearest};
 use crate::io::Assumptions;
+use crate::io::lines::Lines;
 use crate::io::record::{Cells, Interner, Table, entry_cells, entry_from_cells, report_cells, report_from_cells};
 use crate::report::Report;
 
@@ -22,14 +23,14 @@ use crate::report::Report;
 #[derive(Default)]
 pub(crate) struct Content {
     pub(crate) entries: Vec<Entry>,
-    pub(crate) entry_lines: Vec<u64>,
+    pub(crate) entry_lines: Lines,
     pub(crate) reports: Vec<Report>,
     pub(crate) report_lines: Vec<u64>,
 }
 
 impl Content {
     fn repeated_ids(&self, file: &Arc<str>) -> Vec<Problem> {
-        let entries = self.entries.iter().map(Entry::id).zip(self.entry_lines.iter().copied());
+        let entries = self.entries.iter().map(Entry::id).zip(self.entry_lines.iter());
         crate::io::repeated_ids(file, entries, self.reports.iter().zip(self.report_lines.iter().copied()))
     }
 }
@@ -682,7 +683,7 @@ pub(crate) fn read_lines_part(
     let mut records = after.1;
     for (c, ps, n) in results {
         content.entries.extend(c.entries);
-        content.entry_lines.extend(c.entry_lines);
+        content.entry_lines.append(&c.entry_lines);
         content.reports.extend(c.reports);
         content.report_lines.extend(c.report_lines);
         problems.extend(ps.into_iter().map(|mut p| {

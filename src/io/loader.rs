@@ -10,6 +10,7 @@ use crate::hash::TextMap;
 use crate::ledger::{IdIndex, Ledger};
 use crate::report::Report;
 
+use super::lines::Lines;
 use super::{Assumptions, FileContent, Format, Role, read_content};
 
 /// The message for a file named twice, `first` then `second` (the command line words it alike).
@@ -230,7 +231,7 @@ impl Loader {
         if let Err(batch) = ledger.insert_row_batches(batches) {
             // Where each entry of the batch came from, for the messages.
             let places: Vec<(&Arc<str>, u64)> =
-                files.iter().flat_map(|f| f.entry_lines.iter().map(move |&l| (&f.name, l))).collect();
+                files.iter().flat_map(|f| f.entry_lines.iter().map(move |l| (&f.name, l))).collect();
             for b in batch {
                 let mut p = b.problem;
                 if let Some(&(file, line)) = places.get(b.index) {
@@ -256,7 +257,7 @@ pub struct Places {
     /// The files' names, and the index in `lines` of each file's first entry.
     files: Vec<(Arc<str>, usize)>,
     /// The line of each entry, by insertion position (the files' entries in order).
-    lines: Vec<u64>,
+    lines: Lines,
     /// Insertion positions by id: the ledger's ids, copied (no text per entry), hashed when first asked.
     ids: IdIndex,
     reports: TextMap<String, (Arc<str>, u64)>,
@@ -269,7 +270,7 @@ impl Places {
         let mut places = Places { ids: ledger.id_index(), ..Places::default() };
         for f in files {
             places.files.push((f.name.clone(), places.lines.len()));
-            places.lines.extend_from_slice(&f.entry_lines);
+            places.lines.append(&f.entry_lines);
         }
         let report_lines = files.iter().flat_map(|f| f.report_lines.iter().map(move |&l| (&f.name, l)));
         for (r, (name, line)) in reports.iter().zip(report_lines) {
@@ -291,7 +292,7 @@ impl Places {
     /// The file and line of the entry inserted at position `at` (the files' entries in order).
     fn place_inserted(&self, at: u32) -> Option<(&Arc<str>, u64)> {
         let at = at as usize;
-        let line = *self.lines.get(at)?;
+        let line = self.lines.get(at)?;
         let file = self.files.partition_point(|&(_, first)| first <= at).checked_sub(1)?;
         self.files.get(file).map(|(name, _)| (name, line))
     }

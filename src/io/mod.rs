@@ -9,6 +9,7 @@ mod assume;
 mod csv;
 pub mod hxl;
 mod json;
+mod lines;
 mod loader;
 mod outcomes;
 pub(crate) mod record;
@@ -26,6 +27,7 @@ use crate::error::{Error, Position, Problem, ProblemKind, RecordKind, echo, unkn
 use crate::hash::TextMap;
 use crate::ledger::RowBatch;
 use crate::report::Report;
+use lines::Lines;
 use record::Table;
 
 pub use assume::Assumptions;
@@ -318,7 +320,7 @@ struct FileContent {
     entries: Vec<Vec<Entry>>,
     /// Or, read for a ledger, their rows.
     batches: Vec<RowBatch>,
-    entry_lines: Vec<u64>,
+    entry_lines: Lines,
     reports: Vec<Report>,
     report_lines: Vec<u64>,
 }
@@ -340,7 +342,7 @@ fn read_content(
         name: name.clone(),
         entries: Vec::new(),
         batches: Vec::new(),
-        entry_lines: Vec::new(),
+        entry_lines: Lines::default(),
         reports: Vec::new(),
         report_lines: Vec::new(),
     };

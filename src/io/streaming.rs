@@ -64,7 +64,7 @@ pub(crate) fn read_streaming(
         Format::Json => {
             let c = read_content(&mut input, name, format, role, assume, false)?;
             if let Some(first) = consumers.first_mut() {
-                for (e, line) in c.entries.into_iter().flatten().zip(c.entry_lines) {
+                for (e, line) in c.entries.into_iter().flatten().zip(c.entry_lines.iter()) {
                     first.entry(e, line);
                 }
             }
@@ -121,7 +121,7 @@ fn read_lines_streaming(
         // The valid entries of a file with problems too: the consumers find the ids used twice.
         let n_consumers = consumers.len().max(1);
         if let Some(consumer) = consumers.get_mut(chunks % n_consumers) {
-            for (e, line) in c.entries.into_iter().zip(c.entry_lines) {
+            for (e, line) in c.entries.into_iter().zip(c.entry_lines.iter()) {
                 consumer.entry(e, line);
             }
         }

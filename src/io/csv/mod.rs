@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex, mpsc};
 
 use crate::entry::Entry;
 use crate::error::{Error, Problem, ProblemKind, echo};
+use crate::io::lines::Lines;
 use crate::io::record::{Interner, Table};
 use crate::io::{Assumptions, Consumer};
 use crate::ledger::RowBatch;
@@ -198,7 +199,7 @@ struct Parsed {
     rows: Option<RowBatch>,
     reports: Vec<Report>,
     /// The line of each entry or report.
-    lines: Vec<u64>,
+    lines: Lines,
     problems: Vec<Problem>,
     records: u64,
     /// The chunk's buffer, handed back for the next chunk.
@@ -219,7 +220,7 @@ pub(crate) struct Content {
     pub(crate) entries: Vec<Vec<Entry>>,
     /// The entries as rows, when read for a ledger.
     pub(crate) batches: Vec<RowBatch>,
-    pub(crate) lines_of_entries: Vec<u64>,
+    pub(crate) lines_of_entries: Lines,
     pub(crate) reports: Vec<Report>,
     pub(crate) lines_of_reports: Vec<u64>,
 }
@@ -525,7 +526,7 @@ fn read_chunked(
         let mut content = Content {
             entries: Vec::new(),
             batches: Vec::new(),
-            lines_of_entries: Vec::new(),
+            lines_of_entries: Lines::default(),
             reports: Vec::new(),
             lines_of_reports: Vec::new(),
         };
@@ -540,13 +541,13 @@ fn read_chunked(
             }
             if let Some(batch) = p.rows {
                 content.batches.push(batch);
-                content.lines_of_entries.extend(p.lines);
+                content.lines_of_entries.append(&p.lines);
             } else if !p.entries.is_empty() {
                 content.entries.push(p.entries);
-                content.lines_of_entries.extend(p.lines);
+                content.lines_of_entries.append(&p.lines);
             } else {
                 content.reports.extend(p.reports);
-                content.lines_of_reports.extend(p.lines);
+                content.lines_of_reports.extend(p.lines.iter());
             }
         }
         if problems.is_empty() {
@@ -555,7 +556,7 @@ fn read_chunked(
         let ids = content.entries.iter().flatten().map(|e| e.id().to_string());
         let ids = ids.chain(content.batches.iter().flat_map(RowBatch::ids));
         let reports = content.reports.iter().zip(content.lines_of_reports.iter().copied());
-        problems.extend(crate::io::repeated_ids(file, ids.zip(content.lines_of_entries.iter().copied()), reports));
+        problems.extend(crate::io::repeated_ids(file, ids.zip(content.lines_of_entries.iter()), reports));
         Err(Error::invalid(problems))
     })
 }
@@ -632,7 +633,7 @@ mod tests {
     fn outcome(bytes: &[u8], chunk: usize) -> Result<ReadBack, Vec<String>> {
         let file: Arc<str> = Arc::from("p.csv");
         match read_chunked(bytes, &file, None, Dialect::Auto, &Assumptions::new(), chunk, Into::Entries) {
-            Ok(c) => Ok((c.entries.concat(), c.lines_of_entries, c.reports, c.lines_of_reports)),
+            Ok(c) => Ok((c.entries.concat(), c.lines_of_entries.iter().collect(), c.reports, c.lines_of_reports)),
             Err(e) if e.problems().is_empty() => Err(vec![e.to_string()]),
             Err(e) => Err(e.problems().iter().map(ToString::to_string).collect()),
         }

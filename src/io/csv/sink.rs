@@ -11,6 +11,7 @@ use super::write::restore;
 use super::{Chunk, Filled, Header, Parsed};
 use crate::error::{Problem, ProblemKind, echo};
 use crate::io::Consumer;
+use crate::io::lines::Lines;
 use crate::io::record::{Cells, Interner, Table, entry_from_cells, plain_row, report_from_cells, row_from_cells};
 use crate::ledger::RowBatch;
 
@@ -39,11 +40,7 @@ pub(super) fn parse_chunk<'c>(
             Vec::new()
         },
         reports: Vec::new(),
-        lines: if consumer.is_none() || header.table == Table::Reports {
-            Vec::with_capacity(capacity)
-        } else {
-            Vec::new()
-        },
+        lines: Lines::default(),
         problems: Vec::new(),
         records: 0,
         buffer: Filled::default(),
