@@ -142,6 +142,11 @@ impl RowBatch {
         RowBatch { rows: Vec::with_capacity(rows), ..RowBatch::default() }
     }
 
+    /// Frees what only the reading of the batch's rows needs (the table of recent texts).
+    pub(crate) fn read(&mut self) {
+        self.symbols.forget_recent();
+    }
+
     /// The number of rows.
     pub(crate) fn len(&self) -> usize {
         self.rows.len()

@@ -112,6 +112,13 @@ impl Symbols {
         sym
     }
 
+    /// Frees the table of recent texts (256 KiB), which only [`Symbols::intern_str`] reads: a
+    /// batch read from a chunk needs it no more once the chunk is read, and a load keeps every
+    /// chunk's batch until the ledger is built.
+    pub(super) fn forget_recent(&mut self) {
+        self.recent = RecentTexts::new(RECENT_BITS);
+    }
+
     #[inline]
     pub(super) fn intern_opt(&mut self, t: &Option<Text>) -> u32 {
         t.as_ref().map_or(0, |t| self.intern(t))

@@ -55,6 +55,9 @@ pub(super) fn parse_chunk<'c>(
         Ok(text) => parse_text(text, chunk.first_line, &mut sink),
         Err(_) => parse_bytes(chunk.bytes.bytes(), chunk.first_line, &mut sink),
     }
+    if let Some(batch) = &mut out.rows {
+        batch.read();
+    }
     out.buffer = chunk.bytes;
     out
 }
