@@ -379,8 +379,9 @@ fn event_hash(r: &Row, canon: Decimal) -> u64 {
 /// should a row that would join have another key than the one before it (a hash shared by two
 /// keys), the run is sorted by key first.
 pub(super) fn duplicates(ledger: &Ledger, scan: &EntryRows<'_>, window: u32, out: &mut Vec<Finding>) {
-    let mut events = scan.events.clone();
-    crate::hash::sort_by_hash(&mut events, |e| e.0);
+    // Sorted straight out of the scan's (which the outliers' rule reads beside this one).
+    let events = &scan.events;
+    let events = crate::hash::sorted_by_hash(events.len(), events.iter().map(|e| e.0), events.iter().copied(), |e| e.0);
     let row = |i: u32| &scan.rows[i as usize];
     let mut chain: Vec<u32> = Vec::new();
     for run in events.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() >= 2) {
