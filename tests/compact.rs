@@ -395,8 +395,9 @@ fn day_of_2021(n: u64) -> String {
 }
 
 /// Ids used twice in a load large enough to be placed by day on threads of their own, the two uses
-/// on days far apart and on the same day: each later use is named with the line of the first,
-/// and the whole file is refused.
+/// on days far apart, on the same day, and the later use on an earlier day; and an id used three
+/// times, each use on an earlier day than the one before: each later use (in the file) is named
+/// with the line of the first, and the whole file is refused.
 #[test]
 fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
     use relief_ledger::{Format, Loader, Role};
@@ -405,10 +406,17 @@ fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
     let mut state: u64 = 11;
     for i in 0..n {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        // Line 2 + i: e5 again at the end of the year (line 60,002), e7 again on its own day.
+        // Line 2 + i: e5 again at the end of the year (line 60,002), e7 again on its own day, e9
+        // again early in the year (line 100,002), e11 again and again earlier (lines 50,002 and
+        // 110,002).
         let (id, day) = match i {
+            110_000 => ("e11".to_string(), 10),
+            100_000 => ("e9".to_string(), 1),
             60_000 => ("e5".to_string(), 364),
             90_000 => ("e7".to_string(), 3),
+            50_000 => ("e11".to_string(), 100),
+            11 => ("e11".to_string(), 200),
+            9 => ("e9".to_string(), 300),
             7 => ("e7".to_string(), 3),
             5 => ("e5".to_string(), 0),
             _ => (format!("e{i}"), (state >> 33) % 365),
@@ -422,8 +430,11 @@ fn ids_used_twice_in_a_large_load_are_named_with_both_lines() {
     assert_eq!(
         messages,
         [
+            "big.csv: line 50002, field id: \"e11\" is already used at big.csv: line 13; ids must be unique",
             "big.csv: line 60002, field id: \"e5\" is already used at big.csv: line 7; ids must be unique",
             "big.csv: line 90002, field id: \"e7\" is already used at big.csv: line 9; ids must be unique",
+            "big.csv: line 100002, field id: \"e9\" is already used at big.csv: line 11; ids must be unique",
+            "big.csv: line 110002, field id: \"e11\" is already used at big.csv: line 13; ids must be unique",
         ]
     );
 }

@@ -339,10 +339,19 @@ impl Ledger {
         let Ledger { rows, ids, id_store, .. } = self;
         let keys = ids.keys.clone();
         let at = RowIds { rows, store: id_store, keys: &keys };
-        let Err(taken) = ids.add_sorted(&at, hashes) else { return Vec::new() };
+        let Err(mut taken) = ids.add_sorted(&at, hashes) else { return Vec::new() };
         let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
-        taken
-            .into_iter()
+        // The index meets the uses of an id in the order of their rows, which is date order in a
+        // large load placed by day: the first use is the one inserted first.
+        taken.sort_unstable_by_key(|&(i, first)| (first, pos_of(i)));
+        let mut uses = Vec::with_capacity(taken.len());
+        for group in taken.chunk_by(|a, b| a.1 == b.1) {
+            let Some(&(_, holder)) = group.first() else { continue };
+            let all = group.iter().map(|&(i, _)| i).chain([holder]);
+            let first = all.clone().min_by_key(|&i| pos_of(i)).unwrap_or(holder);
+            uses.extend(all.filter(|&i| i != first).map(|i| (i, first)));
+        }
+        uses.into_iter()
             .map(|(i, first)| {
                 let (pos, first) = (pos_of(i), pos_of(first));
                 let id = at.id_of(i).unwrap_or_default();
