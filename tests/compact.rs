@@ -349,6 +349,50 @@ fn places_of_a_large_load_name_every_entry() {
     assert_eq!(places.entry(""), None);
 }
 
+/// The places of a load whose records do not follow one a line: blank lines, notes over two or
+/// three lines, CRLF line ends, in a file of several chunks (about 4.9 MB) and a file after it. Each
+/// entry's line is counted as the files are written.
+#[test]
+fn places_count_lines_past_blank_lines_and_values_over_several_lines() {
+    use relief_ledger::{Format, Loader, Role};
+    let mut files = Vec::new();
+    let mut expected = Vec::new();
+    for (name, n, end) in [("a.csv", 120_000u64, "\n"), ("b.csv", 20_000, "\r\n")] {
+        let mut text = format!("id,date,kind,quantity,unit,to,note{end}");
+        let mut line = 2;
+        for i in 0..n {
+            let id = format!("{name}-{i}");
+            let note = match i % 11 {
+                0 => format!("\"two{end}lines\""),
+                5 => format!("\"three{end}lines{end}here\""),
+                _ => String::new(),
+            };
+            text.push_str(&format!("{id},{},cargo,{},t,NKR,{note}{end}", day_of_2021((i * 7919) % 365), 1 + i % 9));
+            expected.push((id, name, line));
+            line += 1 + note.matches(end).count() as u64;
+            if i % 7 == 3 {
+                text.push_str(end);
+                line += 1;
+            }
+            if i % 13 == 0 {
+                text.push_str(&format!("{end}{end}"));
+                line += 2;
+            }
+        }
+        files.push((name, text));
+    }
+    assert!(files[0].1.len() > 4 << 20, "{} bytes", files[0].1.len());
+    let mut loader = Loader::new();
+    for (name, text) in &files {
+        loader.read(text.as_bytes(), name, Format::Csv, Role::Entries);
+    }
+    let (ledger, _, places) = loader.finish_with_places().unwrap();
+    assert_eq!(ledger.len(), expected.len());
+    for (id, name, line) in &expected {
+        assert_eq!(places.entry(id), Some((*name, *line)), "{id}");
+    }
+}
+
 /// A load large enough to be read in several chunks and placed on every core: entries out of date
 /// order, some with ids that are not a prefix and a number, quantities beyond the 32-bit
 /// mantissa and notes, in each chunk. The ledger gives them back in date order (insertion order

@@ -184,9 +184,10 @@ impl Loader {
 
     /// Builds the ledger and the reports as [`Loader::finish`] does, and says where each entry and
     /// report came from (file and line, by id), for messages about them that come later, such as the
-    /// findings of an audit. Keeping the places costs 16 bytes an entry (each entry's line and the
-    /// code of its id, no text per entry), and 16 more once an entry is looked up by id (the ids'
-    /// hashes, made then); [`Loader::finish`] keeps none.
+    /// findings of an audit. Keeping the places costs 8 bytes an entry (the code of its id, no text
+    /// per entry) and the entries' lines, kept as runs of consecutive lines (a few words for a file
+    /// of one record a line, at most 16 bytes an entry), and 16 bytes more an entry once an entry
+    /// is looked up by id (the ids' hashes, made then); [`Loader::finish`] keeps none.
     ///
     /// # Errors
     ///
@@ -230,15 +231,15 @@ impl Loader {
         let mut ledger = Ledger::new();
         if let Err(batch) = ledger.insert_row_batches(batches) {
             // Where each entry of the batch came from, for the messages.
-            let places: Vec<(&Arc<str>, u64)> =
-                files.iter().flat_map(|f| f.entry_lines.iter().map(move |l| (&f.name, l))).collect();
+            let places = Places::of_entries(&files);
+            let place = |i: usize| u32::try_from(i).ok().and_then(|i| places.place_inserted(i));
             for b in batch {
                 let mut p = b.problem;
-                if let Some(&(file, line)) = places.get(b.index) {
+                if let Some((file, line)) = place(b.index) {
                     p.position.file = Some(file.clone());
                     p.position.line = Some(line);
                 }
-                if let (Some(&(file, line)), Some(id)) = (b.first.and_then(|i| places.get(i)), &p.position.id) {
+                if let (Some((file, line)), Some(id)) = (b.first.and_then(place), &p.position.id) {
                     p.message = format!("{} is already used at {file}: line {line}; ids must be unique", echo(id));
                 }
                 problems.push(p);
@@ -267,14 +268,20 @@ impl Places {
     /// The places of what `files` held, once their entries are in `ledger` (in the files' order)
     /// and their reports in `reports`.
     fn of(files: &[FileContent], reports: &[Report], ledger: &Ledger) -> Places {
-        let mut places = Places { ids: ledger.id_index(), ..Places::default() };
-        for f in files {
-            places.files.push((f.name.clone(), places.lines.len()));
-            places.lines.append(&f.entry_lines);
-        }
+        let mut places = Places { ids: ledger.id_index(), ..Places::of_entries(files) };
         let report_lines = files.iter().flat_map(|f| f.report_lines.iter().map(move |&l| (&f.name, l)));
         for (r, (name, line)) in reports.iter().zip(report_lines) {
             places.reports.insert(r.id().to_string(), (name.clone(), line));
+        }
+        places
+    }
+
+    /// The places of the entries of `files`, by insertion position only (no ids, no reports).
+    fn of_entries(files: &[FileContent]) -> Places {
+        let mut places = Places::default();
+        for f in files {
+            places.files.push((f.name.clone(), places.lines.len()));
+            places.lines.append(&f.entry_lines);
         }
         places
     }
