@@ -307,6 +307,12 @@ impl<V: Copy + Default> RecentTexts<V> {
         self.slots.get(self.slot(&p)).filter(|(w, len, _)| (*w, *len) == p && *len != 0).map(|&(_, _, v)| v)
     }
 
+    /// Whether no text was put since the table was made.
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
     /// Remembers `v` for `s` (nothing, for a text longer than 24 bytes or empty).
     pub(crate) fn put(&mut self, s: &str, v: V) {
         let Some(p) = packed(s).filter(|p| p.1 != 0) else { return };
@@ -334,7 +340,8 @@ pub(crate) fn sort_by_hash<T: Copy + Ord + Default>(v: &mut Vec<T>, hash: impl F
 const SMALL_SORT: usize = 4096;
 
 /// The `len` records of `records`, whose first field is a uniform 64-bit hash, sorted; `hashes`
-/// gives the same records' hashes in the same order. A counting pass over `hashes` on their top 16
+/// gives the same records' hashes (`hash` of each) in the same order, `len` of them: the caller
+/// sees to that (a check in debug builds). A counting pass over `hashes` on their top 16
 /// bits finds where each bucket begins; each record then goes straight into its bucket of the
 /// array returned, and each small bucket is sorted (hashes are uniform, so buckets hold a few
 /// records each). Records made on the fly (an iterator over rows, say) thus never fill an array
@@ -361,6 +368,7 @@ pub(crate) fn sorted_by_hash<T: Copy + Ord + Default>(
     for i in 1..starts.len() {
         starts[i] += starts[i - 1];
     }
+    debug_assert_eq!(starts.last(), Some(&len), "as many hashes as records");
     let mut next = starts.clone();
     let mut out = vec![T::default(); len];
     for t in records.take(len) {
@@ -371,6 +379,7 @@ pub(crate) fn sorted_by_hash<T: Copy + Ord + Default>(
             *at += 1;
         }
     }
+    debug_assert!(next.iter().zip(starts.iter().skip(1)).all(|(n, s)| n == s), "the hashes of the records");
     for w in starts.windows(2) {
         if let Some(run) = out.get_mut(w[0]..w[1]) {
             run.sort_unstable();
@@ -383,6 +392,32 @@ pub(crate) fn sorted_by_hash<T: Copy + Ord + Default>(
 mod tests {
     use super::*;
     use std::hash::BuildHasher;
+
+    /// Both sorts order records as `sort_unstable` does: records with one hash many times over,
+    /// lengths around the one where the buckets take over, and records made on the fly (as a load
+    /// makes them from its rows).
+    #[test]
+    fn hashes_sort_like_sort_unstable() {
+        let mut x: u64 = 0x1234_5678_9abc_def1;
+        let all: Vec<(u64, u32)> = (0..10_000u32)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (if i % 100 == 0 { 42 } else { x }, i)
+            })
+            .collect();
+        for n in [0, 1, 100, SMALL_SORT - 1, SMALL_SORT, SMALL_SORT + 1, all.len()] {
+            let v = all.get(..n).unwrap_or_default();
+            let mut expected = v.to_vec();
+            expected.sort_unstable();
+            let hashes = v.iter().map(|&(h, _)| h);
+            assert_eq!(sorted_by_hash(n, hashes.clone(), hashes.zip(0u32..), |&(h, _)| h), expected, "{n}");
+            let mut sorted = v.to_vec();
+            sort_by_hash(&mut sorted, |&(h, _)| h);
+            assert_eq!(sorted, expected, "{n}");
+        }
+    }
 
     proptest::proptest! {
         /// A table of recent texts answers only with the value last put for that very text, whatever

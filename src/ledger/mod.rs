@@ -736,7 +736,6 @@ mod tests {
     use super::*;
     use crate::entry::Entry;
     use crate::hash::IdKeys;
-    use crate::hash::{sort_by_hash, sorted_by_hash};
     use ids::NUMERIC;
     use std::sync::OnceLock;
 
@@ -936,32 +935,6 @@ mod tests {
         assert_eq!(ids.collisions.get("z"), None);
         assert_eq!(ids.add(&id_of, vec![(h, 3)]), Ok(()));
         assert_eq!(ids.collisions.get("z"), Some(&3));
-    }
-
-    #[test]
-    fn hashes_sort_like_sort_unstable() {
-        let mut x: u64 = 0x1234_5678_9abc_def1;
-        let mut v: Vec<(u64, u32)> = (0..10_000u32)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                (if i % 100 == 0 { 42 } else { x }, i)
-            })
-            .collect();
-        let mut expected = v.clone();
-        expected.sort_unstable();
-        // Records made on the fly (as a load makes them from its rows), below and above the
-        // length where the buckets take over.
-        for n in [100, v.len()] {
-            let hashes = v.iter().take(n).map(|&(h, _)| h);
-            let made = sorted_by_hash(n, hashes.clone(), hashes.zip(0u32..), |&(h, _)| h);
-            let mut few: Vec<(u64, u32)> = v.iter().take(n).copied().collect();
-            few.sort_unstable();
-            assert_eq!(made, few);
-        }
-        sort_by_hash(&mut v, |&(h, _)| h);
-        assert_eq!(v, expected);
     }
 
     #[test]
