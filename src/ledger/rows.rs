@@ -143,8 +143,14 @@ impl RowBatch {
     }
 
     /// Frees what only the reading of the batch's rows needs (the table of recent texts).
-    pub(crate) fn read(&mut self) {
+    pub(crate) fn done_reading(&mut self) {
         self.symbols.forget_recent();
+    }
+
+    /// Whether the batch holds no table of recent texts (see [`RowBatch::done_reading`]).
+    #[cfg(test)]
+    pub(crate) fn is_done_reading(&self) -> bool {
+        self.symbols.recent_is_empty()
     }
 
     /// The number of rows.

@@ -119,6 +119,12 @@ impl Symbols {
         self.recent = RecentTexts::new(RECENT_BITS);
     }
 
+    /// Whether the table of recent texts holds none (never used, or forgotten).
+    #[cfg(test)]
+    pub(super) fn recent_is_empty(&self) -> bool {
+        self.recent.is_empty()
+    }
+
     #[inline]
     pub(super) fn intern_opt(&mut self, t: &Option<Text>) -> u32 {
         t.as_ref().map_or(0, |t| self.intern(t))

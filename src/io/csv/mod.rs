@@ -875,4 +875,20 @@ mod tests {
         let text = HEADER.replace('\n', "\r\n") + "e1,2021-01-01,cargo,5,t,NKR,x\r\n";
         assert_eq!(outcome(text.as_bytes(), CHUNK).unwrap().1, [2]);
     }
+
+    /// Read for a ledger, each chunk's batch of rows has let go of its table of recent texts (a load
+    /// keeps every batch until the ledger is built), and its rows are all there.
+    #[test]
+    fn batches_read_for_a_ledger_keep_no_table_of_recent_texts() {
+        let mut text = HEADER.to_string();
+        for i in 0..200 {
+            text.push_str(&format!("e{i},2021-01-01,cargo,5,t,NKR,note {}\n", i % 3));
+        }
+        let file: Arc<str> = Arc::from("p.csv");
+        let content = read_chunked(text.as_bytes(), &file, None, Dialect::Auto, &Assumptions::new(), 500, Into::Rows);
+        let batches = content.map(|c| c.batches).unwrap_or_default();
+        assert!(batches.len() > 1, "{} batches", batches.len());
+        assert!(batches.iter().all(RowBatch::is_done_reading));
+        assert_eq!(batches.iter().map(RowBatch::len).sum::<usize>(), 200);
+    }
 }

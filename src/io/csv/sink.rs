@@ -56,7 +56,7 @@ pub(super) fn parse_chunk<'c>(
         Err(_) => parse_bytes(chunk.bytes.bytes(), chunk.first_line, &mut sink),
     }
     if let Some(batch) = &mut out.rows {
-        batch.read();
+        batch.done_reading();
     }
     out.buffer = chunk.bytes;
     out
