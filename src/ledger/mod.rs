@@ -343,7 +343,7 @@ impl Ledger {
         let pos_of = |i: u32| at.rows.get(i as usize).map_or(0, |r| r.pos);
         // The index meets the uses of an id in the order of their rows, which is date order in a
         // large load placed by day: the first use is the one inserted first.
-        taken.sort_unstable_by_key(|&(i, first)| (first, pos_of(i)));
+        taken.sort_unstable_by_key(|&(_, holder)| holder);
         let mut uses = Vec::with_capacity(taken.len());
         for group in taken.chunk_by(|a, b| a.1 == b.1) {
             let Some(&(_, holder)) = group.first() else { continue };
