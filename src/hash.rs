@@ -303,8 +303,12 @@ impl<V: Copy + Default> RecentTexts<V> {
     #[inline]
     pub(crate) fn get(&self, s: &str) -> Option<V> {
         let p = packed(s)?;
+        let (w, len, v) = self.slots.get(self.slot(&p))?;
+        // Word by word, in registers: a compare of the whole tuple is made with vector loads of
+        // the packed words, which wait for their stores to the stack to be written.
+        let differ = (w[0] ^ p.0[0]) | (w[1] ^ p.0[1]) | (w[2] ^ p.0[2]) | u64::from(*len ^ p.1);
         // A slot never put holds length 0: it would answer only for the empty text, never put.
-        self.slots.get(self.slot(&p)).filter(|(w, len, _)| (*w, *len) == p && *len != 0).map(|&(_, _, v)| v)
+        (differ == 0 && *len != 0).then_some(*v)
     }
 
     /// Whether no text was put since the table was made.

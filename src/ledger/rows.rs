@@ -187,10 +187,9 @@ impl RowBatch {
     /// [`row_from_cells`](crate::io::record::row_from_cells)), without building the entry.
     pub(crate) fn push_row(&mut self, row: &crate::io::record::Row<'_>) {
         let cells = row.cells;
-        let s = &mut self.symbols;
-        let mut text = |i: usize| cells.get(i).copied().flatten().map_or(0, |t| s.intern_str(t));
-        let texts = [text(4), text(7), text(8), text(9), text(10), text(11)];
-        let exchange = text(14);
+        let cell = |i: usize| cells.get(i).copied().flatten();
+        let texts = self.symbols.intern_strs([cell(4), cell(7), cell(8), cell(9), cell(10), cell(11)]);
+        let exchange = cell(14).map_or(0, |t| self.symbols.intern_str(t));
         self.push_fields(&Fields {
             id: row.id,
             date: row.date,

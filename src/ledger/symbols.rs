@@ -95,6 +95,23 @@ impl Symbols {
         }
     }
 
+    /// [`Symbols::intern_str`] of each text (0 for none): all are looked up in the table of recent
+    /// texts before any is added, so that the lookups, which wait on the memory of their slots,
+    /// wait together.
+    #[inline]
+    pub(crate) fn intern_strs<const N: usize>(&mut self, texts: [Option<&str>; N]) -> [u32; N] {
+        let found = texts.map(|t| t.map(|t| self.recent.get(t)));
+        let mut syms = [0; N];
+        for ((sym, found), t) in syms.iter_mut().zip(found).zip(texts) {
+            *sym = match (found, t) {
+                (Some(Some(s)), _) => s,
+                (Some(None), Some(t)) => self.intern_missed(t),
+                _ => 0,
+            };
+        }
+        syms
+    }
+
     /// [`Symbols::intern_str`] of a text not in the table of recent texts: apart, so that the
     /// lookups that find their text there stay small enough to inline.
     #[inline(never)]
@@ -152,5 +169,31 @@ impl Symbols {
             + self.names.iter().map(text).sum::<usize>()
             + self.aliases.capacity() * std::mem::size_of::<Text>()
             + self.aliases.iter().map(text).sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Symbols;
+
+    /// Texts looked up together get the symbols that one lookup at a time gives: new texts, a text
+    /// twice in one call, a text past the table of recent texts' 24 bytes, and none.
+    #[test]
+    fn texts_interned_together_get_the_symbols_of_one_at_a_time() {
+        let long = "a source named at more length than 24 bytes";
+        let calls: [[Option<&str>; 4]; 3] = [
+            [Some("AZE"), Some("ARM"), Some("AZE"), None],
+            [Some(long), Some("ARM"), Some(long), Some("ICRC")],
+            [None, Some("ICRC"), Some("AZE"), Some("AZE")],
+        ];
+        let (mut together, mut alone) = (Symbols::default(), Symbols::default());
+        for texts in calls {
+            let one_by_one = texts.map(|t| t.map_or(0, |t| alone.intern_str(t)));
+            assert_eq!(together.intern_strs(texts), one_by_one, "{texts:?}");
+        }
+        // Four texts, numbered from 1 in the order they came.
+        let named: Vec<&str> = together.names.iter().map(|t| t.as_str()).collect();
+        assert_eq!(named, ["AZE", "ARM", long, "ICRC"]);
+        assert_eq!(together.intern_strs([Some("ARM"), None]), [2, 0]);
     }
 }
