@@ -100,16 +100,12 @@ impl Symbols {
     /// wait together.
     #[inline]
     pub(crate) fn intern_strs<const N: usize>(&mut self, texts: [Option<&str>; N]) -> [u32; N] {
-        let found = texts.map(|t| t.map(|t| self.recent.get(t)));
-        let mut syms = [0; N];
-        for ((sym, found), t) in syms.iter_mut().zip(found).zip(texts) {
-            *sym = match (found, t) {
-                (Some(Some(s)), _) => s,
-                (Some(None), Some(t)) => self.intern_missed(t),
-                _ => 0,
-            };
-        }
-        syms
+        let found = texts.map(|t| t.map(|t| (t, self.recent.get(t))));
+        found.map(|found| match found {
+            Some((_, Some(sym))) => sym,
+            Some((t, None)) => self.intern_missed(t),
+            None => 0,
+        })
     }
 
     /// [`Symbols::intern_str`] of a text not in the table of recent texts: apart, so that the
