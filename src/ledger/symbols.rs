@@ -125,7 +125,8 @@ impl Symbols {
         sym
     }
 
-    /// Frees the table of recent texts (256 KiB), which only [`Symbols::intern_str`] reads: a
+    /// Frees the table of recent texts (256 KiB), which only [`Symbols::intern_str`] and
+    /// [`Symbols::intern_strs`] read: a
     /// batch read from a chunk needs it no more once the chunk is read, and a load keeps every
     /// chunk's batch until the ledger is built.
     pub(super) fn forget_recent(&mut self) {
